@@ -1,0 +1,195 @@
+//! The ledger: every input unit lands in exactly one bucket (parsed,
+//! filtered, duplicate, malformed, blank, ignored), and malformed ones keep
+//! the first few `file:line` samples per reason.
+//!
+//! Workers see chunk-relative line numbers; samples are kept as
+//! `(file, chunk, line in chunk)`, which orders exactly like the absolute
+//! position, and are turned into physical line numbers after the merge,
+//! once every chunk's line count is known.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::record::Reason;
+
+/// How many `file:line` samples are kept per reason.
+pub const SAMPLES_PER_REASON: usize = 5;
+
+/// A position before line numbers are resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RelOrigin {
+    /// File id.
+    pub file: u32,
+    /// Chunk index within the file.
+    pub chunk: u32,
+    /// Physical line within the chunk, from 1.
+    pub line: u64,
+}
+
+/// The bucket counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Units read (lines, CSV records incl. the header).
+    pub lines_read: u64,
+    /// Counted in the totals.
+    pub parsed: u64,
+    /// Outside the window or `--where`.
+    pub filtered: u64,
+    /// A repeated request id.
+    pub duplicate: u64,
+    /// Unusable, with a reason.
+    pub malformed: u64,
+    /// Empty or whitespace-only.
+    pub blank: u64,
+    /// Carries no usage by design (a header row, a non-LLM event).
+    pub ignored: u64,
+}
+
+impl Counts {
+    /// Adds another set of counts.
+    pub fn merge(&mut self, o: &Counts) {
+        self.lines_read += o.lines_read;
+        self.parsed += o.parsed;
+        self.filtered += o.filtered;
+        self.duplicate += o.duplicate;
+        self.malformed += o.malformed;
+        self.blank += o.blank;
+        self.ignored += o.ignored;
+    }
+
+    /// Returns true if and only if the buckets add up to the units read.
+    pub fn balanced(&self) -> bool {
+        self.parsed + self.filtered + self.duplicate + self.malformed + self.blank + self.ignored
+            == self.lines_read
+    }
+}
+
+/// Per-worker ledger.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    /// The bucket counts.
+    pub counts: Counts,
+    /// Per reason: how many, and the earliest positions.
+    pub reasons: FxHashMap<Reason, (u64, Vec<RelOrigin>)>,
+}
+
+impl Ledger {
+    /// Counts a malformed unit at `at`.
+    pub fn malformed(&mut self, reason: Reason, at: RelOrigin) {
+        self.counts.malformed += 1;
+        let (n, samples) = self.reasons.entry(reason).or_default();
+        *n += 1;
+        keep_earliest(samples, at);
+    }
+
+    /// Adds another ledger.
+    pub fn merge(&mut self, o: Ledger) {
+        self.counts.merge(&o.counts);
+        for (reason, (n, samples)) in o.reasons {
+            let (mine, kept) = self.reasons.entry(reason).or_default();
+            *mine += n;
+            for s in samples {
+                keep_earliest(kept, s);
+            }
+        }
+    }
+}
+
+fn keep_earliest(samples: &mut Vec<RelOrigin>, at: RelOrigin) {
+    if samples.len() < SAMPLES_PER_REASON {
+        samples.push(at);
+        samples.sort_unstable();
+    } else if at < samples[SAMPLES_PER_REASON - 1] {
+        samples[SAMPLES_PER_REASON - 1] = at;
+        samples.sort_unstable();
+    }
+}
+
+/// A malformed sample with its physical position.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Sample {
+    /// The file as given.
+    pub file: String,
+    /// The physical line, from 1.
+    pub line: u64,
+    /// Why it is malformed.
+    pub reason: String,
+}
+
+/// The merged, resolved accounting of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accounting {
+    /// Bucket counts.
+    pub counts: Counts,
+    /// Malformed count per reason text.
+    pub reasons: BTreeMap<String, u64>,
+    /// The first few samples per reason, ordered by file and line.
+    pub samples: Vec<Sample>,
+    /// Paths that could not be read, or that no source recognised.
+    pub unreadable: Vec<(String, String)>,
+}
+
+impl Accounting {
+    /// Resolves a merged ledger: `first_line(file, chunk)` gives the
+    /// physical line the chunk starts at; `name(file)` the file's name.
+    pub fn resolve(
+        ledger: Ledger,
+        first_line: impl Fn(u32, u32) -> u64,
+        name: impl Fn(u32) -> String,
+    ) -> Accounting {
+        let mut reasons = BTreeMap::new();
+        let mut samples = Vec::new();
+        for (reason, (n, at)) in ledger.reasons {
+            let text = reason.to_string();
+            *reasons.entry(text.clone()).or_insert(0) += n;
+            for a in at {
+                samples.push((
+                    a.file,
+                    first_line(a.file, a.chunk) + a.line - 1,
+                    text.clone(),
+                ));
+            }
+        }
+        samples.sort();
+        Accounting {
+            counts: ledger.counts,
+            reasons,
+            samples: samples
+                .into_iter()
+                .map(|(file, line, reason)| Sample {
+                    file: name(file),
+                    line,
+                    reason,
+                })
+                .collect(),
+            unreadable: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_keep_the_earliest_positions_whatever_the_merge_order() {
+        let at = |file, chunk, line| RelOrigin { file, chunk, line };
+        let mut a = Ledger::default();
+        let mut b = Ledger::default();
+        for i in (0..10).rev() {
+            a.malformed(Reason::InvalidJson, at(0, 1, i + 1));
+            b.malformed(Reason::InvalidJson, at(0, 0, i + 1));
+        }
+        let mut ab = Ledger::default();
+        ab.merge(a);
+        ab.merge(b);
+        let (n, kept) = &ab.reasons[&Reason::InvalidJson];
+        assert_eq!(*n, 20);
+        assert_eq!(kept, &(1..=5).map(|l| at(0, 0, l)).collect::<Vec<_>>());
+        let acc = Accounting::resolve(ab, |_, chunk| 1 + u64::from(chunk) * 100, |_| "f".into());
+        assert_eq!(acc.samples[0].line, 1);
+        assert_eq!(acc.counts.malformed, 20);
+    }
+}

@@ -1,0 +1,195 @@
+//! The whole command line in one place. Doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::aggregate::Dimension;
+use crate::filter::Where;
+use crate::render::Format;
+
+/// Who spent what: LLM spend by team, cost center, service and model, from
+/// the gateway logs and usage exports you already have, priced exactly.
+#[derive(Debug, Parser)]
+#[command(name = "llmspend", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Price usage logs and break the cost down by any dimensions.
+    Report(ReportArgs),
+    /// Show the rate card in effect, or which row prices a model on a date.
+    Rates(RatesArgs),
+    /// List the log formats llmspend reads and how each is recognised.
+    Sources,
+}
+
+/// `llmspend report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Files and folders to read (folders: *.jsonl, *.ndjson, *.json,
+    /// *.csv, *.log, recursively); `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Group by these dimensions, comma-separated, in this order.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "team,model",
+        value_name = "DIMS"
+    )]
+    pub by: Vec<Dimension>,
+
+    /// Which records count.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// How inputs are read and priced.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Where the report goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Which records count.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only records at or after this date or timestamp (UTC).
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Only records before this date or timestamp (UTC, exclusive).
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only records in this month (UTC), YYYY-MM.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// Only records where DIM=VALUE (or DIM!=VALUE); repeatable, all must
+    /// hold. An empty VALUE or `(unattributed)` means missing.
+    #[arg(long = "where", value_name = "DIM=VALUE")]
+    pub wheres: Vec<Where>,
+    /// Time zone for day/week/month groups: UTC or a fixed offset (+02:00).
+    #[arg(long, default_value = "UTC", value_name = "ZONE")]
+    pub tz: String,
+}
+
+/// How inputs are read and priced.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// A rate-card CSV or a folder of them; its rows beat the embedded
+    /// card's at equal specificity.
+    #[arg(long, value_name = "PATH")]
+    pub rates: Option<PathBuf>,
+    /// Read every input as this source instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Read a canonical field from this dotted path (JSON) or column (CSV);
+    /// repeatable, e.g. --map team=meta.owner.team.
+    #[arg(long = "map", value_name = "FIELD=PATH")]
+    pub maps: Vec<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Read files instead of memory-mapping them.
+    #[arg(long)]
+    pub no_mmap: bool,
+    /// Lines longer than this are malformed.
+    #[arg(long, default_value_t = 16 << 20, value_name = "BYTES")]
+    pub max_line_bytes: usize,
+    /// Target chunk size for parallel reading (for tests and tuning).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub chunk_bytes: Option<usize>,
+}
+
+/// Where the report goes.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No progress output.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `llmspend rates`.
+#[derive(Debug, Args)]
+pub struct RatesArgs {
+    /// A model id: show the row that prices it and why.
+    pub model: Option<String>,
+    /// The day to price on, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// The provider the model is served by (default: inferred).
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// The service tier (batch, flex, priority).
+    #[arg(long)]
+    pub tier: Option<String>,
+    /// A rate-card CSV or folder to add to the embedded card.
+    #[arg(long, value_name = "PATH")]
+    pub rates: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    fn report(args: &[&str]) -> ReportArgs {
+        let mut all = vec!["llmspend", "report"];
+        all.extend(args);
+        match Cli::try_parse_from(all).unwrap().command {
+            Command::Report(r) => r,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn by_takes_a_comma_list_and_defaults_to_team_model() {
+        assert_eq!(report(&["x"]).by, [Dimension::Team, Dimension::Model]);
+        assert_eq!(
+            report(&["x", "--by", "cost_center,day"]).by,
+            [Dimension::CostCenter, Dimension::Day]
+        );
+        assert!(Cli::try_parse_from(["llmspend", "report", "x", "--by", "colour"]).is_err());
+    }
+
+    #[test]
+    fn where_and_map_are_repeatable() {
+        let r = report(&[
+            "x",
+            "--where",
+            "team=search",
+            "--where",
+            "environment!=dev",
+            "--map",
+            "team=a.b",
+        ]);
+        assert_eq!(r.filter.wheres.len(), 2);
+        assert_eq!(r.input.maps, ["team=a.b"]);
+    }
+
+    #[test]
+    fn month_is_taken_as_text_and_checked_in_config() {
+        assert_eq!(
+            report(&["x", "--month", "2026-10"]).filter.month.as_deref(),
+            Some("2026-10")
+        );
+    }
+}

@@ -1,0 +1,84 @@
+//! `llmspend report`: the main job. This file owns the order of the steps:
+//! resolve the config (fail fast), discover inputs, run the pipeline,
+//! render data to stdout (or `-o`), the summary to stderr for data formats.
+
+use std::io::{self, Write};
+
+use crate::cli::ReportArgs;
+use crate::config::Config;
+use crate::error::InputError;
+use crate::exit::ExitStatus;
+use crate::input;
+use crate::pipeline::{self, Report};
+use crate::render::{self, Format};
+use crate::worker::Plan;
+
+/// Runs `report`.
+pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
+    let config = Config::from_args(args)?;
+    let report = build(&config)?;
+    write(&config, &report)?;
+    Ok(ExitStatus::Success)
+}
+
+/// Reads the inputs of a resolved config into a report.
+pub fn build(config: &Config) -> anyhow::Result<Report> {
+    let (inputs, problems) = input::discover(&config.paths);
+    let plan = Plan {
+        dims: config.dims.clone(),
+        window: config.window,
+        wheres: config.wheres.clone(),
+        card: &config.card,
+        tz_offset: config.tz_offset,
+        max_line_bytes: config.max_line_bytes,
+    };
+    let mut report = pipeline::run(&inputs, &plan, &config.read)?;
+    let mut unreadable: Vec<(String, String)> =
+        problems.into_iter().map(|p| (p.path, p.message)).collect();
+    unreadable.append(&mut report.accounting.unreadable);
+    unreadable.sort();
+    report.accounting.unreadable = unreadable;
+    if report.sources.is_empty() && !report.accounting.unreadable.is_empty() {
+        let list: Vec<String> = report
+            .accounting
+            .unreadable
+            .iter()
+            .map(|(p, e)| format!("  {p}: {e}"))
+            .collect();
+        return Err(InputError::NothingReadable(list.join("\n")).into());
+    }
+    Ok(report)
+}
+
+fn write(config: &Config, report: &Report) -> io::Result<()> {
+    let data = render::to_bytes(config.format, report);
+    match &config.output {
+        Some((_, file)) => {
+            let mut file = file;
+            file.write_all(&data)?;
+            file.flush()?;
+            if config.format.is_data() {
+                render::summary::write(report, &mut io::stderr().lock())?;
+            }
+        }
+        None => {
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(&data)?;
+            stdout.flush()?;
+            if config.format.is_data() {
+                render::summary::write(report, &mut io::stderr().lock())?;
+            }
+        }
+    }
+    if config.format == Format::Table && config.output.is_some() && !config.quiet {
+        eprintln!(
+            "wrote {}",
+            config
+                .output
+                .as_ref()
+                .map(|(p, _)| p.display().to_string())
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,144 @@
+//! Input: which files a run reads, and their bytes.
+//!
+//! `input/` owns bytes and positions (file, line) and never looks inside a
+//! line. Paths and folders are expanded into a sorted, de-duplicated file
+//! list, so file ids (and so which malformed samples are shown) do not
+//! depend on the order the user gave them in. A path that cannot be read is
+//! reported and the others are processed.
+
+pub mod chunk;
+pub mod mmap;
+
+use std::path::{Path, PathBuf};
+
+/// File name endings read when recursing into a folder.
+pub const EXTENSIONS: [&str; 5] = ["jsonl", "ndjson", "json", "csv", "log"];
+
+/// One input of a run.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Input {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+}
+
+impl Input {
+    /// The name used in messages and `file:line` samples.
+    pub fn display(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin => "-".to_string(),
+        }
+    }
+
+    /// The path, or `-` for stdin.
+    pub fn path(&self) -> &Path {
+        match self {
+            Input::File(p) => p,
+            Input::Stdin => Path::new("-"),
+        }
+    }
+}
+
+/// A path that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The path as given or found.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Returns true if and only if a file found in a folder should be read.
+pub fn wanted(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    EXTENSIONS
+        .iter()
+        .any(|ext| name.ends_with(&format!(".{ext}")))
+}
+
+/// Expands the given paths (files, folders, `-`) into the sorted inputs of
+/// the run and the paths that could not be read.
+pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
+    let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => walk(path, &mut inputs, &mut problems, 0),
+            Ok(_) => inputs.push(Input::File(path.clone())),
+            Err(e) => problems.push(Problem {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+    inputs.sort();
+    inputs.dedup();
+    (inputs, problems)
+}
+
+fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>, depth: usize) {
+    // Deep trees are almost always a symlink loop.
+    if depth > 64 {
+        problems.push(Problem {
+            path: dir.display().to_string(),
+            message: "folder nesting deeper than 64 (symlink loop?)".into(),
+        });
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(Problem {
+                path: dir.display().to_string(),
+                message: e.to_string(),
+            });
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => walk(&path, inputs, problems, depth + 1),
+            Ok(_) if wanted(&path) => inputs.push(Input::File(path)),
+            Ok(_) => {}
+            Err(e) => problems.push(Problem {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_are_walked_sorted_and_filtered_by_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path();
+        std::fs::create_dir(p.join("sub")).unwrap();
+        for name in ["b.jsonl", "a.csv", "sub/c.ndjson", "notes.txt", "x.LOG"] {
+            std::fs::write(p.join(name), "").unwrap();
+        }
+        let (inputs, problems) =
+            discover(&[p.to_path_buf(), p.join("a.csv"), p.join("missing.jsonl")]);
+        let names: Vec<String> = inputs
+            .iter()
+            .map(|i| i.path().strip_prefix(p).unwrap().display().to_string())
+            .collect();
+        assert_eq!(names, ["a.csv", "b.jsonl", "sub/c.ndjson", "x.LOG"]);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].path.ends_with("missing.jsonl"));
+    }
+}

@@ -1,0 +1,264 @@
+use super::*;
+use crate::price::{cost, Priced, Pricer};
+use crate::record::Tokens;
+
+const CARD: &str = "\
+# source: test card, checked 2026-12-01
+provider,model,effective_from,effective_to,input_per_mtok,output_per_mtok,cache_read_per_mtok,cache_write_per_mtok,cache_write_1h_per_mtok,service_tier,above_input_tokens
+openai,gpt-4o,,,2.50,10.00,1.25,,,,
+openai,gpt-4o-2024-05-13,,,5.00,15.00,,,,,
+openai,gpt-4o,,,1.25,5.00,,,,batch,
+openai,o3,,2025-06-10,10.00,40.00,2.50,,,,
+openai,o3,2025-06-10,,2.00,8.00,0.50,,,,
+openai,gpt-4.1-*,,,9,9,,,,,
+openai,gpt-4.1-mini*,,,0.40,1.60,0.10,,,,
+anthropic,claude-sonnet-4-5,,,3.00,15.00,0.30,3.75,6.00,,
+anthropic,claude-sonnet-4-5,,,6.00,22.50,0.60,7.50,12.00,,200000
+";
+
+fn card() -> RateCard {
+    let mut c = RateCard::default();
+    c.add_csv("test.csv", CARD, Layer::Embedded).unwrap();
+    c
+}
+
+fn day(d: &str) -> i64 {
+    parse_date(d).unwrap()
+}
+
+fn pick<'c>(
+    c: &'c RateCard,
+    provider: Option<&str>,
+    model: &str,
+    d: &str,
+) -> Option<(MatchKind, &'c Rate)> {
+    let cands = c.candidates(provider, model)?;
+    let kind = cands.kind;
+    cands.pick(day(d), None, 10, false).map(|p| (kind, p.rate))
+}
+
+#[test]
+fn exact_beats_glob_and_longer_literal_beats_shorter() {
+    let c = card();
+    let (_, r) = pick(&c, Some("openai"), "gpt-4.1-mini-2025-04-14", "2026-01-01").unwrap();
+    assert_eq!(r.model, "gpt-4.1-mini*");
+    let (_, r) = pick(&c, Some("openai"), "gpt-4.1-2025-04-14", "2026-01-01").unwrap();
+    assert_eq!(r.model, "gpt-4.1-*");
+}
+
+#[test]
+fn an_older_snapshot_is_not_its_alias() {
+    let c = card();
+    let (kind, r) = pick(&c, Some("openai"), "gpt-4o-2024-05-13", "2026-01-01").unwrap();
+    assert_eq!(
+        (kind, r.input.display_per_mtok().as_str()),
+        (MatchKind::Full, "5")
+    );
+    let (kind, r) = pick(&c, Some("openai"), "gpt-4o-2024-08-06", "2026-01-01").unwrap();
+    assert_eq!(
+        (kind, r.model.as_str()),
+        (MatchKind::SnapshotDropped, "gpt-4o")
+    );
+}
+
+#[test]
+fn routing_prefix_then_snapshot_suffix_are_dropped() {
+    let c = card();
+    let (kind, r) = pick(
+        &c,
+        Some("anthropic"),
+        "anthropic/claude-sonnet-4-5-20250929",
+        "2026-01-01",
+    )
+    .unwrap();
+    assert_eq!(
+        (kind, r.model.as_str()),
+        (MatchKind::SnapshotDropped, "claude-sonnet-4-5")
+    );
+    let (kind, _) = pick(&c, None, "openai/gpt-4o", "2026-01-01").unwrap();
+    assert_eq!(kind, MatchKind::PrefixDropped);
+}
+
+#[test]
+fn effective_dates_are_half_open() {
+    let c = card();
+    let price = |d| {
+        pick(&c, Some("openai"), "o3", d)
+            .unwrap()
+            .1
+            .input
+            .display_per_mtok()
+    };
+    assert_eq!(price("2025-06-09"), "10");
+    assert_eq!(price("2025-06-10"), "2");
+}
+
+#[test]
+fn provider_must_match_when_the_card_knows_it() {
+    let c = card();
+    assert!(c.candidates(Some("anthropic"), "gpt-4o").is_none());
+    // A provider the card has never heard of matches by model alone.
+    assert!(c.candidates(Some("openrouter"), "gpt-4o").is_some());
+}
+
+#[test]
+fn long_context_tier_reprices_the_whole_request() {
+    let c = card();
+    let cands = c
+        .candidates(Some("anthropic"), "claude-sonnet-4-5")
+        .unwrap();
+    let small = cands.pick(day("2026-01-01"), None, 200_000, false).unwrap();
+    let large = cands.pick(day("2026-01-01"), None, 200_001, false).unwrap();
+    assert_eq!(small.rate.output.display_per_mtok(), "15");
+    assert_eq!(large.rate.output.display_per_mtok(), "22.5");
+    let agg = cands.pick(day("2026-01-01"), None, 500_000, true).unwrap();
+    assert!(agg.tier_skipped);
+    assert_eq!(agg.rate.output.display_per_mtok(), "15");
+}
+
+#[test]
+fn service_tier_rows_and_fallback() {
+    let c = card();
+    let cands = c.candidates(Some("openai"), "gpt-4o").unwrap();
+    let batch = cands
+        .pick(day("2026-01-01"), Some("batch"), 1, false)
+        .unwrap();
+    assert_eq!(
+        (
+            batch.rate.input.display_per_mtok().as_str(),
+            batch.tier_fallback
+        ),
+        ("1.25", false)
+    );
+    let flex = cands
+        .pick(day("2026-01-01"), Some("flex"), 1, false)
+        .unwrap();
+    assert_eq!(
+        (
+            flex.rate.input.display_per_mtok().as_str(),
+            flex.tier_fallback
+        ),
+        ("2.5", true)
+    );
+    let std = cands
+        .pick(day("2026-01-01"), Some("default"), 1, false)
+        .unwrap();
+    assert!(!std.tier_fallback);
+}
+
+#[test]
+fn empty_cache_prices_default_to_input_and_1h_to_write() {
+    let c = card();
+    let (_, r) = pick(&c, Some("openai"), "gpt-4o-2024-05-13", "2026-01-01").unwrap();
+    assert_eq!(r.cache_read, r.input);
+    assert_eq!(r.cache_write, r.input);
+    assert_eq!(r.cache_write_1h, r.cache_write);
+}
+
+#[test]
+fn user_rows_beat_embedded_at_equal_specificity() {
+    let mut c = card();
+    c.add_csv(
+        "mine.csv",
+        "provider,model,input_per_mtok,output_per_mtok\nopenai,gpt-4o,1,1\n",
+        Layer::User,
+    )
+    .unwrap();
+    let (_, r) = pick(&c, Some("openai"), "gpt-4o", "2026-01-01").unwrap();
+    assert_eq!((r.file.as_str(), r.line), ("mine.csv", 2));
+    // ...but not over a more specific embedded row.
+    let (_, r) = pick(&c, Some("openai"), "gpt-4o-2024-05-13", "2026-01-01").unwrap();
+    assert_eq!(r.file, "test.csv");
+}
+
+#[test]
+fn errors_name_file_line_and_column() {
+    let bad = |text: &str| {
+        let mut c = RateCard::default();
+        c.add_csv("bad.csv", text, Layer::User)
+            .unwrap_err()
+            .to_string()
+    };
+    let h = "provider,model,input_per_mtok,output_per_mtok\n";
+    assert_eq!(
+        bad(&format!("{h}openai,x,1.0000001,1\n")),
+        "bad.csv:2: column `input_per_mtok`: `1.0000001` has more than 6 decimals; llmspend keeps prices exact to 1e-6 USD per million tokens"
+    );
+    assert!(bad(&format!("# c\n{h}openai,x,1,abc\n"))
+        .starts_with("bad.csv:3: column `output_per_mtok`"));
+    assert!(bad("provider,model,input_per_mtok\n")
+        .contains("missing required column `output_per_mtok`"));
+    assert!(
+        bad("provider,model,input_per_mtok,output_per_mtok,colour\n")
+            .contains("unknown column `colour`")
+    );
+    assert!(bad(&format!("{h}openai,x,1,1\nopenai,x,2,2\n"))
+        .starts_with("bad.csv:3: row ties with bad.csv:2"));
+    assert!(bad(
+        "provider,model,input_per_mtok,output_per_mtok,effective_from\nopenai,x,1,1,2025-02-30\n"
+    )
+    .contains("column `effective_from`"));
+    assert!(bad(&format!("{h}openai,x,1\n")).starts_with("bad.csv:2: 3 fields"));
+}
+
+#[test]
+fn globs_match_runs_of_characters() {
+    assert!(glob_match("gpt-4o-2024-*", "gpt-4o-2024-05-13"));
+    assert!(glob_match("*", "anything"));
+    assert!(glob_match("a*b*c", "axxbyyc"));
+    assert!(!glob_match("a*b*c", "axxbyy"));
+    assert!(!glob_match("gpt-4o", "gpt-4o-mini"));
+    assert!(glob_match("*-mini", "gpt-4o-mini"));
+    assert!(!glob_match("ab*ba", "aba"));
+}
+
+#[test]
+fn snapshot_suffixes() {
+    assert_eq!(drop_snapshot("gpt-4o-2024-05-13"), Some("gpt-4o"));
+    assert_eq!(
+        drop_snapshot("claude-sonnet-4-5-20250929"),
+        Some("claude-sonnet-4-5")
+    );
+    assert_eq!(
+        drop_snapshot("claude-3-5-sonnet@20240620"),
+        Some("claude-3-5-sonnet")
+    );
+    assert_eq!(drop_snapshot("gpt-4-0613"), Some("gpt-4"));
+    assert_eq!(drop_snapshot("gpt-4o"), None);
+    assert_eq!(drop_snapshot("gemini-2.5-pro"), None);
+}
+
+#[test]
+fn the_pricer_caches_and_prices_exactly() {
+    let c = card();
+    let mut p = Pricer::new(&c);
+    let t = Tokens {
+        input: 150,
+        output: 180,
+        cache_read: 1200,
+        cache_write: 300,
+        cache_write_1h: 0,
+    };
+    let priced = p.price(
+        (1, 1),
+        Some("anthropic"),
+        Some("claude-sonnet-4-5-20250929"),
+        day("2026-01-01"),
+        None,
+        &t,
+        1,
+    );
+    let Priced::Cost { cost: money, .. } = priced else {
+        panic!("{priced:?}")
+    };
+    assert_eq!(money.to_string(), "0.004635");
+    let rate = c
+        .candidates(Some("anthropic"), "claude-sonnet-4-5")
+        .unwrap()
+        .rows[0];
+    assert_eq!(cost(rate, &t), money);
+    assert_eq!(
+        p.price((2, 2), None, Some("acme-llm"), 0, None, &t, 1),
+        Priced::Unpriced
+    );
+}

@@ -1,0 +1,171 @@
+//! Pricing: the only module that multiplies tokens by prices.
+//!
+//! [`Pricer`] is per worker: it caches, per (provider, model), the rate-card
+//! rows that can price it, so the per-record work is a short scan of a few
+//! rows for the date, tier and long-context threshold, with no allocation.
+
+pub mod card;
+pub mod embedded;
+pub mod money;
+
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
+
+use crate::record::Tokens;
+use card::{Candidates, Rate, RateCard};
+use money::Money;
+
+/// The price of one record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priced {
+    /// Priced exactly.
+    Cost {
+        /// The cost in pico-dollars.
+        cost: Money,
+        /// The record's service tier had no row; priced at standard.
+        tier_fallback: bool,
+        /// An aggregated row that a long-context tier could have repriced.
+        tier_skipped: bool,
+    },
+    /// No row matches: tokens count, cost is not guessed.
+    Unpriced,
+}
+
+/// The cost of `tokens` at `rate`.
+pub fn cost(rate: &Rate, tokens: &Tokens) -> Money {
+    rate.input.times(tokens.input)
+        + rate.output.times(tokens.output)
+        + rate.cache_read.times(tokens.cache_read)
+        + rate.cache_write.times(tokens.cache_write)
+        + rate.cache_write_1h.times(tokens.cache_write_1h)
+}
+
+/// Lowercases a provider name and folds the spellings gateways use into
+/// the rate card's provider names.
+pub fn canonical_provider(provider: &str) -> Cow<'static, str> {
+    let lower = provider.trim().to_ascii_lowercase();
+    Cow::Borrowed(match lower.as_str() {
+        "openai" | "openai_chat" | "text-completion-openai" => "openai",
+        "anthropic" | "anthropic_messages" => "anthropic",
+        "google"
+        | "gemini"
+        | "vertex_ai"
+        | "vertex_ai_beta"
+        | "vertex"
+        | "google_ai_studio"
+        | "vertex_ai-language-models" => "google",
+        "bedrock" | "bedrock_converse" | "aws_bedrock" | "aws.bedrock" => "bedrock",
+        "azure" | "azure_openai" | "azure_ai" | "az.ai.openai" => "azure",
+        _ => return Cow::Owned(lower),
+    })
+}
+
+/// Guesses the provider of a model id when the record names none: from a
+/// routing prefix (`anthropic/...`), else from the model family.
+pub fn infer_provider(model: &str) -> Option<Cow<'static, str>> {
+    if let Some((prefix, _)) = model.split_once('/') {
+        return Some(canonical_provider(prefix));
+    }
+    let m = model.to_ascii_lowercase();
+    let family = if m.starts_with("claude") {
+        "anthropic"
+    } else if m.starts_with("gemini") {
+        "google"
+    } else if m.starts_with("gpt-")
+        || m.starts_with("chatgpt")
+        || m.starts_with("text-embedding")
+        || m.starts_with("o1")
+        || m.starts_with("o3")
+        || m.starts_with("o4")
+    {
+        "openai"
+    } else {
+        return None;
+    };
+    Some(Cow::Borrowed(family))
+}
+
+/// What a (provider, model) pair resolves to, cached per worker.
+#[derive(Debug, Clone)]
+pub struct Resolved<'c> {
+    /// The rows that can price it; `None` when the model is unpriced.
+    pub candidates: Option<Candidates<'c>>,
+    /// The canonical provider, given or inferred from the model.
+    pub provider: Option<Cow<'static, str>>,
+}
+
+impl Resolved<'_> {
+    /// Prices a record of this (provider, model) on `day` (UTC days).
+    pub fn price(&self, day: i64, tier: Option<&str>, tokens: &Tokens, requests: u64) -> Priced {
+        let Some(candidates) = &self.candidates else {
+            return Priced::Unpriced;
+        };
+        match candidates.pick(day, tier, tokens.total_input(), requests > 1) {
+            Some(pick) => Priced::Cost {
+                cost: cost(pick.rate, tokens),
+                tier_fallback: pick.tier_fallback,
+                tier_skipped: pick.tier_skipped,
+            },
+            None => Priced::Unpriced,
+        }
+    }
+}
+
+/// A per-worker price resolver with a cache of rate-card candidates.
+pub struct Pricer<'c> {
+    card: &'c RateCard,
+    cache: FxHashMap<(u32, u32), Resolved<'c>>,
+}
+
+impl<'c> Pricer<'c> {
+    /// A resolver over a card.
+    pub fn new(card: &'c RateCard) -> Self {
+        Pricer {
+            card,
+            cache: FxHashMap::default(),
+        }
+    }
+
+    /// Resolves a (provider, model) pair; `key` is their interned ids, for
+    /// the cache.
+    pub fn resolve(
+        &mut self,
+        key: (u32, u32),
+        provider: Option<&str>,
+        model: Option<&str>,
+    ) -> &Resolved<'c> {
+        let card = self.card;
+        self.cache.entry(key).or_insert_with(|| {
+            let model = model.map(|m| m.trim().to_ascii_lowercase());
+            let provider = match (provider, &model) {
+                (Some(p), _) => Some(canonical_provider(p)),
+                (None, Some(m)) => infer_provider(m),
+                (None, None) => None,
+            };
+            let candidates = model
+                .as_deref()
+                .and_then(|m| card.candidates(provider.as_deref(), m));
+            Resolved {
+                candidates,
+                provider,
+            }
+        })
+    }
+
+    /// Resolves and prices in one step.
+    #[allow(clippy::too_many_arguments)]
+    pub fn price(
+        &mut self,
+        key: (u32, u32),
+        provider: Option<&str>,
+        model: Option<&str>,
+        day: i64,
+        tier: Option<&str>,
+        tokens: &Tokens,
+        requests: u64,
+    ) -> Priced {
+        self.resolve(key, provider, model)
+            .price(day, tier, tokens, requests)
+    }
+}

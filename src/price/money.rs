@@ -1,0 +1,295 @@
+//! Exact money. Prices are parsed from decimal text into integer units and
+//! every sum is an integer, so the same input gives byte-identical output
+//! for any thread count and any order of files (DESIGN.md, Money).
+//!
+//! The unit is the pico-dollar (1e-12 USD). A rate-card price has at most
+//! six decimals per million tokens, so a price per single token is a whole
+//! number of pico-dollars and `tokens x price` is never rounded. Rounding
+//! happens once, half-even, when a figure is displayed.
+
+use std::fmt;
+
+/// Pico-dollars per one USD.
+pub const PICO_PER_USD: u128 = 1_000_000_000_000;
+
+/// The most decimals a price per million tokens may carry.
+pub const MAX_PRICE_DECIMALS: usize = 6;
+
+/// A price per single token, in pico-dollars. `$3.75 / MTok` is `3_750_000`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct TokenPrice(pub u64);
+
+/// An exact amount of money in pico-dollars. Serialized as that integer:
+/// partials written for other engines never carry a rounded or float figure.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(transparent)]
+pub struct Money(pub u128);
+
+/// Why a decimal price could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceError {
+    /// The text is empty.
+    #[error("empty price")]
+    Empty,
+    /// The text is not a plain non-negative decimal.
+    #[error("`{0}` is not a plain decimal number (digits, one optional `.`)")]
+    NotDecimal(String),
+    /// More than [`MAX_PRICE_DECIMALS`] fractional digits.
+    #[error("`{0}` has more than 6 decimals; llmspend keeps prices exact to 1e-6 USD per million tokens")]
+    TooPrecise(String),
+    /// Larger than any plausible price.
+    #[error("`{0}` is too large")]
+    TooLarge(String),
+}
+
+impl TokenPrice {
+    /// Parses a USD price per million tokens written as decimal text
+    /// (`3`, `0.075`, `3.750000`) into pico-dollars per token.
+    ///
+    /// Fails on signs, exponents, thousands separators and more than six
+    /// decimals, because each would make the figure inexact or ambiguous.
+    pub fn parse_per_mtok(text: &str) -> Result<TokenPrice, PriceError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(PriceError::Empty);
+        }
+        let (whole, frac) = match text.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (text, ""),
+        };
+        let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if (whole.is_empty() && frac.is_empty()) || !digits_only(whole) || !digits_only(frac) {
+            return Err(PriceError::NotDecimal(text.to_string()));
+        }
+        if frac.len() > MAX_PRICE_DECIMALS {
+            return Err(PriceError::TooPrecise(text.to_string()));
+        }
+        if whole.len() > 9 {
+            return Err(PriceError::TooLarge(text.to_string()));
+        }
+        let whole: u64 = if whole.is_empty() {
+            0
+        } else {
+            whole
+                .parse()
+                .map_err(|_| PriceError::NotDecimal(text.to_string()))?
+        };
+        let mut frac_units: u64 = 0;
+        for i in 0..MAX_PRICE_DECIMALS {
+            let digit = frac.as_bytes().get(i).map_or(0, |b| u64::from(b - b'0'));
+            frac_units = frac_units * 10 + digit;
+        }
+        // $1 / MTok = 1e-6 $/token = 1e6 pico-dollars per token.
+        Ok(TokenPrice(whole * 1_000_000 + frac_units))
+    }
+
+    /// The cost of `tokens` tokens at this price.
+    pub fn times(self, tokens: u64) -> Money {
+        Money(u128::from(self.0) * u128::from(tokens))
+    }
+
+    /// Writes the price back as USD per million tokens, without trailing zeros.
+    pub fn display_per_mtok(self) -> String {
+        let whole = self.0 / 1_000_000;
+        let frac = self.0 % 1_000_000;
+        if frac == 0 {
+            return whole.to_string();
+        }
+        let frac = format!("{frac:06}");
+        format!("{whole}.{}", frac.trim_end_matches('0'))
+    }
+}
+
+impl Money {
+    /// Zero dollars.
+    pub const ZERO: Money = Money(0);
+
+    /// Rounds half-even to `decimals` fractional digits of a dollar
+    /// (0..=12) and returns the integer count of those units.
+    pub fn round_to(self, decimals: u32) -> u128 {
+        let divisor = 10u128.pow(12 - decimals.min(12));
+        let quotient = self.0 / divisor;
+        let remainder = self.0 % divisor;
+        let half = divisor / 2;
+        if divisor == 1 || remainder < half || (remainder == half && quotient % 2 == 0) {
+            quotient
+        } else {
+            quotient + 1
+        }
+    }
+
+    /// The amount as USD with exactly `decimals` fractional digits, rounded
+    /// half-even, e.g. `12.345678` for six.
+    pub fn to_usd_string(self, decimals: u32) -> String {
+        let units = self.round_to(decimals);
+        if decimals == 0 {
+            return units.to_string();
+        }
+        let scale = 10u128.pow(decimals);
+        format!(
+            "{}.{:0width$}",
+            units / scale,
+            units % scale,
+            width = decimals as usize
+        )
+    }
+
+    /// The share `self / total` in percent with one decimal, rounded half-even;
+    /// `0.0` when the total is zero.
+    pub fn percent_of(self, total: Money) -> String {
+        percent(self.0, total.0)
+    }
+}
+
+/// `part / whole` in percent with one decimal, rounded half-even, computed in
+/// integers; `0.0` when `whole` is zero.
+pub fn percent(part: u128, whole: u128) -> String {
+    if whole == 0 {
+        return "0.0".to_string();
+    }
+    // tenths of a percent: part * 1000 / whole, half-even.
+    let num = part.saturating_mul(1000);
+    let q = num / whole;
+    let r = num % whole;
+    let twice = r.saturating_mul(2);
+    let tenths = if twice > whole || (twice == whole && q % 2 == 1) {
+        q + 1
+    } else {
+        q
+    };
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+impl fmt::Display for Money {
+    /// Six decimals: the precision of the CSV contract.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_usd_string(6))
+    }
+}
+
+impl std::ops::AddAssign for Money {
+    fn add_assign(&mut self, other: Money) {
+        self.0 = self.0.saturating_add(other.0);
+    }
+}
+
+impl std::ops::Add for Money {
+    type Output = Money;
+    /// Adds exactly; saturates only past 3.4e14 USD, which no log reaches.
+    fn add(self, other: Money) -> Money {
+        Money(self.0.saturating_add(other.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_prices_into_pico_dollars_per_token() {
+        assert_eq!(
+            TokenPrice::parse_per_mtok("3").unwrap(),
+            TokenPrice(3_000_000)
+        );
+        assert_eq!(
+            TokenPrice::parse_per_mtok("3.75").unwrap(),
+            TokenPrice(3_750_000)
+        );
+        assert_eq!(
+            TokenPrice::parse_per_mtok("0.075").unwrap(),
+            TokenPrice(75_000)
+        );
+        assert_eq!(
+            TokenPrice::parse_per_mtok("0.0375").unwrap(),
+            TokenPrice(37_500)
+        );
+        assert_eq!(
+            TokenPrice::parse_per_mtok("0.000001").unwrap(),
+            TokenPrice(1)
+        );
+        assert_eq!(
+            TokenPrice::parse_per_mtok(".5").unwrap(),
+            TokenPrice(500_000)
+        );
+        assert_eq!(TokenPrice::parse_per_mtok("0").unwrap(), TokenPrice(0));
+    }
+
+    #[test]
+    fn rejects_inexact_or_ambiguous_prices() {
+        assert!(matches!(
+            TokenPrice::parse_per_mtok("0.0000001"),
+            Err(PriceError::TooPrecise(_))
+        ));
+        for bad in ["-1", "1e-6", "1,000", "$3", "3.", ".", "abc", "1.2.3", "+3"] {
+            if bad == "3." {
+                assert!(TokenPrice::parse_per_mtok(bad).is_ok());
+                continue;
+            }
+            assert!(TokenPrice::parse_per_mtok(bad).is_err(), "{bad}");
+        }
+        assert_eq!(TokenPrice::parse_per_mtok(" "), Err(PriceError::Empty));
+    }
+
+    #[test]
+    fn cost_is_exact_for_cheap_prices() {
+        // 1 token at $0.075/MTok is 7.5e-8 USD: 75_000 pico-dollars, not zero.
+        let p = TokenPrice::parse_per_mtok("0.075").unwrap();
+        assert_eq!(p.times(1), Money(75_000));
+        assert_eq!(p.times(3).to_usd_string(12), "0.000000225000");
+    }
+
+    #[test]
+    fn the_sonnet_example_from_sources_md_is_exact() {
+        // 150 x 3 + 1200 x 0.30 + 300 x 3.75 + 180 x 15 per MTok = $0.004635.
+        let price = |s| TokenPrice::parse_per_mtok(s).unwrap();
+        let total = price("3").times(150)
+            + price("0.30").times(1200)
+            + price("3.75").times(300)
+            + price("15").times(180);
+        assert_eq!(total.to_string(), "0.004635");
+    }
+
+    #[test]
+    fn rounding_is_half_even_once() {
+        // 0.0000005 USD exactly: a tie at the sixth decimal rounds to even.
+        assert_eq!(Money(500_000).to_usd_string(6), "0.000000");
+        assert_eq!(Money(1_500_000).to_usd_string(6), "0.000002");
+        assert_eq!(Money(2_500_000).to_usd_string(6), "0.000002");
+        assert_eq!(Money(2_500_001).to_usd_string(6), "0.000003");
+        assert_eq!(Money(12_345_678_499_999).to_usd_string(6), "12.345678");
+        assert_eq!(Money(0).to_usd_string(6), "0.000000");
+        assert_eq!(Money(1).to_usd_string(12), "0.000000000001");
+        assert_eq!(Money(1_000_000_000_000).to_usd_string(2), "1.00");
+    }
+
+    #[test]
+    fn percent_is_integer_arithmetic() {
+        assert_eq!(percent(1, 3), "33.3");
+        assert_eq!(percent(2, 3), "66.7");
+        assert_eq!(percent(1, 8), "12.5"); // 125 tenths exactly... 12.5
+        assert_eq!(percent(1, 16), "6.2"); // 62.5 tenths: tie to even
+        assert_eq!(percent(3, 16), "18.8"); // 187.5 tenths: tie to even 188
+        assert_eq!(percent(0, 0), "0.0");
+        assert_eq!(percent(5, 5), "100.0");
+    }
+
+    #[test]
+    fn displays_prices_per_mtok() {
+        assert_eq!(TokenPrice(3_750_000).display_per_mtok(), "3.75");
+        assert_eq!(TokenPrice(15_000_000).display_per_mtok(), "15");
+        assert_eq!(TokenPrice(37_500).display_per_mtok(), "0.0375");
+    }
+}
+

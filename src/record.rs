@@ -1,0 +1,277 @@
+//! The one normalized row every step after the adapters sees.
+//!
+//! `record.rs` owns the canonical field names of DESIGN.md and nothing else:
+//! no parsing, no pricing. Strings borrow from the input chunk where they
+//! can (`Cow::Borrowed`) so the hot path does not allocate per row.
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// A text field of a usage record, indexable so that grouping, filters and
+/// `--map` treat every field the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Field {
+    /// `openai`, `anthropic`, `google`, `bedrock`, ...
+    Provider,
+    /// The model id as the source wrote it.
+    Model,
+    /// `standard`, `batch`, `flex`, `priority`, ...
+    ServiceTier,
+    /// Owning team.
+    Team,
+    /// Cost center for chargeback.
+    CostCenter,
+    /// OpenAI project, Anthropic workspace, ...
+    Project,
+    /// Calling service.
+    Service,
+    /// HTTP route or operation.
+    Route,
+    /// `prod`, `staging`, ...
+    Environment,
+    /// End customer (tenant).
+    Customer,
+    /// User or principal.
+    User,
+    /// API key alias or id.
+    ApiKey,
+    /// Provider or gateway request id.
+    RequestId,
+    /// `success`, `failure`, ...
+    Status,
+}
+
+impl Field {
+    /// Every text field, in declaration order.
+    pub const ALL: [Field; 14] = [
+        Field::Provider,
+        Field::Model,
+        Field::ServiceTier,
+        Field::Team,
+        Field::CostCenter,
+        Field::Project,
+        Field::Service,
+        Field::Route,
+        Field::Environment,
+        Field::Customer,
+        Field::User,
+        Field::ApiKey,
+        Field::RequestId,
+        Field::Status,
+    ];
+
+    /// Number of text fields.
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// The canonical name (DESIGN.md).
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Provider => "provider",
+            Field::Model => "model",
+            Field::ServiceTier => "service_tier",
+            Field::Team => "team",
+            Field::CostCenter => "cost_center",
+            Field::Project => "project",
+            Field::Service => "service",
+            Field::Route => "route",
+            Field::Environment => "environment",
+            Field::Customer => "customer",
+            Field::User => "user",
+            Field::ApiKey => "api_key",
+            Field::RequestId => "request_id",
+            Field::Status => "status",
+        }
+    }
+
+    /// Looks a field up by its canonical name.
+    pub fn from_name(name: &str) -> Option<Field> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Token counts with the disjoint semantics of DESIGN.md: `input` is the
+/// uncached input; the cache counts are separate from it and from each other.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Tokens {
+    /// Uncached input tokens, billed at the base input price.
+    pub input: u64,
+    /// Output tokens (reasoning included).
+    pub output: u64,
+    /// Cache-read (cache hit) input tokens.
+    pub cache_read: u64,
+    /// 5-minute or unspecified cache-write tokens.
+    pub cache_write: u64,
+    /// 1-hour cache-write tokens.
+    pub cache_write_1h: u64,
+}
+
+impl Tokens {
+    /// All input: uncached + cache read + cache writes. Long-context tiers
+    /// are keyed on this.
+    pub fn total_input(&self) -> u64 {
+        self.input
+            .saturating_add(self.cache_read)
+            .saturating_add(self.cache_write)
+            .saturating_add(self.cache_write_1h)
+    }
+
+    /// Every token of the request.
+    pub fn total(&self) -> u64 {
+        self.total_input().saturating_add(self.output)
+    }
+
+    /// Returns true if and only if every count is zero.
+    pub fn is_zero(&self) -> bool {
+        self.total() == 0
+    }
+}
+
+/// Seconds since the Unix epoch, UTC.
+pub type Timestamp = i64;
+
+/// One usage row, normalized.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageRecord<'a> {
+    /// When the request happened, UTC seconds.
+    pub timestamp: Timestamp,
+    /// How many API requests the row stands for (1 for a log line).
+    pub requests: u64,
+    /// Token counts, disjoint.
+    pub tokens: Tokens,
+    /// Text fields by [`Field`]; `None` is a missing value.
+    pub text: [Option<Cow<'a, str>>; Field::COUNT],
+    /// A cost the source itself states, in pico-dollars; kept for
+    /// reconciliation, never used as the priced cost.
+    pub reported_cost: Option<u128>,
+    /// Name of the adapter that read the row.
+    pub source: &'static str,
+}
+
+impl<'a> UsageRecord<'a> {
+    /// An empty record read by `source`.
+    pub fn new(source: &'static str) -> Self {
+        UsageRecord {
+            timestamp: 0,
+            requests: 1,
+            tokens: Tokens::default(),
+            text: Default::default(),
+            reported_cost: None,
+            source,
+        }
+    }
+
+    /// The value of a text field, `None` when missing.
+    pub fn get(&self, field: Field) -> Option<&str> {
+        self.text[field as usize].as_deref()
+    }
+
+    /// Sets a text field; an empty string is a missing value (DESIGN.md).
+    pub fn set(&mut self, field: Field, value: Cow<'a, str>) {
+        self.text[field as usize] = if value.trim().is_empty() {
+            None
+        } else {
+            Some(value)
+        };
+    }
+}
+
+/// Why a record could not be used. Static data, so counting a reason costs
+/// no allocation in the hot path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Reason {
+    /// Not valid JSON (truncated, bad syntax, too deep).
+    InvalidJson,
+    /// Valid JSON but not one object (array, scalar, two objects).
+    NotAnObject,
+    /// No timestamp field: the row cannot be placed in a billing period.
+    NoTimestamp,
+    /// A timestamp that is not one of the accepted forms.
+    BadTimestamp,
+    /// A token or request count that is not a non-negative integer.
+    BadCount {
+        /// The field as the source names it.
+        field: &'static str,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// Cached tokens exceed the cache-inclusive input count they belong to.
+    CachedExceedsInput,
+    /// The line is not valid UTF-8.
+    InvalidUtf8,
+    /// A CSV row that cannot be read (unclosed quote, wrong field count).
+    BadCsvRow,
+    /// A line longer than the configured limit.
+    LineTooLong,
+    /// A source-specific problem.
+    Other(&'static str),
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::InvalidJson => f.write_str("invalid JSON"),
+            Reason::NotAnObject => f.write_str("not one JSON object"),
+            Reason::NoTimestamp => f.write_str("no timestamp"),
+            Reason::BadTimestamp => f.write_str("unreadable timestamp"),
+            Reason::BadCount { field, why } => write!(f, "invalid count in `{field}`: {why}"),
+            Reason::CachedExceedsInput => {
+                f.write_str("cached tokens exceed the input tokens that include them")
+            }
+            Reason::InvalidUtf8 => f.write_str("invalid UTF-8"),
+            Reason::BadCsvRow => f.write_str("unreadable CSV row"),
+            Reason::LineTooLong => f.write_str("line longer than --max-line-bytes"),
+            Reason::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+/// Where a record came from: a file of the run and a physical line in it,
+/// counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// Index of the input file in the run's sorted file list.
+    pub file: u32,
+    /// Physical line, counted from 1.
+    pub line: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_strings_are_missing_values() {
+        let mut r = UsageRecord::new("gateway");
+        r.set(Field::Team, Cow::Borrowed("  "));
+        assert_eq!(r.get(Field::Team), None);
+        r.set(Field::Team, Cow::Borrowed("search"));
+        assert_eq!(r.get(Field::Team), Some("search"));
+    }
+
+    #[test]
+    fn field_names_round_trip() {
+        for f in Field::ALL {
+            assert_eq!(Field::from_name(f.name()), Some(f));
+        }
+    }
+
+    #[test]
+    fn total_input_counts_every_input_kind() {
+        let t = Tokens {
+            input: 1,
+            output: 100,
+            cache_read: 10,
+            cache_write: 1000,
+            cache_write_1h: 10000,
+        };
+        assert_eq!(t.total_input(), 11011);
+        assert_eq!(t.total(), 11111);
+    }
+}

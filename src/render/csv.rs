@@ -1,0 +1,57 @@
+//! `--format csv`: the public CSV contract of DESIGN.md, to the letter.
+//! Columns: the `--by` dimensions as given, then `requests, input_tokens,
+//! output_tokens, cache_read_tokens, cache_write_tokens, cost_usd`; cost with
+//! exactly six decimals; `(unattributed)` for a missing value; sorted by
+//! cost descending then dimensions ascending; no total row; formula guard.
+
+use std::io::{self, Write};
+
+use super::{sanitize, Renderer};
+use crate::aggregate::UNATTRIBUTED;
+use crate::pipeline::Report;
+
+/// The CSV renderer.
+pub struct Csv;
+
+/// The metric columns, after the dimensions.
+pub const METRICS: [&str; 6] = [
+    "requests",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "cost_usd",
+];
+
+impl Renderer for Csv {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::Any(b'\n'))
+            .from_writer(out);
+        let header: Vec<&str> = report
+            .dims
+            .iter()
+            .map(|d| d.name())
+            .chain(METRICS)
+            .collect();
+        w.write_record(&header)?;
+        for g in &report.groups {
+            let mut row: Vec<String> = g
+                .values
+                .iter()
+                .map(|v| sanitize::csv_cell(v.as_deref().unwrap_or(UNATTRIBUTED)).into_owned())
+                .collect();
+            let t = &g.totals;
+            row.extend([
+                t.requests.to_string(),
+                t.input_tokens.to_string(),
+                t.output_tokens.to_string(),
+                t.cache_read_tokens.to_string(),
+                t.cache_write_tokens().to_string(),
+                t.cost.to_usd_string(6),
+            ]);
+            w.write_record(&row)?;
+        }
+        w.flush()
+    }
+}

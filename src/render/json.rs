@@ -1,0 +1,191 @@
+//! `--format json`: one object with `groups`, `totals` and `accounting`
+//! (DESIGN.md, "Report JSON"). The wire types live here, apart from the
+//! internal ones, so the contract changes only when this file does.
+//! A missing dimension value is `null`; money is a 6-decimal string.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::Renderer;
+use crate::aggregate::Totals;
+use crate::pipeline::Report;
+
+/// The JSON renderer.
+pub struct Json;
+
+#[derive(Serialize)]
+struct Wire<'a> {
+    by: Vec<&'static str>,
+    groups: Vec<Map<String, Value>>,
+    totals: Metrics,
+    accounting: WireAccounting<'a>,
+    sources: Vec<WireSource<'a>>,
+}
+
+#[derive(Serialize)]
+struct Metrics {
+    requests: u128,
+    input_tokens: u128,
+    output_tokens: u128,
+    cache_read_tokens: u128,
+    cache_write_tokens: u128,
+    cache_write_1h_tokens: u128,
+    cost_usd: String,
+    unpriced_requests: u128,
+    reported_cost_usd: String,
+}
+
+impl Metrics {
+    fn of(t: &Totals) -> Metrics {
+        Metrics {
+            requests: t.requests,
+            input_tokens: t.input_tokens,
+            output_tokens: t.output_tokens,
+            cache_read_tokens: t.cache_read_tokens,
+            cache_write_tokens: t.cache_write_tokens(),
+            cache_write_1h_tokens: t.cache_write_1h_tokens,
+            cost_usd: t.cost.to_usd_string(6),
+            unpriced_requests: t.unpriced_requests,
+            reported_cost_usd: crate::price::money::Money(t.reported_cost).to_usd_string(6),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Share {
+    requests: u128,
+    tokens: u128,
+    cost_usd: String,
+}
+
+impl Share {
+    fn of(t: &Totals) -> Share {
+        Share {
+            requests: t.requests,
+            tokens: t.tokens(),
+            cost_usd: t.cost.to_usd_string(6),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Unattributed {
+    team: Share,
+    cost_center: Share,
+}
+
+#[derive(Serialize)]
+struct WireSample<'a> {
+    file: &'a str,
+    line: u64,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct WireUnreadable<'a> {
+    path: &'a str,
+    error: &'a str,
+}
+
+#[derive(Serialize)]
+struct WireSource<'a> {
+    file: &'a str,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct WireAccounting<'a> {
+    lines_read: u64,
+    parsed: u64,
+    filtered: u64,
+    duplicate: u64,
+    malformed: u64,
+    blank: u64,
+    ignored: u64,
+    malformed_reasons: &'a std::collections::BTreeMap<String, u64>,
+    malformed_samples: Vec<WireSample<'a>>,
+    unattributed: Unattributed,
+    unpriced: Map<String, Value>,
+    priced_at_standard_tier: u128,
+    long_context_tier_not_applied: u128,
+    unreadable: Vec<WireUnreadable<'a>>,
+}
+
+impl Renderer for Json {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let groups = report
+            .groups
+            .iter()
+            .map(|g| {
+                let mut m = Map::new();
+                for (d, v) in report.dims.iter().zip(&g.values) {
+                    m.insert(
+                        d.name().into(),
+                        v.clone().map_or(Value::Null, Value::String),
+                    );
+                }
+                let metrics = serde_json::to_value(Metrics::of(&g.totals)).expect("plain data");
+                if let Value::Object(metrics) = metrics {
+                    m.extend(metrics);
+                }
+                m
+            })
+            .collect();
+        let a = &report.accounting;
+        let c = &report.coverage;
+        let wire = Wire {
+            by: report.dims.iter().map(|d| d.name()).collect(),
+            groups,
+            totals: Metrics::of(&report.totals),
+            accounting: WireAccounting {
+                lines_read: a.counts.lines_read,
+                parsed: a.counts.parsed,
+                filtered: a.counts.filtered,
+                duplicate: a.counts.duplicate,
+                malformed: a.counts.malformed,
+                blank: a.counts.blank,
+                ignored: a.counts.ignored,
+                malformed_reasons: &a.reasons,
+                malformed_samples: a
+                    .samples
+                    .iter()
+                    .map(|s| WireSample {
+                        file: &s.file,
+                        line: s.line,
+                        reason: &s.reason,
+                    })
+                    .collect(),
+                unattributed: Unattributed {
+                    team: Share::of(&c.no_team),
+                    cost_center: Share::of(&c.no_cost_center),
+                },
+                unpriced: c
+                    .unpriced
+                    .iter()
+                    .map(|(m, r, _)| {
+                        (
+                            m.clone().unwrap_or_else(|| "(no model)".into()),
+                            Value::from(*r as u64),
+                        )
+                    })
+                    .collect(),
+                priced_at_standard_tier: c.tier_fallback,
+                long_context_tier_not_applied: c.tier_skipped,
+                unreadable: a
+                    .unreadable
+                    .iter()
+                    .map(|(p, e)| WireUnreadable { path: p, error: e })
+                    .collect(),
+            },
+            sources: report
+                .sources
+                .iter()
+                .map(|(f, s)| WireSource { file: f, source: s })
+                .collect(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &wire)?;
+        out.write_all(b"\n")
+    }
+}

@@ -1,0 +1,121 @@
+//! The accounting and coverage summary: where every line went, what could
+//! not be attributed, what could not be priced. Written to stderr for csv
+//! and json, below the table for table and md.
+
+use std::io::{self, Write};
+
+use super::sanitize::terminal;
+use crate::aggregate::Totals;
+use crate::pipeline::Report;
+use crate::price::money::percent;
+
+/// Formats an integer with thousands separators, for people.
+pub fn thousands(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn share_line(name: &str, part: &Totals, all: &Totals) -> String {
+    format!(
+        "  {name:<12} {} requests ({}%), {} tokens ({}%), ${} ({}%)",
+        thousands(part.requests),
+        percent(part.requests, all.requests),
+        thousands(part.tokens()),
+        percent(part.tokens(), all.tokens()),
+        part.cost.to_usd_string(6),
+        percent(part.cost.0, all.cost.0),
+    )
+}
+
+/// Writes the summary.
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let a = &report.accounting;
+    let c = &a.counts;
+    writeln!(
+        out,
+        "lines: {} read = {} parsed + {} filtered + {} duplicate + {} malformed + {} blank + {} ignored",
+        thousands(c.lines_read.into()),
+        thousands(c.parsed.into()),
+        thousands(c.filtered.into()),
+        thousands(c.duplicate.into()),
+        thousands(c.malformed.into()),
+        thousands(c.blank.into()),
+        thousands(c.ignored.into()),
+    )?;
+    if c.malformed > 0 {
+        let reasons: Vec<String> = a
+            .reasons
+            .iter()
+            .map(|(r, n)| format!("{r}: {}", thousands((*n).into())))
+            .collect();
+        writeln!(out, "malformed: {}", reasons.join("; "))?;
+        for s in &a.samples {
+            writeln!(out, "  {}:{}: {}", terminal(&s.file), s.line, s.reason)?;
+        }
+    }
+    let cov = &report.coverage;
+    writeln!(out, "unattributed:")?;
+    writeln!(out, "{}", share_line("team", &cov.no_team, &report.totals))?;
+    writeln!(
+        out,
+        "{}",
+        share_line("cost_center", &cov.no_cost_center, &report.totals)
+    )?;
+    if !cov.unpriced.is_empty() {
+        let models: Vec<String> = cov
+            .unpriced
+            .iter()
+            .map(|(m, r, t)| {
+                format!(
+                    "{} ({} requests, {} tokens)",
+                    terminal(m.as_deref().unwrap_or("(no model)")),
+                    thousands(*r),
+                    thousands(*t)
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "unpriced (tokens counted, cost not): {}",
+            models.join(", ")
+        )?;
+    }
+    if cov.tier_fallback > 0 {
+        writeln!(
+            out,
+            "priced at standard: {} requests whose service tier has no rate-card row",
+            thousands(cov.tier_fallback)
+        )?;
+    }
+    if cov.tier_skipped > 0 {
+        writeln!(
+            out,
+            "not long-context tiered: {} requests in aggregated rows whose input exceeds a tier threshold",
+            thousands(cov.tier_skipped)
+        )?;
+    }
+    for (path, error) in &a.unreadable {
+        writeln!(out, "unreadable: {}: {}", terminal(path), terminal(error))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+}

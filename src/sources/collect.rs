@@ -1,0 +1,345 @@
+//! Collecting canonical values from a row before it becomes a record.
+//!
+//! Sources find the same canonical field in several places (top level,
+//! nested metadata, aliases, `--map` paths). Each candidate value comes with
+//! a priority; the lowest wins. Values are checked here, once, with the
+//! rules of DESIGN.md (counts are non-negative integers, timestamps in the
+//! accepted forms, an empty string is missing).
+
+use std::borrow::Cow;
+
+use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
+use crate::sources::fields;
+
+/// A count a source can carry as a flat field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Count {
+    /// Uncached input tokens.
+    Input,
+    /// Output tokens.
+    Output,
+    /// Cache-read tokens.
+    CacheRead,
+    /// 5-minute (or unspecified) cache-write tokens.
+    CacheWrite,
+    /// 1-hour cache-write tokens.
+    CacheWrite1h,
+    /// Requests the row stands for.
+    Requests,
+}
+
+impl Count {
+    /// Number of counts.
+    pub const COUNT: usize = 6;
+
+    /// The canonical name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Count::Input => "input_tokens",
+            Count::Output => "output_tokens",
+            Count::CacheRead => "cache_read_tokens",
+            Count::CacheWrite => "cache_write_tokens",
+            Count::CacheWrite1h => "cache_write_1h_tokens",
+            Count::Requests => "requests",
+        }
+    }
+}
+
+/// Where a value goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// A text field.
+    Text(Field),
+    /// The timestamp.
+    Time,
+    /// A flat count.
+    Count(Count),
+    /// A cost the source states (reported cost).
+    Cost,
+}
+
+impl Slot {
+    /// Looks up a slot by its canonical name (`team`, `timestamp`,
+    /// `input_tokens`, `reported_cost_usd`, ...).
+    pub fn from_name(name: &str) -> Option<Slot> {
+        if let Some(f) = Field::from_name(name) {
+            return Some(Slot::Text(f));
+        }
+        Some(match name {
+            "timestamp" => Slot::Time,
+            "input_tokens" => Slot::Count(Count::Input),
+            "output_tokens" => Slot::Count(Count::Output),
+            "cache_read_tokens" => Slot::Count(Count::CacheRead),
+            "cache_write_tokens" => Slot::Count(Count::CacheWrite),
+            "cache_write_1h_tokens" => Slot::Count(Count::CacheWrite1h),
+            "requests" => Slot::Count(Count::Requests),
+            "reported_cost_usd" | "cost" => Slot::Cost,
+            _ => return None,
+        })
+    }
+
+    /// Every canonical slot name, for error messages.
+    pub fn names() -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = Field::ALL.iter().map(|f| f.name()).collect();
+        v.extend([
+            "timestamp",
+            "input_tokens",
+            "output_tokens",
+            "cache_read_tokens",
+            "cache_write_tokens",
+            "cache_write_1h_tokens",
+            "requests",
+            "reported_cost_usd",
+        ]);
+        v
+    }
+}
+
+/// A scalar value as a source delivered it.
+#[derive(Debug, Clone)]
+pub enum Scalar<'a> {
+    /// A string (JSON string or CSV cell).
+    Str(Cow<'a, str>),
+    /// A non-negative JSON integer.
+    U64(u64),
+    /// A negative JSON integer.
+    I64(i64),
+    /// A JSON float (or an integer too large for u64).
+    F64(f64),
+    /// A JSON boolean.
+    Bool(bool),
+    /// JSON null: a missing value.
+    Null,
+}
+
+type Ranked<T> = Option<(u8, T)>;
+
+/// Candidate values of one row, lowest priority number winning.
+#[derive(Debug, Default)]
+pub struct Collected<'a> {
+    text: [Ranked<Cow<'a, str>>; Field::COUNT],
+    time: Ranked<Result<Timestamp, Reason>>,
+    counts: [Ranked<Result<u64, Reason>>; Count::COUNT],
+    cost: Ranked<Option<u128>>,
+    /// Tokens from a provider-shaped usage object, which beat flat counts.
+    pub usage: Option<Result<Tokens, Reason>>,
+}
+
+fn offer<T>(slot: &mut Ranked<T>, prio: u8, value: T) {
+    if slot.as_ref().is_none_or(|(p, _)| prio < *p) {
+        *slot = Some((prio, value));
+    }
+}
+
+impl<'a> Collected<'a> {
+    /// Empties every slot, keeping nothing from the previous row.
+    pub fn clear(&mut self) {
+        *self = Collected::default();
+    }
+
+    /// Returns true if and only if a text value is already held at a
+    /// priority at least as good as `prio`.
+    pub fn has_text(&self, field: Field, prio: u8) -> bool {
+        self.text[field as usize]
+            .as_ref()
+            .is_some_and(|(p, _)| *p <= prio)
+    }
+
+    /// Offers a scalar for a slot at a priority (lower wins). `field_name`
+    /// names the field in a malformed reason.
+    pub fn offer(&mut self, slot: Slot, prio: u8, value: Scalar<'a>, field_name: &'static str) {
+        if matches!(value, Scalar::Null) {
+            return;
+        }
+        if let Scalar::Str(s) = &value {
+            if s.trim().is_empty() {
+                return;
+            }
+        }
+        match slot {
+            Slot::Text(f) => {
+                let text = match value {
+                    Scalar::Str(s) => s,
+                    Scalar::U64(v) => Cow::Owned(v.to_string()),
+                    Scalar::I64(v) => Cow::Owned(v.to_string()),
+                    Scalar::F64(v) => Cow::Owned(v.to_string()),
+                    Scalar::Bool(v) => Cow::Borrowed(if v { "true" } else { "false" }),
+                    Scalar::Null => return,
+                };
+                offer(&mut self.text[f as usize], prio, text);
+            }
+            Slot::Time => offer(&mut self.time, prio, time_of(value)),
+            Slot::Count(c) => offer(
+                &mut self.counts[c as usize],
+                prio,
+                count_of(field_name, value),
+            ),
+            Slot::Cost => offer(&mut self.cost, prio, cost_of(value)),
+        }
+    }
+
+    /// Turns the candidates into a record, or the reason it is malformed.
+    /// Returns `Ok(None)` for a row that carries no usage at all (neither
+    /// model nor any token count): such a row is `ignored`.
+    pub fn finish(self, source: &'static str) -> Result<Option<UsageRecord<'a>>, Reason> {
+        let mut record = UsageRecord::new(source);
+        let tokens = match self.usage {
+            Some(usage) => Some(usage?),
+            None => self.flat_tokens()?,
+        };
+        let has_model = self.text[Field::Model as usize].is_some();
+        if tokens.is_none() && !has_model {
+            return Ok(None);
+        }
+        record.timestamp = match self.time {
+            Some((_, t)) => t?,
+            None => return Err(Reason::NoTimestamp),
+        };
+        record.tokens = tokens.unwrap_or_default();
+        if let Some((_, r)) = &self.counts[Count::Requests as usize] {
+            record.requests = (*r)?;
+        }
+        for (slot, value) in record.text.iter_mut().zip(self.text) {
+            *slot = value.map(|(_, v)| v);
+        }
+        record.reported_cost = self.cost.and_then(|(_, c)| c);
+        Ok(Some(record))
+    }
+
+    fn flat_tokens(&self) -> Result<Option<Tokens>, Reason> {
+        let get = |c: Count| -> Result<Option<u64>, Reason> {
+            match &self.counts[c as usize] {
+                Some((_, Ok(v))) => Ok(Some(*v)),
+                Some((_, Err(e))) => Err(*e),
+                None => Ok(None),
+            }
+        };
+        let parts = [
+            get(Count::Input)?,
+            get(Count::Output)?,
+            get(Count::CacheRead)?,
+            get(Count::CacheWrite)?,
+            get(Count::CacheWrite1h)?,
+        ];
+        if parts.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        let [input, output, cache_read, cache_write, cache_write_1h] =
+            parts.map(Option::unwrap_or_default);
+        Ok(Some(Tokens {
+            input,
+            output,
+            cache_read,
+            cache_write,
+            cache_write_1h,
+        }))
+    }
+}
+
+fn time_of(value: Scalar<'_>) -> Result<Timestamp, Reason> {
+    match value {
+        Scalar::Str(s) => fields::parse_timestamp(&s),
+        Scalar::U64(v) => fields::epoch_from_int(v),
+        Scalar::F64(v) => fields::epoch_from_float(v),
+        _ => None,
+    }
+    .ok_or(Reason::BadTimestamp)
+}
+
+/// Checks a count value against the rules of DESIGN.md.
+pub fn count_of(field: &'static str, value: Scalar<'_>) -> Result<u64, Reason> {
+    match value {
+        Scalar::U64(v) => Ok(v),
+        Scalar::I64(_) => Err(Reason::BadCount {
+            field,
+            why: "negative",
+        }),
+        Scalar::F64(v) => Err(fields::count_from_float(field, v)),
+        Scalar::Str(s) => fields::count_from_text(field, &s).map(Option::unwrap_or_default),
+        Scalar::Bool(_) => Err(Reason::BadCount {
+            field,
+            why: "boolean",
+        }),
+        Scalar::Null => Ok(0),
+    }
+}
+
+/// Reads a stated cost in USD into pico-dollars. Reported costs are floats
+/// computed elsewhere; they are kept for reconciliation only, so a
+/// nearest-pico conversion is exact enough.
+fn cost_of(value: Scalar<'_>) -> Option<u128> {
+    let v = match value {
+        Scalar::U64(v) => return Some(u128::from(v) * crate::price::money::PICO_PER_USD),
+        Scalar::F64(v) => v,
+        Scalar::Str(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    (v.is_finite() && (0.0..1e15).contains(&v)).then(|| (v * 1e12).round() as u128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_priority_number_wins() {
+        let mut c = Collected::default();
+        c.offer(
+            Slot::Text(Field::Team),
+            5,
+            Scalar::Str("nested".into()),
+            "team",
+        );
+        c.offer(
+            Slot::Text(Field::Team),
+            1,
+            Scalar::Str("top".into()),
+            "team",
+        );
+        c.offer(
+            Slot::Text(Field::Team),
+            3,
+            Scalar::Str("middle".into()),
+            "team",
+        );
+        c.offer(Slot::Time, 1, Scalar::U64(1_759_482_842), "timestamp");
+        c.offer(
+            Slot::Text(Field::Model),
+            1,
+            Scalar::Str("gpt-4o".into()),
+            "model",
+        );
+        let r = c.finish("gateway").unwrap().unwrap();
+        assert_eq!(r.get(Field::Team), Some("top"));
+    }
+
+    #[test]
+    fn a_row_without_usage_is_ignored_and_without_time_malformed() {
+        let mut c = Collected::default();
+        c.offer(Slot::Text(Field::Team), 1, Scalar::Str("x".into()), "team");
+        assert_eq!(c.finish("gateway"), Ok(None));
+        let mut c = Collected::default();
+        c.offer(Slot::Count(Count::Input), 1, Scalar::U64(3), "input_tokens");
+        assert_eq!(c.finish("gateway"), Err(Reason::NoTimestamp));
+    }
+
+    #[test]
+    fn bad_counts_name_the_field() {
+        let mut c = Collected::default();
+        c.offer(Slot::Time, 1, Scalar::U64(1_759_482_842), "timestamp");
+        c.offer(
+            Slot::Count(Count::Input),
+            1,
+            Scalar::I64(-3),
+            "prompt_tokens",
+        );
+        assert_eq!(
+            c.finish("gateway"),
+            Err(Reason::BadCount {
+                field: "prompt_tokens",
+                why: "negative"
+            })
+        );
+    }
+}

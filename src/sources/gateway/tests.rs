@@ -1,0 +1,305 @@
+use super::*;
+use crate::record::{Tokens, UsageRecord};
+
+#[derive(Default)]
+struct Capture {
+    records: Vec<UsageRecord<'static>>,
+    malformed: Vec<Reason>,
+    ignored: usize,
+    blank: usize,
+}
+
+impl Sink for Capture {
+    fn record(&mut self, r: UsageRecord<'_>) {
+        let text = r
+            .text
+            .map(|t| t.map(|s| std::borrow::Cow::Owned(s.into_owned())));
+        self.records.push(UsageRecord { text, ..r });
+    }
+    fn malformed(&mut self, reason: Reason) {
+        self.malformed.push(reason);
+    }
+    fn ignored(&mut self) {
+        self.ignored += 1;
+    }
+    fn blank(&mut self) {
+        self.blank += 1;
+    }
+}
+
+fn parse_with(line: &str, options: &SourceOptions) -> Capture {
+    let mut c = Capture::default();
+    GatewayJson::new(options)
+        .unwrap()
+        .parse_unit(line.as_bytes(), &mut c);
+    c
+}
+
+fn one(line: &str) -> UsageRecord<'static> {
+    let mut c = parse_with(line, &SourceOptions::default());
+    assert_eq!(c.malformed, vec![], "{line}");
+    assert_eq!(c.records.len(), 1, "{line}");
+    c.records.pop().unwrap()
+}
+
+fn malformed(line: &str) -> Reason {
+    let c = parse_with(line, &SourceOptions::default());
+    assert_eq!(c.records.len(), 0, "{line}");
+    c.malformed[0]
+}
+
+const TS: &str = r#""timestamp":"2026-10-03T09:14:02Z""#;
+
+#[test]
+fn cached_tokens_are_subtracted_for_openai_shaped_usage() {
+    let r = one(&format!(
+        r#"{{{TS},"model":"claude-sonnet-4-5","usage":{{"prompt_tokens":1850,"completion_tokens":240,"total_tokens":2090,"prompt_tokens_details":{{"cached_tokens":1024}},"completion_tokens_details":{{"reasoning_tokens":100}}}}}}"#
+    ));
+    assert_eq!(
+        r.tokens,
+        Tokens {
+            input: 826,
+            output: 240,
+            cache_read: 1024,
+            ..Tokens::default()
+        }
+    );
+}
+
+#[test]
+fn anthropic_shaped_usage_is_disjoint_with_a_1h_split() {
+    let r = one(&format!(
+        r#"{{{TS},"model":"gpt-4o","usage":{{"input_tokens":212,"output_tokens":388,"cache_read_input_tokens":14800,"cache_creation_input_tokens":960,"cache_creation":{{"ephemeral_5m_input_tokens":160,"ephemeral_1h_input_tokens":800}}}}}}"#
+    ));
+    assert_eq!(
+        r.tokens,
+        Tokens {
+            input: 212,
+            output: 388,
+            cache_read: 14800,
+            cache_write: 160,
+            cache_write_1h: 800,
+        }
+    );
+}
+
+#[test]
+fn litellm_style_usage_object_with_anthropic_cache_names_is_inclusive() {
+    // SOURCES.md §1.2: prompt_tokens = 150 uncached + 1200 read + 300 write.
+    let r = one(&format!(
+        r#"{{{TS},"model":"anthropic/claude-sonnet-4-5-20250929","metadata":{{"usage_object":{{"prompt_tokens":1650,"completion_tokens":180,"cache_read_input_tokens":1200,"cache_creation_input_tokens":300}}}}}}"#
+    ));
+    assert_eq!(
+        r.tokens,
+        Tokens {
+            input: 150,
+            output: 180,
+            cache_read: 1200,
+            cache_write: 300,
+            cache_write_1h: 0,
+        }
+    );
+}
+
+#[test]
+fn responses_api_usage_is_inclusive() {
+    let r = one(&format!(
+        r#"{{{TS},"model":"gpt-5","usage":{{"input_tokens":1000,"input_tokens_details":{{"cached_tokens":600}},"output_tokens":50,"output_tokens_details":{{"reasoning_tokens":20}}}}}}"#
+    ));
+    assert_eq!(
+        (r.tokens.input, r.tokens.cache_read, r.tokens.output),
+        (400, 600, 50)
+    );
+}
+
+#[test]
+fn gemini_thoughts_are_added_to_output() {
+    let r = one(&format!(
+        r#"{{{TS},"model":"gemini-2.5-flash","usageMetadata":{{"promptTokenCount":1000,"cachedContentTokenCount":400,"candidatesTokenCount":100,"thoughtsTokenCount":50,"totalTokenCount":1150}}}}"#
+    ));
+    assert_eq!(
+        (r.tokens.input, r.tokens.cache_read, r.tokens.output),
+        (600, 400, 150)
+    );
+}
+
+#[test]
+fn flat_canonical_fields_are_disjoint() {
+    let r = one(&format!(
+        r#"{{{TS},"model":"gpt-4o","input_tokens":"100","output_tokens":20,"cache_read_tokens":500,"cache_write_tokens":7}}"#
+    ));
+    assert_eq!(
+        r.tokens,
+        Tokens {
+            input: 100,
+            output: 20,
+            cache_read: 500,
+            cache_write: 7,
+            cache_write_1h: 0
+        }
+    );
+}
+
+#[test]
+fn attribution_is_found_at_top_level_nested_and_in_tags() {
+    let r = one(&format!(
+        r#"{{{TS},"model":"gpt-4o","prompt_tokens":1,"team":"top","metadata":{{"team":"nested","cost_center":"CC-1","labels":{{"service":"deep"}}}},"tags":["route:/v1/chat","environment=prod","junk"]}}"#
+    ));
+    assert_eq!(r.get(Field::Team), Some("top"));
+    assert_eq!(r.get(Field::CostCenter), Some("CC-1"));
+    assert_eq!(r.get(Field::Service), Some("deep"));
+    assert_eq!(r.get(Field::Route), Some("/v1/chat"));
+    assert_eq!(r.get(Field::Environment), Some("prod"));
+}
+
+#[test]
+fn canonical_names_beat_aliases_at_the_same_depth() {
+    let r = one(&format!(
+        r#"{{{TS},"team_id":"t-1","team":"search","model_name":"x","model":"gpt-4o","prompt_tokens":1}}"#
+    ));
+    assert_eq!(r.get(Field::Team), Some("search"));
+    assert_eq!(r.get(Field::Model), Some("gpt-4o"));
+}
+
+#[test]
+fn voidllm_style_events_read_through_aliases() {
+    let r = one(
+        r#"{"org_id":"o1","team_id":"t-search","user_id":"u-7","key_id":"k-9","model_name":"gpt-4o-mini","prompt_tokens":120,"completion_tokens":30,"total_cost":0.0000360,"duration_ms":812,"ttft_ms":140,"created_at":"2026-10-03T09:14:02Z"}"#,
+    );
+    assert_eq!(r.get(Field::Team), Some("t-search"));
+    assert_eq!(r.get(Field::User), Some("u-7"));
+    assert_eq!(r.get(Field::ApiKey), Some("k-9"));
+    assert_eq!(r.get(Field::Model), Some("gpt-4o-mini"));
+    assert_eq!((r.tokens.input, r.tokens.output), (120, 30));
+    assert_eq!(r.reported_cost, Some(36_000_000));
+}
+
+#[test]
+fn map_paths_override_everything() {
+    let options = SourceOptions {
+        map: vec![
+            (Slot::Text(Field::Team), "owner.group.name".into()),
+            (Slot::Time, "meta.when".into()),
+        ],
+    };
+    let mut c = parse_with(
+        r#"{"team":"ignored","owner":{"group":{"name":"mapped"}},"meta":{"when":1759482842000},"model":"gpt-4o","input_tokens":1}"#,
+        &options,
+    );
+    let r = c.records.pop().expect("a record");
+    assert_eq!(r.get(Field::Team), Some("mapped"));
+    assert_eq!(r.timestamp, 1_759_482_842);
+}
+
+#[test]
+fn escaped_strings_are_unescaped() {
+    let r = one(&format!(
+        r#"{{{TS},"model":"gpt-4o","input_tokens":1,"team":"se\"arch\u00e9"}}"#
+    ));
+    assert_eq!(r.get(Field::Team), Some("se\"arché"));
+}
+
+#[test]
+fn bad_lines_are_malformed_with_a_reason() {
+    assert_eq!(
+        malformed(r#"{"model":"gpt-4o","input_tokens":1"#),
+        Reason::InvalidJson
+    );
+    assert_eq!(malformed(r#"[1,2]"#), Reason::NotAnObject);
+    assert_eq!(malformed(r#"{"a":1} {"b":2}"#), Reason::NotAnObject);
+    assert_eq!(
+        malformed(r#"{"model":"gpt-4o","input_tokens":1}"#),
+        Reason::NoTimestamp
+    );
+    assert_eq!(
+        malformed(r#"{"timestamp":"yesterday","model":"gpt-4o","input_tokens":1}"#),
+        Reason::BadTimestamp
+    );
+    for (value, why) in [
+        ("-5", "negative"),
+        ("1.5", "fractional"),
+        ("1e3", "not an integer (exponent or decimal point)"),
+        ("\"NaN\"", "not a number"),
+        ("true", "boolean"),
+        ("123456789012345678901234", "out of range"),
+    ] {
+        assert_eq!(
+            malformed(&format!(
+                r#"{{{TS},"model":"gpt-4o","prompt_tokens":{value}}}"#
+            )),
+            Reason::BadCount {
+                field: "prompt_tokens",
+                why
+            },
+            "{value}"
+        );
+    }
+    assert_eq!(
+        malformed(&format!(
+            r#"{{{TS},"model":"m","usage":{{"prompt_tokens":10,"prompt_tokens_details":{{"cached_tokens":11}}}}}}"#
+        )),
+        Reason::CachedExceedsInput
+    );
+}
+
+#[test]
+fn deep_nesting_is_never_a_crash() {
+    // Under a key the reader skips: valid JSON without usage, so ignored.
+    let skipped = format!("{{\"a\":{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(parse_with(&skipped, &SourceOptions::default()).ignored, 1);
+    // Unbalanced: malformed.
+    let open = format!("{{\"a\":{}", "[".repeat(10_000));
+    assert_eq!(malformed(&open), Reason::InvalidJson);
+    // Containers nest only two deep, so the reader's own recursion is bounded.
+    let nested = format!(
+        "{{{TS},\"model\":\"m\",\"input_tokens\":1,{}1{}}}",
+        "\"metadata\":{".repeat(5_000),
+        "}".repeat(5_000)
+    );
+    let c = parse_with(&nested, &SourceOptions::default());
+    assert_eq!(c.records.len() + c.malformed.len(), 1);
+}
+
+#[test]
+fn a_line_without_usage_is_ignored() {
+    let c = parse_with(
+        &format!(r#"{{{TS},"event":"healthcheck"}}"#),
+        &SourceOptions::default(),
+    );
+    assert_eq!(c.ignored, 1);
+}
+
+#[test]
+fn csv_rows_map_columns_by_header_name() {
+    let header = read_csv_header(b"ts,model,team,prompt_tokens,completion_tokens,extra\n").unwrap();
+    let parser = GatewayCsv::new(&header, &SourceOptions::default()).unwrap();
+    let mut c = Capture::default();
+    let row = ByteRecord::from(vec![
+        "2026-10-03 09:14:02",
+        "gpt-4o",
+        "search",
+        "10",
+        "2",
+        "x",
+    ]);
+    parser.parse_csv(&row, &mut c);
+    let bad = ByteRecord::from(vec![
+        "2026-10-03 09:14:02",
+        "gpt-4o",
+        "search",
+        "ten",
+        "2",
+        "x",
+    ]);
+    parser.parse_csv(&bad, &mut c);
+    let ragged = ByteRecord::from(vec!["2026-10-03 09:14:02", "gpt-4o"]);
+    parser.parse_csv(&ragged, &mut c);
+    assert_eq!(c.records.len(), 1);
+    assert_eq!(c.records[0].get(Field::Team), Some("search"));
+    assert_eq!(
+        (c.records[0].tokens.input, c.records[0].tokens.output),
+        (10, 2)
+    );
+    assert_eq!(c.malformed.len(), 2);
+    assert_eq!(c.malformed[1], Reason::BadCsvRow);
+}

@@ -1,0 +1,342 @@
+//! Provider-shaped usage objects embedded in gateway lines, read with the
+//! semantics of their **shape**, not of the provider that served them
+//! (DESIGN.md, token semantics; SOURCES.md §0):
+//!
+//! - Gemini `usageMetadata` (`promptTokenCount`, ...): the prompt includes
+//!   `cachedContentTokenCount`; `thoughtsTokenCount` is reported beside the
+//!   output and billed as output, so it is added.
+//! - OpenAI Chat Completions (`prompt_tokens`): cache-inclusive. Cached
+//!   reads are `prompt_tokens_details.cached_tokens` (or LiteLLM's
+//!   `cache_read_input_tokens`), cache writes `prompt_tokens_details.
+//!   cache_write_tokens` (or `cache_creation_input_tokens`); both are
+//!   subtracted. Reasoning tokens are inside `completion_tokens`: never added.
+//! - OpenAI Responses (`input_tokens` with `input_tokens_details`):
+//!   cache-inclusive in the same way.
+//! - Anthropic Messages (`input_tokens` with `cache_read_input_tokens` /
+//!   `cache_creation_input_tokens`), and canonical names: disjoint, nothing
+//!   subtracted. `cache_creation.ephemeral_1h_input_tokens` is the 1-hour
+//!   part of the writes.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+
+use crate::record::{Reason, Tokens};
+use crate::sources::collect::count_of;
+use crate::sources::json::{KeySeed, ScalarSeed};
+
+/// A count inside a usage object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Key {
+    PromptTokens,
+    CompletionTokens,
+    InputTokens,
+    OutputTokens,
+    CacheReadInput,
+    CacheCreationInput,
+    CanonCacheRead,
+    CanonCacheWrite,
+    CanonCacheWrite1h,
+    PtdCached,
+    PtdCacheWrite,
+    Ptd5m,
+    Ptd1h,
+    ItdCached,
+    ItdCacheWrite,
+    Cc5m,
+    Cc1h,
+    GeminiPrompt,
+    GeminiCached,
+    GeminiCandidates,
+    GeminiThoughts,
+}
+
+const KEYS: usize = 21;
+
+impl Key {
+    fn name(self) -> &'static str {
+        match self {
+            Key::PromptTokens => "usage.prompt_tokens",
+            Key::CompletionTokens => "usage.completion_tokens",
+            Key::InputTokens => "usage.input_tokens",
+            Key::OutputTokens => "usage.output_tokens",
+            Key::CacheReadInput => "usage.cache_read_input_tokens",
+            Key::CacheCreationInput => "usage.cache_creation_input_tokens",
+            Key::CanonCacheRead => "usage.cache_read_tokens",
+            Key::CanonCacheWrite => "usage.cache_write_tokens",
+            Key::CanonCacheWrite1h => "usage.cache_write_1h_tokens",
+            Key::PtdCached => "usage.prompt_tokens_details.cached_tokens",
+            Key::PtdCacheWrite => "usage.prompt_tokens_details.cache_write_tokens",
+            Key::Ptd5m => {
+                "usage.prompt_tokens_details.cache_creation_token_details.ephemeral_5m_input_tokens"
+            }
+            Key::Ptd1h => {
+                "usage.prompt_tokens_details.cache_creation_token_details.ephemeral_1h_input_tokens"
+            }
+            Key::ItdCached => "usage.input_tokens_details.cached_tokens",
+            Key::ItdCacheWrite => "usage.input_tokens_details.cache_write_tokens",
+            Key::Cc5m => "usage.cache_creation.ephemeral_5m_input_tokens",
+            Key::Cc1h => "usage.cache_creation.ephemeral_1h_input_tokens",
+            Key::GeminiPrompt => "usageMetadata.promptTokenCount",
+            Key::GeminiCached => "usageMetadata.cachedContentTokenCount",
+            Key::GeminiCandidates => "usageMetadata.candidatesTokenCount",
+            Key::GeminiThoughts => "usageMetadata.thoughtsTokenCount",
+        }
+    }
+}
+
+/// The counts found in one usage object.
+#[derive(Debug, Default)]
+pub struct UsageObj {
+    values: [Option<Result<u64, Reason>>; KEYS],
+    has_itd: bool,
+}
+
+/// Where in a usage object a key sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageCtx {
+    /// The usage object itself.
+    Root,
+    /// `prompt_tokens_details`.
+    PromptDetails,
+    /// `prompt_tokens_details.cache_creation_token_details`.
+    PromptCacheCreation,
+    /// `input_tokens_details`.
+    InputDetails,
+    /// `cache_creation`.
+    CacheCreation,
+}
+
+enum Step {
+    Count(Key),
+    Into(UsageCtx),
+    Skip,
+}
+
+impl UsageCtx {
+    fn step(self, key: &str) -> Step {
+        use UsageCtx::*;
+        let k = match (self, key) {
+            (Root, "prompt_tokens") => Key::PromptTokens,
+            (Root, "completion_tokens") => Key::CompletionTokens,
+            (Root, "input_tokens") => Key::InputTokens,
+            (Root, "output_tokens") => Key::OutputTokens,
+            (Root, "cache_read_input_tokens") => Key::CacheReadInput,
+            (Root, "cache_creation_input_tokens") => Key::CacheCreationInput,
+            (Root, "cache_read_tokens") => Key::CanonCacheRead,
+            (Root, "cache_write_tokens") => Key::CanonCacheWrite,
+            (Root, "cache_write_1h_tokens") => Key::CanonCacheWrite1h,
+            (Root, "promptTokenCount") => Key::GeminiPrompt,
+            (Root, "cachedContentTokenCount") => Key::GeminiCached,
+            (Root, "candidatesTokenCount") => Key::GeminiCandidates,
+            (Root, "thoughtsTokenCount") => Key::GeminiThoughts,
+            (Root, "prompt_tokens_details") => return Step::Into(PromptDetails),
+            (Root, "input_tokens_details") => return Step::Into(InputDetails),
+            (Root, "cache_creation") => return Step::Into(CacheCreation),
+            (PromptDetails, "cached_tokens") => Key::PtdCached,
+            (PromptDetails, "cache_write_tokens") => Key::PtdCacheWrite,
+            (PromptDetails, "cache_creation_token_details") => {
+                return Step::Into(PromptCacheCreation)
+            }
+            (PromptCacheCreation, "ephemeral_5m_input_tokens") => Key::Ptd5m,
+            (PromptCacheCreation, "ephemeral_1h_input_tokens") => Key::Ptd1h,
+            (InputDetails, "cached_tokens") => Key::ItdCached,
+            (InputDetails, "cache_write_tokens") => Key::ItdCacheWrite,
+            (CacheCreation, "ephemeral_5m_input_tokens") => Key::Cc5m,
+            (CacheCreation, "ephemeral_1h_input_tokens") => Key::Cc1h,
+            _ => return Step::Skip,
+        };
+        Step::Count(k)
+    }
+
+    /// Reads the entries of a usage object (or a nested part) into `obj`.
+    pub fn visit<'de, A: MapAccess<'de>>(
+        self,
+        obj: &mut UsageObj,
+        mut map: A,
+    ) -> Result<(), A::Error> {
+        if self == UsageCtx::InputDetails {
+            obj.has_itd = true;
+        }
+        while let Some(step) = map.next_key_seed(KeySeed(|k: &str| self.step(k)))? {
+            match step {
+                Step::Count(key) => {
+                    if let Some(value) = map.next_value_seed(ScalarSeed)? {
+                        obj.values[key as usize] = Some(count_of(key.name(), value));
+                    }
+                }
+                Step::Into(ctx) => map.next_value_seed(Nested {
+                    ctx,
+                    obj: &mut *obj,
+                })?,
+                Step::Skip => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Nested<'o> {
+    ctx: UsageCtx,
+    obj: &'o mut UsageObj,
+}
+
+impl<'de> DeserializeSeed<'de> for Nested<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Nested<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a usage details object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        self.ctx.visit(self.obj, map)
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+}
+
+impl UsageObj {
+    fn get(&self, key: Key) -> Result<Option<u64>, Reason> {
+        match &self.values[key as usize] {
+            Some(Ok(v)) => Ok(Some(*v)),
+            Some(Err(e)) => Err(*e),
+            None => Ok(None),
+        }
+    }
+
+    fn first(&self, keys: &[Key]) -> Result<Option<u64>, Reason> {
+        for &k in keys {
+            if let Some(v) = self.get(k)? {
+                return Ok(Some(v));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The disjoint tokens of this object, `None` when it holds no count.
+    pub fn tokens(&self) -> Option<Result<Tokens, Reason>> {
+        if self.values.iter().all(Option::is_none) {
+            return None;
+        }
+        Some(self.interpret())
+    }
+
+    fn interpret(&self) -> Result<Tokens, Reason> {
+        use Key::*;
+        let gemini = self.get(GeminiPrompt)?.is_some() || self.get(GeminiCandidates)?.is_some();
+        if gemini {
+            let prompt = self.get(GeminiPrompt)?.unwrap_or(0);
+            let cached = self.get(GeminiCached)?.unwrap_or(0);
+            let output = self.get(GeminiCandidates)?.unwrap_or(0);
+            let thoughts = self.get(GeminiThoughts)?.unwrap_or(0);
+            return Ok(Tokens {
+                input: prompt
+                    .checked_sub(cached)
+                    .ok_or(Reason::CachedExceedsInput)?,
+                output: output.saturating_add(thoughts),
+                cache_read: cached,
+                ..Tokens::default()
+            });
+        }
+        if let Some(prompt) = self.get(PromptTokens)? {
+            let read = self
+                .first(&[PtdCached, CacheReadInput, CanonCacheRead])?
+                .unwrap_or(0);
+            let write = self.first(&[PtdCacheWrite, CacheCreationInput])?;
+            let one_hour = self.first(&[Ptd1h, Cc1h])?;
+            let five_min = self.first(&[Ptd5m, Cc5m])?;
+            let (w5, w1) = split_writes(write, five_min, one_hour)?;
+            let input = prompt
+                .checked_sub(read)
+                .and_then(|v| v.checked_sub(w5))
+                .and_then(|v| v.checked_sub(w1))
+                .ok_or(Reason::CachedExceedsInput)?;
+            return Ok(Tokens {
+                input,
+                output: self.get(CompletionTokens)?.unwrap_or(0),
+                cache_read: read,
+                cache_write: w5,
+                cache_write_1h: w1,
+            });
+        }
+        let output = self.first(&[OutputTokens, CompletionTokens])?.unwrap_or(0);
+        let input = self.get(InputTokens)?.unwrap_or(0);
+        if self.has_itd {
+            let read = self.get(ItdCached)?.unwrap_or(0);
+            let write = self.get(ItdCacheWrite)?.unwrap_or(0);
+            let input = input
+                .checked_sub(read)
+                .and_then(|v| v.checked_sub(write))
+                .ok_or(Reason::CachedExceedsInput)?;
+            return Ok(Tokens {
+                input,
+                output,
+                cache_read: read,
+                cache_write: write,
+                cache_write_1h: 0,
+            });
+        }
+        // Anthropic shape or canonical names: disjoint, nothing subtracted.
+        let read = self.first(&[CacheReadInput, CanonCacheRead])?.unwrap_or(0);
+        let (w5, w1) = match self.get(CanonCacheWrite)? {
+            Some(w) if self.get(CacheCreationInput)?.is_none() => {
+                (w, self.get(CanonCacheWrite1h)?.unwrap_or(0))
+            }
+            _ => split_writes(
+                self.get(CacheCreationInput)?,
+                self.get(Cc5m)?,
+                self.first(&[Cc1h, CanonCacheWrite1h])?,
+            )?,
+        };
+        Ok(Tokens {
+            input,
+            output,
+            cache_read: read,
+            cache_write: w5,
+            cache_write_1h: w1,
+        })
+    }
+}
+
+/// Splits cache writes into (5-minute, 1-hour) from a total and the
+/// optional parts. When only a total is known, every write is 5-minute
+/// (SOURCES.md §11.4).
+fn split_writes(
+    total: Option<u64>,
+    five_min: Option<u64>,
+    one_hour: Option<u64>,
+) -> Result<(u64, u64), Reason> {
+    match (total, five_min, one_hour) {
+        (Some(t), _, Some(h)) => Ok((t.checked_sub(h).ok_or(Reason::CachedExceedsInput)?, h)),
+        (Some(t), _, None) => Ok((t, 0)),
+        (None, f, h) => Ok((f.unwrap_or(0), h.unwrap_or(0))),
+    }
+}

@@ -1,0 +1,162 @@
+//! Sources: one adapter per log or export format.
+//!
+//! A source owns the meaning of a vendor's fields and its token semantics
+//! (subtract cached tokens or not). Nothing downstream knows which vendor a
+//! record came from except through `UsageRecord::source`.
+//!
+//! Each file's format is detected once, from its name and first bytes
+//! ([`detect`]), or forced with `--source NAME`. The chosen source builds a
+//! [`Parser`] for the file (reading its CSV header, say), and the pipeline
+//! feeds that parser one unit at a time: a line, a CSV row, or the whole
+//! document, as the parser's [`Framing`] says.
+//!
+//! # How to add a source
+//! 1. Create `src/sources/<name>.rs` with a unit struct implementing
+//!    [`Source`]; `name()` returns the file stem, which is also the value of
+//!    `--source`.
+//! 2. Implement `recognizes` from the detection signature in SOURCES.md
+//!    (cheap: it sees the file name and the first 64 KiB).
+//! 3. Implement `open` returning a [`Parser`]; convert vendor fields into a
+//!    [`UsageRecord`] with the token semantics of DESIGN.md, and report
+//!    every unit through the [`Sink`]: a record, `malformed(reason)`,
+//!    `ignored()` or `blank()`. Never return errors for a bad row.
+//! 4. Add the struct to [`REGISTRY`], before `gateway` (the catch-all).
+//! 5. Add fixtures under `tests/fixtures/<name>/` shaped exactly like the
+//!    documented format, with their expected totals.
+
+pub mod collect;
+pub mod fields;
+pub mod gateway;
+pub mod json;
+
+use std::path::Path;
+
+use csv::ByteRecord;
+
+use crate::record::{Reason, UsageRecord};
+
+/// How a parser wants its input cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// One unit per physical line (JSON Lines, plain logs).
+    Lines,
+    /// One unit per CSV record; the header was read by `open`.
+    Csv,
+    /// The whole file is one unit (a JSON document).
+    Document,
+}
+
+/// The first bytes of a file, for detection and for reading a header.
+#[derive(Debug, Clone, Copy)]
+pub struct Sample<'a> {
+    /// The file's path as given (or `-` for stdin).
+    pub path: &'a Path,
+    /// The first bytes (at most 64 KiB), without a UTF-8 byte order mark.
+    pub head: &'a [u8],
+}
+
+impl<'a> Sample<'a> {
+    /// The lowercase file extension, ignoring a compression suffix.
+    pub fn extension(&self) -> String {
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let name = name
+            .strip_suffix(".gz")
+            .or_else(|| name.strip_suffix(".zst"))
+            .unwrap_or(&name);
+        name.rsplit_once('.')
+            .map(|(_, ext)| ext.to_string())
+            .unwrap_or_default()
+    }
+
+    /// The first non-blank line of the head.
+    pub fn first_line(&self) -> &'a [u8] {
+        self.head
+            .split(|&b| b == b'\n')
+            .map(trim_ascii)
+            .find(|l| !l.is_empty())
+            .unwrap_or(&[])
+    }
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    b.trim_ascii()
+}
+
+/// Options every source may honour.
+#[derive(Debug, Clone, Default)]
+pub struct SourceOptions {
+    /// `--map FIELD=dotted.path` overrides, as given.
+    pub map: Vec<(collect::Slot, String)>,
+}
+
+/// Where a parser reports each unit it reads. The pipeline's worker
+/// implements it: it enriches, filters, prices and aggregates a record at
+/// once, so a record may borrow from the unit and is never stored.
+pub trait Sink {
+    /// A usage record.
+    fn record(&mut self, record: UsageRecord<'_>);
+    /// A unit that cannot be used, and why.
+    fn malformed(&mut self, reason: Reason);
+    /// A unit that carries no usage by design (a page envelope, a non-LLM span).
+    fn ignored(&mut self);
+    /// An empty or whitespace-only line.
+    fn blank(&mut self);
+    /// For document framing: the physical line (from 1) the next report
+    /// belongs to. Line framing sets this itself.
+    fn at_line(&mut self, _line: u64) {}
+}
+
+/// A per-file parser, built once by [`Source::open`] and shared by every
+/// worker reading that file.
+pub trait Parser: Send + Sync {
+    /// How the input must be cut for [`Parser::parse_unit`].
+    fn framing(&self) -> Framing;
+
+    /// Parses one line (without its line ending) or one document.
+    fn parse_unit(&self, _unit: &[u8], sink: &mut dyn Sink) {
+        sink.malformed(Reason::Other("this source does not read lines"));
+    }
+
+    /// Parses one CSV record.
+    fn parse_csv(&self, _row: &ByteRecord, sink: &mut dyn Sink) {
+        sink.malformed(Reason::Other("this source does not read CSV"));
+    }
+}
+
+/// A log or export format.
+pub trait Source: Sync {
+    /// The name users pass to `--source`; equals the file stem.
+    fn name(&self) -> &'static str;
+    /// One line on what it reads, for `llmspend sources`.
+    fn about(&self) -> &'static str;
+    /// How it is recognised, for `llmspend sources`.
+    fn signature(&self) -> &'static str;
+    /// Returns true if and only if the sample looks like this format.
+    fn recognizes(&self, sample: &Sample<'_>) -> bool;
+    /// Builds the parser for one file, or says why the file cannot be read.
+    fn open(&self, sample: &Sample<'_>, options: &SourceOptions)
+        -> Result<Box<dyn Parser>, String>;
+}
+
+/// Every source, most specific first; `gateway` is the catch-all.
+pub static REGISTRY: &[&dyn Source] = &[&gateway::Gateway];
+
+/// Finds a source by its `--source` name.
+pub fn by_name(name: &str) -> Option<&'static dyn Source> {
+    REGISTRY.iter().copied().find(|s| s.name() == name)
+}
+
+/// The names of every source, for error messages.
+pub fn names() -> Vec<&'static str> {
+    REGISTRY.iter().map(|s| s.name()).collect()
+}
+
+/// Detects the format of a file from its sample: the first source that
+/// recognises it, or `None`.
+pub fn detect(sample: &Sample<'_>) -> Option<&'static dyn Source> {
+    REGISTRY.iter().copied().find(|s| s.recognizes(sample))
+}

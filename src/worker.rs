@@ -1,0 +1,288 @@
+//! The worker: one per rayon task, owning its scratch, its partial groups,
+//! its partial ledger and its price cache. No locks below this line.
+//!
+//! [`Worker::process_chunk`] runs steps 3 to 8 of the data flow for one
+//! chunk: cut it into units as the parser's framing says, parse each unit
+//! through the source, then filter, price and aggregate every record at
+//! once (the [`Sink`] implementation). Sequential and parallel runs call the
+//! same function.
+
+use memchr::memchr;
+use rustc_hash::FxHashMap;
+
+use crate::accounting::{Ledger, RelOrigin};
+use crate::aggregate::{Dimension, GroupKey, Groups, Totals};
+use crate::filter::{Where, Window};
+use crate::price::card::RateCard;
+use crate::price::{Priced, Pricer};
+use crate::record::{Field, Reason, UsageRecord};
+use crate::sources::{Framing, Parser, Sink};
+
+/// What every worker of a run shares, read-only.
+pub struct Plan<'c> {
+    /// `--by`, in order.
+    pub dims: Vec<Dimension>,
+    /// The time window.
+    pub window: Window,
+    /// `--where` conditions, all of which must pass.
+    pub wheres: Vec<Where>,
+    /// The merged rate card.
+    pub card: &'c RateCard,
+    /// Seconds east of UTC for day/week/month grouping (`--tz`).
+    pub tz_offset: i64,
+    /// Longest line accepted, in bytes.
+    pub max_line_bytes: usize,
+}
+
+/// Coverage figures a worker gathers beside the groups.
+#[derive(Debug, Default)]
+pub struct CoverageParts {
+    /// All parsed records.
+    pub total: Totals,
+    /// Records without a team.
+    pub no_team: Totals,
+    /// Records without a cost center.
+    pub no_cost_center: Totals,
+    /// Unpriced models (worker-interned id, or `u32::MAX` for no model) ->
+    /// (requests, tokens).
+    pub unpriced: FxHashMap<u32, (u128, u128)>,
+    /// Requests whose service tier had no row and were priced at standard.
+    pub tier_fallback: u128,
+    /// Aggregated rows a long-context tier could have repriced.
+    pub tier_skipped: u128,
+}
+
+/// One chunk of input to process.
+#[derive(Clone, Copy)]
+pub struct Chunk<'a> {
+    /// File id.
+    pub file: u32,
+    /// Index of the chunk within its file.
+    pub index: u32,
+    /// The bytes, starting at a record boundary.
+    pub bytes: &'a [u8],
+    /// The file's parser.
+    pub parser: &'a dyn Parser,
+    /// Returns true if and only if this chunk starts the file (skip a BOM,
+    /// and a CSV header).
+    pub first: bool,
+}
+
+/// A per-thread worker.
+pub struct Worker<'p> {
+    plan: &'p Plan<'p>,
+    pricer: Pricer<'p>,
+    /// Groups of this worker.
+    pub groups: Groups,
+    /// Ledger of this worker.
+    pub ledger: Ledger,
+    /// Coverage of this worker.
+    pub coverage: CoverageParts,
+    /// Physical line count per (file, chunk) this worker processed.
+    pub chunk_lines: Vec<((u32, u32), u64)>,
+    at: RelOrigin,
+    csv_row: csv::ByteRecord,
+}
+
+impl<'p> Worker<'p> {
+    /// A fresh worker.
+    pub fn new(plan: &'p Plan<'p>) -> Self {
+        Worker {
+            plan,
+            pricer: Pricer::new(plan.card),
+            groups: Groups::default(),
+            ledger: Ledger::default(),
+            coverage: CoverageParts::default(),
+            chunk_lines: Vec::new(),
+            at: RelOrigin {
+                file: 0,
+                chunk: 0,
+                line: 0,
+            },
+            csv_row: csv::ByteRecord::new(),
+        }
+    }
+
+    /// Processes one chunk.
+    pub fn process_chunk(&mut self, chunk: &Chunk<'_>) {
+        self.at = RelOrigin {
+            file: chunk.file,
+            chunk: chunk.index,
+            line: 0,
+        };
+        let mut bytes = chunk.bytes;
+        if chunk.first {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let lines = match chunk.parser.framing() {
+            Framing::Lines => self.lines(bytes, chunk.parser),
+            Framing::Csv => self.csv(bytes, chunk.parser, chunk.first),
+            Framing::Document => self.document(bytes, chunk.parser),
+        };
+        self.chunk_lines.push(((chunk.file, chunk.index), lines));
+    }
+
+    fn lines(&mut self, bytes: &[u8], parser: &dyn Parser) -> u64 {
+        let mut rest = bytes;
+        let mut line = 0;
+        while !rest.is_empty() {
+            let (unit, next) = match memchr(b'\n', rest) {
+                Some(i) => (&rest[..i], &rest[i + 1..]),
+                None => (rest, &rest[rest.len()..]),
+            };
+            rest = next;
+            line += 1;
+            self.at.line = line;
+            self.ledger.counts.lines_read += 1;
+            let unit = unit.strip_suffix(b"\r").unwrap_or(unit);
+            if unit.len() > self.plan.max_line_bytes {
+                self.malformed(Reason::LineTooLong);
+            } else if unit.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+                self.blank();
+            } else {
+                parser.parse_unit(unit, self);
+            }
+        }
+        line
+    }
+
+    fn csv(&mut self, bytes: &[u8], parser: &dyn Parser, first: bool) -> u64 {
+        let physical = memchr::memchr_iter(b'\n', bytes).count() as u64
+            + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut row = std::mem::take(&mut self.csv_row);
+        let mut header_pending = first;
+        loop {
+            match reader.read_byte_record(&mut row) {
+                Ok(false) => break,
+                Ok(true) => {
+                    self.at.line = row.position().map_or(1, |p| p.line());
+                    self.ledger.counts.lines_read += 1;
+                    if header_pending {
+                        header_pending = false;
+                        self.ignored();
+                    } else {
+                        parser.parse_csv(&row, self);
+                    }
+                }
+                Err(e) => {
+                    self.at.line = e.position().map_or(self.at.line + 1, |p| p.line());
+                    self.ledger.counts.lines_read += 1;
+                    self.malformed(Reason::BadCsvRow);
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        break;
+                    }
+                }
+            }
+        }
+        self.csv_row = row;
+        physical
+    }
+
+    fn document(&mut self, bytes: &[u8], parser: &dyn Parser) -> u64 {
+        self.at.line = 1;
+        self.ledger.counts.lines_read += 1;
+        parser.parse_unit(bytes, self);
+        memchr::memchr_iter(b'\n', bytes).count() as u64 + 1
+    }
+
+    fn intern(&mut self, value: Option<&str>) -> u32 {
+        value.map_or(u32::MAX, |v| self.groups.interner.intern(v))
+    }
+}
+
+impl Sink for Worker<'_> {
+    fn record(&mut self, r: UsageRecord<'_>) {
+        let plan = self.plan;
+        let model_id = self.intern(r.get(Field::Model));
+        let provider_raw_id = self.intern(r.get(Field::Provider));
+        let resolved = self.pricer.resolve(
+            (provider_raw_id, model_id),
+            r.get(Field::Provider),
+            r.get(Field::Model),
+        );
+        let provider = resolved.provider.as_deref();
+        let utc_day = r.timestamp.div_euclid(86_400);
+        let local_day = (r.timestamp + plan.tz_offset).div_euclid(86_400);
+        let value = |d: Dimension| -> Option<&str> {
+            match d {
+                Dimension::Provider => provider,
+                Dimension::Source => Some(r.source),
+                d => d.field().and_then(|f| r.get(f)),
+            }
+        };
+        let passes = plan.window.contains(r.timestamp)
+            && plan.wheres.iter().all(|w| {
+                w.passes(
+                    value(w.dim),
+                    w.dim.is_time().then(|| w.dim.period(local_day)),
+                )
+            });
+        if !passes {
+            self.ledger.counts.filtered += 1;
+            return;
+        }
+        self.ledger.counts.parsed += 1;
+        let priced = resolved.price(utc_day, r.get(Field::ServiceTier), &r.tokens, r.requests);
+        let cost = match priced {
+            Priced::Cost {
+                cost,
+                tier_fallback,
+                tier_skipped,
+            } => {
+                if tier_fallback {
+                    self.coverage.tier_fallback += u128::from(r.requests);
+                }
+                if tier_skipped {
+                    self.coverage.tier_skipped += u128::from(r.requests);
+                }
+                Some(cost)
+            }
+            Priced::Unpriced => None,
+        };
+        let mut key: GroupKey = [0; crate::aggregate::MAX_DIMS];
+        for (slot, &d) in key.iter_mut().zip(&plan.dims) {
+            *slot = if d.is_time() {
+                d.period(local_day) + 1
+            } else {
+                match value(d) {
+                    Some(v) => i64::from(self.groups.interner.intern(v)) + 1,
+                    None => 0,
+                }
+            };
+        }
+        let add = |t: &mut Totals| t.add(r.requests, &r.tokens, cost, r.reported_cost);
+        add(self.groups.map.entry(key).or_default());
+        add(&mut self.coverage.total);
+        if r.get(Field::Team).is_none() {
+            add(&mut self.coverage.no_team);
+        }
+        if r.get(Field::CostCenter).is_none() {
+            add(&mut self.coverage.no_cost_center);
+        }
+        if cost.is_none() {
+            let entry = self.coverage.unpriced.entry(model_id).or_default();
+            entry.0 += u128::from(r.requests);
+            entry.1 += u128::from(r.tokens.total());
+        }
+    }
+
+    fn malformed(&mut self, reason: Reason) {
+        self.ledger.malformed(reason, self.at);
+    }
+
+    fn ignored(&mut self) {
+        self.ledger.counts.ignored += 1;
+    }
+
+    fn blank(&mut self) {
+        self.ledger.counts.blank += 1;
+    }
+
+    fn at_line(&mut self, line: u64) {
+        self.at.line = line;
+    }
+}

@@ -1,0 +1,5 @@
+//! The one integration test binary: runs the real `llmspend` on fixtures.
+
+mod determinism;
+mod report;
+mod util;
