@@ -2,4 +2,5 @@
 
 mod determinism;
 mod report;
+mod shuffle;
 mod util;
