@@ -140,6 +140,9 @@ impl<'p> Worker<'p> {
             self.at.line = line;
             self.ledger.counts.lines_read += 1;
             let unit = unit.strip_suffix(b"\r").unwrap_or(unit);
+            // A byte order mark starts the file (stripped above) or, in
+            // files joined with `cat`, any line.
+            let unit = unit.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(unit);
             if unit.len() > self.plan.max_line_bytes {
                 self.malformed(Reason::LineTooLong);
             } else if unit.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
@@ -178,7 +181,11 @@ impl<'p> Worker<'p> {
                 match reader.read_byte_record(&mut row) {
                     Ok(false) => break 'readers,
                     Ok(true) => {
-                        let end = (base + reader.position().byte() as usize).min(bytes.len());
+                        let mut end = (base + reader.position().byte() as usize).min(bytes.len());
+                        if end > 0 && bytes[end - 1] == b'\r' && bytes.get(end) == Some(&b'\n') {
+                            // A CRLF terminator: the csv crate stops after the CR.
+                            end += 1;
+                        }
                         let gap = bytes[cursor..end]
                             .iter()
                             .take_while(|b| matches!(b, b'\r' | b'\n'))

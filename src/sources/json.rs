@@ -121,8 +121,19 @@ pub fn read_object<'de, T>(
     }
     let mut de = serde_json::Deserializer::from_slice(line);
     let value = read(&mut de).map_err(classify)?;
-    de.end().map_err(|_| Reason::NotAnObject)?;
+    de.end().map_err(|_| trailing(line))?;
     Ok(value)
+}
+
+/// Error path only: an object followed by more JSON (`{..}{..}`) is not
+/// one object; followed by anything else it is invalid JSON.
+fn trailing(line: &[u8]) -> Reason {
+    let mut values = serde_json::Deserializer::from_slice(line).into_iter::<IgnoredAny>();
+    if values.all(|v| v.is_ok()) {
+        Reason::NotAnObject
+    } else {
+        Reason::InvalidJson
+    }
 }
 
 fn classify(e: serde_json::Error) -> Reason {
