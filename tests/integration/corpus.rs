@@ -641,3 +641,119 @@ fn every_corpus_file_gives_one_answer_at_any_chunk_size() {
         }
     }
 }
+
+#[test]
+fn formula_like_cells_are_quoted_in_csv_output() {
+    let out = stdout_ok(
+        llmspend()
+            .args(["report", "--by", "team", "--format", "csv", "--rates"])
+            .arg(corpus("card.csv"))
+            .arg(corpus("formula.jsonl")),
+    );
+    let rows = csv_rows(&out);
+    let teams: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        teams,
+        [
+            "a=b",
+            "search",
+            "'\nLF",
+            "'\rCR",
+            "'\tTab",
+            "'@SUM(A1)",
+            "'-2",
+            "'+1",
+            "'=HYPERLINK(\"http://evil\",\"x\")"
+        ]
+    );
+    // From CSV input too, and in every --by column.
+    let out = stdout_ok(
+        llmspend()
+            .args(["report", "--by", "model,team", "--format", "csv", "--rates"])
+            .arg(corpus("card.csv"))
+            .arg(corpus("formula.csv")),
+    );
+    assert_eq!(
+        out,
+        "model,team,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd\n\
+         gpt-4o,'@x,1,2,0,0,0,0.000004\n\
+         gpt-4o,'=cmd|' /C calc'!A0,1,1,0,0,0,0.000002\n"
+    );
+}
+
+#[test]
+fn control_and_bidi_characters_are_escaped_in_table_and_markdown() {
+    for format in ["table", "md"] {
+        let out = stdout_ok(
+            llmspend()
+                .args(["report", "--by", "team", "--format", format, "--rates"])
+                .arg(corpus("card.csv"))
+                .arg(corpus("controls.jsonl")),
+        );
+        for raw in ['\u{1b}', '\u{7}', '\u{202e}', '\u{2066}'] {
+            assert!(!out.contains(raw), "{format}: raw {raw:?} in\n{out}");
+        }
+        for escaped in [
+            "\\u{1b}[31mred\\u{1b}[0m",
+            "a\\u{202e}evil",
+            "bell\\u{7}",
+            "x\\u{2066}y",
+        ] {
+            assert!(
+                out.contains(escaped),
+                "{format}: {escaped} missing in\n{out}"
+            );
+        }
+    }
+    // Malformed samples name files, which can hold control characters too.
+    let dir = TestDir::new();
+    let f = dir.create("evil\u{1b}[2J.jsonl", "{\"a\":\n");
+    let out = run(llmspend().args(["report"]).arg(&f), 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("evil\\u{1b}[2J.jsonl:1: invalid JSON"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'));
+    // And in the error when nothing could be read.
+    std::fs::write(&f, "plain text\n").unwrap();
+    let out = run(llmspend().args(["report"]).arg(&f), 2);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("evil\\u{1b}[2J.jsonl: no source"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_with_success() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // Thousands of groups: far more output than a pipe buffer holds.
+    let dir = TestDir::new();
+    let mut text = String::new();
+    for i in 0..6000 {
+        text.push_str(&format!(
+            "{{\"timestamp\":\"2026-10-{:02}T09:14:02Z\",\"team\":\"team-{}\",\"model\":\"gpt-4o\",\"route\":\"/v1/route/{i}\",\"input_tokens\":{i}}}\n",
+            1 + i % 28,
+            i % 7
+        ));
+    }
+    let f = dir.create("many.jsonl", text);
+    for format in ["table", "csv", "json", "md"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_llmspend"))
+            .args(["report", "--by", "team,model,day,route", "--format", format])
+            .arg(&f)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let mut head = [0u8; 10];
+        stdout.read_exact(&mut head).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{format}: {stderr}");
+        assert!(!stderr.contains("error"), "{format}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{format}: {stderr}");
+    }
+}

@@ -2,5 +2,6 @@
 
 mod corpus;
 mod determinism;
+mod files;
 mod report;
 mod util;
