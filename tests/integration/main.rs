@@ -3,5 +3,6 @@
 mod corpus;
 mod determinism;
 mod files;
+mod props;
 mod report;
 mod util;
