@@ -153,16 +153,36 @@ fn sample_of(bytes: &[u8]) -> &[u8] {
     &bytes[..bytes.len().min(SAMPLE_BYTES)]
 }
 
+/// Names a UTF-16 or UTF-32 encoding, by its byte order mark or, without
+/// one, by the NUL bytes around printable ASCII in the first four bytes
+/// (`{\0"\0`).
+/// Such a file is refused with that name rather than read as lines that
+/// are all malformed. NUL padding alone (a crashed log) is not text.
+fn wide_encoding(head: &[u8]) -> Option<&'static str> {
+    let text = |b: u8| (0x20..0x7F).contains(&b);
+    match head {
+        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32LE"),
+        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32BE"),
+        [0xFF, 0xFE, ..] => Some("UTF-16LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16BE"),
+        [a, 0, 0, 0, ..] if text(*a) => Some("UTF-32LE"),
+        [0, 0, 0, a, ..] if text(*a) => Some("UTF-32BE"),
+        [a, 0, b, 0, ..] if text(*a) && text(*b) => Some("UTF-16LE"),
+        [0, a, 0, b, ..] if text(*a) && text(*b) => Some("UTF-16BE"),
+        _ => None,
+    }
+}
+
 /// Recognises the format from a sample, or says why not.
 fn open_parser(
     input: &Input,
     head: &[u8],
     options: &ReadOptions,
 ) -> Result<(Box<dyn Parser>, &'static str), String> {
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-        return Err(
-            "the file is UTF-16; convert it to UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)".into(),
-        );
+    if let Some(encoding) = wide_encoding(head) {
+        return Err(format!(
+            "the file is {encoding}; convert it to UTF-8 (e.g. `iconv -f {encoding} -t UTF-8`)"
+        ));
     }
     let sample = Sample {
         path: input.path(),

@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap;
 use crate::accounting::{Ledger, RelOrigin};
 use crate::aggregate::{Dimension, GroupKey, Groups, Totals};
 use crate::filter::{Where, Window};
+use crate::input::chunk::CsvState;
 use crate::price::card::RateCard;
 use crate::price::{Priced, Pricer};
 use crate::record::{Field, Reason, UsageRecord};
@@ -122,6 +123,10 @@ impl<'p> Worker<'p> {
         self.chunk_lines.push(((chunk.file, chunk.index), lines));
     }
 
+    /// Physical lines. A line of only whitespace and NUL bytes is blank:
+    /// a log cut by a crash often ends in NUL padding (the file was extended
+    /// before the data reached the disk), which carries no record and must
+    /// not count as malformed. NULs inside a line make it malformed.
     fn lines(&mut self, bytes: &[u8], parser: &dyn Parser) -> u64 {
         let mut rest = bytes;
         let mut line = 0;
@@ -135,6 +140,9 @@ impl<'p> Worker<'p> {
             self.at.line = line;
             self.ledger.counts.lines_read += 1;
             let unit = unit.strip_suffix(b"\r").unwrap_or(unit);
+            // A byte order mark starts the file (stripped above) or, in
+            // files joined with `cat`, any line.
+            let unit = unit.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(unit);
             if unit.len() > self.plan.max_line_bytes {
                 self.malformed(Reason::LineTooLong);
             } else if unit.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
@@ -146,40 +154,102 @@ impl<'p> Worker<'p> {
         line
     }
 
+    /// CSV records. The `csv` crate skips empty lines and reports a
+    /// record's position as where it began scanning, so positions are kept
+    /// here instead: every empty line between records is counted `blank` at
+    /// its own physical line, and a record's line is where its first byte
+    /// is. A quoted field still open at the end of the input (an unclosed
+    /// quote) makes its first line malformed, and reading resumes on the
+    /// next line, so it does not swallow the rest of the file. A record
+    /// longer than `--max-line-bytes` is malformed like a long line.
     fn csv(&mut self, bytes: &[u8], parser: &dyn Parser, first: bool) -> u64 {
         let physical = memchr::memchr_iter(b'\n', bytes).count() as u64
             + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(bytes);
         let mut row = std::mem::take(&mut self.csv_row);
         let mut header_pending = first;
-        loop {
-            match reader.read_byte_record(&mut row) {
-                Ok(false) => break,
-                Ok(true) => {
-                    self.at.line = row.position().map_or(1, |p| p.line());
-                    self.ledger.counts.lines_read += 1;
-                    if header_pending {
-                        header_pending = false;
-                        self.ignored();
-                    } else {
-                        parser.parse_csv(&row, self);
+        // Bytes before `cursor` are accounted for; `line` is the physical
+        // line `cursor` is on.
+        let mut cursor = 0usize;
+        let mut line = 1u64;
+        'readers: while cursor < bytes.len() {
+            let base = cursor;
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&bytes[base..]);
+            loop {
+                match reader.read_byte_record(&mut row) {
+                    Ok(false) => break 'readers,
+                    Ok(true) => {
+                        let mut end = (base + reader.position().byte() as usize).min(bytes.len());
+                        if end > 0 && bytes[end - 1] == b'\r' && bytes.get(end) == Some(&b'\n') {
+                            // A CRLF terminator: the csv crate stops after the CR.
+                            end += 1;
+                        }
+                        let gap = bytes[cursor..end]
+                            .iter()
+                            .take_while(|b| matches!(b, b'\r' | b'\n'))
+                            .count();
+                        line = self.csv_blank_lines(&bytes[cursor..cursor + gap], line);
+                        let start = cursor + gap;
+                        let raw = &bytes[start..end];
+                        self.at.line = line;
+                        self.ledger.counts.lines_read += 1;
+                        if end == bytes.len() && CsvState::FieldStart.advance(raw).in_quotes() {
+                            self.malformed(Reason::BadCsvRow);
+                            match memchr(b'\n', raw) {
+                                Some(i) => {
+                                    cursor = start + i + 1;
+                                    line += 1;
+                                    continue 'readers;
+                                }
+                                None => {
+                                    cursor = bytes.len();
+                                    break 'readers;
+                                }
+                            }
+                        }
+                        let content = raw.strip_suffix(b"\n").unwrap_or(raw);
+                        let content = content.strip_suffix(b"\r").unwrap_or(content);
+                        if header_pending {
+                            header_pending = false;
+                            self.ignored();
+                        } else if content.len() > self.plan.max_line_bytes {
+                            self.malformed(Reason::LineTooLong);
+                        } else {
+                            parser.parse_csv(&row, self);
+                        }
+                        line += memchr::memchr_iter(b'\n', raw).count() as u64;
+                        cursor = end;
                     }
-                }
-                Err(e) => {
-                    self.at.line = e.position().map_or(self.at.line + 1, |p| p.line());
-                    self.ledger.counts.lines_read += 1;
-                    self.malformed(Reason::BadCsvRow);
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        break;
+                    Err(_) => {
+                        // Reading from memory, the csv crate reports no
+                        // errors for byte records; count one and stop.
+                        self.at.line = line;
+                        self.ledger.counts.lines_read += 1;
+                        self.malformed(Reason::BadCsvRow);
+                        cursor = bytes.len();
+                        break 'readers;
                     }
                 }
             }
         }
+        let rest = &bytes[cursor.min(bytes.len())..];
+        self.csv_blank_lines(rest, line);
         self.csv_row = row;
         physical
+    }
+
+    /// Counts the empty lines in `gap` (line terminators only) as blank,
+    /// from physical line `line`; returns the line after them.
+    fn csv_blank_lines(&mut self, gap: &[u8], mut line: u64) -> u64 {
+        for _ in memchr::memchr_iter(b'\n', gap) {
+            self.at.line = line;
+            self.ledger.counts.lines_read += 1;
+            self.blank();
+            line += 1;
+        }
+        line
     }
 
     fn document(&mut self, bytes: &[u8], parser: &dyn Parser) -> u64 {

@@ -10,6 +10,7 @@ use crate::error::InputError;
 use crate::exit::ExitStatus;
 use crate::input;
 use crate::pipeline::{self, Report};
+use crate::render::sanitize::terminal;
 use crate::render::{self, Format};
 use crate::worker::Plan;
 
@@ -43,7 +44,7 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
             .accounting
             .unreadable
             .iter()
-            .map(|(p, e)| format!("  {p}: {e}"))
+            .map(|(p, e)| format!("  {}: {}", terminal(p), terminal(e)))
             .collect();
         return Err(InputError::NothingReadable(list.join("\n")).into());
     }

@@ -25,16 +25,16 @@ pub fn split(bytes: &[u8], framing: Framing, target: usize) -> Vec<Range<usize>>
     }
     let mut ranges = Vec::with_capacity(bytes.len() / target + 1);
     let mut start = 0;
-    let mut in_quotes = false;
+    let mut state = CsvState::FieldStart;
     let mut scanned = 0;
     while start < bytes.len() {
         let want = (start + target).min(bytes.len());
         let end = match framing {
             Framing::Csv => {
-                // Carry quote parity from where the last scan stopped.
-                in_quotes ^= memchr::memchr_iter(b'"', &bytes[scanned..want]).count() % 2 == 1;
-                let (end, parity) = csv_boundary(bytes, want, in_quotes);
-                in_quotes = parity;
+                // Carry the quote state from where the last scan stopped.
+                state = state.advance(&bytes[scanned..want]);
+                let end = next_record_end(bytes, want, state).unwrap_or(bytes.len());
+                state = CsvState::FieldStart;
                 scanned = end;
                 end
             }
@@ -49,26 +49,92 @@ pub fn split(bytes: &[u8], framing: Framing, target: usize) -> Vec<Range<usize>>
     ranges
 }
 
-/// From `at` with quote state `in_quotes`, finds the end of the CSV record
-/// (just after a line feed outside quotes). Returns the end and the quote
-/// state there (always outside quotes unless the input ended inside one).
-fn csv_boundary(bytes: &[u8], at: usize, mut in_quotes: bool) -> (usize, bool) {
-    let mut i = at;
-    while i < bytes.len() {
-        match memchr::memchr2(b'"', b'\n', &bytes[i..]) {
-            None => return (bytes.len(), in_quotes),
-            Some(j) => {
-                i += j;
-                if bytes[i] == b'"' {
-                    in_quotes = !in_quotes;
-                } else if !in_quotes {
-                    return (i + 1, false);
-                }
-                i += 1;
-            }
+/// Where a CSV reader is inside a record, as the `csv` crate reads it
+/// (RFC 4180, `""` escapes a quote): a quote opens a quoted field only at
+/// the start of a field; anywhere else it is a literal byte. Chunk
+/// boundaries and the worker's unclosed-quote check both follow it, so a
+/// stray quote inside an unquoted field never moves a chunk boundary into
+/// the middle of a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvState {
+    /// At the start of a field (or of a record).
+    #[default]
+    FieldStart,
+    /// Inside an unquoted field.
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: a closing quote, or the
+    /// first half of `""`.
+    QuoteInQuoted,
+}
+
+impl CsvState {
+    /// The state after one byte.
+    pub fn step(self, b: u8) -> CsvState {
+        use CsvState::*;
+        match (self, b) {
+            (Quoted, b'"') => QuoteInQuoted,
+            (Quoted, _) => Quoted,
+            (QuoteInQuoted, b'"') | (FieldStart, b'"') => Quoted,
+            (_, b',' | b'\n' | b'\r') => FieldStart,
+            _ => Unquoted,
         }
     }
-    (bytes.len(), in_quotes)
+
+    /// The state after `bytes`.
+    pub fn advance(mut self, bytes: &[u8]) -> CsvState {
+        let mut i = 0;
+        while i < bytes.len() {
+            match self {
+                CsvState::Quoted => match memchr(b'"', &bytes[i..]) {
+                    Some(j) => {
+                        i += j + 1;
+                        self = CsvState::QuoteInQuoted;
+                    }
+                    None => return self,
+                },
+                CsvState::Unquoted => match memchr::memchr3(b',', b'\n', b'\r', &bytes[i..]) {
+                    Some(j) => {
+                        i += j + 1;
+                        self = CsvState::FieldStart;
+                    }
+                    None => return self,
+                },
+                _ => {
+                    self = self.step(bytes[i]);
+                    i += 1;
+                }
+            }
+        }
+        self
+    }
+
+    /// Returns true if and only if a line feed here would be inside a
+    /// quoted field (and so not end the record).
+    pub fn in_quotes(self) -> bool {
+        self == CsvState::Quoted
+    }
+}
+
+/// From `at` in quote state `state`, the end of the CSV record: just after
+/// the first line feed outside quotes, or `None` if the input ends first.
+pub fn next_record_end(bytes: &[u8], at: usize, mut state: CsvState) -> Option<usize> {
+    let mut i = at;
+    while i < bytes.len() {
+        if state.in_quotes() {
+            let j = memchr(b'"', &bytes[i..])?;
+            i += j + 1;
+            state = CsvState::QuoteInQuoted;
+            continue;
+        }
+        if bytes[i] == b'\n' {
+            return Some(i + 1);
+        }
+        state = state.step(bytes[i]);
+        i += 1;
+    }
+    None
 }
 
 /// Reads a stream into owned chunks of about `target` bytes, each ending at
@@ -141,14 +207,11 @@ impl<R: Read> StreamChunks<R> {
 }
 
 fn last_csv_boundary(buf: &[u8]) -> Option<usize> {
-    let mut in_quotes = false;
     let mut last = None;
-    for (i, &b) in buf.iter().enumerate() {
-        if b == b'"' {
-            in_quotes = !in_quotes;
-        } else if b == b'\n' && !in_quotes {
-            last = Some(i + 1);
-        }
+    let mut at = 0;
+    while let Some(end) = next_record_end(buf, at, CsvState::FieldStart) {
+        last = Some(end);
+        at = end;
     }
     last
 }

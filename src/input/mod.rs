@@ -63,16 +63,23 @@ pub fn wanted(path: &Path) -> bool {
 
 /// Expands the given paths (files, folders, `-`) into the sorted inputs of
 /// the run and the paths that could not be read.
+///
+/// Folders are walked following symlinks, but each real folder at most
+/// once: a symlink back to a folder being walked is a loop (reported, not
+/// followed), and a second link to a folder already read is skipped, so
+/// no file is counted twice through two paths. The depth guard stays as a
+/// last resort.
 pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
+    let mut walk = Walk::default();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
             continue;
         }
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &mut inputs, &mut problems, 0),
+            Ok(meta) if meta.is_dir() => walk.dir(path, &mut inputs, &mut problems, 0),
             Ok(_) => inputs.push(Input::File(path.clone())),
             Err(e) => problems.push(Problem {
                 path: path.display().to_string(),
@@ -85,37 +92,74 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
     (inputs, problems)
 }
 
-fn walk(dir: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>, depth: usize) {
-    // Deep trees are almost always a symlink loop.
-    if depth > 64 {
-        problems.push(Problem {
-            path: dir.display().to_string(),
-            message: "folder nesting deeper than 64 (symlink loop?)".into(),
-        });
-        return;
-    }
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
+/// Folders seen by one discovery, by their canonical path.
+#[derive(Default)]
+struct Walk {
+    /// Every folder walked so far.
+    seen: std::collections::HashSet<PathBuf>,
+    /// The folders on the current path from a root, innermost last.
+    stack: Vec<PathBuf>,
+}
+
+impl Walk {
+    fn dir(
+        &mut self,
+        dir: &Path,
+        inputs: &mut Vec<Input>,
+        problems: &mut Vec<Problem>,
+        depth: usize,
+    ) {
+        let problem = |problems: &mut Vec<Problem>, message: String| {
             problems.push(Problem {
                 path: dir.display().to_string(),
-                message: e.to_string(),
-            });
+                message,
+            })
+        };
+        // Deep trees are almost always a symlink loop.
+        if depth > 64 {
+            return problem(
+                problems,
+                "folder nesting deeper than 64 (symlink loop?)".into(),
+            );
+        }
+        let real = match std::fs::canonicalize(dir) {
+            Ok(real) => real,
+            Err(e) => return problem(problems, e.to_string()),
+        };
+        if self.stack.contains(&real) {
+            return problem(
+                problems,
+                format!("symlink loop: {} is already being read", real.display()),
+            );
+        }
+        if !self.seen.insert(real.clone()) {
             return;
         }
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => walk(&path, inputs, problems, depth + 1),
-            Ok(_) if wanted(&path) => inputs.push(Input::File(path)),
-            Ok(_) => {}
-            Err(e) => problems.push(Problem {
-                path: path.display().to_string(),
-                message: e.to_string(),
-            }),
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) => return problem(problems, e.to_string()),
+        };
+        let mut paths = Vec::new();
+        for entry in entries {
+            match entry {
+                Ok(e) => paths.push(e.path()),
+                Err(e) => problem(problems, e.to_string()),
+            }
         }
+        paths.sort();
+        self.stack.push(real);
+        for path in paths {
+            match std::fs::metadata(&path) {
+                Ok(meta) if meta.is_dir() => self.dir(&path, inputs, problems, depth + 1),
+                Ok(_) if wanted(&path) => inputs.push(Input::File(path)),
+                Ok(_) => {}
+                Err(e) => problems.push(Problem {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                }),
+            }
+        }
+        self.stack.pop();
     }
 }
 

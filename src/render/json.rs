@@ -18,10 +18,35 @@ pub struct Json;
 #[derive(Serialize)]
 struct Wire<'a> {
     by: Vec<&'static str>,
-    groups: Vec<Map<String, Value>>,
+    groups: Vec<WireGroup>,
     totals: Metrics,
     accounting: WireAccounting<'a>,
     sources: Vec<WireSource<'a>>,
+}
+
+/// One group: its dimensions by name, then the metrics. Serialized
+/// directly (not through `serde_json::Value`, which cannot hold a `u128`
+/// past `u64::MAX`: token sums can exceed it).
+#[derive(Serialize)]
+struct WireGroup {
+    #[serde(flatten)]
+    dims: Map<String, Value>,
+    #[serde(flatten)]
+    metrics: Metrics,
+}
+
+/// Unpriced models -> requests, in the report's order.
+struct Unpriced<'a>(&'a [(Option<String>, u128, u128)]);
+
+impl Serialize for Unpriced<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (model, requests, _) in self.0 {
+            map.serialize_entry(model.as_deref().unwrap_or("(no model)"), requests)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -107,7 +132,7 @@ struct WireAccounting<'a> {
     malformed_reasons: &'a std::collections::BTreeMap<String, u64>,
     malformed_samples: Vec<WireSample<'a>>,
     unattributed: Unattributed,
-    unpriced: Map<String, Value>,
+    unpriced: Unpriced<'a>,
     priced_at_standard_tier: u128,
     long_context_tier_not_applied: u128,
     unreadable: Vec<WireUnreadable<'a>>,
@@ -119,18 +144,17 @@ impl Renderer for Json {
             .groups
             .iter()
             .map(|g| {
-                let mut m = Map::new();
+                let mut dims = Map::new();
                 for (d, v) in report.dims.iter().zip(&g.values) {
-                    m.insert(
+                    dims.insert(
                         d.name().into(),
                         v.clone().map_or(Value::Null, Value::String),
                     );
                 }
-                let metrics = serde_json::to_value(Metrics::of(&g.totals)).expect("plain data");
-                if let Value::Object(metrics) = metrics {
-                    m.extend(metrics);
+                WireGroup {
+                    dims,
+                    metrics: Metrics::of(&g.totals),
                 }
-                m
             })
             .collect();
         let a = &report.accounting;
@@ -161,16 +185,7 @@ impl Renderer for Json {
                     team: Share::of(&c.no_team),
                     cost_center: Share::of(&c.no_cost_center),
                 },
-                unpriced: c
-                    .unpriced
-                    .iter()
-                    .map(|(m, r, _)| {
-                        (
-                            m.clone().unwrap_or_else(|| "(no model)".into()),
-                            Value::from(*r as u64),
-                        )
-                    })
-                    .collect(),
+                unpriced: Unpriced(&c.unpriced),
                 priced_at_standard_tier: c.tier_fallback,
                 long_context_tier_not_applied: c.tier_skipped,
                 unreadable: a

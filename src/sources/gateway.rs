@@ -7,6 +7,10 @@
 //! of tag arrays. The shallower place wins, and a canonical name beats an
 //! alias at the same depth. `--map FIELD=dotted.path` beats everything.
 //!
+//! A key repeated in one object (or a column repeated in a CSV header) is
+//! read at its first occurrence; later ones are ignored. (JSON leaves
+//! duplicate names undefined; first-wins is what the priority rule gives.)
+//!
 //! Tokens: a provider-shaped usage object (`usage`, `usage_object`,
 //! `usageMetadata`) is read with that object's semantics, whoever served
 //! the request; otherwise flat canonical fields are read as disjoint counts.
@@ -502,7 +506,7 @@ impl Parser for GatewayCsv {
     }
 
     fn parse_csv(&self, row: &ByteRecord, sink: &mut dyn Sink) {
-        if row.len() == 1 && row[0].trim_ascii().is_empty() {
+        if row.len() == 1 && row[0].iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
             return sink.blank();
         }
         if row.len() != self.columns.len() {
@@ -543,12 +547,19 @@ impl Source for Gateway {
         "catch-all: a .csv file with a header naming canonical fields, or lines that are JSON objects"
     }
 
+    /// Any line of the sample that starts with `{` makes the file JSON
+    /// Lines, not only the first: a file whose first line is truncated,
+    /// an array or NUL padding is still read, its bad lines counted as
+    /// malformed, rather than the whole file rejected.
     fn recognizes(&self, sample: &Sample<'_>) -> bool {
         if is_csv(sample) {
             return true;
         }
-        let first = sample.first_line();
-        first.first() == Some(&b'{') || sample.head.iter().all(u8::is_ascii_whitespace)
+        is_blank(sample.head)
+            || sample
+                .head
+                .split(|&b| b == b'\n')
+                .any(|l| l.trim_ascii_start().first() == Some(&b'{'))
     }
 
     fn open(
@@ -556,12 +567,19 @@ impl Source for Gateway {
         sample: &Sample<'_>,
         options: &SourceOptions,
     ) -> Result<Box<dyn Parser>, String> {
-        if is_csv(sample) {
+        if is_csv(sample) && !is_blank(sample.head) {
+            // An empty (or blank) CSV file has no header: read as lines,
+            // it is zero or more blank lines, not an unreadable file.
             let header = read_csv_header(sample.head)?;
             return Ok(Box::new(GatewayCsv::new(&header, options)?));
         }
         Ok(Box::new(GatewayJson::new(options)?))
     }
+}
+
+/// Returns true if and only if `bytes` holds only whitespace and NULs.
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|b| b.is_ascii_whitespace() || *b == 0)
 }
 
 /// Reads the header row of a CSV sample.

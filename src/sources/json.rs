@@ -111,18 +111,38 @@ pub fn read_object<'de, T>(
         Some(_) => {
             // Error path only: tell JSON that is not an object from non-JSON.
             let valid = serde_json::from_slice::<IgnoredAny>(line).is_ok();
-            return Err(if valid { Reason::NotAnObject } else { Reason::InvalidJson });
+            return Err(if valid {
+                Reason::NotAnObject
+            } else {
+                Reason::InvalidJson
+            });
         }
         None => return Err(Reason::InvalidJson),
     }
     let mut de = serde_json::Deserializer::from_slice(line);
     let value = read(&mut de).map_err(classify)?;
-    de.end().map_err(|_| Reason::NotAnObject)?;
+    de.end().map_err(|_| trailing(line))?;
     Ok(value)
 }
 
+/// Error path only: an object followed by more JSON (`{..}{..}`) is not
+/// one object; followed by anything else it is invalid JSON.
+fn trailing(line: &[u8]) -> Reason {
+    let mut values = serde_json::Deserializer::from_slice(line).into_iter::<IgnoredAny>();
+    if values.all(|v| v.is_ok()) {
+        Reason::NotAnObject
+    } else {
+        Reason::InvalidJson
+    }
+}
+
 fn classify(e: serde_json::Error) -> Reason {
-    if e.to_string().contains("invalid unicode") || e.to_string().contains("UTF-8") {
+    let text = e.to_string();
+    if text.contains("recursion limit") {
+        // serde_json's limit of 128 nested levels, reached only where a
+        // reader descends (skipped values are skipped at any depth).
+        Reason::Other("JSON nested deeper than 128 levels")
+    } else if text.contains("invalid unicode") || text.contains("UTF-8") {
         Reason::InvalidUtf8
     } else {
         Reason::InvalidJson

@@ -1,6 +1,9 @@
 //! The one integration test binary: runs the real `llmspend` on fixtures.
 
+mod corpus;
 mod determinism;
+mod files;
+mod props;
 mod report;
 mod shuffle;
 mod util;

@@ -163,7 +163,12 @@ impl UsageCtx {
             match step {
                 Step::Count(key) => {
                     if let Some(value) = map.next_value_seed(ScalarSeed)? {
-                        obj.values[key as usize] = Some(count_of(key.name(), value));
+                        // A repeated key: the first occurrence wins, as for
+                        // flat fields (see `Collected::offer`).
+                        let slot = &mut obj.values[key as usize];
+                        if slot.is_none() {
+                            *slot = Some(count_of(key.name(), value));
+                        }
                     }
                 }
                 Step::Into(ctx) => map.next_value_seed(Nested {
