@@ -133,7 +133,6 @@ impl<'p> Worker<'p> {
             rest = next;
             line += 1;
             self.at.line = line;
-            self.ledger.counts.lines_read += 1;
             let unit = unit.strip_suffix(b"\r").unwrap_or(unit);
             if unit.len() > self.plan.max_line_bytes {
                 self.malformed(Reason::LineTooLong);
@@ -160,7 +159,6 @@ impl<'p> Worker<'p> {
                 Ok(false) => break,
                 Ok(true) => {
                     self.at.line = row.position().map_or(1, |p| p.line());
-                    self.ledger.counts.lines_read += 1;
                     if header_pending {
                         header_pending = false;
                         self.ignored();
@@ -170,7 +168,6 @@ impl<'p> Worker<'p> {
                 }
                 Err(e) => {
                     self.at.line = e.position().map_or(self.at.line + 1, |p| p.line());
-                    self.ledger.counts.lines_read += 1;
                     self.malformed(Reason::BadCsvRow);
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         break;
@@ -184,7 +181,6 @@ impl<'p> Worker<'p> {
 
     fn document(&mut self, bytes: &[u8], parser: &dyn Parser) -> u64 {
         self.at.line = 1;
-        self.ledger.counts.lines_read += 1;
         parser.parse_unit(bytes, self);
         memchr::memchr_iter(b'\n', bytes).count() as u64 + 1
     }
@@ -196,6 +192,7 @@ impl<'p> Worker<'p> {
 
 impl Sink for Worker<'_> {
     fn record(&mut self, r: UsageRecord<'_>) {
+        self.ledger.counts.lines_read += 1;
         let plan = self.plan;
         let model_id = self.intern(r.get(Field::Model));
         let provider_raw_id = self.intern(r.get(Field::Provider));
@@ -271,15 +268,23 @@ impl Sink for Worker<'_> {
     }
 
     fn malformed(&mut self, reason: Reason) {
+        self.ledger.counts.lines_read += 1;
         self.ledger.malformed(reason, self.at);
     }
 
     fn ignored(&mut self) {
+        self.ledger.counts.lines_read += 1;
         self.ledger.counts.ignored += 1;
     }
 
     fn blank(&mut self) {
+        self.ledger.counts.lines_read += 1;
         self.ledger.counts.blank += 1;
+    }
+
+    fn duplicate(&mut self) {
+        self.ledger.counts.lines_read += 1;
+        self.ledger.counts.duplicate += 1;
     }
 
     fn at_line(&mut self, line: u64) {
