@@ -118,7 +118,11 @@ pub fn read_object<'de, T>(
         Some(_) => {
             // Error path only: tell JSON that is not an object from non-JSON.
             let valid = serde_json::from_slice::<IgnoredAny>(line).is_ok();
-            return Err(if valid { Reason::NotAnObject } else { Reason::InvalidJson });
+            return Err(if valid {
+                Reason::NotAnObject
+            } else {
+                Reason::InvalidJson
+            });
         }
         None => return Err(Reason::InvalidJson),
     }
@@ -144,7 +148,9 @@ pub struct Val<'a>(pub Option<Scalar<'a>>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Val<'a> {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        ScalarSeed.deserialize(d).map(|v| Val(v.filter(|s| !matches!(s, Scalar::Null))))
+        ScalarSeed
+            .deserialize(d)
+            .map(|v| Val(v.filter(|s| !matches!(s, Scalar::Null))))
     }
 }
 
@@ -272,9 +278,9 @@ impl<'de> Visitor<'de> for PickedVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut p = Picked::default();
-        while let Some(known) =
-            map.next_key_seed(KeySeed(|k: &str| attribution_alias(k).map(|(_, _, name)| name)))?
-        {
+        while let Some(known) = map.next_key_seed(KeySeed(|k: &str| {
+            attribution_alias(k).map(|(_, _, name)| name)
+        }))? {
             match known {
                 Some(name) => {
                     if let Some(v) = map.next_value_seed(ScalarSeed)? {

@@ -208,7 +208,11 @@ impl<'a, T> Embedded<'a, T> {
 fn emit(mut row: Row<'_>, sink: &mut dyn Sink) {
     let (meta, meta_text) = std::mem::take(&mut row.metadata).split();
     let (tags, tags_text) = std::mem::take(&mut row.request_tags).split();
-    let meta = match resolve(meta, meta_text.as_deref(), "`metadata` is not a JSON object") {
+    let meta = match resolve(
+        meta,
+        meta_text.as_deref(),
+        "`metadata` is not a JSON object",
+    ) {
         Ok(m) => m,
         Err(reason) => return sink.malformed(reason),
     };
@@ -247,9 +251,12 @@ fn collect<'b>(row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> 
     row.api_key
         .offer(&mut out, text(Field::ApiKey), PROXY_ID, "api_key");
     if let Some(params) = row.model_parameters {
-        params
-            .user
-            .offer(&mut out, text(Field::Customer), PROXY_ID, "model_parameters.user");
+        params.user.offer(
+            &mut out,
+            text(Field::Customer),
+            PROXY_ID,
+            "model_parameters.user",
+        );
     }
     meta.user_api_key_team_alias.offer(
         &mut out,
@@ -275,8 +282,12 @@ fn collect<'b>(row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> 
         PROXY_ID,
         "metadata.user_api_key_hash",
     );
-    meta.user_api_key
-        .offer(&mut out, text(Field::ApiKey), PROXY_ID, "metadata.user_api_key");
+    meta.user_api_key.offer(
+        &mut out,
+        text(Field::ApiKey),
+        PROXY_ID,
+        "metadata.user_api_key",
+    );
     meta.user_api_key_user_id.offer(
         &mut out,
         text(Field::User),

@@ -2,4 +2,5 @@
 
 mod determinism;
 mod report;
+mod sources;
 mod util;

@@ -76,7 +76,10 @@ fn team_falls_back_from_alias_to_team_id_to_spend_logs_metadata_to_tag() {
         )),
         Some("alias".into())
     );
-    assert_eq!(team(r#","team_id":null,"metadata":{"user_api_key_team_alias":null}"#), None);
+    assert_eq!(
+        team(r#","team_id":null,"metadata":{"user_api_key_team_alias":null}"#),
+        None
+    );
 }
 
 #[test]
@@ -139,7 +142,9 @@ fn without_usage_object_top_level_counts_less_additional_cache_values() {
 fn bad_rows_are_malformed_with_a_reason() {
     let reason = |line: &str| parse("x.jsonl", line).malformed[0].1;
     assert_eq!(
-        reason(r#"{"request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02Z","model":"m","prompt_tokens":-4}"#),
+        reason(
+            r#"{"request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02Z","model":"m","prompt_tokens":-4}"#
+        ),
         Reason::BadCount {
             field: "prompt_tokens",
             why: "negative"
@@ -150,7 +155,9 @@ fn bad_rows_are_malformed_with_a_reason() {
         Reason::NoTimestamp
     );
     assert_eq!(
-        reason(r#"{"request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02Z","model":"m","metadata":{"usage_object":{"prompt_tokens":10,"cache_read_input_tokens":20}}}"#),
+        reason(
+            r#"{"request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02Z","model":"m","metadata":{"usage_object":{"prompt_tokens":10,"cache_read_input_tokens":20}}}"#
+        ),
         Reason::CachedExceedsInput
     );
     assert_eq!(reason(r#"{"request_id":"r1","#), Reason::InvalidJson);
@@ -186,7 +193,10 @@ fn a_json_array_document_reports_each_row_at_its_line() {
     assert_eq!(c.malformed, vec![]);
     let lines: Vec<u64> = c.records.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, vec![2, 4]);
-    let c = parse("spend_logs.json", "[{\"request_id\":1,\"spend\":0,\"startTime\":1}, 3");
+    let c = parse(
+        "spend_logs.json",
+        "[{\"request_id\":1,\"spend\":0,\"startTime\":1}, 3",
+    );
     assert_eq!(c.malformed.len(), 1);
 }
 
