@@ -24,6 +24,7 @@
 //! 5. Add fixtures under `tests/fixtures/<name>/` shaped exactly like the
 //!    documented format, with their expected totals.
 
+pub mod claude_code;
 pub mod collect;
 pub mod fields;
 pub mod gateway;
@@ -153,7 +154,11 @@ pub trait Source: Sync {
 }
 
 /// Every source, most specific first; `gateway` is the catch-all.
-pub static REGISTRY: &[&dyn Source] = &[&litellm::Litellm, &gateway::Gateway];
+pub static REGISTRY: &[&dyn Source] = &[
+    &litellm::Litellm,
+    &claude_code::ClaudeCode,
+    &gateway::Gateway,
+];
 
 /// Finds a source by its `--source` name.
 pub fn by_name(name: &str) -> Option<&'static dyn Source> {

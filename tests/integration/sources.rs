@@ -198,3 +198,39 @@ fn litellm_can_be_forced_with_source() {
     let rows = report_csv(&[p, "--by", "team,source"]);
     assert_eq!(rows[1][1], "gateway");
 }
+
+#[test]
+fn claude_code_dedupes_streamed_copies_and_keeps_the_1h_writes() {
+    let rows = report_csv(&["tests/fixtures/claude-code", "--by", "project,model"]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&[
+                "/home/ana/checkout",
+                "claude-sonnet-4-5-20250929",
+                "2",
+                "8",
+                "570",
+                "22000",
+                "2800",
+                "0.027474"
+            ]),
+            row(&[
+                "/home/ana/search",
+                "claude-haiku-4-5-20251001",
+                "1",
+                "100",
+                "700",
+                "5000",
+                "1000",
+                "0.005350"
+            ]),
+        ]
+    );
+    let v = report_json(&["tests/fixtures/claude-code", "--by", "source"]);
+    // 8 + 2 lines: 3 responses, 3 streamed copies, summary/user/tool-result/synthetic ignored.
+    assert_eq!(counts(&v), [10, 3, 0, 3, 0, 0, 4]);
+    assert_eq!(v["groups"][0]["source"], "claude-code");
+    assert_eq!(v["groups"][0]["cache_write_1h_tokens"], 800);
+    assert_eq!(v["totals"]["cost_usd"], "0.032824");
+}
