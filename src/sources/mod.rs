@@ -24,6 +24,7 @@
 //! 5. Add fixtures under `tests/fixtures/<name>/` shaped exactly like the
 //!    documented format, with their expected totals.
 
+pub mod bedrock;
 pub mod claude_code;
 pub mod collect;
 pub mod fields;
@@ -157,6 +158,7 @@ pub trait Source: Sync {
 pub static REGISTRY: &[&dyn Source] = &[
     &litellm::Litellm,
     &claude_code::ClaudeCode,
+    &bedrock::Bedrock,
     &gateway::Gateway,
 ];
 

@@ -234,3 +234,52 @@ fn claude_code_dedupes_streamed_copies_and_keeps_the_1h_writes() {
     assert_eq!(v["groups"][0]["cache_write_1h_tokens"], 800);
     assert_eq!(v["totals"]["cost_usd"], "0.032824");
 }
+
+#[test]
+fn bedrock_prices_regional_profiles_and_falls_back_to_base_models() {
+    let rows = report_csv(&["tests/fixtures/bedrock", "--by", "team"]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&["payments", "3", "812", "538", "14800", "960", "0.024946"]),
+            row(&["(unattributed)", "1", "10000", "2000", "0", "0", "0.014400"]),
+            row(&["search", "2", "3000", "1500", "20000", "0", "0.013200"]),
+        ]
+    );
+    let rows = report_csv(&["tests/fixtures/bedrock", "--by", "model,user"]);
+    let cost = |model: &str| {
+        rows.iter()
+            .find(|r| r[0] == model)
+            .map(|r| (r[1].clone(), r[7].clone()))
+    };
+    // us. profile of Sonnet 4.5: +10% ($3.30 / $16.50 / $0.33 / $4.125).
+    assert_eq!(
+        cost("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        Some(("checkout-svc".into(), "0.015946".into()))
+    );
+    // global. at base, eu. at +10%.
+    assert_eq!(
+        cost("global.anthropic.claude-haiku-4-5-20251001-v1:0"),
+        Some(("search-indexer".into(), "0.005500".into()))
+    );
+    assert_eq!(
+        cost("eu.anthropic.claude-haiku-4-5-20251001-v1:0"),
+        Some(("search-indexer".into(), "0.007700".into()))
+    );
+    // No row for this profile: priced as the base model.
+    assert_eq!(
+        cost("apac.anthropic.claude-opus-4-1-20250805-v1:0"),
+        Some(("checkout-svc".into(), "0.009000".into()))
+    );
+    assert_eq!(
+        cost("amazon.nova-pro-v1:0"),
+        Some(("batch-runner".into(), "0.014400".into()))
+    );
+    let v = report_json(&["tests/fixtures/bedrock", "--by", "source"]);
+    assert_eq!(counts(&v), [6, 6, 0, 0, 0, 0, 0]);
+    assert_eq!(
+        v["accounting"]["unpriced"]
+            ["arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6"],
+        1
+    );
+}
