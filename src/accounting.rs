@@ -31,7 +31,8 @@ pub struct RelOrigin {
 /// The bucket counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
-    /// Units read (lines, CSV records incl. the header).
+    /// Units read: lines, CSV records incl. the header, and records of a
+    /// document or of a line that holds several.
     pub lines_read: u64,
     /// Counted in the totals.
     pub parsed: u64,

@@ -138,7 +138,6 @@ impl<'p> Worker<'p> {
             rest = next;
             line += 1;
             self.at.line = line;
-            self.ledger.counts.lines_read += 1;
             let unit = unit.strip_suffix(b"\r").unwrap_or(unit);
             // A byte order mark starts the file (stripped above) or, in
             // files joined with `cat`, any line.
@@ -194,7 +193,6 @@ impl<'p> Worker<'p> {
                         let start = cursor + gap;
                         let raw = &bytes[start..end];
                         self.at.line = line;
-                        self.ledger.counts.lines_read += 1;
                         if end == bytes.len() && CsvState::FieldStart.advance(raw).in_quotes() {
                             self.malformed(Reason::BadCsvRow);
                             match memchr(b'\n', raw) {
@@ -226,7 +224,6 @@ impl<'p> Worker<'p> {
                         // Reading from memory, the csv crate reports no
                         // errors for byte records; count one and stop.
                         self.at.line = line;
-                        self.ledger.counts.lines_read += 1;
                         self.malformed(Reason::BadCsvRow);
                         cursor = bytes.len();
                         break 'readers;
@@ -245,7 +242,6 @@ impl<'p> Worker<'p> {
     fn csv_blank_lines(&mut self, gap: &[u8], mut line: u64) -> u64 {
         for _ in memchr::memchr_iter(b'\n', gap) {
             self.at.line = line;
-            self.ledger.counts.lines_read += 1;
             self.blank();
             line += 1;
         }
@@ -254,7 +250,6 @@ impl<'p> Worker<'p> {
 
     fn document(&mut self, bytes: &[u8], parser: &dyn Parser) -> u64 {
         self.at.line = 1;
-        self.ledger.counts.lines_read += 1;
         parser.parse_unit(bytes, self);
         memchr::memchr_iter(b'\n', bytes).count() as u64 + 1
     }
@@ -266,6 +261,7 @@ impl<'p> Worker<'p> {
 
 impl Sink for Worker<'_> {
     fn record(&mut self, r: UsageRecord<'_>) {
+        self.ledger.counts.lines_read += 1;
         let plan = self.plan;
         let model_id = self.intern(r.get(Field::Model));
         let provider_raw_id = self.intern(r.get(Field::Provider));
@@ -341,15 +337,23 @@ impl Sink for Worker<'_> {
     }
 
     fn malformed(&mut self, reason: Reason) {
+        self.ledger.counts.lines_read += 1;
         self.ledger.malformed(reason, self.at);
     }
 
     fn ignored(&mut self) {
+        self.ledger.counts.lines_read += 1;
         self.ledger.counts.ignored += 1;
     }
 
     fn blank(&mut self) {
+        self.ledger.counts.lines_read += 1;
         self.ledger.counts.blank += 1;
+    }
+
+    fn duplicate(&mut self) {
+        self.ledger.counts.lines_read += 1;
+        self.ledger.counts.duplicate += 1;
     }
 
     fn at_line(&mut self, line: u64) {

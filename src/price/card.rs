@@ -365,8 +365,20 @@ impl RateCard {
     /// prefix, then without a dated snapshot suffix.
     pub fn candidates(&self, provider: Option<&str>, model: &str) -> Option<Candidates<'_>> {
         let provider = provider.filter(|p| self.knows_provider(p));
-        let mut tried = Vec::with_capacity(3);
+        let mut tried = Vec::with_capacity(4);
         tried.push((model.to_string(), MatchKind::Full));
+        // A Bedrock inference profile without a row of its own is priced as
+        // its base model (regional profiles of newer Claude models cost
+        // more, so rates/bedrock.csv lists them explicitly).
+        let mut model = model;
+        if let Some(base) = drop_profile(model) {
+            tried.push((base.to_string(), MatchKind::ProfileDropped));
+            model = base;
+        }
+        if let Some(unversioned) = drop_model_version(model) {
+            tried.push((unversioned.to_string(), MatchKind::ProfileDropped));
+            model = unversioned;
+        }
         let unprefixed = model.rsplit_once('/').map(|(_, m)| m.to_string());
         if let Some(m) = &unprefixed {
             tried.push((m.clone(), MatchKind::PrefixDropped));
@@ -406,6 +418,9 @@ pub enum MatchKind {
     PrefixDropped,
     /// After dropping the prefix and a dated snapshot suffix.
     SnapshotDropped,
+    /// After dropping a Bedrock inference-profile prefix (`us.`, `global.`,
+    /// ...) or a Bedrock vendor prefix and `-v1:0` version suffix.
+    ProfileDropped,
 }
 
 impl fmt::Display for MatchKind {
@@ -414,6 +429,7 @@ impl fmt::Display for MatchKind {
             MatchKind::Full => "the full model id",
             MatchKind::PrefixDropped => "the model id without its routing prefix",
             MatchKind::SnapshotDropped => "the model id without its dated snapshot suffix",
+            MatchKind::ProfileDropped => "the base model of a Bedrock inference profile",
         })
     }
 }
@@ -494,6 +510,40 @@ pub fn is_standard_tier(tier: &str) -> bool {
         tier.to_ascii_lowercase().as_str(),
         "" | "standard" | "default" | "auto" | "on_demand" | "on-demand"
     )
+}
+
+/// Bedrock cross-region inference profile prefixes.
+const PROFILE_PREFIXES: [&str; 7] = ["us.", "eu.", "apac.", "jp.", "global.", "us-gov.", "ca."];
+
+/// Drops a Bedrock inference-profile prefix (`us.anthropic.claude-...` ->
+/// `anthropic.claude-...`); `None` when the id has none.
+pub fn drop_profile(model: &str) -> Option<&str> {
+    let rest = PROFILE_PREFIXES
+        .iter()
+        .find_map(|p| model.strip_prefix(p))?;
+    // A vendor segment must follow (`anthropic.`, `meta.`, `amazon.`).
+    rest.split_once('.')
+        .filter(|(vendor, _)| !vendor.is_empty() && vendor.bytes().all(|b| b.is_ascii_lowercase()))
+        .map(|_| rest)
+}
+
+/// Drops a Bedrock model version suffix (`...-v1:0`, `...-v2`) and the
+/// vendor prefix, leaving the provider's own id
+/// (`anthropic.claude-sonnet-4-5-20250929-v1:0` -> `claude-sonnet-4-5-20250929`).
+pub fn drop_model_version(model: &str) -> Option<&str> {
+    let (vendor, id) = model.split_once('.')?;
+    if vendor.is_empty()
+        || !vendor
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return None;
+    }
+    let at = id.rfind("-v")?;
+    let version = &id[at + 2..];
+    let (major, minor) = version.split_once(':').unwrap_or((version, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(major) && digits(minor)).then(|| &id[..at])
 }
 
 /// Drops a dated snapshot suffix: `-2024-05-13`, `-20250929`, `@20250929`,

@@ -9,9 +9,16 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-use crate::record::Reason;
-use crate::sources::collect::Scalar;
+use crate::record::{Field, Reason};
+use crate::sources::collect::{Collected, Scalar, Slot};
+use crate::sources::gateway::{
+    self,
+    usage::{UsageCtx, UsageObj},
+};
+use crate::sources::Sink;
 
 /// Deserializes any value as a [`Scalar`]; objects and arrays are skipped
 /// and come back as `None`.
@@ -146,5 +153,363 @@ fn classify(e: serde_json::Error) -> Reason {
         Reason::InvalidUtf8
     } else {
         Reason::InvalidJson
+    }
+}
+
+/// A scalar field of a derived wire struct: `None` when absent, null, an
+/// object or an array. Strings are borrowed from the input when they hold
+/// no escapes.
+#[derive(Debug, Clone, Default)]
+pub struct Val<'a>(pub Option<Scalar<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Val<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        ScalarSeed
+            .deserialize(d)
+            .map(|v| Val(v.filter(|s| !matches!(s, Scalar::Null))))
+    }
+}
+
+impl<'a> Val<'a> {
+    /// A text value (CSV cell).
+    pub fn text(s: &'a str) -> Val<'a> {
+        Val(Some(Scalar::Str(Cow::Borrowed(s))))
+    }
+
+    /// Returns true if and only if a non-empty value is present.
+    pub fn is_some(&self) -> bool {
+        match &self.0 {
+            None | Some(Scalar::Null) => false,
+            Some(Scalar::Str(s)) => !s.trim().is_empty(),
+            Some(_) => true,
+        }
+    }
+
+    /// The value as text, when it is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.0 {
+            Some(Scalar::Str(s)) if !s.trim().is_empty() => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Offers the value to `out` (nothing when absent).
+    pub fn offer(self, out: &mut Collected<'a>, slot: Slot, prio: u8, name: &'static str) {
+        if let Some(v) = self.0 {
+            out.offer(slot, prio, v, name);
+        }
+    }
+}
+
+/// How many canonical entries a [`Picked`] keeps; later ones are dropped.
+const PICKED: usize = 12;
+
+/// One entry kept by [`Picked`]: the slot, the alias rank, the alias name
+/// and the value.
+pub type PickedEntry<'a> = (Field, u8, &'static str, Scalar<'a>);
+
+/// The canonical text fields of a free key/value object (LiteLLM
+/// `spend_logs_metadata`, Bedrock `requestMetadata`) or of a tag array of
+/// `key:value` strings, found with the gateway alias table. Kept in a
+/// fixed array: no allocation per row.
+#[derive(Debug, Clone, Default)]
+pub struct Picked<'a> {
+    entries: [Option<PickedEntry<'a>>; PICKED],
+    len: usize,
+}
+
+/// The canonical attribution field a free-form key names, if any.
+/// Model, provider, request id and the like never come from free tags.
+pub fn attribution_alias(key: &str) -> Option<(Field, u8, &'static str)> {
+    match gateway::alias(key.trim())? {
+        (
+            Slot::Text(
+                field @ (Field::Team
+                | Field::CostCenter
+                | Field::Project
+                | Field::Service
+                | Field::Route
+                | Field::Environment
+                | Field::Customer
+                | Field::User
+                | Field::ApiKey),
+            ),
+            rank,
+            name,
+        ) => Some((field, rank, name)),
+        _ => None,
+    }
+}
+
+impl<'a> Picked<'a> {
+    fn push(&mut self, key: &str, value: Scalar<'a>) {
+        let Some((field, rank, name)) = attribution_alias(key) else {
+            return;
+        };
+        if self.len < PICKED {
+            self.entries[self.len] = Some((field, rank, name, value));
+            self.len += 1;
+        }
+    }
+
+    fn push_tag(&mut self, tag: Cow<'a, str>) {
+        let Some(split) = tag.find([':', '=']) else {
+            return;
+        };
+        let value = match &tag {
+            Cow::Borrowed(s) => Cow::Borrowed(s[split + 1..].trim()),
+            Cow::Owned(s) => Cow::Owned(s[split + 1..].trim().to_string()),
+        };
+        self.push(&tag[..split], Scalar::Str(value));
+    }
+
+    /// Offers every entry to `out` at `base + rank`.
+    pub fn offer(self, out: &mut Collected<'a>, base: u8) {
+        for (field, rank, name, value) in self.entries.into_iter().flatten() {
+            out.offer(Slot::Text(field), base + rank.min(7), value, name);
+        }
+    }
+
+    /// Reads a JSON array of `key:value` strings held in text (a CSV cell).
+    pub fn tags_from_text(text: &'a str) -> Picked<'a> {
+        serde_json::from_str::<Tags<'a>>(text)
+            .map(|t| t.0)
+            .unwrap_or_default()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Picked<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(PickedVisitor)
+    }
+}
+
+struct PickedVisitor;
+
+impl<'de> Visitor<'de> for PickedVisitor {
+    type Value = Picked<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of key/value pairs or an array of tags")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut p = Picked::default();
+        while let Some(known) = map.next_key_seed(KeySeed(|k: &str| {
+            attribution_alias(k).map(|(_, _, name)| name)
+        }))? {
+            match known {
+                Some(name) => {
+                    if let Some(v) = map.next_value_seed(ScalarSeed)? {
+                        p.push(name, v);
+                    }
+                }
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(p)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut p = Picked::default();
+        while let Some(item) = seq.next_element_seed(ScalarSeed)? {
+            if let Some(Scalar::Str(s)) = item {
+                p.push_tag(s);
+            }
+        }
+        Ok(p)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Picked::default())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Picked::default())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Picked::default())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Picked::default())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Picked::default())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Picked::default())
+    }
+}
+
+/// A tag array (or an object), read into [`Picked`].
+#[derive(Debug, Default)]
+pub struct Tags<'a>(pub Picked<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Tags<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Picked::deserialize(d).map(Tags)
+    }
+}
+
+/// A provider-shaped usage object read with the gateway's usage rules
+/// (see [`crate::sources::gateway::usage`]).
+#[derive(Debug, Default)]
+pub struct Usage(pub UsageObj);
+
+impl<'de> Deserialize<'de> for Usage {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UsageVisitor)
+    }
+}
+
+struct UsageVisitor;
+
+impl<'de> Visitor<'de> for UsageVisitor {
+    type Value = Usage;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a usage object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Usage, A::Error> {
+        let mut obj = UsageObj::default();
+        UsageCtx::Root.visit(&mut obj, map)?;
+        Ok(Usage(obj))
+    }
+    fn visit_unit<E>(self) -> Result<Usage, E> {
+        Ok(Usage::default())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Usage, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Usage::default())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Usage, E> {
+        Ok(Usage::default())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Usage, E> {
+        Ok(Usage::default())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Usage, E> {
+        Ok(Usage::default())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Usage, E> {
+        Ok(Usage::default())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Usage, E> {
+        Ok(Usage::default())
+    }
+}
+
+/// Returns true if and only if the first non-whitespace byte is `[`.
+pub fn is_array_document(head: &[u8]) -> bool {
+    head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+}
+
+/// Walks a JSON array document, calling `each` with every element's bytes
+/// after setting the sink's line to the element's first physical line.
+/// A document that is not a JSON array is one malformed unit.
+pub fn for_each_element<'a>(
+    doc: &'a [u8],
+    sink: &mut dyn Sink,
+    mut each: impl FnMut(&'a [u8], &mut dyn Sink),
+) {
+    let elements: Vec<&'a RawValue> = match serde_json::from_slice(doc) {
+        Ok(v) => v,
+        Err(e) => {
+            let reason = if serde_json::from_slice::<IgnoredAny>(doc).is_ok() {
+                Reason::Other("not a JSON array of records")
+            } else {
+                classify(e)
+            };
+            return sink.malformed(reason);
+        }
+    };
+    if elements.is_empty() {
+        return sink.ignored();
+    }
+    let mut lines = LineCursor::new(doc);
+    for raw in elements {
+        let bytes = raw.get().as_bytes();
+        sink.at_line(lines.line_of(bytes));
+        each(bytes, sink);
+    }
+}
+
+/// Turns positions of sub-slices of a document into physical lines,
+/// for positions visited in increasing order.
+pub struct LineCursor<'a> {
+    doc: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCursor<'a> {
+    /// A cursor at the start of `doc` (line 1).
+    pub fn new(doc: &'a [u8]) -> Self {
+        LineCursor {
+            doc,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The physical line where `part` (a sub-slice of the document) starts.
+    pub fn line_of(&mut self, part: &[u8]) -> u64 {
+        let start = (part.as_ptr() as usize).wrapping_sub(self.doc.as_ptr() as usize);
+        if start <= self.doc.len() && start >= self.offset {
+            self.line += memchr::memchr_iter(b'\n', &self.doc[self.offset..start]).count() as u64;
+            self.offset = start;
+        }
+        self.line
+    }
+}
+
+/// An object field read as `T` when it is an object, and skipped (`None`)
+/// when it is anything else, so an unexpected shape (a streamed body that is
+/// an array of chunks, a string) never makes the whole row malformed.
+#[derive(Debug)]
+pub struct Lenient<T>(pub Option<T>);
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lenient<T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LenientVisitor(std::marker::PhantomData))
+    }
+}
+
+struct LenientVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
+    type Value = Lenient<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|v| Lenient(Some(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Lenient(None))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Lenient(None))
     }
 }

@@ -24,10 +24,15 @@
 //! 5. Add fixtures under `tests/fixtures/<name>/` shaped exactly like the
 //!    documented format, with their expected totals.
 
+pub mod bedrock;
+pub mod claude_code;
 pub mod collect;
 pub mod fields;
 pub mod gateway;
 pub mod json;
+pub mod litellm;
+#[cfg(test)]
+pub mod testing;
 
 use std::path::Path;
 
@@ -96,6 +101,10 @@ pub struct SourceOptions {
 /// Where a parser reports each unit it reads. The pipeline's worker
 /// implements it: it enriches, filters, prices and aggregates a record at
 /// once, so a record may borrow from the unit and is never stored.
+///
+/// Every report is one unit of the accounting (`lines_read`): a line, a CSV
+/// row, or one record of a document or of a line that holds several (a
+/// trace line with many spans), so the buckets always add up.
 pub trait Sink {
     /// A usage record.
     fn record(&mut self, record: UsageRecord<'_>);
@@ -105,6 +114,9 @@ pub trait Sink {
     fn ignored(&mut self);
     /// An empty or whitespace-only line.
     fn blank(&mut self);
+    /// A record already reported under the same request id (a streaming
+    /// snapshot, a repeated content block): counted, not totalled.
+    fn duplicate(&mut self);
     /// For document framing: the physical line (from 1) the next report
     /// belongs to. Line framing sets this itself.
     fn at_line(&mut self, _line: u64) {}
@@ -143,7 +155,12 @@ pub trait Source: Sync {
 }
 
 /// Every source, most specific first; `gateway` is the catch-all.
-pub static REGISTRY: &[&dyn Source] = &[&gateway::Gateway];
+pub static REGISTRY: &[&dyn Source] = &[
+    &litellm::Litellm,
+    &claude_code::ClaudeCode,
+    &bedrock::Bedrock,
+    &gateway::Gateway,
+];
 
 /// Finds a source by its `--source` name.
 pub fn by_name(name: &str) -> Option<&'static dyn Source> {

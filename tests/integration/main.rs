@@ -6,4 +6,5 @@ mod files;
 mod props;
 mod report;
 mod shuffle;
+mod sources;
 mod util;

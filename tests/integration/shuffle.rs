@@ -13,7 +13,12 @@ use llmspend::worker::Plan;
 
 fn line(kind: u8, team: u8, model: u8, tokens: u32, day: u8) -> String {
     let team = ["search", "payments", "", "growth"][team as usize % 4];
-    let model = ["gpt-4o-2024-08-06", "claude-sonnet-4-5-20250929", "gemini-2.5-flash", "acme-7b"][model as usize % 4];
+    let model = [
+        "gpt-4o-2024-08-06",
+        "claude-sonnet-4-5-20250929",
+        "gemini-2.5-flash",
+        "acme-7b",
+    ][model as usize % 4];
     let day = 1 + day % 28;
     match kind % 10 {
         0 => "{\"truncated\":".to_string(),
@@ -36,7 +41,10 @@ fn line(kind: u8, team: u8, model: u8, tokens: u32, day: u8) -> String {
 
 fn report(path: PathBuf, card: &RateCard, threads: usize, chunk_bytes: usize) -> Report {
     let plan = Plan {
-        dims: vec![llmspend::aggregate::Dimension::Team, llmspend::aggregate::Dimension::Model],
+        dims: vec![
+            llmspend::aggregate::Dimension::Team,
+            llmspend::aggregate::Dimension::Model,
+        ],
         window: Default::default(),
         wheres: vec![],
         card,

@@ -262,3 +262,53 @@ fn the_pricer_caches_and_prices_exactly() {
         Priced::Unpriced
     );
 }
+
+#[test]
+fn bedrock_profile_and_version_suffixes_fall_back_to_the_base_model() {
+    assert_eq!(
+        drop_profile("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        Some("anthropic.claude-sonnet-4-5-20250929-v1:0")
+    );
+    assert_eq!(
+        drop_profile("global.anthropic.claude-haiku-4-5-20251001-v1:0"),
+        Some("anthropic.claude-haiku-4-5-20251001-v1:0")
+    );
+    assert_eq!(drop_profile("anthropic.claude-3-haiku-20240307-v1:0"), None);
+    assert_eq!(drop_profile("us.gpt-4o"), None);
+    assert_eq!(
+        drop_model_version("anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        Some("claude-sonnet-4-5-20250929")
+    );
+    assert_eq!(drop_model_version("amazon.nova-pro-v1:0"), Some("nova-pro"));
+    assert_eq!(drop_model_version("claude-3.5-sonnet-v2"), None);
+    assert_eq!(drop_model_version("gemini-2.5-pro"), None);
+
+    let mut c = RateCard::default();
+    c.add_csv(
+        "bedrock.csv",
+        "provider,model,input_per_mtok,output_per_mtok\n\
+         bedrock,anthropic.claude-sonnet-4-5-20250929-v1:0,3.00,15.00\n\
+         bedrock,us.anthropic.claude-sonnet-4-5-20250929-v1:0,3.30,16.50\n\
+         *,nova-pro,0.80,3.20\n",
+        Layer::Embedded,
+    )
+    .unwrap();
+    let price = |model: &str| {
+        pick(&c, Some("bedrock"), model, "2026-10-01")
+            .map(|(kind, r)| (kind, r.input.display_per_mtok()))
+    };
+    // A profile with its own row keeps its (higher) price.
+    assert_eq!(
+        price("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        Some((MatchKind::Full, "3.3".to_string()))
+    );
+    // One without a row is priced as the base model.
+    assert_eq!(
+        price("eu.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        Some((MatchKind::ProfileDropped, "3".to_string()))
+    );
+    assert_eq!(
+        price("apac.amazon.nova-pro-v1:0"),
+        Some((MatchKind::ProfileDropped, "0.8".to_string()))
+    );
+}

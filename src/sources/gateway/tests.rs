@@ -25,6 +25,9 @@ impl Sink for Capture {
     fn blank(&mut self) {
         self.blank += 1;
     }
+    fn duplicate(&mut self) {
+        unreachable!("the gateway source does not dedupe");
+    }
 }
 
 fn parse_with(line: &str, options: &SourceOptions) -> Capture {

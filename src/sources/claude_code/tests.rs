@@ -1,0 +1,134 @@
+use std::path::Path;
+
+use super::*;
+use crate::sources::testing::Capture;
+
+fn assistant(uuid: &str, msg: &str, req: Option<&str>, model: &str, usage: &str) -> String {
+    let req = req.map_or(String::new(), |r| format!(r#""requestId":"{r}","#));
+    format!(
+        r#"{{"parentUuid":"p-{uuid}","isSidechain":false,"userType":"external","cwd":"/home/ana/checkout","sessionId":"s-1","version":"2.0.74","gitBranch":"main","message":{{"id":"{msg}","type":"message","role":"assistant","model":"{model}","content":[{{"type":"text","text":"ok"}}],"stop_reason":null,"usage":{usage}}},{req}"type":"assistant","uuid":"{uuid}","timestamp":"2026-10-03T09:14:02.118Z"}}"#
+    )
+}
+
+const USAGE: &str = r#"{"input_tokens":4,"cache_creation_input_tokens":2000,"cache_read_input_tokens":15000,"cache_creation":{"ephemeral_5m_input_tokens":1500,"ephemeral_1h_input_tokens":500},"output_tokens":8,"service_tier":"standard"}"#;
+
+fn parse(doc: &str) -> Capture {
+    Capture::run(&ClaudeCodeParser, doc)
+}
+
+#[test]
+fn anthropic_usage_is_disjoint_and_keeps_the_1h_split() {
+    let line = assistant(
+        "a1",
+        "msg_01",
+        Some("req_01"),
+        "claude-sonnet-4-5-20250929",
+        USAGE,
+    );
+    let r = parse(&line).one();
+    assert_eq!(
+        r.tokens,
+        Tokens {
+            input: 4,
+            output: 8,
+            cache_read: 15000,
+            cache_write: 1500,
+            cache_write_1h: 500
+        }
+    );
+    assert_eq!(r.get(Field::Provider), Some("anthropic"));
+    assert_eq!(r.get(Field::Model), Some("claude-sonnet-4-5-20250929"));
+    assert_eq!(r.get(Field::RequestId), Some("req_01"));
+    assert_eq!(r.get(Field::Project), Some("/home/ana/checkout"));
+    assert_eq!(r.timestamp, 1_791_018_842);
+}
+
+#[test]
+fn streaming_copies_keep_the_most_output_and_count_duplicates() {
+    let u = |out: u64| {
+        format!(r#"{{"input_tokens":10,"cache_read_input_tokens":100,"output_tokens":{out}}}"#)
+    };
+    let m = "claude-opus-4-5-20251101";
+    let doc = [
+        assistant("a1", "msg_A", Some("req_A"), m, &u(1)),
+        assistant("a2", "msg_A", Some("req_A"), m, &u(250)),
+        assistant("a3", "msg_A", Some("req_A"), m, &u(250)),
+        assistant("a4", "msg_A", Some("req_A"), m, &u(3)),
+        // Same message id, another request: a different response.
+        assistant("b1", "msg_A", Some("req_B"), m, &u(7)),
+    ]
+    .join("\n");
+    let c = parse(&doc);
+    assert_eq!(c.duplicate, 3);
+    let kept: Vec<(u64, u64)> = c
+        .records
+        .iter()
+        .map(|(l, r)| (*l, r.tokens.output))
+        .collect();
+    // Tie on 250: the later line (3) wins.
+    assert_eq!(kept, vec![(3, 250), (5, 7)]);
+}
+
+#[test]
+fn without_request_id_messages_dedupe_within_the_session() {
+    let u = r#"{"input_tokens":10,"output_tokens":5}"#;
+    let doc = [
+        assistant("a1", "msg_X", None, "glm-4.6", u),
+        assistant("a2", "msg_X", None, "glm-4.6", u),
+    ]
+    .join("\n");
+    let c = parse(&doc);
+    assert_eq!((c.records.len(), c.duplicate), (1, 1));
+    assert_eq!(c.records[0].1.get(Field::RequestId), Some("msg_X"));
+}
+
+#[test]
+fn non_assistant_and_synthetic_lines_are_ignored() {
+    let doc = [
+        r#"{"type":"summary","summary":"Refactor checkout","leafUuid":"a1"}"#.to_string(),
+        r#"{"parentUuid":null,"cwd":"/w","sessionId":"s-1","type":"user","message":{"role":"user","content":"hi"},"uuid":"u1","timestamp":"2026-10-03T09:14:00Z"}"#.to_string(),
+        r#"{"parentUuid":"a0","cwd":"/w","sessionId":"s-1","type":"user","message":{"role":"user","content":[{"type":"tool_result","tool_use_id":"t1","content":"done"}]},"toolUseResult":{"usage":{"input_tokens":5,"output_tokens":900}},"uuid":"u2","timestamp":"2026-10-03T09:14:01Z"}"#.to_string(),
+        assistant("a9", "msg_S", None, "<synthetic>", r#"{"input_tokens":0,"output_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}"#),
+        String::new(),
+        r#"{"type":"assistant","message":{"usage":{"input_tokens":1,"output_tokens":1}},"timestamp":"yesterday"}"#.to_string(),
+    ]
+    .join("\n");
+    let c = parse(&doc);
+    assert_eq!(c.records.len(), 0);
+    assert_eq!(c.ignored, 4);
+    assert_eq!(c.blank, 1);
+    assert_eq!(c.malformed, vec![(6, Reason::BadTimestamp)]);
+}
+
+#[test]
+fn bedrock_model_ids_are_priced_as_bedrock() {
+    let line = assistant(
+        "a1",
+        "msg_01",
+        Some("req_01"),
+        "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        USAGE,
+    );
+    assert_eq!(parse(&line).one().get(Field::Provider), Some("bedrock"));
+}
+
+#[test]
+fn detection_needs_a_session_transcript() {
+    let yes = |head: &str| {
+        ClaudeCode.recognizes(&Sample {
+            path: Path::new("s.jsonl"),
+            head: head.as_bytes(),
+        })
+    };
+    assert!(yes(&assistant(
+        "a1",
+        "m",
+        Some("r"),
+        "claude-haiku-4-5",
+        USAGE
+    )));
+    assert!(yes(r#"{"parentUuid":null,"sessionId":"s","type":"user"}"#));
+    assert!(!yes(
+        r#"{"timestamp":"2026-10-03T09:14:02Z","model":"gpt-4o","usage":{}}"#
+    ));
+}

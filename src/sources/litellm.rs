@@ -1,0 +1,544 @@
+//! `litellm`: LiteLLM proxy spend logs and SDK logging payloads
+//! (SOURCES.md §1).
+//!
+//! Reads three shapes of one record per request:
+//! - `LiteLLM_SpendLogs` rows (§1.1) as JSON Lines, as a JSON array document
+//!   (what `/spend/logs` returns), or as CSV from the database, where
+//!   `metadata` and `request_tags` are JSON text in a cell and times look
+//!   like `2026-08-27 12:37:44.874000` (UTC);
+//! - `StandardLoggingPayload` lines (§1.3, S3/GCS/generic callbacks), with
+//!   float epoch `startTime` and `response_cost`.
+//!
+//! Tokens: `prompt_tokens` is cache-**inclusive** for every provider,
+//! Anthropic included, because LiteLLM rewrites Anthropic usage into the
+//! OpenAI shape (`prompt_tokens = input + cache_creation + cache_read`;
+//! LiteLLM PRs #31282, #40016, issue #40006). Cache counts live only in
+//! `metadata.usage_object` (read with the OpenAI-shape rules of
+//! [`crate::sources::gateway::usage`]: reads and writes are subtracted,
+//! the 5m/1h split kept) or, in older rows, `metadata.additional_usage_values`.
+//!
+//! Attribution, first found wins (SOURCES.md §12): team from
+//! `metadata.user_api_key_team_alias`, then `team_id` (or
+//! `metadata.user_api_key_team_id`), then `metadata.spend_logs_metadata.team`,
+//! then a `team:` request tag; every other canonical key from
+//! `spend_logs_metadata`, then a `key:value` tag. Customer is `end_user`
+//! (the `user` of the request body, which the SDK payload keeps only in
+//! `model_parameters.user`); user is the key's internal `user`; api key is
+//! the key alias, else its hash. `spend` / `response_cost` is LiteLLM's own
+//! figure: the reported cost, never the priced cost.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use csv::ByteRecord;
+use memchr::memmem;
+use serde::de::{self, value::MapAccessDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::record::{Field, Reason, Tokens};
+use crate::sources::collect::{count_of, Collected, Slot};
+use crate::sources::gateway::read_csv_header;
+use crate::sources::json::{for_each_element, is_array_document, read_object, Picked, Usage, Val};
+use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+
+/// The LiteLLM source.
+pub struct Litellm;
+
+const NAME: &str = "litellm";
+
+/// Priority bases: proxy-filled fields, then `spend_logs_metadata`, then tags.
+const PROXY: u8 = 0;
+const PROXY_ID: u8 = 1;
+const SPEND_META: u8 = 2;
+const TAGS: u8 = 10;
+
+/// One row of either shape; unknown keys are skipped unbuilt.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Row<'a> {
+    #[serde(borrow)]
+    request_id: Val<'a>,
+    #[serde(borrow)]
+    id: Val<'a>,
+    #[serde(borrow, rename = "startTime")]
+    start_time: Val<'a>,
+    #[serde(borrow)]
+    spend: Val<'a>,
+    #[serde(borrow)]
+    response_cost: Val<'a>,
+    #[serde(borrow)]
+    prompt_tokens: Val<'a>,
+    #[serde(borrow)]
+    completion_tokens: Val<'a>,
+    #[serde(borrow)]
+    model: Val<'a>,
+    #[serde(borrow)]
+    model_group: Val<'a>,
+    #[serde(borrow)]
+    custom_llm_provider: Val<'a>,
+    #[serde(borrow)]
+    user: Val<'a>,
+    #[serde(borrow)]
+    end_user: Val<'a>,
+    #[serde(borrow)]
+    team_id: Val<'a>,
+    #[serde(borrow)]
+    api_key: Val<'a>,
+    #[serde(borrow)]
+    status: Val<'a>,
+    #[serde(borrow)]
+    metadata: Embedded<'a, Meta<'a>>,
+    #[serde(borrow)]
+    request_tags: Embedded<'a, Picked<'a>>,
+    #[serde(borrow)]
+    model_parameters: Option<ModelParams<'a>>,
+}
+
+/// `metadata` (SpendLogsMetadata or StandardLoggingMetadata).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Meta<'a> {
+    #[serde(borrow)]
+    user_api_key_alias: Val<'a>,
+    #[serde(borrow)]
+    user_api_key_team_alias: Val<'a>,
+    #[serde(borrow)]
+    user_api_key_team_id: Val<'a>,
+    #[serde(borrow)]
+    user_api_key_hash: Val<'a>,
+    #[serde(borrow)]
+    user_api_key: Val<'a>,
+    #[serde(borrow)]
+    user_api_key_user_id: Val<'a>,
+    #[serde(borrow)]
+    user_api_key_end_user_id: Val<'a>,
+    #[serde(borrow)]
+    spend_logs_metadata: Picked<'a>,
+    usage_object: Option<Usage>,
+    additional_usage_values: Option<Usage>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ModelParams<'a> {
+    #[serde(borrow)]
+    user: Val<'a>,
+}
+
+/// A JSON value held either inline or as JSON text (a CSV cell, or a
+/// database export that kept a JSON column as a string).
+#[derive(Debug, Default)]
+enum Embedded<'a, T> {
+    #[default]
+    Absent,
+    Inline(T),
+    Text(Cow<'a, str>),
+}
+
+impl<'de: 'a, 'a, T: Deserialize<'de>> Deserialize<'de> for Embedded<'a, T> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(EmbeddedVisitor(std::marker::PhantomData))
+    }
+}
+
+struct EmbeddedVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for EmbeddedVisitor<T> {
+    type Value = Embedded<'de, T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object, array or JSON text")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(MapAccessDeserializer::new(map)).map(Embedded::Inline)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Embedded::Inline)
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Embedded::Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Embedded::Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Embedded::Absent)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Embedded::Absent)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Embedded::Absent)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Embedded::Absent)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Embedded::Absent)
+    }
+}
+
+/// Resolves an embedded value: inline as is, text parsed (blank text and
+/// `null` are absent), or the reason it cannot be read.
+fn resolve<'b, T: Deserialize<'b> + Default>(
+    inline: Option<T>,
+    text: Option<&'b str>,
+    what: &'static str,
+) -> Result<T, Reason> {
+    if let Some(v) = inline {
+        return Ok(v);
+    }
+    match text.map(str::trim) {
+        None | Some("") | Some("null") => Ok(T::default()),
+        Some(t) => serde_json::from_str(t).map_err(|_| Reason::Other(what)),
+    }
+}
+
+impl<'a, T> Embedded<'a, T> {
+    fn split(self) -> (Option<T>, Option<Cow<'a, str>>) {
+        match self {
+            Embedded::Absent => (None, None),
+            Embedded::Inline(v) => (Some(v), None),
+            Embedded::Text(t) => (None, Some(t)),
+        }
+    }
+}
+
+/// Turns one row into a record (or the reason it is malformed) and reports it.
+fn emit(mut row: Row<'_>, sink: &mut dyn Sink) {
+    let (meta, meta_text) = std::mem::take(&mut row.metadata).split();
+    let (tags, tags_text) = std::mem::take(&mut row.request_tags).split();
+    let meta = match resolve(
+        meta,
+        meta_text.as_deref(),
+        "`metadata` is not a JSON object",
+    ) {
+        Ok(m) => m,
+        Err(reason) => return sink.malformed(reason),
+    };
+    let tags = match tags_text.as_deref() {
+        Some(t) if tags.is_none() => Picked::tags_from_text(t),
+        _ => tags.unwrap_or_default(),
+    };
+    match collect(row, meta, tags).finish(NAME) {
+        Ok(Some(record)) => sink.record(record),
+        Ok(None) => sink.ignored(),
+        Err(reason) => sink.malformed(reason),
+    }
+}
+
+fn collect<'b>(row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> {
+    let mut out = Collected::default();
+    let text = |f: Field| Slot::Text(f);
+    row.start_time.offer(&mut out, Slot::Time, 0, "startTime");
+    row.request_id
+        .offer(&mut out, text(Field::RequestId), 0, "request_id");
+    row.id.offer(&mut out, text(Field::RequestId), 1, "id");
+    row.spend.offer(&mut out, Slot::Cost, 0, "spend");
+    row.response_cost
+        .offer(&mut out, Slot::Cost, 0, "response_cost");
+    row.model.offer(&mut out, text(Field::Model), 0, "model");
+    row.model_group
+        .offer(&mut out, text(Field::Model), 1, "model_group");
+    row.custom_llm_provider
+        .offer(&mut out, text(Field::Provider), 0, "custom_llm_provider");
+    row.status.offer(&mut out, text(Field::Status), 0, "status");
+    row.user.offer(&mut out, text(Field::User), PROXY, "user");
+    row.end_user
+        .offer(&mut out, text(Field::Customer), PROXY, "end_user");
+    row.team_id
+        .offer(&mut out, text(Field::Team), PROXY_ID, "team_id");
+    row.api_key
+        .offer(&mut out, text(Field::ApiKey), PROXY_ID, "api_key");
+    if let Some(params) = row.model_parameters {
+        params.user.offer(
+            &mut out,
+            text(Field::Customer),
+            PROXY_ID,
+            "model_parameters.user",
+        );
+    }
+    meta.user_api_key_team_alias.offer(
+        &mut out,
+        text(Field::Team),
+        PROXY,
+        "metadata.user_api_key_team_alias",
+    );
+    meta.user_api_key_team_id.offer(
+        &mut out,
+        text(Field::Team),
+        PROXY_ID,
+        "metadata.user_api_key_team_id",
+    );
+    meta.user_api_key_alias.offer(
+        &mut out,
+        text(Field::ApiKey),
+        PROXY,
+        "metadata.user_api_key_alias",
+    );
+    meta.user_api_key_hash.offer(
+        &mut out,
+        text(Field::ApiKey),
+        PROXY_ID,
+        "metadata.user_api_key_hash",
+    );
+    meta.user_api_key.offer(
+        &mut out,
+        text(Field::ApiKey),
+        PROXY_ID,
+        "metadata.user_api_key",
+    );
+    meta.user_api_key_user_id.offer(
+        &mut out,
+        text(Field::User),
+        PROXY_ID,
+        "metadata.user_api_key_user_id",
+    );
+    meta.user_api_key_end_user_id.offer(
+        &mut out,
+        text(Field::Customer),
+        PROXY_ID,
+        "metadata.user_api_key_end_user_id",
+    );
+    meta.spend_logs_metadata.offer(&mut out, SPEND_META);
+    tags.offer(&mut out, TAGS);
+    out.usage = tokens(
+        row.prompt_tokens,
+        row.completion_tokens,
+        meta.usage_object,
+        meta.additional_usage_values,
+    );
+    out
+}
+
+/// The disjoint tokens of a row. `usage_object` wins (it carries the cache
+/// split); otherwise the top-level counts, less the cache counts of
+/// `additional_usage_values` when an older row has them.
+fn tokens(
+    prompt: Val<'_>,
+    completion: Val<'_>,
+    usage_object: Option<Usage>,
+    additional: Option<Usage>,
+) -> Option<Result<Tokens, Reason>> {
+    if let Some(t) = usage_object.and_then(|u| u.0.tokens()) {
+        return Some(t);
+    }
+    if !prompt.is_some() && !completion.is_some() {
+        return None;
+    }
+    let count = |v: Val<'_>, name| v.0.map_or(Ok(0), |s| count_of(name, s));
+    Some((|| {
+        let prompt = count(prompt, "prompt_tokens")?;
+        let output = count(completion, "completion_tokens")?;
+        // Anthropic-shaped cache counts: disjoint from each other, but
+        // inside LiteLLM's inclusive prompt count.
+        let cache = match additional.and_then(|u| u.0.tokens()) {
+            Some(t) => t?,
+            None => Tokens::default(),
+        };
+        let input = prompt
+            .checked_sub(cache.cache_read)
+            .and_then(|v| v.checked_sub(cache.cache_write))
+            .and_then(|v| v.checked_sub(cache.cache_write_1h))
+            .ok_or(Reason::CachedExceedsInput)?;
+        Ok(Tokens {
+            input,
+            output,
+            cache_read: cache.cache_read,
+            cache_write: cache.cache_write,
+            cache_write_1h: cache.cache_write_1h,
+        })
+    })())
+}
+
+fn parse_object(unit: &[u8], sink: &mut dyn Sink) {
+    match read_object(unit, |de| Row::deserialize(de)) {
+        Ok(row) => emit(row, sink),
+        Err(reason) => sink.malformed(reason),
+    }
+}
+
+/// JSON Lines: one row per line.
+struct LitellmLines;
+
+impl Parser for LitellmLines {
+    fn framing(&self) -> Framing {
+        Framing::Lines
+    }
+
+    fn parse_unit(&self, unit: &[u8], sink: &mut dyn Sink) {
+        parse_object(unit, sink);
+    }
+}
+
+/// A JSON array of rows (`/spend/logs`, a JSON export of the table).
+struct LitellmArray;
+
+impl Parser for LitellmArray {
+    fn framing(&self) -> Framing {
+        Framing::Document
+    }
+
+    fn parse_unit(&self, unit: &[u8], sink: &mut dyn Sink) {
+        for_each_element(unit, sink, parse_object);
+    }
+}
+
+/// Columns of a `LiteLLM_SpendLogs` CSV export that the adapter reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    RequestId,
+    StartTime,
+    Spend,
+    PromptTokens,
+    CompletionTokens,
+    Model,
+    ModelGroup,
+    Provider,
+    User,
+    EndUser,
+    TeamId,
+    ApiKey,
+    Status,
+    Metadata,
+    RequestTags,
+}
+
+fn column(name: &str) -> Option<Col> {
+    Some(match name {
+        "request_id" => Col::RequestId,
+        "startTime" => Col::StartTime,
+        "spend" => Col::Spend,
+        "prompt_tokens" => Col::PromptTokens,
+        "completion_tokens" => Col::CompletionTokens,
+        "model" => Col::Model,
+        "model_group" => Col::ModelGroup,
+        "custom_llm_provider" => Col::Provider,
+        "user" => Col::User,
+        "end_user" => Col::EndUser,
+        "team_id" => Col::TeamId,
+        "api_key" => Col::ApiKey,
+        "status" => Col::Status,
+        "metadata" => Col::Metadata,
+        "request_tags" => Col::RequestTags,
+        _ => return None,
+    })
+}
+
+/// CSV from the database (`COPY "LiteLLM_SpendLogs" TO ... CSV HEADER`).
+struct LitellmCsv {
+    columns: Vec<Option<Col>>,
+}
+
+impl Parser for LitellmCsv {
+    fn framing(&self) -> Framing {
+        Framing::Csv
+    }
+
+    fn parse_csv(&self, record: &ByteRecord, sink: &mut dyn Sink) {
+        if record.len() == 1 && record[0].trim_ascii().is_empty() {
+            return sink.blank();
+        }
+        if record.len() != self.columns.len() {
+            return sink.malformed(Reason::BadCsvRow);
+        }
+        let mut row = Row::default();
+        for (cell, col) in record.iter().zip(&self.columns) {
+            let Some(col) = col else { continue };
+            let Ok(text) = std::str::from_utf8(cell) else {
+                return sink.malformed(Reason::InvalidUtf8);
+            };
+            let v = Val::text(text);
+            match col {
+                Col::RequestId => row.request_id = v,
+                Col::StartTime => row.start_time = v,
+                Col::Spend => row.spend = v,
+                Col::PromptTokens => row.prompt_tokens = v,
+                Col::CompletionTokens => row.completion_tokens = v,
+                Col::Model => row.model = v,
+                Col::ModelGroup => row.model_group = v,
+                Col::Provider => row.custom_llm_provider = v,
+                Col::User => row.user = v,
+                Col::EndUser => row.end_user = v,
+                Col::TeamId => row.team_id = v,
+                Col::ApiKey => row.api_key = v,
+                Col::Status => row.status = v,
+                Col::Metadata => row.metadata = Embedded::Text(Cow::Borrowed(text)),
+                Col::RequestTags => row.request_tags = Embedded::Text(Cow::Borrowed(text)),
+            }
+        }
+        emit(row, sink);
+    }
+}
+
+fn has(hay: &[u8], needle: &str) -> bool {
+    memmem::find(hay, needle.as_bytes()).is_some()
+}
+
+/// Returns true if and only if `text` has the keys of a SpendLogs row or
+/// of a StandardLoggingPayload (SOURCES.md §11, detection signatures).
+fn looks_like_row(text: &[u8]) -> bool {
+    let spend_logs = has(text, "\"request_id\"") && has(text, "\"spend\"");
+    let payload = has(text, "\"response_cost\"")
+        && has(text, "\"call_type\"")
+        && has(text, "\"user_api_key_hash\"");
+    has(text, "\"startTime\"") && (spend_logs || payload)
+}
+
+fn csv_columns(sample: &Sample<'_>) -> Option<Vec<Option<Col>>> {
+    let header = read_csv_header(sample.head).ok()?;
+    let names: Vec<&str> = header
+        .iter()
+        .map(|c| std::str::from_utf8(c).unwrap_or("").trim())
+        .collect();
+    let needed = ["request_id", "spend", "startTime"];
+    needed
+        .iter()
+        .all(|n| names.contains(n))
+        .then(|| names.iter().map(|n| column(n)).collect())
+}
+
+impl Source for Litellm {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn about(&self) -> &'static str {
+        "LiteLLM proxy LiteLLM_SpendLogs rows (JSON Lines, JSON array, database CSV) and StandardLoggingPayload lines; prompt_tokens is cache-inclusive, cache split from metadata.usage_object"
+    }
+
+    fn signature(&self) -> &'static str {
+        "JSON with `request_id` + `spend` + `startTime`, or `response_cost` + `call_type` + `startTime` + `metadata.user_api_key_hash`; CSV header with `request_id`, `spend`, `startTime`"
+    }
+
+    fn recognizes(&self, sample: &Sample<'_>) -> bool {
+        if sample.extension() == "csv" {
+            return csv_columns(sample).is_some();
+        }
+        if is_array_document(sample.head) {
+            return looks_like_row(sample.head);
+        }
+        let first = sample.first_line();
+        first.first() == Some(&b'{') && looks_like_row(first)
+    }
+
+    fn open(
+        &self,
+        sample: &Sample<'_>,
+        _options: &SourceOptions,
+    ) -> Result<Box<dyn Parser>, String> {
+        if sample.extension() == "csv" {
+            let columns = csv_columns(sample).ok_or(
+                "the CSV header lacks the LiteLLM_SpendLogs columns `request_id`, `spend`, `startTime`",
+            )?;
+            return Ok(Box::new(LitellmCsv { columns }));
+        }
+        if is_array_document(sample.head) {
+            return Ok(Box::new(LitellmArray));
+        }
+        Ok(Box::new(LitellmLines))
+    }
+}
+
+#[cfg(test)]
+mod tests;

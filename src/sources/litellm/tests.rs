@@ -1,0 +1,220 @@
+use std::path::Path;
+
+use super::*;
+use crate::sources::testing::Capture;
+
+const SPEND_LOG: &str = r#"{"request_id":"chatcmpl-7d1e","call_type":"acompletion","api_key":"3f9ae21","spend":0.004635,"total_tokens":1830,"prompt_tokens":1650,"completion_tokens":180,"startTime":"2026-10-03T09:14:02.118000Z","endTime":"2026-10-03T09:14:04.902000Z","model":"anthropic/claude-sonnet-4-5-20250929","model_group":"sonnet","custom_llm_provider":"anthropic","user":"u-4411","end_user":"acme-corp","team_id":"t-payments","request_tags":["env:prod"],"status":"success","metadata":{"user_api_key_alias":"checkout-bot","user_api_key_team_alias":"payments","spend_logs_metadata":{"cost_center":"CC-1042","service":"checkout","route":"/v1/summarize"},"usage_object":{"prompt_tokens":1650,"completion_tokens":180,"cache_read_input_tokens":1200,"cache_creation_input_tokens":300}}}"#;
+
+fn sample<'a>(name: &'a str, head: &'a str) -> Sample<'a> {
+    Sample {
+        path: Path::new(name),
+        head: head.as_bytes(),
+    }
+}
+
+fn parse(name: &str, input: &str) -> Capture {
+    let parser = Litellm
+        .open(&sample(name, input), &SourceOptions::default())
+        .unwrap();
+    Capture::run(parser.as_ref(), input)
+}
+
+#[test]
+fn spend_log_prompt_tokens_are_cache_inclusive_also_for_anthropic() {
+    let r = parse("spend.jsonl", SPEND_LOG).one();
+    assert_eq!(
+        r.tokens,
+        Tokens {
+            input: 150,
+            output: 180,
+            cache_read: 1200,
+            cache_write: 300,
+            cache_write_1h: 0
+        }
+    );
+    assert_eq!(r.timestamp, 1_791_018_842);
+    assert_eq!(r.get(Field::Team), Some("payments"));
+    assert_eq!(r.get(Field::CostCenter), Some("CC-1042"));
+    assert_eq!(r.get(Field::Service), Some("checkout"));
+    assert_eq!(r.get(Field::Route), Some("/v1/summarize"));
+    assert_eq!(r.get(Field::Environment), Some("prod"));
+    assert_eq!(r.get(Field::Customer), Some("acme-corp"));
+    assert_eq!(r.get(Field::User), Some("u-4411"));
+    assert_eq!(r.get(Field::ApiKey), Some("checkout-bot"));
+    assert_eq!(r.get(Field::Provider), Some("anthropic"));
+    assert_eq!(
+        r.get(Field::Model),
+        Some("anthropic/claude-sonnet-4-5-20250929")
+    );
+    assert_eq!(r.get(Field::RequestId), Some("chatcmpl-7d1e"));
+    assert_eq!(r.reported_cost, Some(4_635_000_000));
+}
+
+#[test]
+fn team_falls_back_from_alias_to_team_id_to_spend_logs_metadata_to_tag() {
+    let base = r#""request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02Z","model":"gpt-4o","prompt_tokens":10,"completion_tokens":1"#;
+    let team = |extra: &str| {
+        parse("x.jsonl", &format!("{{{base}{extra}}}"))
+            .one()
+            .get(Field::Team)
+            .map(str::to_string)
+    };
+    let tag = r#","request_tags":["team:from-tag","cost_center:CC-9"]"#;
+    let slm = r#""spend_logs_metadata":{"team":"from-slm"}"#;
+    assert_eq!(team(tag), Some("from-tag".into()));
+    assert_eq!(
+        team(&format!(r#"{tag},"metadata":{{{slm}}}"#)),
+        Some("from-slm".into())
+    );
+    assert_eq!(
+        team(&format!(r#"{tag},"team_id":"t-1","metadata":{{{slm}}}"#)),
+        Some("t-1".into())
+    );
+    assert_eq!(
+        team(&format!(
+            r#"{tag},"team_id":"t-1","metadata":{{"user_api_key_team_alias":"alias",{slm}}}"#
+        )),
+        Some("alias".into())
+    );
+    assert_eq!(
+        team(r#","team_id":null,"metadata":{"user_api_key_team_alias":null}"#),
+        None
+    );
+}
+
+#[test]
+fn api_key_is_the_alias_else_the_hash() {
+    let line = r#"{"request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02Z","model":"gpt-4o","prompt_tokens":10,"api_key":"88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b","metadata":{"user_api_key_alias":null}}"#;
+    let r = parse("x.jsonl", line).one();
+    assert_eq!(
+        r.get(Field::ApiKey),
+        Some("88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b")
+    );
+}
+
+const PAYLOAD: &str = r#"{"id":"chatcmpl-0f3b5a1c-6b0e-4a0e-9d55-3c2c6a1f1e10","trace_id":"8a3f","call_type":"completion","stream":null,"response_cost":0.0093,"cost_breakdown":{"input_cost":0.0,"output_cost":0.0,"total_cost":0.0093},"status":"success","custom_llm_provider":"anthropic","total_tokens":3300,"prompt_tokens":3100,"completion_tokens":200,"startTime":1791018842.118,"endTime":1791018844.9,"completionStartTime":1791018843.0,"model":"claude-sonnet-4-5-20250929","model_id":null,"model_group":null,"api_base":"https://api.anthropic.com/v1/messages","metadata":{"user_api_key_hash":null,"user_api_key_alias":null,"user_api_key_team_id":null,"user_api_key_user_id":null,"user_api_key_team_alias":null,"user_api_key_end_user_id":null,"spend_logs_metadata":{"team":"search","cost_center":"CC-100"},"requester_ip_address":null,"usage_object":{"completion_tokens":200,"prompt_tokens":3100,"total_tokens":3300,"prompt_tokens_details":{"cached_tokens":2000,"cache_creation_token_details":{"ephemeral_5m_input_tokens":600,"ephemeral_1h_input_tokens":400}},"cache_creation_input_tokens":1000,"cache_read_input_tokens":2000}},"cache_hit":null,"request_tags":["team:ignored-tag","env:staging"],"end_user":null,"model_parameters":{"user":"tenant-7","max_tokens":256},"hidden_params":{"model_id":null}}"#;
+
+#[test]
+fn standard_logging_payload_reads_float_epoch_and_the_cache_split() {
+    let r = parse("payload.jsonl", PAYLOAD).one();
+    assert_eq!(
+        r.tokens,
+        Tokens {
+            input: 100,
+            output: 200,
+            cache_read: 2000,
+            cache_write: 600,
+            cache_write_1h: 400
+        }
+    );
+    assert_eq!(r.timestamp, 1_791_018_842);
+    assert_eq!(r.get(Field::Team), Some("search"));
+    assert_eq!(r.get(Field::CostCenter), Some("CC-100"));
+    assert_eq!(r.get(Field::Environment), Some("staging"));
+    assert_eq!(r.get(Field::Customer), Some("tenant-7"));
+    assert_eq!(r.get(Field::ApiKey), None);
+    assert_eq!(
+        r.get(Field::RequestId),
+        Some("chatcmpl-0f3b5a1c-6b0e-4a0e-9d55-3c2c6a1f1e10")
+    );
+    assert_eq!(r.reported_cost, Some(9_300_000_000));
+}
+
+#[test]
+fn without_usage_object_top_level_counts_less_additional_cache_values() {
+    let line = r#"{"request_id":"r1","spend":0,"startTime":"2026-10-03 09:14:02.874000","model":"gpt-4o","prompt_tokens":1000,"completion_tokens":5,"metadata":{"additional_usage_values":{"cache_read_input_tokens":600,"cache_creation_input_tokens":100}}}"#;
+    let r = parse("x.jsonl", line).one();
+    assert_eq!(
+        r.tokens,
+        Tokens {
+            input: 300,
+            output: 5,
+            cache_read: 600,
+            cache_write: 100,
+            cache_write_1h: 0
+        }
+    );
+    let plain = r#"{"request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02","model":"gpt-4o","prompt_tokens":"1000","completion_tokens":5}"#;
+    assert_eq!(parse("x.jsonl", plain).one().tokens.input, 1000);
+}
+
+#[test]
+fn bad_rows_are_malformed_with_a_reason() {
+    let reason = |line: &str| parse("x.jsonl", line).malformed[0].1;
+    assert_eq!(
+        reason(
+            r#"{"request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02Z","model":"m","prompt_tokens":-4}"#
+        ),
+        Reason::BadCount {
+            field: "prompt_tokens",
+            why: "negative"
+        }
+    );
+    assert_eq!(
+        reason(r#"{"request_id":"r1","spend":0,"model":"m","prompt_tokens":4}"#),
+        Reason::NoTimestamp
+    );
+    assert_eq!(
+        reason(
+            r#"{"request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02Z","model":"m","metadata":{"usage_object":{"prompt_tokens":10,"cache_read_input_tokens":20}}}"#
+        ),
+        Reason::CachedExceedsInput
+    );
+    assert_eq!(reason(r#"{"request_id":"r1","#), Reason::InvalidJson);
+    assert_eq!(reason("[1,2]"), Reason::NotAnObject);
+}
+
+const CSV: &str = "request_id,call_type,api_key,spend,total_tokens,prompt_tokens,completion_tokens,startTime,endTime,model,model_group,custom_llm_provider,user,metadata,request_tags,team_id,end_user,status\n\
+chatcmpl-9a,acompletion,3f9ae21,0.004635,1830,1650,180,2026-10-03 09:14:02.118000,2026-10-03 09:14:04.902000,anthropic/claude-sonnet-4-5-20250929,sonnet,anthropic,u-4411,\"{\"\"user_api_key_alias\"\": \"\"checkout-bot\"\", \"\"user_api_key_team_alias\"\": \"\"payments\"\", \"\"spend_logs_metadata\"\": {\"\"cost_center\"\": \"\"CC-1042\"\"}, \"\"usage_object\"\": {\"\"prompt_tokens\"\": 1650, \"\"completion_tokens\"\": 180, \"\"cache_read_input_tokens\"\": 1200, \"\"cache_creation_input_tokens\"\": 300}}\",\"[\"\"env:prod\"\"]\",t-payments,acme-corp,success\n\
+chatcmpl-9b,acompletion,3f9ae21,0.1,10,10,0,2026-10-03 09:15:00,2026-10-03 09:15:01,gpt-4o,,openai,,{not json,[],,,success\n";
+
+#[test]
+fn database_csv_reads_json_text_cells() {
+    let c = parse("spend_logs.csv", CSV);
+    assert_eq!(c.records.len(), 1);
+    let r = &c.records[0].1;
+    assert_eq!(r.tokens.input, 150);
+    assert_eq!(r.tokens.cache_read, 1200);
+    assert_eq!(r.get(Field::Team), Some("payments"));
+    assert_eq!(r.get(Field::CostCenter), Some("CC-1042"));
+    assert_eq!(r.get(Field::Environment), Some("prod"));
+    assert_eq!(r.get(Field::ApiKey), Some("checkout-bot"));
+    assert_eq!(r.timestamp, 1_791_018_842);
+    assert_eq!(
+        c.malformed,
+        vec![(3, Reason::Other("`metadata` is not a JSON object"))]
+    );
+}
+
+#[test]
+fn a_json_array_document_reports_each_row_at_its_line() {
+    let doc = format!("[\n  {SPEND_LOG},\n\n  {PAYLOAD}\n]\n");
+    let c = parse("spend_logs.json", &doc);
+    assert_eq!(c.malformed, vec![]);
+    let lines: Vec<u64> = c.records.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, vec![2, 4]);
+    let c = parse(
+        "spend_logs.json",
+        "[{\"request_id\":1,\"spend\":0,\"startTime\":1}, 3",
+    );
+    assert_eq!(c.malformed.len(), 1);
+}
+
+#[test]
+fn detection_follows_the_documented_signatures() {
+    let yes = |name: &str, head: &str| Litellm.recognizes(&sample(name, head));
+    assert!(yes("a.jsonl", SPEND_LOG));
+    assert!(yes("a.jsonl", PAYLOAD));
+    assert!(yes("a.json", &format!("[\n{SPEND_LOG}]")));
+    assert!(yes("a.csv", CSV));
+    assert!(!yes(
+        "a.jsonl",
+        r#"{"timestamp":"2026-10-03T09:14:02Z","model":"gpt-4o","spend":1}"#
+    ));
+    assert!(!yes("a.csv", "timestamp,model,input_tokens\n"));
+    // A payload without the proxy key field is not this format.
+    assert!(!yes(
+        "a.jsonl",
+        r#"{"id":"x","response_cost":1,"startTime":1.5,"call_type":"completion"}"#
+    ));
+}

@@ -1,0 +1,285 @@
+//! The real-source adapters on fixtures shaped like each documented format
+//! (`tests/fixtures/<source>/`), priced with the embedded rate card.
+
+use crate::util::*;
+
+/// Runs `report ARGS --format csv` and returns the rows (header included).
+fn report_csv(args: &[&str]) -> Vec<Vec<String>> {
+    csv_rows(&stdout_ok(
+        llmspend()
+            .arg("report")
+            .args(args)
+            .args(["--format", "csv"]),
+    ))
+}
+
+/// Runs `report ARGS --format json` and returns the document.
+fn report_json(args: &[&str]) -> serde_json::Value {
+    json(&stdout_ok(
+        llmspend()
+            .arg("report")
+            .args(args)
+            .args(["--format", "json"]),
+    ))
+}
+
+fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
+fn counts(v: &serde_json::Value) -> [u64; 7] {
+    let a = &v["accounting"];
+    [
+        "lines_read",
+        "parsed",
+        "filtered",
+        "duplicate",
+        "malformed",
+        "blank",
+        "ignored",
+    ]
+    .map(|k| a[k].as_u64().unwrap_or(u64::MAX))
+}
+
+#[test]
+fn litellm_folder_by_team_prices_cache_inclusive_prompts() {
+    let rows = report_csv(&["tests/fixtures/litellm", "--by", "team"]);
+    assert_eq!(
+        rows,
+        vec![
+            row(&[
+                "team",
+                "requests",
+                "input_tokens",
+                "output_tokens",
+                "cache_read_tokens",
+                "cache_write_tokens",
+                "cost_usd"
+            ]),
+            row(&["payments", "4", "2650", "1280", "13400", "1800", "0.019605"]),
+            row(&["search", "2", "2100", "700", "2000", "1000", "0.009150"]),
+            row(&["(unattributed)", "1", "1000", "200", "0", "0", "0.004500"]),
+            row(&["t-search", "2", "4600", "1100", "1400", "0", "0.001455"]),
+        ]
+    );
+}
+
+#[test]
+fn litellm_accounting_and_reported_cost_reconcile() {
+    let v = report_json(&["tests/fixtures/litellm", "--by", "source"]);
+    // 5 JSONL lines (1 blank, 1 truncated), 2 array rows, CSV header + 2, 2 payload lines.
+    assert_eq!(counts(&v), [12, 9, 0, 0, 1, 1, 1]);
+    assert_eq!(v["groups"][0]["source"], "litellm");
+    assert_eq!(v["totals"]["cost_usd"], "0.034710");
+    // LiteLLM's own `spend` / `response_cost` agree with the list prices.
+    assert_eq!(v["groups"][0]["reported_cost_usd"], "0.034710");
+    assert_eq!(v["accounting"]["malformed_samples"][0]["line"], 5);
+    assert_eq!(
+        v["accounting"]["unattributed"]["team"]["cost_usd"],
+        "0.004500"
+    );
+}
+
+#[test]
+fn litellm_each_shape_by_attribution() {
+    let rows = report_csv(&[
+        "tests/fixtures/litellm/spend_logs.csv",
+        "--by",
+        "team,cost_center,environment,api_key",
+    ]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&[
+                "payments",
+                "CC-1042",
+                "prod",
+                "checkout-bot",
+                "1",
+                "500",
+                "300",
+                "4000",
+                "500",
+                "0.009075"
+            ]),
+            row(&[
+                "search",
+                "CC-100",
+                "(unattributed)",
+                "77b1c2d3",
+                "1",
+                "2000",
+                "500",
+                "0",
+                "0",
+                "0.000600"
+            ]),
+        ]
+    );
+    let rows = report_csv(&[
+        "tests/fixtures/litellm/standard_logging.jsonl",
+        "--by",
+        "team,service,customer",
+    ]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&[
+                "search",
+                "(unattributed)",
+                "(unattributed)",
+                "1",
+                "100",
+                "200",
+                "2000",
+                "1000",
+                "0.008550"
+            ]),
+            row(&[
+                "payments",
+                "invoicing",
+                "initech",
+                "1",
+                "1000",
+                "300",
+                "200",
+                "0",
+                "0.000345"
+            ]),
+        ]
+    );
+    let rows = report_csv(&[
+        "tests/fixtures/litellm/spend_logs.json",
+        "--by",
+        "customer,model",
+    ]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&[
+                "acme-corp",
+                "claude-haiku-4-5-20251001",
+                "1",
+                "1000",
+                "500",
+                "8000",
+                "1000",
+                "0.005550"
+            ]),
+            row(&[
+                "globex",
+                "gpt-4o-mini",
+                "1",
+                "4000",
+                "1000",
+                "0",
+                "0",
+                "0.001200"
+            ]),
+        ]
+    );
+}
+
+#[test]
+fn litellm_can_be_forced_with_source() {
+    let dir = TestDir::new();
+    // No detection signature (no `request_id`): only --source reads it as LiteLLM.
+    let path = dir.create(
+        "export.log",
+        r#"{"id":"r1","startTime":1791277200.5,"model":"gpt-4o","custom_llm_provider":"openai","prompt_tokens":1000,"completion_tokens":0,"request_tags":["team:ops"],"metadata":{"usage_object":{"prompt_tokens":1000,"completion_tokens":0,"prompt_tokens_details":{"cached_tokens":1000}}}}
+"#,
+    );
+    let p = path.to_str().unwrap();
+    let rows = report_csv(&[p, "--source", "litellm", "--by", "team,source"]);
+    assert_eq!(
+        rows[1],
+        row(&["ops", "litellm", "1", "0", "0", "1000", "0", "0.001250"])
+    );
+    let rows = report_csv(&[p, "--by", "team,source"]);
+    assert_eq!(rows[1][1], "gateway");
+}
+
+#[test]
+fn claude_code_dedupes_streamed_copies_and_keeps_the_1h_writes() {
+    let rows = report_csv(&["tests/fixtures/claude-code", "--by", "project,model"]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&[
+                "/home/ana/checkout",
+                "claude-sonnet-4-5-20250929",
+                "2",
+                "8",
+                "570",
+                "22000",
+                "2800",
+                "0.027474"
+            ]),
+            row(&[
+                "/home/ana/search",
+                "claude-haiku-4-5-20251001",
+                "1",
+                "100",
+                "700",
+                "5000",
+                "1000",
+                "0.005350"
+            ]),
+        ]
+    );
+    let v = report_json(&["tests/fixtures/claude-code", "--by", "source"]);
+    // 8 + 2 lines: 3 responses, 3 streamed copies, summary/user/tool-result/synthetic ignored.
+    assert_eq!(counts(&v), [10, 3, 0, 3, 0, 0, 4]);
+    assert_eq!(v["groups"][0]["source"], "claude-code");
+    assert_eq!(v["groups"][0]["cache_write_1h_tokens"], 800);
+    assert_eq!(v["totals"]["cost_usd"], "0.032824");
+}
+
+#[test]
+fn bedrock_prices_regional_profiles_and_falls_back_to_base_models() {
+    let rows = report_csv(&["tests/fixtures/bedrock", "--by", "team"]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&["payments", "3", "812", "538", "14800", "960", "0.024946"]),
+            row(&["(unattributed)", "1", "10000", "2000", "0", "0", "0.014400"]),
+            row(&["search", "2", "3000", "1500", "20000", "0", "0.013200"]),
+        ]
+    );
+    let rows = report_csv(&["tests/fixtures/bedrock", "--by", "model,user"]);
+    let cost = |model: &str| {
+        rows.iter()
+            .find(|r| r[0] == model)
+            .map(|r| (r[1].clone(), r[7].clone()))
+    };
+    // us. profile of Sonnet 4.5: +10% ($3.30 / $16.50 / $0.33 / $4.125).
+    assert_eq!(
+        cost("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        Some(("checkout-svc".into(), "0.015946".into()))
+    );
+    // global. at base, eu. at +10%.
+    assert_eq!(
+        cost("global.anthropic.claude-haiku-4-5-20251001-v1:0"),
+        Some(("search-indexer".into(), "0.005500".into()))
+    );
+    assert_eq!(
+        cost("eu.anthropic.claude-haiku-4-5-20251001-v1:0"),
+        Some(("search-indexer".into(), "0.007700".into()))
+    );
+    // No row for this profile: priced as the base model.
+    assert_eq!(
+        cost("apac.anthropic.claude-opus-4-1-20250805-v1:0"),
+        Some(("checkout-svc".into(), "0.009000".into()))
+    );
+    assert_eq!(
+        cost("amazon.nova-pro-v1:0"),
+        Some(("batch-runner".into(), "0.014400".into()))
+    );
+    let v = report_json(&["tests/fixtures/bedrock", "--by", "source"]);
+    assert_eq!(counts(&v), [6, 6, 0, 0, 0, 0, 0]);
+    assert_eq!(
+        v["accounting"]["unpriced"]
+            ["arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6"],
+        1
+    );
+}
