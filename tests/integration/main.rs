@@ -3,6 +3,7 @@
 mod corpus;
 mod determinism;
 mod files;
+mod fuzz;
 mod props;
 mod report;
 mod util;
