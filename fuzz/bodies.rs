@@ -9,7 +9,7 @@ use llmspend::accounting::Counts;
 use llmspend::input::chunk::split;
 use llmspend::price::card::{Layer, RateCard};
 use llmspend::sources::gateway::{read_csv_header, GatewayCsv, GatewayJson};
-use llmspend::sources::{Framing, Parser, SourceOptions};
+use llmspend::sources::{Parser, SourceOptions};
 use llmspend::worker::{Chunk, Plan, Worker};
 
 fn card() -> RateCard {

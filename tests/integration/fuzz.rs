@@ -161,28 +161,24 @@ fn fuzz(name: &str, seeds: Vec<Vec<u8>>, body: fn(&[u8]), default_iters: usize) 
 #[test]
 fn fuzz_gateway_jsonl_on_stable() {
     let mut seeds = corpus(|n| n.ends_with(".jsonl"));
-    seeds.extend(std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/gateway.jsonl"),
-    ));
+    seeds.push(sample_head("gateway.jsonl"));
     // The first byte picks the chunk size.
     let seeds = seeds
         .into_iter()
         .map(|s| [&[17u8][..], &s].concat())
         .collect();
-    fuzz("gateway_jsonl", seeds, bodies::gateway_jsonl, 250);
+    fuzz("gateway_jsonl", seeds, bodies::gateway_jsonl, 1000);
 }
 
 #[test]
 fn fuzz_gateway_csv_on_stable() {
     let mut seeds = corpus(|n| n.ends_with(".csv") && n != "card.csv");
-    seeds.extend(std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/gateway.csv"),
-    ));
+    seeds.push(sample_head("gateway.csv"));
     let seeds = seeds
         .into_iter()
         .map(|s| [&[40u8][..], &s].concat())
         .collect();
-    fuzz("gateway_csv", seeds, bodies::gateway_csv, 250);
+    fuzz("gateway_csv", seeds, bodies::gateway_csv, 1000);
 }
 
 #[test]
