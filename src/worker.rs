@@ -19,6 +19,9 @@ use crate::price::{Priced, Pricer};
 use crate::record::{Field, Reason, UsageRecord};
 use crate::sources::{Framing, Parser, Sink};
 
+/// A CSV record whose quoted field is still open at the end of the input.
+pub const UNCLOSED_QUOTE: Reason = Reason::Other("CSV row with an unclosed quote");
+
 /// What every worker of a run shares, read-only.
 pub struct Plan<'c> {
     /// `--by`, in order.
@@ -196,7 +199,7 @@ impl<'p> Worker<'p> {
                         self.at.line = line;
                         self.ledger.counts.lines_read += 1;
                         if end == bytes.len() && CsvState::FieldStart.advance(raw).in_quotes() {
-                            self.malformed(Reason::BadCsvRow);
+                            self.malformed(UNCLOSED_QUOTE);
                             match memchr(b'\n', raw) {
                                 Some(i) => {
                                     cursor = start + i + 1;
