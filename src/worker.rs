@@ -339,7 +339,18 @@ impl Sink for Worker<'_> {
         if cost.is_none() {
             let entry = self.coverage.unpriced.entry(model_id).or_default();
             entry.0 += u128::from(r.requests);
-            entry.1 += u128::from(r.tokens.total());
+            // In u128: `Tokens::total` saturates at u64::MAX.
+            let t = &r.tokens;
+            entry.1 += [
+                t.input,
+                t.output,
+                t.cache_read,
+                t.cache_write,
+                t.cache_write_1h,
+            ]
+            .map(u128::from)
+            .iter()
+            .sum::<u128>();
         }
     }
 

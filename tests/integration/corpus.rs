@@ -325,6 +325,29 @@ fn token_sums_past_u64_are_exact_in_every_format() {
 }
 
 #[test]
+fn unpriced_token_sums_do_not_saturate() {
+    // Regression: an unpriced model's tokens were summed per record with a
+    // saturating u64 total, losing the 5 output tokens here.
+    let dir = TestDir::new();
+    let f = dir.create(
+        "unpriced.jsonl",
+        r#"{"timestamp":"2026-10-03T09:14:02Z","model":"acme-7b","input_tokens":18446744073709551615,"output_tokens":5}"#,
+    );
+    let out = run(
+        llmspend()
+            .args(["report", "--format", "csv", "--rates"])
+            .arg(corpus("card.csv"))
+            .arg(&f),
+        0,
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("acme-7b (1 requests, 18,446,744,073,709,551,620 tokens)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn duplicate_keys_first_occurrence_wins() {
     // In flat fields, text fields, usage objects and timestamps alike; a
     // bad first value makes the line malformed even if a later one is good.
