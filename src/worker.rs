@@ -185,9 +185,14 @@ impl<'p> Worker<'p> {
                     Ok(false) => break 'readers,
                     Ok(true) => {
                         let mut end = (base + reader.position().byte() as usize).min(bytes.len());
-                        if end > 0 && bytes[end - 1] == b'\r' && bytes.get(end) == Some(&b'\n') {
-                            // A CRLF terminator: the csv crate stops after the CR.
-                            end += 1;
+                        if end > 0 && bytes[end - 1] == b'\r' {
+                            // The csv crate stops after the CR of a CRLF (or
+                            // of a doubled CR CR LF): the rest of the line
+                            // ending is this record's, not an empty line.
+                            let crs = bytes[end..].iter().take_while(|&&b| b == b'\r').count();
+                            if bytes.get(end + crs) == Some(&b'\n') {
+                                end += crs + 1;
+                            }
                         }
                         let gap = bytes[cursor..end]
                             .iter()
