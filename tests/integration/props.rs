@@ -106,6 +106,7 @@ fn line() -> impl Strategy<Value = Line> {
 struct Expected {
     lines: u64,
     parsed: u64,
+    filtered: u64,
     malformed: u64,
     blank: u64,
     ignored: u64,
@@ -113,7 +114,9 @@ struct Expected {
     teams: BTreeMap<Option<String>, (u128, u128, u128)>,
 }
 
-fn expected(lines: &[Line]) -> Expected {
+/// With `window`, only 2026 counts: the epoch-number timestamps (2025) are
+/// filtered.
+fn expected(lines: &[Line], window: bool) -> Expected {
     let mut e = Expected::default();
     for (i, l) in lines.iter().enumerate() {
         let at = i as u64 + 1;
@@ -123,6 +126,7 @@ fn expected(lines: &[Line]) -> Expected {
             e.reasons.entry(reason.to_string()).or_default().push(at);
         };
         match l {
+            Line::Valid { usage: false, .. } if window => e.filtered += 1,
             Line::Valid {
                 team,
                 input,
@@ -162,10 +166,27 @@ fn card() -> RateCard {
 }
 
 fn run(path: &std::path::Path, chunk_bytes: usize, threads: usize) -> Report {
+    run_in(path, chunk_bytes, threads, Default::default())
+}
+
+/// Only 2026 and later.
+fn from_2026() -> llmspend::filter::Window {
+    llmspend::filter::Window {
+        since: llmspend::sources::fields::parse_timestamp("2026-01-01"),
+        until: None,
+    }
+}
+
+fn run_in(
+    path: &std::path::Path,
+    chunk_bytes: usize,
+    threads: usize,
+    window: llmspend::filter::Window,
+) -> Report {
     let card = card();
     let plan = Plan {
         dims: vec![Dimension::Team],
-        window: Default::default(),
+        window,
         wheres: Vec::new(),
         card: &card,
         tz_offset: 0,
@@ -187,7 +208,7 @@ fn check(report: &Report, e: &Expected) -> Result<(), TestCaseError> {
         (c.lines_read, c.parsed, c.malformed, c.blank, c.ignored),
         (e.lines, e.parsed, e.malformed, e.blank, e.ignored)
     );
-    prop_assert_eq!((c.filtered, c.duplicate), (0, 0));
+    prop_assert_eq!((c.filtered, c.duplicate), (e.filtered, 0));
     let reasons: BTreeMap<String, u64> = e
         .reasons
         .iter()
@@ -256,9 +277,11 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("mix.jsonl");
         std::fs::write(&path, &text).unwrap();
-        let e = expected(lines_counted);
+        let e = expected(lines_counted, false);
         check(&run(&path, chunk_bytes, threads), &e)?;
         check(&run(&path, usize::MAX, 1), &e)?;
+        let e = expected(lines_counted, true);
+        check(&run_in(&path, chunk_bytes, threads, from_2026()), &e)?;
     }
 }
 
