@@ -589,6 +589,19 @@ fn a_file_whose_first_line_is_bad_is_still_read() {
         assert_eq!(buckets(&v), b(3, 2, malformed, blank, 0), "{first:?}");
         assert_eq!(totals(&v), priced(2, 2, 0));
     }
+    // A .jsonl file is JSON Lines even when no line is an object: its
+    // lines are malformed, not the file refused. Without the extension
+    // and without an object line, no source claims it.
+    let f = dir.create("only.jsonl", "[1,2]\n42\n");
+    let v = report_json(&[&f], &[]);
+    assert_eq!(buckets(&v), b(2, 0, 2, 0, 0));
+    let f = dir.create("only.log", "[1,2]\n42\n");
+    let out = run(llmspend().args(["report"]).arg(&f), 2);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("only.log: no source recognises this file"),
+        "{err}"
+    );
 }
 
 #[test]
