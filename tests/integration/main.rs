@@ -2,6 +2,7 @@
 
 mod corpus;
 mod determinism;
+#[cfg(unix)]
 mod files;
 mod fuzz;
 mod props;
