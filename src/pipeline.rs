@@ -281,7 +281,8 @@ fn read_stream(
     options: &ReadOptions,
     pool: &rayon::ThreadPool,
 ) -> Result<Option<(Partial, &'static str)>, String> {
-    let mut stream = StreamChunks::new(reader, options.chunk_bytes);
+    let mut stream =
+        StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
     let input = Input::Stdin;
     // The framing is unknown until the first bytes are seen; read them as lines.
     let first = stream

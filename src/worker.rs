@@ -19,6 +19,9 @@ use crate::price::{Priced, Pricer};
 use crate::record::{Field, Reason, UsageRecord};
 use crate::sources::{Framing, Parser, Sink};
 
+/// A CSV record whose quoted field is still open at the end of the input.
+pub const UNCLOSED_QUOTE: Reason = Reason::Other("CSV row with an unclosed quote");
+
 /// What every worker of a run shares, read-only.
 pub struct Plan<'c> {
     /// `--by`, in order.
@@ -181,9 +184,14 @@ impl<'p> Worker<'p> {
                     Ok(false) => break 'readers,
                     Ok(true) => {
                         let mut end = (base + reader.position().byte() as usize).min(bytes.len());
-                        if end > 0 && bytes[end - 1] == b'\r' && bytes.get(end) == Some(&b'\n') {
-                            // A CRLF terminator: the csv crate stops after the CR.
-                            end += 1;
+                        if end > 0 && bytes[end - 1] == b'\r' {
+                            // The csv crate stops after the CR of a CRLF (or
+                            // of a doubled CR CR LF): the rest of the line
+                            // ending is this record's, not an empty line.
+                            let crs = bytes[end..].iter().take_while(|&&b| b == b'\r').count();
+                            if bytes.get(end + crs) == Some(&b'\n') {
+                                end += crs + 1;
+                            }
                         }
                         let gap = bytes[cursor..end]
                             .iter()
@@ -194,7 +202,7 @@ impl<'p> Worker<'p> {
                         let raw = &bytes[start..end];
                         self.at.line = line;
                         if end == bytes.len() && CsvState::FieldStart.advance(raw).in_quotes() {
-                            self.malformed(Reason::BadCsvRow);
+                            self.malformed(UNCLOSED_QUOTE);
                             match memchr(b'\n', raw) {
                                 Some(i) => {
                                     cursor = start + i + 1;
@@ -332,7 +340,18 @@ impl Sink for Worker<'_> {
         if cost.is_none() {
             let entry = self.coverage.unpriced.entry(model_id).or_default();
             entry.0 += u128::from(r.requests);
-            entry.1 += u128::from(r.tokens.total());
+            // In u128: `Tokens::total` saturates at u64::MAX.
+            let t = &r.tokens;
+            entry.1 += [
+                t.input,
+                t.output,
+                t.cache_read,
+                t.cache_write,
+                t.cache_write_1h,
+            ]
+            .map(u128::from)
+            .iter()
+            .sum::<u128>();
         }
     }
 

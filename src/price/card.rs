@@ -130,6 +130,33 @@ const OPTIONAL: [&str; 7] = [
     "above_input_tokens",
 ];
 
+/// The physical line a CSV record starts on. The `csv` crate gives the
+/// position where it began scanning, before the empty and `#` comment lines
+/// it skipped; an error must name the record's own line.
+fn record_line(text: &str, pos: &csv::Position) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = (pos.byte() as usize).min(bytes.len());
+    let mut line = pos.line();
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\r' => at += 1,
+            b'\n' => {
+                at += 1;
+                line += 1;
+            }
+            b'#' => match memchr::memchr(b'\n', &bytes[at..]) {
+                Some(i) => {
+                    at += i + 1;
+                    line += 1;
+                }
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    line
+}
+
 impl RateCard {
     /// The card compiled into the binary.
     pub fn embedded() -> Result<RateCard, RateCardError> {
@@ -204,7 +231,7 @@ impl RateCard {
                 Some(Ok(r)) => break r,
             }
         };
-        let header_line = header.position().map_or(1, |p| p.line());
+        let header_line = header.position().map_or(1, |p| record_line(text, p));
         let names: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
         for name in &names {
             if !REQUIRED.contains(&name.as_str()) && !OPTIONAL.contains(&name.as_str()) {
@@ -235,7 +262,7 @@ impl RateCard {
         for record in records {
             let record =
                 record.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record.position().map_or(0, |p| record_line(text, p));
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }

@@ -547,12 +547,13 @@ impl Source for Gateway {
         "catch-all: a .csv file with a header naming canonical fields, or lines that are JSON objects"
     }
 
-    /// Any line of the sample that starts with `{` makes the file JSON
-    /// Lines, not only the first: a file whose first line is truncated,
-    /// an array or NUL padding is still read, its bad lines counted as
-    /// malformed, rather than the whole file rejected.
+    /// A `.jsonl` / `.ndjson` file, or any line of the sample that starts
+    /// with `{` (not only the first), makes the file JSON Lines: a file
+    /// whose first line is truncated, an array or NUL padding is still
+    /// read, its bad lines counted as malformed, rather than the whole file
+    /// refused.
     fn recognizes(&self, sample: &Sample<'_>) -> bool {
-        if is_csv(sample) {
+        if is_csv(sample) || matches!(sample.extension().as_str(), "jsonl" | "ndjson") {
             return true;
         }
         is_blank(sample.head)

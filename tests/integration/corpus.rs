@@ -325,6 +325,29 @@ fn token_sums_past_u64_are_exact_in_every_format() {
 }
 
 #[test]
+fn unpriced_token_sums_do_not_saturate() {
+    // Regression: an unpriced model's tokens were summed per record with a
+    // saturating u64 total, losing the 5 output tokens here.
+    let dir = TestDir::new();
+    let f = dir.create(
+        "unpriced.jsonl",
+        r#"{"timestamp":"2026-10-03T09:14:02Z","model":"acme-7b","input_tokens":18446744073709551615,"output_tokens":5}"#,
+    );
+    let out = run(
+        llmspend()
+            .args(["report", "--format", "csv", "--rates"])
+            .arg(corpus("card.csv"))
+            .arg(&f),
+        0,
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("acme-7b (1 requests, 18,446,744,073,709,551,620 tokens)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn duplicate_keys_first_occurrence_wins() {
     // In flat fields, text fields, usage objects and timestamps alike; a
     // bad first value makes the line malformed even if a later one is good.
@@ -431,6 +454,26 @@ fn a_100_mb_line_is_too_long_under_a_small_limit_and_fine_otherwise() {
     );
     drop(pad);
     let v = report_json(&[&f], &["--max-line-bytes", "1000"]);
+    assert_eq!(buckets(&v), b(3, 2, 1, 0, 0));
+    assert_eq!(samples(&v), [s(2, TOO_LONG)]);
+    assert_eq!(totals(&v), priced(2, 2, 0));
+    // From stdin the line is cut at the limit and skipped, never held whole.
+    let out = stdout_ok(
+        llmspend()
+            .args([
+                "report",
+                "-",
+                "--format",
+                "json",
+                "--max-line-bytes",
+                "1000",
+            ])
+            .arg("--rates")
+            .arg(corpus("card.csv"))
+            .pipe_stdin(&f)
+            .unwrap(),
+    );
+    let v = json(&out);
     assert_eq!(buckets(&v), b(3, 2, 1, 0, 0));
     assert_eq!(samples(&v), [s(2, TOO_LONG)]);
     assert_eq!(totals(&v), priced(2, 2, 0));
@@ -546,6 +589,19 @@ fn a_file_whose_first_line_is_bad_is_still_read() {
         assert_eq!(buckets(&v), b(3, 2, malformed, blank, 0), "{first:?}");
         assert_eq!(totals(&v), priced(2, 2, 0));
     }
+    // A .jsonl file is JSON Lines even when no line is an object: its
+    // lines are malformed, not the file refused. Without the extension
+    // and without an object line, no source claims it.
+    let f = dir.create("only.jsonl", "[1,2]\n42\n");
+    let v = report_json(&[&f], &[]);
+    assert_eq!(buckets(&v), b(2, 0, 2, 0, 0));
+    let f = dir.create("only.log", "[1,2]\n42\n");
+    let out = run(llmspend().args(["report"]).arg(&f), 2);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("only.log: no source recognises this file"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -597,7 +653,7 @@ fn an_unclosed_quote_does_not_swallow_the_rest_of_the_file() {
     // after it were lost and the row itself was read as valid.
     let v = report("unclosed_quote.csv");
     assert_eq!(buckets(&v), b(5, 3, 1, 0, 1));
-    assert_eq!(samples(&v), [s(3, BAD_ROW)]);
+    assert_eq!(samples(&v), [s(3, "CSV row with an unclosed quote")]);
     assert_eq!(totals(&v), priced(3, 13, 13));
 }
 

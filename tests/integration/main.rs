@@ -2,7 +2,9 @@
 
 mod corpus;
 mod determinism;
+#[cfg(unix)]
 mod files;
+mod fuzz;
 mod props;
 mod report;
 mod shuffle;

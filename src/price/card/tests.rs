@@ -312,3 +312,25 @@ fn bedrock_profile_and_version_suffixes_fall_back_to_the_base_model() {
         Some((MatchKind::ProfileDropped, "0.8".to_string()))
     );
 }
+
+#[test]
+fn error_lines_count_the_blank_and_comment_lines_before_a_row() {
+    // Regression: the csv crate's record position is where it began
+    // scanning, before skipped empty and comment lines.
+    let line_of = |text: &str| {
+        RateCard::default()
+            .add_csv("c.csv", text, Layer::User)
+            .unwrap_err()
+            .line
+    };
+    let header = "provider,model,input_per_mtok,output_per_mtok";
+    assert_eq!(line_of(&format!("{header}\n\n# c\nopenai,x,1.5.0,1\n")), 4);
+    assert_eq!(line_of(&format!("# c\n\n{header},bogus\n")), 3);
+    assert_eq!(
+        line_of(&format!(
+            "{header}\r\nopenai,a,1,1\r\n\r\nopenai,x,1.5.0,1\r\n"
+        )),
+        4
+    );
+    assert_eq!(line_of(&format!("\u{feff}{header}\nopenai,x,-1,1\n")), 2);
+}
