@@ -31,6 +31,7 @@ pub mod fields;
 pub mod gateway;
 pub mod json;
 pub mod litellm;
+pub mod otel;
 #[cfg(test)]
 pub mod testing;
 
@@ -159,6 +160,7 @@ pub static REGISTRY: &[&dyn Source] = &[
     &litellm::Litellm,
     &claude_code::ClaudeCode,
     &bedrock::Bedrock,
+    &otel::Otel,
     &gateway::Gateway,
 ];
 
