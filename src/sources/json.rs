@@ -291,7 +291,12 @@ impl<'a> Picked<'a> {
     /// Offers a copy of every entry to `out` at `base + rank`.
     pub fn offer_copy(&self, out: &mut Collected<'a>, base: u8) {
         for (field, rank, name, value) in self.entries.iter().flatten() {
-            out.offer(Slot::Text(*field), base + (*rank).min(7), value.clone(), name);
+            out.offer(
+                Slot::Text(*field),
+                base + (*rank).min(7),
+                value.clone(),
+                name,
+            );
         }
     }
 

@@ -86,13 +86,29 @@ const NAMES: &[(&str, Key, u8)] = &[
     ("gen_ai.usage.cache_read.input_tokens", Key::CacheRead, 0),
     ("gen_ai.usage.cache_read_input_tokens", Key::CacheRead, 1),
     ("llm.usage.cache_read_input_tokens", Key::CacheRead, 2),
-    ("llm.token_count.prompt_details.cache_read", Key::CacheRead, 2),
+    (
+        "llm.token_count.prompt_details.cache_read",
+        Key::CacheRead,
+        2,
+    ),
     ("gen_ai.usage.input_tokens.cached", Key::CacheRead, 3),
     ("ai.usage.cachedInputTokens", Key::CacheRead, 4),
-    ("gen_ai.usage.cache_creation.input_tokens", Key::CacheWrite, 0),
-    ("gen_ai.usage.cache_creation_input_tokens", Key::CacheWrite, 1),
+    (
+        "gen_ai.usage.cache_creation.input_tokens",
+        Key::CacheWrite,
+        0,
+    ),
+    (
+        "gen_ai.usage.cache_creation_input_tokens",
+        Key::CacheWrite,
+        1,
+    ),
     ("llm.usage.cache_creation_input_tokens", Key::CacheWrite, 2),
-    ("llm.token_count.prompt_details.cache_write", Key::CacheWrite, 2),
+    (
+        "llm.token_count.prompt_details.cache_write",
+        Key::CacheWrite,
+        2,
+    ),
     ("gen_ai.usage.input_tokens.cache_write", Key::CacheWrite, 3),
     ("gen_ai.provider.name", Key::Provider, 0),
     ("gen_ai.system", Key::Provider, 1),
@@ -266,9 +282,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for KeyValue<'a> {
                 while let Some(k) = map.next_key::<Cow<'de, str>>()? {
                     match k.as_ref() {
                         "key" => {
-                            if let Some(Scalar::Str(s)) =
-                                map.next_value::<Val<'de>>()?.0
-                            {
+                            if let Some(Scalar::Str(s)) = map.next_value::<Val<'de>>()?.0 {
                                 kv.key = s;
                             }
                         }
@@ -425,7 +439,11 @@ fn put<'a>(
     name: &'static str,
 ) {
     if let Some(v) = attrs.text(key) {
-        let v = if field == Field::Provider { provider(v) } else { v };
+        let v = if field == Field::Provider {
+            provider(v)
+        } else {
+            v
+        };
         out.offer(Slot::Text(field), prio, v, name);
     }
 }
@@ -446,15 +464,78 @@ fn report_span<'a>(raw: &'a RawValue, resource: &Attrs<'a>, sink: &mut dyn Sink)
         .clone()
         .offer(&mut out, Slot::Time, 0, "startTimeUnixNano");
     let o = &mut out;
-    put(o, Field::Model, 0, attrs, Key::Model, "gen_ai.response.model");
-    put(o, Field::Model, 1, attrs, Key::RequestModel, "gen_ai.request.model");
-    put(o, Field::Provider, 0, attrs, Key::Provider, "gen_ai.provider.name");
-    put(o, Field::Provider, 1, resource, Key::Provider, "gen_ai.provider.name");
-    put(o, Field::RequestId, 0, attrs, Key::ResponseId, "gen_ai.response.id");
-    put(o, Field::ServiceTier, 0, attrs, Key::ServiceTier, "openai.response.service_tier");
-    put(o, Field::Service, 10, resource, Key::ServiceName, "service.name");
-    put(o, Field::Environment, 10, resource, Key::Environment, "deployment.environment.name");
-    put(o, Field::Environment, 11, resource, Key::EnvironmentOld, "deployment.environment");
+    put(
+        o,
+        Field::Model,
+        0,
+        attrs,
+        Key::Model,
+        "gen_ai.response.model",
+    );
+    put(
+        o,
+        Field::Model,
+        1,
+        attrs,
+        Key::RequestModel,
+        "gen_ai.request.model",
+    );
+    put(
+        o,
+        Field::Provider,
+        0,
+        attrs,
+        Key::Provider,
+        "gen_ai.provider.name",
+    );
+    put(
+        o,
+        Field::Provider,
+        1,
+        resource,
+        Key::Provider,
+        "gen_ai.provider.name",
+    );
+    put(
+        o,
+        Field::RequestId,
+        0,
+        attrs,
+        Key::ResponseId,
+        "gen_ai.response.id",
+    );
+    put(
+        o,
+        Field::ServiceTier,
+        0,
+        attrs,
+        Key::ServiceTier,
+        "openai.response.service_tier",
+    );
+    put(
+        o,
+        Field::Service,
+        10,
+        resource,
+        Key::ServiceName,
+        "service.name",
+    );
+    put(
+        o,
+        Field::Environment,
+        10,
+        resource,
+        Key::Environment,
+        "deployment.environment.name",
+    );
+    put(
+        o,
+        Field::Environment,
+        11,
+        resource,
+        Key::EnvironmentOld,
+        "deployment.environment",
+    );
     attrs.picked.offer_copy(o, 0);
     resource.picked.offer_copy(o, 20);
     out.usage = Some(Ok(tokens));
@@ -475,7 +556,11 @@ fn report_traces<'a>(
     let mut any = false;
     for rs in data.resource_spans {
         let resource = rs.resource.0.map(|r| r.attributes).unwrap_or_default();
-        for scope in rs.scope_spans.iter().chain(&rs.instrumentation_library_spans) {
+        for scope in rs
+            .scope_spans
+            .iter()
+            .chain(&rs.instrumentation_library_spans)
+        {
             for raw in &scope.spans {
                 any = true;
                 if let Some(cursor) = lines.as_deref_mut() {

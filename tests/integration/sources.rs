@@ -283,3 +283,102 @@ fn bedrock_prices_regional_profiles_and_falls_back_to_base_models() {
         1
     );
 }
+
+#[test]
+fn otel_reports_each_genai_span_with_resource_attribution() {
+    let rows = report_csv(&["tests/fixtures/otel", "--by", "team,service,environment"]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&["search", "checkout", "prod", "1", "500", "400", "10000", "1500", "0.016125"]),
+            row(&[
+                "(unattributed)",
+                "billing",
+                "prod",
+                "1",
+                "10000",
+                "1000",
+                "0",
+                "0",
+                "0.005500"
+            ]),
+            row(&["payments", "billing", "prod", "1", "1000", "100", "0", "0", "0.001650"]),
+            row(&["payments", "checkout", "prod", "1", "826", "240", "1024", "0", "0.000817"]),
+            row(&[
+                "growth",
+                "search-api",
+                "staging",
+                "1",
+                "2000",
+                "200",
+                "1000",
+                "0",
+                "0.000495"
+            ]),
+        ]
+    );
+    let rows = report_csv(&["tests/fixtures/otel", "--by", "provider,model"]);
+    assert_eq!(rows[1][..2], ["anthropic", "claude-sonnet-4-5-20250929"]);
+    assert_eq!(rows[2][..2], ["google", "gemini-2.5-flash"]);
+    assert_eq!(
+        rows[3][..2],
+        ["bedrock", "us.anthropic.claude-haiku-4-5-20251001-v1:0"]
+    );
+    let v = report_json(&["tests/fixtures/otel", "--by", "source"]);
+    // traces.jsonl: 3 + 2 spans and an empty line-object; trace.json: 2 spans.
+    assert_eq!(counts(&v), [8, 5, 0, 0, 0, 0, 3]);
+    assert_eq!(v["totals"]["cost_usd"], "0.024587");
+}
+
+#[test]
+fn a_mixed_folder_detects_each_file_and_names_the_unknown_one() {
+    let dir = TestDir::new();
+    for (name, text) in [
+        ("litellm/spend_logs.jsonl", include_str!("../fixtures/litellm/spend_logs.jsonl")),
+        ("litellm/spend_logs.json", include_str!("../fixtures/litellm/spend_logs.json")),
+        ("litellm/spend_logs.csv", include_str!("../fixtures/litellm/spend_logs.csv")),
+        ("litellm/payloads.jsonl", include_str!("../fixtures/litellm/standard_logging.jsonl")),
+        ("cc/session.jsonl", include_str!("../fixtures/claude-code/projects/-home-ana-checkout/6f1c2b8e-5a3d-4c1e-9b7a-0d2e4f6a8c10.jsonl")),
+        ("cc/other.jsonl", include_str!("../fixtures/claude-code/projects/-home-ana-search/9a7e3c51-0b2d-4e8f-a1c3-5d7f9b1e3a20.jsonl")),
+        ("bedrock.jsonl", include_str!("../fixtures/bedrock/model_invocations.jsonl")),
+        ("otel/traces.jsonl", include_str!("../fixtures/otel/traces.jsonl")),
+        ("otel/trace.json", include_str!("../fixtures/otel/trace.json")),
+        (
+            "gateway.jsonl",
+            "{\"timestamp\":\"2026-10-03T09:14:02Z\",\"team\":\"ops\",\"model\":\"gpt-4o\",\"input_tokens\":1000,\"output_tokens\":0}\n",
+        ),
+        ("notes.jsonl", "hello\nnot a log\n"),
+    ] {
+        dir.create(name, text);
+    }
+    let rows = report_csv(&[dir.path().to_str().unwrap(), "--by", "source"]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&["bedrock", "6", "13812", "4038", "34800", "960", "0.052546"]),
+            row(&["litellm", "9", "10350", "3280", "16800", "2800", "0.034710"]),
+            row(&[
+                "claude-code",
+                "3",
+                "108",
+                "1270",
+                "27000",
+                "3800",
+                "0.032824"
+            ]),
+            row(&["otel", "5", "14326", "1940", "12024", "1500", "0.024587"]),
+            row(&["gateway", "1", "1000", "0", "0", "0", "0.002500"]),
+        ]
+    );
+    let v = report_json(&[dir.path().to_str().unwrap(), "--by", "source"]);
+    let unreadable = v["accounting"]["unreadable"].as_array().unwrap();
+    assert_eq!(unreadable.len(), 1);
+    assert!(unreadable[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("notes.jsonl"));
+    assert!(unreadable[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("litellm, claude-code, bedrock, otel"));
+}

@@ -47,7 +47,10 @@ fn openai_span() -> String {
             kv("gen_ai.usage.input_tokens", &i(r#""1850""#)),
             kv("gen_ai.usage.cache_read.input_tokens", &i(r#""1024""#)),
             kv("gen_ai.usage.output_tokens", &i("240")),
-            kv("gen_ai.response.finish_reasons", r#"{"arrayValue":{"values":[{"stringValue":"stop"}]}}"#),
+            kv(
+                "gen_ai.response.finish_reasons",
+                r#"{"arrayValue":{"values":[{"stringValue":"stop"}]}}"#,
+            ),
         ],
     )
 }
@@ -126,7 +129,10 @@ fn every_span_of_a_line_is_reported_and_non_genai_spans_are_ignored() {
             kv("traceloop.association.properties.team", &s("search")),
         ],
     );
-    let c = parse(&traces(&resource(), &[http.clone(), openai_span(), http, openai_span()]));
+    let c = parse(&traces(
+        &resource(),
+        &[http.clone(), openai_span(), http, openai_span()],
+    ));
     assert_eq!((c.records.len(), c.ignored), (2, 2));
     let c = parse(r#"{"resourceSpans":[]}"#);
     assert_eq!(c.ignored, 1);
@@ -162,8 +168,14 @@ fn openllmetry_and_openinference_attribution() {
             kv("llm.token_count.prompt", &i("300")),
             kv("llm.token_count.completion", &i("20")),
             kv("llm.token_count.prompt_details.cache_read", &i("100")),
-            kv("metadata", &s(r#"{\"team\": \"growth\", \"cost_center\": \"CC-100\"}"#)),
-            kv("tag.tags", r#"{"arrayValue":{"values":[{"stringValue":"env:staging"}]}}"#),
+            kv(
+                "metadata",
+                &s(r#"{\"team\": \"growth\", \"cost_center\": \"CC-100\"}"#),
+            ),
+            kv(
+                "tag.tags",
+                r#"{"arrayValue":{"values":[{"stringValue":"env:staging"}]}}"#,
+            ),
             kv("user.id", &s("u-9")),
         ],
     );
