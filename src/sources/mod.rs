@@ -25,12 +25,14 @@
 //!    documented format, with their expected totals.
 
 pub mod bedrock;
+pub mod buckets;
 pub mod claude_code;
 pub mod collect;
 pub mod fields;
 pub mod gateway;
 pub mod json;
 pub mod litellm;
+pub mod openai;
 pub mod otel;
 #[cfg(test)]
 pub mod testing;
@@ -161,6 +163,7 @@ pub static REGISTRY: &[&dyn Source] = &[
     &claude_code::ClaudeCode,
     &bedrock::Bedrock,
     &otel::Otel,
+    &openai::Openai,
     &gateway::Gateway,
 ];
 
