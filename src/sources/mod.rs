@@ -24,6 +24,7 @@
 //! 5. Add fixtures under `tests/fixtures/<name>/` shaped exactly like the
 //!    documented format, with their expected totals.
 
+pub mod anthropic;
 pub mod bedrock;
 pub mod buckets;
 pub mod claude_code;
@@ -164,6 +165,7 @@ pub static REGISTRY: &[&dyn Source] = &[
     &bedrock::Bedrock,
     &otel::Otel,
     &openai::Openai,
+    &anthropic::Anthropic,
     &gateway::Gateway,
 ];
 

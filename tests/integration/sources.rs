@@ -382,3 +382,44 @@ fn a_mixed_folder_detects_each_file_and_names_the_unknown_one() {
         .unwrap()
         .contains("litellm, claude-code, bedrock, otel"));
 }
+
+#[test]
+fn openai_usage_api_rows_are_aggregated_and_costs_reconcile() {
+    let v = report_json(&["tests/fixtures/openai", "--by", "project"]);
+    let g = &v["groups"];
+    assert_eq!(g[0]["project"], "proj_search");
+    // 50 batch requests of gpt-4o-2024-08-06 at $1.25 / $5.00.
+    assert_eq!(
+        (g[0]["requests"].as_u64(), g[0]["cost_usd"].as_str()),
+        (Some(50), Some("0.225000"))
+    );
+    assert_eq!(g[1]["project"], "proj_checkout");
+    // 37 + 12 requests; 52000 - 30000 cached and 10000 - 4000 cached uncached input.
+    assert_eq!(g[1]["requests"], 49);
+    assert_eq!(g[1]["input_tokens"], 28000);
+    assert_eq!(g[1]["cache_read_tokens"], 34000);
+    assert_eq!(g[1]["cost_usd"], "0.019860");
+    // The Costs API page states $0.01836 for the same day's gpt-4.1-mini rows.
+    assert_eq!(g[1]["reported_cost_usd"], "0.018360");
+    // A page file: 3 results + 1 empty bucket; costs: 2 results; CSV: header, a row, an empty day.
+    assert_eq!(counts(&v), [8, 5, 0, 0, 0, 0, 3]);
+}
+
+#[test]
+fn anthropic_reports_keep_the_1h_split_and_cents() {
+    let v = report_json(&["tests/fixtures/anthropic", "--by", "project"]);
+    let g = &v["groups"];
+    assert_eq!(g[0]["project"], "wrkspc_checkout");
+    // 41250 x 3 + 880000 x 0.30 + 52000 x 3.75 + 8000 x 6 + 19300 x 15 per MTok; never
+    // long-context tiered, as the report gives no request count.
+    assert_eq!(g[0]["cost_usd"], "0.920250");
+    assert_eq!(g[0]["requests"], 0);
+    assert_eq!(g[0]["cache_write_1h_tokens"], 8000);
+    // Cost report: "26.40" + "28.95" cents.
+    assert_eq!(g[0]["reported_cost_usd"], "0.553500");
+    assert_eq!(g[1]["project"], "Default");
+    assert_eq!(g[1]["cost_usd"], "0.358250");
+    assert_eq!(g[2]["project"], "wrkspc_search");
+    assert_eq!(g[2]["cost_usd"], "0.010000");
+    assert_eq!(counts(&v), [7, 5, 0, 0, 0, 0, 2]);
+}
