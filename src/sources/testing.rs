@@ -85,3 +85,90 @@ impl Sink for Capture {
         self.line = line;
     }
 }
+
+/// Feeds `input` to every source's parser as if the sample were `input`
+/// under `name`, with every framing the source might pick.
+pub fn run_every_source(name: &str, input: &[u8]) {
+    let sample = crate::sources::Sample {
+        path: std::path::Path::new(name),
+        head: &input[..input.len().min(64 << 10)],
+    };
+    for source in crate::sources::REGISTRY {
+        let Ok(parser) = source.open(&sample, &crate::sources::SourceOptions::default()) else {
+            continue;
+        };
+        let mut c = Capture::default();
+        match parser.framing() {
+            crate::sources::Framing::Document => parser.parse_unit(input, &mut c),
+            crate::sources::Framing::Lines => {
+                for line in input.split(|&b| b == b'\n') {
+                    parser.parse_unit(line, &mut c);
+                }
+            }
+            crate::sources::Framing::Csv => {
+                let mut reader = csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .flexible(true)
+                    .from_reader(input);
+                for row in reader.byte_records().flatten() {
+                    parser.parse_csv(&row, &mut c);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::run_every_source;
+
+    /// Every fixture of tests/fixtures, by a name that keeps its extension.
+    fn fixtures() -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures"
+        ))];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(bytes) = std::fs::read(&path) {
+                    out.push((path.to_string_lossy().into_owned(), bytes));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn no_source_panics_on_truncated_fixtures() {
+        for (name, bytes) in fixtures() {
+            for cut in (0..bytes.len()).step_by(7) {
+                run_every_source(&name, &bytes[..cut]);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn no_source_panics_on_mangled_fixtures(
+            pick in 0usize..64,
+            at in 0usize..4096,
+            junk in proptest::collection::vec(any::<u8>(), 0..16),
+        ) {
+            let all = fixtures();
+            let (name, bytes) = &all[pick % all.len()];
+            let mut bytes = bytes.clone();
+            let at = at % (bytes.len() + 1);
+            bytes.splice(at..(at + junk.len()).min(bytes.len()), junk);
+            run_every_source(name, &bytes);
+        }
+    }
+}
