@@ -1,13 +1,14 @@
 //! `litellm`: LiteLLM proxy spend logs and SDK logging payloads
 //! (SOURCES.md §1).
 //!
-//! Reads three shapes of one record per request:
+//! Reads the per-request records in three shapes, and the daily tables:
 //! - `LiteLLM_SpendLogs` rows (§1.1) as JSON Lines, as a JSON array document
 //!   (what `/spend/logs` returns), or as CSV from the database, where
 //!   `metadata` and `request_tags` are JSON text in a cell and times look
 //!   like `2026-08-27 12:37:44.874000` (UTC);
 //! - `StandardLoggingPayload` lines (§1.3, S3/GCS/generic callbacks), with
-//!   float epoch `startTime` and `response_cost`.
+//!   float epoch `startTime` and `response_cost`;
+//! - the daily aggregate tables as CSV (§1.4, see [`daily`]).
 //!
 //! Tokens: `prompt_tokens` is cache-**inclusive** for every provider,
 //! Anthropic included, because LiteLLM rewrites Anthropic usage into the
@@ -485,12 +486,25 @@ fn looks_like_row(text: &[u8]) -> bool {
     has(text, "\"startTime\"") && (spend_logs || payload)
 }
 
-fn csv_columns(sample: &Sample<'_>) -> Option<Vec<Option<Col>>> {
+/// What a CSV header is: a SpendLogs export or a daily table.
+enum CsvKind {
+    SpendLogs(Vec<Option<Col>>),
+    Daily(daily::DailyHeader),
+}
+
+fn csv_kind(sample: &Sample<'_>) -> Option<CsvKind> {
     let header = read_csv_header(sample.head).ok()?;
     let names: Vec<&str> = header
         .iter()
         .map(|c| std::str::from_utf8(c).unwrap_or("").trim())
         .collect();
+    if let Some(d) = daily::header(&names) {
+        return Some(CsvKind::Daily(d));
+    }
+    csv_columns(&names).map(CsvKind::SpendLogs)
+}
+
+fn csv_columns(names: &[&str]) -> Option<Vec<Option<Col>>> {
     let needed = ["request_id", "spend", "startTime"];
     needed
         .iter()
@@ -504,16 +518,16 @@ impl Source for Litellm {
     }
 
     fn about(&self) -> &'static str {
-        "LiteLLM proxy LiteLLM_SpendLogs rows (JSON Lines, JSON array, database CSV) and StandardLoggingPayload lines; prompt_tokens is cache-inclusive, cache split from metadata.usage_object"
+        "LiteLLM proxy LiteLLM_SpendLogs rows (JSON Lines, JSON array, database CSV), StandardLoggingPayload lines and daily spend tables (CSV, aggregated); prompt_tokens is cache-inclusive, cache split from metadata.usage_object"
     }
 
     fn signature(&self) -> &'static str {
-        "JSON with `request_id` + `spend` + `startTime`, or `response_cost` + `call_type` + `startTime` + `metadata.user_api_key_hash`; CSV header with `request_id`, `spend`, `startTime`"
+        "JSON with `request_id` + `spend` + `startTime`, or `response_cost` + `call_type` + `startTime` + `metadata.user_api_key_hash`; CSV header with `request_id`, `spend`, `startTime`, or `date` + `api_requests` + `spend` + `team_id`/`user_id`/`end_user_id`/`organization_id`/`agent_id`"
     }
 
     fn recognizes(&self, sample: &Sample<'_>) -> bool {
         if sample.extension() == "csv" {
-            return csv_columns(sample).is_some();
+            return csv_kind(sample).is_some();
         }
         if is_array_document(sample.head) {
             return looks_like_row(sample.head);
@@ -528,10 +542,18 @@ impl Source for Litellm {
         _options: &SourceOptions,
     ) -> Result<Box<dyn Parser>, String> {
         if sample.extension() == "csv" {
-            let columns = csv_columns(sample).ok_or(
-                "the CSV header lacks the LiteLLM_SpendLogs columns `request_id`, `spend`, `startTime`",
-            )?;
-            return Ok(Box::new(LitellmCsv { columns }));
+            return match csv_kind(sample) {
+                Some(CsvKind::SpendLogs(columns)) => Ok(Box::new(LitellmCsv { columns })),
+                Some(CsvKind::Daily(daily::DailyHeader::Table(columns))) => {
+                    Ok(Box::new(daily::LitellmDailyCsv { columns }))
+                }
+                Some(CsvKind::Daily(daily::DailyHeader::Tags)) => Err(
+                    "LiteLLM_DailyTagSpend rows overlap (a request is counted once per tag) and cannot be summed; export LiteLLM_SpendLogs or a daily team/user table instead".into(),
+                ),
+                None => Err(
+                    "the CSV header is neither a LiteLLM_SpendLogs export (`request_id`, `spend`, `startTime`) nor a daily table (`date`, `api_requests`, `spend`, an owner column)".into(),
+                ),
+            };
         }
         if is_array_document(sample.head) {
             return Ok(Box::new(LitellmArray));
@@ -540,5 +562,6 @@ impl Source for Litellm {
     }
 }
 
+mod daily;
 #[cfg(test)]
 mod tests;

@@ -423,3 +423,33 @@ fn anthropic_reports_keep_the_1h_split_and_cents() {
     assert_eq!(g[2]["cost_usd"], "0.010000");
     assert_eq!(counts(&v), [7, 5, 0, 0, 0, 0, 2]);
 }
+
+#[test]
+fn litellm_daily_team_table_is_read_as_aggregated_rows() {
+    let rows = report_csv(&[
+        "tests/fixtures/litellm-daily",
+        "--by",
+        "team",
+        "--source",
+        "litellm",
+    ]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&[
+                "t-payments",
+                "100",
+                "15000",
+                "18000",
+                "120000",
+                "30000",
+                "0.463500"
+            ]),
+            row(&["t-search", "800", "1500000", "100000", "500000", "0", "0.322500"]),
+        ]
+    );
+    // Detected without --source too.
+    let v = report_json(&["tests/fixtures/litellm-daily", "--by", "source"]);
+    assert_eq!(v["groups"][0]["source"], "litellm");
+    assert_eq!(v["groups"][0]["reported_cost_usd"], "0.786000");
+}

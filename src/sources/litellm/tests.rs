@@ -218,3 +218,33 @@ fn detection_follows_the_documented_signatures() {
         r#"{"id":"x","response_cost":1,"startTime":1.5,"call_type":"completion"}"#
     ));
 }
+
+#[test]
+fn daily_tables_are_aggregated_and_cache_inclusive() {
+    let csv = "id,team_id,date,api_key,model,model_group,custom_llm_provider,mcp_namespaced_tool_name,endpoint,prompt_tokens,completion_tokens,cache_read_input_tokens,cache_creation_input_tokens,spend,api_requests,successful_requests,failed_requests,created_at,updated_at\n\
+a1,t-payments,2026-10-03,3f9a,claude-sonnet-4-5-20250929,sonnet,anthropic,,/chat/completions,165000,18000,120000,30000,0.4635,100,99,1,2026-10-03 00:05:00,2026-10-03 23:59:01\n\
+a2,t-x,2026-10-03,3f9a,gpt-4o,,openai,,,10,0,20,0,0,1,1,0,,\n";
+    let c = parse("LiteLLM_DailyTeamSpend.csv", csv);
+    let r = &c.records[0].1;
+    assert_eq!(r.requests, 100);
+    assert_eq!(
+        r.tokens,
+        Tokens {
+            input: 15000,
+            output: 18000,
+            cache_read: 120000,
+            cache_write: 30000,
+            cache_write_1h: 0
+        }
+    );
+    assert_eq!(r.get(Field::Team), Some("t-payments"));
+    assert_eq!(r.get(Field::Route), Some("/chat/completions"));
+    assert_eq!(r.timestamp, 1_790_985_600);
+    assert_eq!(c.malformed, vec![(3, Reason::CachedExceedsInput)]);
+    let tags = sample(
+        "LiteLLM_DailyTagSpend.csv",
+        "id,tag,date,api_key,model,spend,api_requests\n",
+    );
+    assert!(Litellm.recognizes(&tags));
+    assert!(Litellm.open(&tags, &SourceOptions::default()).is_err());
+}
