@@ -11,13 +11,15 @@
 //!
 //! Duplicates: one response is written as several lines (streaming
 //! snapshots, one line per content block) with the same `message.id` and
-//! `requestId`. The file is read as one document so that, per key, the most
-//! complete line (most output tokens; ties: the last) is the record and
-//! the others are counted as `duplicate` (ccusage #797, #888, #976). Without
-//! a `requestId` (third-party endpoints) the key is `message.id` within the
-//! session. Duplicates are found **within a file only**: a resumed session
-//! that copies an earlier transcript into a new file is counted twice until
-//! the pipeline gains a cross-file dedupe stage.
+//! `requestId`, and a resumed session starts with copies of the earlier
+//! transcript in a new file. Per key, the most complete line (most output
+//! tokens; ties: the later line, and across files the first file in path
+//! order) is the record and the others are counted as `duplicate` (ccusage
+//! #797, #888, #976). Without a `requestId` (third-party endpoints) the key
+//! is `message.id` within the session (ccusage #1635). Across files this
+//! needs a first pass ([`Parser::prepare`]) over every transcript of the
+//! run, recorded in [`Claims`]; standard input gets no first pass and is
+//! deduplicated within itself only.
 //!
 //! Everything else is `ignored`: user lines (including a Task result's
 //! `toolUseResult.usage`, which repeats a subagent's usage), `progress`
@@ -27,6 +29,7 @@
 //! of a transcript are tool results).
 
 use std::borrow::Cow;
+use std::sync::RwLock;
 
 use memchr::memmem;
 use rustc_hash::FxHashMap;
@@ -35,7 +38,7 @@ use serde::Deserialize;
 use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
 use crate::sources::fields;
 use crate::sources::json::{read_object, Usage};
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::{Framing, Parser, RunScratch, Sample, Sink, Source, SourceOptions};
 
 /// The Claude Code source.
 pub struct ClaudeCode;
@@ -78,12 +81,14 @@ struct Entry<'a> {
     model: Option<Cow<'a, str>>,
     request_id: Option<Cow<'a, str>>,
     message_id: Option<Cow<'a, str>>,
+    /// The session, which scopes a response without a request id.
+    scope: Option<Cow<'a, str>>,
     cwd: Option<Cow<'a, str>>,
 }
 
 /// What one line is.
 enum Outcome<'a> {
-    Entry(Entry<'a>, Option<Cow<'a, str>>),
+    Entry(Entry<'a>),
     Ignored,
     Malformed(Reason),
 }
@@ -116,18 +121,16 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
             None => return Outcome::Malformed(Reason::BadTimestamp),
         },
     };
-    Outcome::Entry(
-        Entry {
-            line,
-            timestamp,
-            tokens,
-            model: message.model,
-            request_id: parsed.request_id,
-            message_id: message.id,
-            cwd: parsed.cwd,
-        },
-        parsed.session_id,
-    )
+    Outcome::Entry(Entry {
+        line,
+        timestamp,
+        tokens,
+        model: message.model,
+        request_id: parsed.request_id,
+        message_id: message.id,
+        scope: parsed.session_id,
+        cwd: parsed.cwd,
+    })
 }
 
 fn provider_of(model: &str) -> &'static str {
@@ -157,31 +160,126 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// The physical lines of a document, numbered from 1, without line endings.
+fn lines(doc: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
+    let doc = doc.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(doc);
+    let mut rest = doc;
+    let mut line = 0u64;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (unit, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        line += 1;
+        Some((line, unit.strip_suffix(b"\r").unwrap_or(unit)))
+    })
+}
+
+/// The dedupe key of a response: `message.id` with `requestId`, or with
+/// the session when there is no request id; `None` without a message id.
+fn write_key(buf: &mut String, entry: &Entry<'_>) -> bool {
+    let Some(id) = &entry.message_id else {
+        return false;
+    };
+    buf.clear();
+    buf.push_str(id);
+    buf.push('\u{1f}');
+    buf.push_str(entry.request_id.as_deref().unwrap_or(""));
+    buf.push('\u{1f}');
+    if entry.request_id.is_none() {
+        buf.push_str(entry.scope.as_deref().unwrap_or(""));
+    }
+    true
+}
+
+/// Where the most complete copy of a response was seen in the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Claim {
+    output: u64,
+    path: std::sync::Arc<str>,
+    line: u64,
+}
+
+impl Claim {
+    /// Returns true if and only if `self` beats `other`: more output
+    /// tokens; on a tie the earlier file, and within a file the later line.
+    fn beats(&self, other: &Claim) -> bool {
+        (self.output, std::cmp::Reverse(&*self.path), self.line)
+            > (other.output, std::cmp::Reverse(&*other.path), other.line)
+    }
+}
+
+/// Responses seen across every transcript of one run, filled by
+/// [`Parser::prepare`] before any file is parsed, so a response copied into
+/// another file (a resumed session) is counted once, whatever order the
+/// files are processed in.
+#[derive(Debug, Default)]
+pub struct Claims(RwLock<FxHashMap<String, Claim>>);
+
 /// Reads one transcript file as a document.
-struct ClaudeCodeParser;
+struct ClaudeCodeParser {
+    path: std::sync::Arc<str>,
+    run: std::sync::Arc<RunScratch>,
+}
 
 impl Parser for ClaudeCodeParser {
     fn framing(&self) -> Framing {
         Framing::Document
     }
 
+    fn prepare(&self, doc: &[u8]) {
+        let usage = memmem::Finder::new(b"\"usage\"");
+        let mut local: FxHashMap<String, Claim> = FxHashMap::default();
+        let mut key = String::new();
+        for (line, unit) in lines(doc) {
+            if usage.find(unit).is_none() {
+                continue;
+            }
+            let Outcome::Entry(entry) = read_line(unit, line) else {
+                continue;
+            };
+            if !write_key(&mut key, &entry) {
+                continue;
+            }
+            let claim = Claim {
+                output: entry.tokens.output,
+                path: self.path.clone(),
+                line,
+            };
+            match local.get_mut(&key) {
+                Some(held) if !claim.beats(held) => {}
+                Some(held) => *held = claim,
+                None => {
+                    local.insert(key.clone(), claim);
+                }
+            }
+        }
+        let Ok(mut global) = self.run.claude_code.0.write() else {
+            return;
+        };
+        for (k, claim) in local {
+            match global.get_mut(&k) {
+                Some(held) if !claim.beats(held) => {}
+                Some(held) => *held = claim,
+                None => {
+                    global.insert(k, claim);
+                }
+            }
+        }
+    }
+
     fn parse_unit(&self, doc: &[u8], sink: &mut dyn Sink) {
         let usage = memmem::Finder::new(b"\"usage\"");
         let mut entries: Vec<Entry<'_>> = Vec::new();
-        // (message id, request id or session) -> index of the best entry.
-        type Key<'k> = (Cow<'k, str>, Option<Cow<'k, str>>, Option<Cow<'k, str>>);
+        // (message id, request id, session scope) -> index of the best entry.
+        type Key<'k> = (&'k str, Option<&'k str>, Option<&'k str>);
         let mut best: FxHashMap<Key<'_>, usize> = FxHashMap::default();
         let mut losers: Vec<bool> = Vec::new();
-        let mut line = 0u64;
-        let mut rest = doc;
-        while !rest.is_empty() {
-            let (unit, next) = match memchr::memchr(b'\n', rest) {
-                Some(i) => (&rest[..i], &rest[i + 1..]),
-                None => (rest, &rest[rest.len()..]),
-            };
-            rest = next;
-            line += 1;
-            let unit = unit.strip_suffix(b"\r").unwrap_or(unit);
+        for (line, unit) in lines(doc) {
             if unit.iter().all(u8::is_ascii_whitespace) {
                 sink.at_line(line);
                 sink.blank();
@@ -201,38 +299,52 @@ impl Parser for ClaudeCodeParser {
                     sink.at_line(line);
                     sink.malformed(reason);
                 }
-                Outcome::Entry(entry, session) => {
-                    let index = entries.len();
+                Outcome::Entry(entry) => {
                     losers.push(false);
-                    if let Some(id) = entry.message_id.clone() {
-                        let scope = if entry.request_id.is_some() {
-                            None
-                        } else {
-                            session
-                        };
-                        let key = (id, entry.request_id.clone(), scope);
-                        match best.get_mut(&key) {
-                            None => {
-                                best.insert(key, index);
-                            }
-                            Some(held) => {
-                                // Most output tokens wins; on a tie the later line.
-                                if entry.tokens.output >= entries[*held].tokens.output {
-                                    losers[*held] = true;
-                                    *held = index;
-                                } else {
-                                    losers[index] = true;
-                                }
-                            }
-                        }
-                    }
                     entries.push(entry);
                 }
             }
         }
+        for index in 0..entries.len() {
+            let entry = &entries[index];
+            let Some(id) = entry.message_id.as_deref() else {
+                continue;
+            };
+            let scope = if entry.request_id.is_some() {
+                None
+            } else {
+                entry.scope.as_deref()
+            };
+            let key = (id, entry.request_id.as_deref(), scope);
+            match best.get_mut(&key) {
+                None => {
+                    best.insert(key, index);
+                }
+                Some(held) => {
+                    // Most output tokens wins; on a tie the later line.
+                    if entry.tokens.output >= entries[*held].tokens.output {
+                        losers[*held] = true;
+                        *held = index;
+                    } else {
+                        losers[index] = true;
+                    }
+                }
+            }
+        }
+        drop(best);
+        let claims = self.run.claude_code.0.read().ok();
+        let mut key = String::new();
         for (entry, lost) in entries.into_iter().zip(losers) {
             sink.at_line(entry.line);
-            if lost {
+            // A better copy in another file of the run (or elsewhere in
+            // this one) makes this a duplicate; unprepared input (stdin)
+            // has no claims and relies on the per-file rule alone.
+            let elsewhere = claims.as_ref().is_some_and(|c| {
+                write_key(&mut key, &entry)
+                    && c.get(&key)
+                        .is_some_and(|claim| *claim.path != *self.path || claim.line != entry.line)
+            });
+            if lost || elsewhere {
                 sink.duplicate();
             } else {
                 sink.record(entry.into_record());
@@ -268,10 +380,13 @@ impl Source for ClaudeCode {
 
     fn open(
         &self,
-        _sample: &Sample<'_>,
-        _options: &SourceOptions,
+        sample: &Sample<'_>,
+        options: &SourceOptions,
     ) -> Result<Box<dyn Parser>, String> {
-        Ok(Box::new(ClaudeCodeParser))
+        Ok(Box::new(ClaudeCodeParser {
+            path: sample.path.to_string_lossy().into(),
+            run: options.run.clone(),
+        }))
     }
 }
 

@@ -100,6 +100,16 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
 pub struct SourceOptions {
     /// `--map FIELD=dotted.path` overrides, as given.
     pub map: Vec<(collect::Slot, String)>,
+    /// Scratch shared by every parser of one run.
+    pub run: std::sync::Arc<RunScratch>,
+}
+
+/// What the parsers of one run share: state a source needs to see every
+/// file of the run at once (filled by [`Parser::prepare`]).
+#[derive(Debug, Default)]
+pub struct RunScratch {
+    /// Claude Code responses seen across transcripts (cross-file dedupe).
+    pub claude_code: claude_code::Claims,
 }
 
 /// Where a parser reports each unit it reads. The pipeline's worker
@@ -131,6 +141,12 @@ pub trait Sink {
 pub trait Parser: Send + Sync {
     /// How the input must be cut for [`Parser::parse_unit`].
     fn framing(&self) -> Framing;
+
+    /// A first pass over a whole file, run for every file of the run
+    /// (document framing) before any unit is parsed, so that a source can
+    /// see across files, e.g. to find a response copied into another file.
+    /// The default does nothing.
+    fn prepare(&self, _document: &[u8]) {}
 
     /// Parses one line (without its line ending) or one document.
     fn parse_unit(&self, _unit: &[u8], sink: &mut dyn Sink) {

@@ -200,7 +200,7 @@ fn litellm_can_be_forced_with_source() {
 }
 
 #[test]
-fn claude_code_dedupes_streamed_copies_and_keeps_the_1h_writes() {
+fn claude_code_dedupes_streamed_and_resumed_copies_and_keeps_the_1h_writes() {
     let rows = report_csv(&["tests/fixtures/claude-code", "--by", "project,model"]);
     assert_eq!(
         rows[1..],
@@ -208,12 +208,12 @@ fn claude_code_dedupes_streamed_copies_and_keeps_the_1h_writes() {
             row(&[
                 "/home/ana/checkout",
                 "claude-sonnet-4-5-20250929",
-                "2",
-                "8",
-                "570",
-                "22000",
+                "3",
+                "10",
+                "630",
+                "36000",
                 "2800",
-                "0.027474"
+                "0.032580"
             ]),
             row(&[
                 "/home/ana/search",
@@ -227,12 +227,55 @@ fn claude_code_dedupes_streamed_copies_and_keeps_the_1h_writes() {
             ]),
         ]
     );
-    let v = report_json(&["tests/fixtures/claude-code", "--by", "source"]);
-    // 8 + 2 lines: 3 responses, 3 streamed copies, summary/user/tool-result/synthetic ignored.
-    assert_eq!(counts(&v), [10, 3, 0, 3, 0, 0, 4]);
-    assert_eq!(v["groups"][0]["source"], "claude-code");
-    assert_eq!(v["groups"][0]["cache_write_1h_tokens"], 800);
-    assert_eq!(v["totals"]["cost_usd"], "0.032824");
+    for threads in ["1", "2"] {
+        let v = report_json(&[
+            "tests/fixtures/claude-code",
+            "--by",
+            "source",
+            "--threads",
+            threads,
+        ]);
+        // 8 + 3 + 2 lines: 4 responses; 3 streamed copies and 2 copies in the
+        // resumed session; summary, user, tool-result and synthetic lines ignored.
+        assert_eq!(counts(&v), [13, 4, 0, 5, 0, 0, 4]);
+        assert_eq!(v["groups"][0]["source"], "claude-code");
+        assert_eq!(v["groups"][0]["cache_write_1h_tokens"], 800);
+        assert_eq!(v["totals"]["cost_usd"], "0.037930");
+    }
+}
+
+#[test]
+fn claude_code_on_stdin_dedupes_within_the_stream() {
+    let text = include_str!(
+        "../fixtures/claude-code/projects/-home-ana-checkout/6f1c2b8e-5a3d-4c1e-9b7a-0d2e4f6a8c10.jsonl"
+    );
+    let out = stdout_ok(
+        llmspend()
+            .args([
+                "report",
+                "-",
+                "--source",
+                "claude-code",
+                "--by",
+                "model",
+                "--format",
+                "csv",
+            ])
+            .write_stdin(text),
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(
+        rows[1],
+        row(&[
+            "claude-sonnet-4-5-20250929",
+            "2",
+            "8",
+            "570",
+            "22000",
+            "2800",
+            "0.027474"
+        ])
+    );
 }
 
 #[test]

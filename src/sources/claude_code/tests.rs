@@ -12,8 +12,20 @@ fn assistant(uuid: &str, msg: &str, req: Option<&str>, model: &str, usage: &str)
 
 const USAGE: &str = r#"{"input_tokens":4,"cache_creation_input_tokens":2000,"cache_read_input_tokens":15000,"cache_creation":{"ephemeral_5m_input_tokens":1500,"ephemeral_1h_input_tokens":500},"output_tokens":8,"service_tier":"standard"}"#;
 
+fn open(name: &str, options: &SourceOptions) -> Box<dyn Parser> {
+    ClaudeCode
+        .open(
+            &Sample {
+                path: Path::new(name),
+                head: b"",
+            },
+            options,
+        )
+        .unwrap()
+}
+
 fn parse(doc: &str) -> Capture {
-    Capture::run(&ClaudeCodeParser, doc)
+    Capture::run(open("s.jsonl", &SourceOptions::default()).as_ref(), doc)
 }
 
 #[test]
@@ -131,4 +143,65 @@ fn detection_needs_a_session_transcript() {
     assert!(!yes(
         r#"{"timestamp":"2026-10-03T09:14:02Z","model":"gpt-4o","usage":{}}"#
     ));
+}
+
+#[test]
+fn copies_in_another_file_are_duplicates_whatever_the_order() {
+    let u = |out: u64| format!(r#"{{"input_tokens":10,"output_tokens":{out}}}"#);
+    let m = "claude-sonnet-4-5-20250929";
+    let original = [
+        assistant("a1", "msg_A", Some("req_A"), m, &u(5)),
+        assistant("a2", "msg_A", Some("req_A"), m, &u(90)),
+        assistant("b1", "msg_B", Some("req_B"), m, &u(40)),
+    ]
+    .join("\n");
+    // A resumed session: copies of both responses, then a new one.
+    let resumed = [
+        assistant("a2", "msg_A", Some("req_A"), m, &u(90)),
+        assistant("b1", "msg_B", Some("req_B"), m, &u(40)),
+        assistant("c1", "msg_C", Some("req_C"), m, &u(7)),
+    ]
+    .join("\n");
+    for reversed in [false, true] {
+        let options = SourceOptions::default();
+        let first = open("projects/p/1-original.jsonl", &options);
+        let second = open("projects/p/2-resumed.jsonl", &options);
+        first.prepare(original.as_bytes());
+        second.prepare(resumed.as_bytes());
+        let (a, b) = if reversed {
+            let b = Capture::run(second.as_ref(), &resumed);
+            (Capture::run(first.as_ref(), &original), b)
+        } else {
+            let a = Capture::run(first.as_ref(), &original);
+            (a, Capture::run(second.as_ref(), &resumed))
+        };
+        let outputs = |c: &Capture| {
+            c.records
+                .iter()
+                .map(|(_, r)| r.tokens.output)
+                .collect::<Vec<_>>()
+        };
+        // Ties across files: the first file in path order keeps the record.
+        assert_eq!(outputs(&a), vec![90, 40]);
+        assert_eq!(a.duplicate, 1);
+        assert_eq!(outputs(&b), vec![7]);
+        assert_eq!(b.duplicate, 2);
+    }
+}
+
+#[test]
+fn a_more_complete_copy_in_a_later_file_wins() {
+    let u = |out: u64| format!(r#"{{"input_tokens":10,"output_tokens":{out}}}"#);
+    let m = "claude-sonnet-4-5-20250929";
+    let early = assistant("a1", "msg_A", Some("req_A"), m, &u(3));
+    let late = assistant("a2", "msg_A", Some("req_A"), m, &u(300));
+    let options = SourceOptions::default();
+    let first = open("a.jsonl", &options);
+    let second = open("b.jsonl", &options);
+    first.prepare(early.as_bytes());
+    second.prepare(late.as_bytes());
+    let a = Capture::run(first.as_ref(), &early);
+    let b = Capture::run(second.as_ref(), &late);
+    assert_eq!((a.records.len(), a.duplicate), (0, 1));
+    assert_eq!((b.records.len(), b.duplicate), (1, 0));
 }
