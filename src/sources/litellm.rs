@@ -8,7 +8,7 @@
 //!   like `2026-08-27 12:37:44.874000` (UTC);
 //! - `StandardLoggingPayload` lines (§1.3, S3/GCS/generic callbacks), with
 //!   float epoch `startTime` and `response_cost`;
-//! - the daily aggregate tables as CSV (§1.4, see [`daily`]).
+//! - the daily aggregate tables as CSV (§1.4, see `litellm/daily.rs`).
 //!
 //! Tokens: `prompt_tokens` is cache-**inclusive** for every provider,
 //! Anthropic included, because LiteLLM rewrites Anthropic usage into the
