@@ -196,6 +196,24 @@ fn write_key(buf: &mut String, entry: &Entry<'_>) -> bool {
     true
 }
 
+/// A 128-bit digest of a dedupe key (two independent 64-bit hashes), so
+/// the run-wide table stores no strings; a collision is out of reach for
+/// any realistic number of responses.
+type KeyHash = (u64, u64);
+
+fn key_hash(buf: &mut String, entry: &Entry<'_>) -> Option<KeyHash> {
+    use std::hash::{Hash, Hasher};
+    if !write_key(buf, entry) {
+        return None;
+    }
+    let mut fx = rustc_hash::FxHasher::default();
+    buf.hash(&mut fx);
+    // `DefaultHasher::new` uses fixed keys: the same digest in every worker.
+    let mut sip = std::collections::hash_map::DefaultHasher::new();
+    buf.hash(&mut sip);
+    Some((fx.finish(), sip.finish()))
+}
+
 /// Where the most complete copy of a response was seen in the run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Claim {
@@ -218,7 +236,7 @@ impl Claim {
 /// another file (a resumed session) is counted once, whatever order the
 /// files are processed in.
 #[derive(Debug, Default)]
-pub struct Claims(RwLock<FxHashMap<String, Claim>>);
+pub struct Claims(RwLock<FxHashMap<KeyHash, Claim>>);
 
 /// Reads one transcript file as a document.
 struct ClaudeCodeParser {
@@ -233,7 +251,7 @@ impl Parser for ClaudeCodeParser {
 
     fn prepare(&self, doc: &[u8]) {
         let usage = memmem::Finder::new(b"\"usage\"");
-        let mut local: FxHashMap<String, Claim> = FxHashMap::default();
+        let mut local: FxHashMap<KeyHash, Claim> = FxHashMap::default();
         let mut key = String::new();
         for (line, unit) in lines(doc) {
             if usage.find(unit).is_none() {
@@ -242,19 +260,19 @@ impl Parser for ClaudeCodeParser {
             let Outcome::Entry(entry) = read_line(unit, line) else {
                 continue;
             };
-            if !write_key(&mut key, &entry) {
+            let Some(hash) = key_hash(&mut key, &entry) else {
                 continue;
-            }
+            };
             let claim = Claim {
                 output: entry.tokens.output,
                 path: self.path.clone(),
                 line,
             };
-            match local.get_mut(&key) {
+            match local.get_mut(&hash) {
                 Some(held) if !claim.beats(held) => {}
                 Some(held) => *held = claim,
                 None => {
-                    local.insert(key.clone(), claim);
+                    local.insert(hash, claim);
                 }
             }
         }
@@ -340,9 +358,9 @@ impl Parser for ClaudeCodeParser {
             // this one) makes this a duplicate; unprepared input (stdin)
             // has no claims and relies on the per-file rule alone.
             let elsewhere = claims.as_ref().is_some_and(|c| {
-                write_key(&mut key, &entry)
-                    && c.get(&key)
-                        .is_some_and(|claim| *claim.path != *self.path || claim.line != entry.line)
+                key_hash(&mut key, &entry)
+                    .and_then(|h| c.get(&h))
+                    .is_some_and(|claim| *claim.path != *self.path || claim.line != entry.line)
             });
             if lost || elsewhere {
                 sink.duplicate();
