@@ -18,6 +18,9 @@
 //! [`crate::sources::gateway::usage`]: reads and writes are subtracted,
 //! the 5m/1h split kept) or, in older rows, `metadata.additional_usage_values`.
 //!
+//! A hit in LiteLLM's own response cache (`cache_hit` = `True`, not provider
+//! prompt caching) is a request with no billed tokens.
+//!
 //! Attribution, first found wins (SOURCES.md §12): team from
 //! `metadata.user_api_key_team_alias`, then `team_id` (or
 //! `metadata.user_api_key_team_id`), then `metadata.spend_logs_metadata.team`,
@@ -37,7 +40,7 @@ use serde::de::{self, value::MapAccessDeserializer, MapAccess, SeqAccess, Visito
 use serde::Deserialize;
 
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::collect::{count_of, Collected, Slot};
+use crate::sources::collect::{count_of, Collected, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
 use crate::sources::json::{for_each_element, is_array_document, read_object, Picked, Usage, Val};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
@@ -87,6 +90,8 @@ struct Row<'a> {
     api_key: Val<'a>,
     #[serde(borrow)]
     status: Val<'a>,
+    #[serde(borrow)]
+    cache_hit: Val<'a>,
     #[serde(borrow)]
     metadata: Embedded<'a, Meta<'a>>,
     #[serde(borrow)]
@@ -228,7 +233,16 @@ fn emit(mut row: Row<'_>, sink: &mut dyn Sink) {
     }
 }
 
-fn collect<'b>(row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> {
+fn is_true(v: &Val<'_>) -> bool {
+    match &v.0 {
+        Some(Scalar::Bool(b)) => *b,
+        Some(Scalar::Str(s)) => s.trim().eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+fn collect<'b>(mut row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> {
+    let cache_hit = std::mem::take(&mut row.cache_hit);
     let mut out = Collected::default();
     let text = |f: Field| Slot::Text(f);
     row.start_time.offer(&mut out, Slot::Time, 0, "startTime");
@@ -309,6 +323,14 @@ fn collect<'b>(row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> 
         meta.usage_object,
         meta.additional_usage_values,
     );
+    // A hit in LiteLLM's own response cache never reached the provider: the
+    // usage of the cached response is logged, at zero cost (LiteLLM #1783,
+    // #8570). The request counts; its tokens were not billed.
+    if is_true(&cache_hit) {
+        if let Some(Ok(t)) = &mut out.usage {
+            *t = Tokens::default();
+        }
+    }
     out
 }
 
@@ -403,6 +425,7 @@ enum Col {
     Status,
     Metadata,
     RequestTags,
+    CacheHit,
 }
 
 fn column(name: &str) -> Option<Col> {
@@ -422,6 +445,7 @@ fn column(name: &str) -> Option<Col> {
         "status" => Col::Status,
         "metadata" => Col::Metadata,
         "request_tags" => Col::RequestTags,
+        "cache_hit" => Col::CacheHit,
         _ => return None,
     })
 }
@@ -464,6 +488,7 @@ impl Parser for LitellmCsv {
                 Col::TeamId => row.team_id = v,
                 Col::ApiKey => row.api_key = v,
                 Col::Status => row.status = v,
+                Col::CacheHit => row.cache_hit = v,
                 Col::Metadata => row.metadata = Embedded::Text(Cow::Borrowed(text)),
                 Col::RequestTags => row.request_tags = Embedded::Text(Cow::Borrowed(text)),
             }

@@ -248,3 +248,13 @@ a2,t-x,2026-10-03,3f9a,gpt-4o,,openai,,,10,0,20,0,0,1,1,0,,\n";
     assert!(Litellm.recognizes(&tags));
     assert!(Litellm.open(&tags, &SourceOptions::default()).is_err());
 }
+
+#[test]
+fn litellm_response_cache_hits_carry_no_billed_tokens() {
+    let line = r#"{"request_id":"chatcmpl-b634","spend":0.0,"startTime":"2026-10-03T09:14:02Z","model":"us.amazon.nova-lite-v1:0","custom_llm_provider":"bedrock","prompt_tokens":10,"completion_tokens":50,"cache_hit":"True"}"#;
+    let r = parse("x.jsonl", line).one();
+    assert!(r.tokens.is_zero());
+    assert_eq!(r.requests, 1);
+    let miss = line.replace(r#""cache_hit":"True""#, r#""cache_hit":"False""#);
+    assert_eq!(parse("x.jsonl", &miss).one().tokens.output, 50);
+}
