@@ -381,7 +381,7 @@ impl Source for ClaudeCode {
     }
 
     fn about(&self) -> &'static str {
-        "Claude Code session transcripts (JSONL): assistant lines' Anthropic-shaped message.usage, deduplicated by message.id + requestId within each file"
+        "Claude Code session transcripts (JSONL): assistant lines' Anthropic-shaped message.usage, streamed and resumed-session copies deduplicated by message.id + requestId across the files of a run"
     }
 
     fn signature(&self) -> &'static str {

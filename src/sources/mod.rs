@@ -20,9 +20,21 @@
 //!    [`UsageRecord`] with the token semantics of DESIGN.md, and report
 //!    every unit through the [`Sink`]: a record, `malformed(reason)`,
 //!    `ignored()` or `blank()`. Never return errors for a bad row.
+//!    A unit that holds several records (a JSON array document, a trace
+//!    line with many spans) reports each, after [`Sink::at_line`] for
+//!    documents; a record already reported under the same request id is
+//!    [`Sink::duplicate`].
 //! 4. Add the struct to [`REGISTRY`], before `gateway` (the catch-all).
 //! 5. Add fixtures under `tests/fixtures/<name>/` shaped exactly like the
-//!    documented format, with their expected totals.
+//!    documented format, with their expected totals (checked in
+//!    `tests/integration/sources.rs`).
+//!
+//! A source that must see every file of a run before parsing any (Claude
+//! Code's cross-file dedupe) uses document framing, fills a field of
+//! [`RunScratch`] in [`Parser::prepare`] and reads it in `parse_unit`.
+//! Helpers: [`json`] (borrowed scalars, tag and key/value pickers, array
+//! documents), [`collect`] (priorities and value checks), [`buckets`]
+//! (provider report pages), [`fields`] (timestamps, counts).
 
 pub mod anthropic;
 pub mod bedrock;

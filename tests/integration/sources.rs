@@ -496,3 +496,44 @@ fn litellm_daily_team_table_is_read_as_aggregated_rows() {
     assert_eq!(v["groups"][0]["source"], "litellm");
     assert_eq!(v["groups"][0]["reported_cost_usd"], "0.786000");
 }
+
+#[test]
+fn sources_lists_every_adapter_before_the_catch_all() {
+    let out = stdout_ok(llmspend().arg("sources"));
+    let names: Vec<&str> = out.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        names,
+        [
+            "litellm",
+            "claude-code",
+            "bedrock",
+            "otel",
+            "openai",
+            "anthropic",
+            "gateway"
+        ]
+    );
+    assert!(out.contains("`schemaType` = `ModelInvocationLog`"));
+}
+
+#[test]
+fn every_source_can_be_forced_by_name() {
+    let dir = TestDir::new();
+    // Names that detection would not rely on; --source decides the format.
+    let cases = [
+        ("bedrock", "bedrock/model_invocations.jsonl", "6"),
+        ("otel", "otel/traces.jsonl", "3"),
+        ("openai", "openai/usage_completions.json", "87"),
+        ("anthropic", "anthropic/usage_report.json", "0"),
+    ];
+    for (source, fixture, requests) in cases {
+        let text = std::fs::read(format!("tests/fixtures/{fixture}")).unwrap();
+        let path = dir.create(&format!("{source}.txt"), text);
+        let rows = report_csv(&[path.to_str().unwrap(), "--source", source, "--by", "source"]);
+        assert_eq!(
+            rows[1][..2],
+            [source.to_string(), requests.to_string()],
+            "{source}"
+        );
+    }
+}
