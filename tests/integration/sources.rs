@@ -537,3 +537,29 @@ fn every_source_can_be_forced_by_name() {
         );
     }
 }
+
+#[test]
+fn every_fixture_reads_the_same_for_any_threads_and_chunk_size() {
+    let base = |extra: &[&str]| {
+        let mut cmd = llmspend();
+        cmd.args([
+            "report",
+            "tests/fixtures",
+            "--by",
+            "source,team,model,day",
+            "--format",
+            "json",
+        ])
+        .args(extra);
+        let out = run(&mut cmd, 0);
+        (out.stdout, out.stderr)
+    };
+    let reference = base(&["--threads", "1"]);
+    for extra in [
+        vec!["--threads", "2"],
+        vec!["--threads", "3", "--chunk-bytes", "97"],
+        vec!["--threads", "2", "--chunk-bytes", "1", "--no-mmap"],
+    ] {
+        assert_eq!(base(&extra), reference, "{extra:?}");
+    }
+}
