@@ -36,8 +36,9 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
+use crate::sources::collect::Scalar;
 use crate::sources::fields;
-use crate::sources::json::{read_object, Usage};
+use crate::sources::json::{read_object, Lenient, Usage, Val};
 use crate::sources::{Framing, Parser, RunScratch, Sample, Sink, Source, SourceOptions};
 
 /// The Claude Code source.
@@ -51,7 +52,10 @@ struct Line<'a> {
     #[serde(borrow, rename = "type")]
     kind: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    message: Option<Message<'a>>,
+    message: Lenient<Message<'a>>,
+    /// Older Claude Code versions wrote their own cost estimate.
+    #[serde(borrow, rename = "costUSD")]
+    cost_usd: Val<'a>,
     #[serde(borrow, rename = "requestId")]
     request_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
@@ -83,6 +87,8 @@ struct Entry<'a> {
     message_id: Option<Cow<'a, str>>,
     /// The session, which scopes a response without a request id.
     scope: Option<Cow<'a, str>>,
+    /// `costUSD`, in pico-dollars.
+    reported_cost: Option<u128>,
     cwd: Option<Cow<'a, str>>,
 }
 
@@ -101,7 +107,7 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
     if parsed.kind.as_deref() != Some("assistant") {
         return Outcome::Ignored;
     }
-    let Some(message) = parsed.message else {
+    let Some(message) = parsed.message.0 else {
         return Outcome::Ignored;
     };
     let Some(tokens) = message.usage.and_then(|u| u.0.tokens()) else {
@@ -129,6 +135,13 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
         request_id: parsed.request_id,
         message_id: message.id,
         scope: parsed.session_id,
+        reported_cost: match parsed.cost_usd.0 {
+            Some(Scalar::F64(v)) if v.is_finite() && (0.0..1e9).contains(&v) => {
+                Some((v * 1e12).round() as u128)
+            }
+            Some(Scalar::U64(v)) => Some(u128::from(v) * crate::price::money::PICO_PER_USD),
+            _ => None,
+        },
         cwd: parsed.cwd,
     })
 }
@@ -146,6 +159,7 @@ impl<'a> Entry<'a> {
         let mut r = UsageRecord::new(NAME);
         r.timestamp = self.timestamp;
         r.tokens = self.tokens;
+        r.reported_cost = self.reported_cost;
         if let Some(model) = self.model {
             r.set(Field::Provider, Cow::Borrowed(provider_of(&model)));
             r.set(Field::Model, model);
@@ -385,15 +399,23 @@ impl Source for ClaudeCode {
     }
 
     fn signature(&self) -> &'static str {
-        "JSON lines with `sessionId` and `parentUuid`, or `type` = `assistant` with `message.usage`"
+        "JSON lines with `sessionId` and `parentUuid`, or `type` = `assistant` with `message.usage`; any .jsonl under `.claude/projects/`"
     }
 
     fn recognizes(&self, sample: &Sample<'_>) -> bool {
         let head = sample.head;
-        sample.first_line().first() == Some(&b'{')
-            && has(head, "\"sessionId\"")
-            && (has(head, "\"parentUuid\"")
-                || (has(head, "\"type\":\"assistant\"") && has(head, "\"usage\"")))
+        if sample.first_line().first() != Some(&b'{') {
+            return false;
+        }
+        // A transcript can open with a file snapshot larger than the sample;
+        // Claude Code's own folder says what it is.
+        let path = sample.path.to_string_lossy().replace('\\', "/");
+        let in_claude_folder =
+            path.contains("/.claude/projects/") || path.contains("/.config/claude/projects/");
+        (in_claude_folder && sample.extension() == "jsonl")
+            || (has(head, "\"sessionId\"")
+                && (has(head, "\"parentUuid\"")
+                    || (has(head, "\"type\":\"assistant\"") && has(head, "\"usage\""))))
     }
 
     fn open(

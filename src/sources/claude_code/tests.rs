@@ -143,6 +143,33 @@ fn detection_needs_a_session_transcript() {
     assert!(!yes(
         r#"{"timestamp":"2026-10-03T09:14:02Z","model":"gpt-4o","usage":{}}"#
     ));
+    // A huge snapshot first line hides the signature; the folder tells.
+    let snapshot =
+        r#"{"type":"file-history-snapshot","messageId":"m","snapshot":{"trackedFileBackups":{}}}"#;
+    assert!(!yes(snapshot));
+    assert!(ClaudeCode.recognizes(&Sample {
+        path: Path::new("/home/ana/.claude/projects/-home-ana-x/s.jsonl"),
+        head: snapshot.as_bytes(),
+    }));
+}
+
+#[test]
+fn cost_usd_is_kept_as_the_reported_cost_and_odd_messages_are_ignored() {
+    let line = assistant(
+        "a1",
+        "msg_01",
+        Some("req_01"),
+        "claude-sonnet-4-5-20250929",
+        USAGE,
+    )
+    .replace(
+        r#""type":"assistant","#,
+        r#""type":"assistant","costUSD":0.0125,"#,
+    );
+    assert_eq!(parse(&line).one().reported_cost, Some(12_500_000_000));
+    let odd =
+        r#"{"type":"assistant","message":"usage unavailable","timestamp":"2026-10-03T09:14:02Z"}"#;
+    assert_eq!(parse(odd).ignored, 1);
 }
 
 #[test]
