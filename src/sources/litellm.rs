@@ -3,7 +3,9 @@
 //!
 //! Reads the per-request records in three shapes, and the daily tables:
 //! - `LiteLLM_SpendLogs` rows (§1.1) as JSON Lines, as a JSON array document
-//!   (what `/spend/logs` returns), or as CSV from the database, where
+//!   (what `/spend/logs` returns), as pages of `/spend/logs/ui` and
+//!   `/spend/logs/v2` (`{"data": [...], "total": ...}`), or as CSV from the
+//!   database, where
 //!   `metadata` and `request_tags` are JSON text in a cell and times look
 //!   like `2026-08-27 12:37:44.874000` (UTC);
 //! - `StandardLoggingPayload` lines (§1.3, S3/GCS/generic callbacks), with
@@ -42,7 +44,9 @@ use serde::Deserialize;
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{count_of, Collected, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
-use crate::sources::json::{for_each_element, is_array_document, read_object, Picked, Usage, Val};
+use crate::sources::json::{
+    for_each_element, is_array_document, read_object, LineCursor, Picked, Usage, Val,
+};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The LiteLLM source.
@@ -407,6 +411,55 @@ impl Parser for LitellmArray {
     }
 }
 
+/// A page of the UI endpoints (`/spend/logs/ui`, `/spend/logs/v2`):
+/// `{"data": [row, ...], "total": ..., "page": ..., "total_pages": ...}`,
+/// one page per file or one per line.
+struct LitellmPages;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Page<'a> {
+    #[serde(borrow)]
+    data: Vec<&'a serde_json::value::RawValue>,
+}
+
+impl Parser for LitellmPages {
+    fn framing(&self) -> Framing {
+        Framing::Document
+    }
+
+    fn parse_unit(&self, doc: &[u8], sink: &mut dyn Sink) {
+        let mut lines = LineCursor::new(doc);
+        for page in serde_json::Deserializer::from_slice(doc).into_iter::<Page<'_>>() {
+            match page {
+                Ok(page) if page.data.is_empty() => sink.ignored(),
+                Ok(page) => {
+                    for raw in page.data {
+                        let bytes = raw.get().as_bytes();
+                        sink.at_line(lines.line_of(bytes));
+                        parse_object(bytes, sink);
+                    }
+                }
+                Err(e) => {
+                    sink.at_line(e.line() as u64);
+                    return sink.malformed(Reason::InvalidJson);
+                }
+            }
+        }
+    }
+}
+
+/// Returns true if and only if the document opens with the key `"data"`
+/// (a UI page) rather than with a row's own keys.
+fn is_page(head: &[u8]) -> bool {
+    let mut rest = head.trim_ascii_start();
+    let Some(after) = rest.strip_prefix(b"{") else {
+        return false;
+    };
+    rest = after.trim_ascii_start();
+    rest.starts_with(b"\"data\"")
+}
+
 /// Columns of a `LiteLLM_SpendLogs` CSV export that the adapter reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -543,7 +596,7 @@ impl Source for Litellm {
     }
 
     fn about(&self) -> &'static str {
-        "LiteLLM proxy LiteLLM_SpendLogs rows (JSON Lines, JSON array, database CSV), StandardLoggingPayload lines and daily spend tables (CSV, aggregated); prompt_tokens is cache-inclusive, cache split from metadata.usage_object"
+        "LiteLLM proxy LiteLLM_SpendLogs rows (JSON Lines, JSON array, /spend/logs/ui pages, database CSV), StandardLoggingPayload lines and daily spend tables (CSV, aggregated); prompt_tokens is cache-inclusive, cache split from metadata.usage_object"
     }
 
     fn signature(&self) -> &'static str {
@@ -554,7 +607,7 @@ impl Source for Litellm {
         if sample.extension() == "csv" {
             return csv_kind(sample).is_some();
         }
-        if is_array_document(sample.head) {
+        if is_array_document(sample.head) || is_page(sample.head) {
             return looks_like_row(sample.head);
         }
         let first = sample.first_line();
@@ -582,6 +635,9 @@ impl Source for Litellm {
         }
         if is_array_document(sample.head) {
             return Ok(Box::new(LitellmArray));
+        }
+        if is_page(sample.head) {
+            return Ok(Box::new(LitellmPages));
         }
         Ok(Box::new(LitellmLines))
     }

@@ -258,3 +258,20 @@ fn litellm_response_cache_hits_carry_no_billed_tokens() {
     let miss = line.replace(r#""cache_hit":"True""#, r#""cache_hit":"False""#);
     assert_eq!(parse("x.jsonl", &miss).one().tokens.output, 50);
 }
+
+#[test]
+fn ui_pages_of_rows_are_read_row_by_row() {
+    let doc = format!(
+        "{{\"data\": [\n{SPEND_LOG},\n{SPEND_LOG}\n], \"total\": 2, \"page\": 1, \"page_size\": 50, \"total_pages\": 1}}\n"
+    );
+    assert!(Litellm.recognizes(&sample("logs.json", &doc)));
+    let c = parse("logs.json", &doc);
+    assert_eq!(c.malformed, vec![]);
+    let lines: Vec<u64> = c.records.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, vec![2, 3]);
+    assert_eq!(c.records[0].1.tokens.input, 150);
+    // An empty page has no row keys to detect; forced, it is an envelope.
+    let empty = r#"{"data": [], "total": 0}"#;
+    assert!(!Litellm.recognizes(&sample("logs.json", empty)));
+    assert_eq!(parse("logs.json", empty).ignored, 1);
+}
