@@ -175,14 +175,19 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
     let mut cents = None;
     let is_cost = row.amount.is_some() || row.cost_usd.is_some();
     if is_cost {
-        if let Some(a) = row.amount.as_str() {
-            match cents_to_pico(a) {
+        let bad = Reason::Other("`amount` is not a decimal number of cents");
+        match &row.amount.0 {
+            Some(Scalar::Str(a)) => match cents_to_pico(a) {
                 Some(p) => cents = Some(p),
-                None => {
-                    return sink
-                        .malformed(Reason::Other("`amount` is not a decimal number of cents"))
-                }
+                None => return sink.malformed(bad),
+            },
+            // The documented form is a string; a number is read the same way.
+            Some(Scalar::U64(v)) => cents = Some(u128::from(*v) * (PICO_PER_USD / 100)),
+            Some(Scalar::F64(v)) if v.is_finite() && *v >= 0.0 && *v < 1e15 => {
+                cents = Some((v * 1e10).round() as u128)
             }
+            Some(_) => return sink.malformed(bad),
+            None => {}
         }
         std::mem::take(&mut row.cost_usd).offer(&mut out, Slot::Cost, 0, "cost_usd");
         out.usage = Some(Ok(Tokens::default()));

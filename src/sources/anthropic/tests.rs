@@ -54,6 +54,13 @@ fn cost_report_amounts_are_cents() {
     assert_eq!(cents_to_pico("0.0001"), Some(1_000_000));
     assert_eq!(cents_to_pico("-1"), None);
     assert_eq!(cents_to_pico("1e3"), None);
+    let number = r#"{"data":[{"starting_at":"2026-10-01T00:00:00Z","results":[{"amount":12.5,"currency":"USD","model":"claude-haiku-4-5"}]}]}"#;
+    assert_eq!(
+        parse("cost.json", number).one().reported_cost,
+        Some(125_000_000_000)
+    );
+    let bad = r#"{"data":[{"starting_at":"2026-10-01T00:00:00Z","results":[{"amount":"12,5","currency":"USD"}]}]}"#;
+    assert_eq!(parse("cost.json", bad).malformed.len(), 1);
     let page = r#"{"data":[{"starting_at":"2026-10-01T00:00:00Z","ending_at":"2026-10-02T00:00:00Z","results":[{"amount":"2814.50","currency":"USD","cost_type":"tokens","description":"Claude Sonnet 4.5 Usage - Input Tokens, Cache Read","model":"claude-sonnet-4-5-20250929","service_tier":"standard","context_window":"0-200k","token_type":"cache_read_input_tokens","workspace_id":"wrkspc_01Def"}]}],"has_more":false,"next_page":null}"#;
     let r = parse("cost.json", page).one();
     assert_eq!(r.reported_cost, Some(28_145_000_000_000));
