@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{count_of, Collected, Slot};
-use crate::sources::json::{read_object, Lenient, Picked, Val};
+use crate::sources::json::{read_object, Lenient, Picked, Text, Val};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The Bedrock invocation-log source.
@@ -36,7 +36,7 @@ const NAME: &str = "bedrock";
 #[serde(default, rename_all = "camelCase")]
 struct Log<'a> {
     #[serde(borrow)]
-    schema_type: Option<Cow<'a, str>>,
+    schema_type: Text<'a>,
     #[serde(borrow)]
     timestamp: Val<'a>,
     #[serde(borrow)]
@@ -63,7 +63,7 @@ struct Log<'a> {
 #[serde(default)]
 struct Identity<'a> {
     #[serde(borrow)]
-    arn: Option<Cow<'a, str>>,
+    arn: Text<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -196,7 +196,7 @@ fn collect<'a>(log: Log<'a>) -> Collected<'a> {
     log.request_metadata.offer(&mut out, 0);
     log.account_id
         .offer(&mut out, text(Field::Project), 10, "accountId");
-    if let Some(arn) = log.identity.0.and_then(|i| i.arn) {
+    if let Some(arn) = log.identity.0.and_then(|i| i.arn.0) {
         Val(Some(crate::sources::collect::Scalar::Str(principal(arn)))).offer(
             &mut out,
             text(Field::User),

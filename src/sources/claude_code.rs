@@ -38,7 +38,7 @@ use serde::Deserialize;
 use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
 use crate::sources::collect::Scalar;
 use crate::sources::fields;
-use crate::sources::json::{read_object, Lenient, Usage, Val};
+use crate::sources::json::{read_object, Lenient, Text, Usage, Val};
 use crate::sources::{Framing, Parser, RunScratch, Sample, Sink, Source, SourceOptions};
 
 /// The Claude Code source.
@@ -50,29 +50,29 @@ const NAME: &str = "claude-code";
 #[serde(default)]
 struct Line<'a> {
     #[serde(borrow, rename = "type")]
-    kind: Option<Cow<'a, str>>,
+    kind: Text<'a>,
     #[serde(borrow)]
     message: Lenient<Message<'a>>,
     /// Older Claude Code versions wrote their own cost estimate.
     #[serde(borrow, rename = "costUSD")]
     cost_usd: Val<'a>,
     #[serde(borrow, rename = "requestId")]
-    request_id: Option<Cow<'a, str>>,
+    request_id: Text<'a>,
     #[serde(borrow)]
-    timestamp: Option<Cow<'a, str>>,
+    timestamp: Text<'a>,
     #[serde(borrow, rename = "sessionId")]
-    session_id: Option<Cow<'a, str>>,
+    session_id: Text<'a>,
     #[serde(borrow)]
-    cwd: Option<Cow<'a, str>>,
+    cwd: Text<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct Message<'a> {
     #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
+    id: Text<'a>,
     #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Text<'a>,
     usage: Option<Usage>,
 }
 
@@ -131,10 +131,10 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
         line,
         timestamp,
         tokens,
-        model: message.model,
-        request_id: parsed.request_id,
-        message_id: message.id,
-        scope: parsed.session_id,
+        model: message.model.0,
+        request_id: parsed.request_id.0,
+        message_id: message.id.0,
+        scope: parsed.session_id.0,
         reported_cost: match parsed.cost_usd.0 {
             Some(Scalar::F64(v)) if v.is_finite() && (0.0..1e9).contains(&v) => {
                 Some((v * 1e12).round() as u128)
@@ -142,7 +142,7 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
             Some(Scalar::U64(v)) => Some(u128::from(v) * crate::price::money::PICO_PER_USD),
             _ => None,
         },
-        cwd: parsed.cwd,
+        cwd: parsed.cwd.0,
     })
 }
 

@@ -550,3 +550,25 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
         Ok(Lenient(None))
     }
 }
+
+/// A string field of a derived wire struct, borrowed from the input when it
+/// holds no escapes (serde's own `Option<Cow<str>>` always copies). `None`
+/// when absent, null or not a string.
+#[derive(Debug, Clone, Default)]
+pub struct Text<'a>(pub Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Text(match ScalarSeed.deserialize(d)? {
+            Some(Scalar::Str(s)) => Some(s),
+            _ => None,
+        }))
+    }
+}
+
+impl Text<'_> {
+    /// The text, when present.
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}

@@ -40,7 +40,9 @@ use serde_json::value::RawValue;
 
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{count_of, Collected, Scalar, Slot};
-use crate::sources::json::{attribution_alias, read_object, Lenient, LineCursor, Picked, Val};
+use crate::sources::json::{
+    attribution_alias, read_object, KeySeed, Lenient, LineCursor, Picked, Val,
+};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The OTLP/JSON traces source.
@@ -279,14 +281,25 @@ impl<'de: 'a, 'a> Deserialize<'de> for KeyValue<'a> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut kv = KeyValue::default();
-                while let Some(k) = map.next_key::<Cow<'de, str>>()? {
-                    match k.as_ref() {
-                        "key" => {
+                #[derive(Clone, Copy)]
+                enum Part {
+                    Key,
+                    Value,
+                    Other,
+                }
+                let part = |k: &str| match k {
+                    "key" => Part::Key,
+                    "value" => Part::Value,
+                    _ => Part::Other,
+                };
+                while let Some(k) = map.next_key_seed(KeySeed(part))? {
+                    match k {
+                        Part::Key => {
                             if let Some(Scalar::Str(s)) = map.next_value::<Val<'de>>()?.0 {
                                 kv.key = s;
                             }
                         }
-                        "value" => {
+                        Part::Value => {
                             let mut v = map.next_value::<Lenient<AnyValue<'de>>>()?;
                             if let Some(any) = v.0.as_mut() {
                                 let arr = std::mem::take(&mut any.array_value);
@@ -294,7 +307,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for KeyValue<'a> {
                             }
                             kv.value = v;
                         }
-                        _ => {
+                        Part::Other => {
                             map.next_value::<IgnoredAny>()?;
                         }
                     }
@@ -378,16 +391,30 @@ fn provider(value: Scalar<'_>) -> Scalar<'_> {
     let Scalar::Str(s) = &value else {
         return value;
     };
-    let lower = s.trim().to_ascii_lowercase();
-    let mapped = match lower.as_str() {
-        "aws.bedrock" | "bedrock" | "aws_bedrock" => "bedrock",
-        "gcp.gemini" | "gcp.vertex_ai" | "gcp.gen_ai" | "vertex_ai" | "vertexai" | "gemini"
-        | "google" => "google",
-        "azure.ai.openai" | "az.ai.openai" | "azure" => "azure",
-        "openai" => "openai",
-        "anthropic" => "anthropic",
-        _ if lower == s.as_ref() => return value,
-        _ => return Scalar::Str(Cow::Owned(lower)),
+    let t = s.trim();
+    let is = |names: &[&str]| names.iter().any(|n| t.eq_ignore_ascii_case(n));
+    let mapped = if is(&["aws.bedrock", "bedrock", "aws_bedrock"]) {
+        "bedrock"
+    } else if is(&[
+        "gcp.gemini",
+        "gcp.vertex_ai",
+        "gcp.gen_ai",
+        "vertex_ai",
+        "vertexai",
+        "gemini",
+        "google",
+    ]) {
+        "google"
+    } else if is(&["azure.ai.openai", "az.ai.openai", "azure"]) {
+        "azure"
+    } else if is(&["openai"]) {
+        "openai"
+    } else if is(&["anthropic"]) {
+        "anthropic"
+    } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Scalar::Str(Cow::Owned(t.to_ascii_lowercase()));
+    } else {
+        return value;
     };
     Scalar::Str(Cow::Borrowed(mapped))
 }

@@ -172,3 +172,66 @@ mod tests {
         }
     }
 }
+
+/// Counts heap allocations per thread, for the no-allocation-per-row tests.
+#[cfg(test)]
+pub mod alloc {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! {
+        static COUNT: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// The system allocator, counting.
+    pub struct Counting;
+
+    // SAFETY: every call is forwarded unchanged to the system allocator;
+    // the counter is a const-initialised thread-local that never allocates.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            COUNT.with(|c| c.set(c.get() + 1));
+            // SAFETY: same contract as the caller's.
+            unsafe { System.alloc(layout) }
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: same contract as the caller's.
+            unsafe { System.dealloc(ptr, layout) }
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, size: usize) -> *mut u8 {
+            COUNT.with(|c| c.set(c.get() + 1));
+            // SAFETY: same contract as the caller's.
+            unsafe { System.realloc(ptr, layout, size) }
+        }
+    }
+
+    #[global_allocator]
+    static GLOBAL: Counting = Counting;
+
+    /// Allocations made by this thread while running `f`.
+    pub fn count(f: impl FnOnce()) -> u64 {
+        let before = COUNT.with(Cell::get);
+        f();
+        COUNT.with(Cell::get) - before
+    }
+
+    /// A sink that keeps nothing.
+    #[derive(Default)]
+    pub struct Discard {
+        /// Records seen.
+        pub records: u64,
+    }
+
+    impl crate::sources::Sink for Discard {
+        fn record(&mut self, r: crate::record::UsageRecord<'_>) {
+            assert!(!r.tokens.is_zero());
+            self.records += 1;
+        }
+        fn malformed(&mut self, reason: crate::record::Reason) {
+            panic!("{reason}");
+        }
+        fn ignored(&mut self) {}
+        fn blank(&mut self) {}
+        fn duplicate(&mut self) {}
+    }
+}

@@ -106,3 +106,15 @@ fn cloudwatch_export_lines_carry_a_timestamp_prefix() {
     let c = parse(&format!("garbage {LOG}"));
     assert_eq!(c.malformed[0].1, Reason::InvalidJson);
 }
+
+#[test]
+fn an_invocation_line_is_read_without_allocating() {
+    use crate::sources::testing::alloc::{count, Discard};
+    let mut sink = Discard::default();
+    let n = count(|| {
+        for _ in 0..100 {
+            BedrockLines.parse_unit(LOG.as_bytes(), &mut sink);
+        }
+    });
+    assert_eq!((n, sink.records), (0, 100));
+}

@@ -232,3 +232,44 @@ fn a_more_complete_copy_in_a_later_file_wins() {
     assert_eq!((a.records.len(), a.duplicate), (0, 1));
     assert_eq!((b.records.len(), b.duplicate), (1, 0));
 }
+
+#[test]
+fn transcript_lines_allocate_nothing_but_the_file_tables() {
+    use crate::sources::testing::alloc::{count, Discard};
+    let doc = (0..200)
+        .map(|i| {
+            assistant(
+                "a",
+                &format!("msg_{i}"),
+                Some(&format!("req_{i}")),
+                "claude-haiku-4-5",
+                USAGE,
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let parser = open("s.jsonl", &SourceOptions::default());
+    let mut sink = Discard::default();
+    // Per file: the entry list, the key table and a key buffer grow a few
+    // times; per line at most serde_json's scratch for skipping `content`.
+    let n = count(|| parser.parse_unit(doc.as_bytes(), &mut sink));
+    assert_eq!(sink.records, 200);
+    assert!(n < 200 + 40, "{n} allocations for 200 lines");
+}
+
+#[test]
+fn reading_an_assistant_line_does_not_allocate() {
+    use crate::sources::testing::alloc::count;
+    let line = assistant("a", "msg_1", Some("req_1"), "claude-haiku-4-5", USAGE);
+    let n = count(|| {
+        let _ = read_line(line.as_bytes(), 1);
+    });
+    // At most serde_json's own scratch stack, used to skip the nested
+    // `content` blocks; every field is borrowed from the line.
+    assert!(n <= 1, "{n} allocations");
+    let flat = line.replace(r#"[{"type":"text","text":"ok"}]"#, "[]");
+    let n = count(|| {
+        let _ = read_line(flat.as_bytes(), 1);
+    });
+    assert_eq!(n, 0);
+}

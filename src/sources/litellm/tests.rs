@@ -275,3 +275,15 @@ fn ui_pages_of_rows_are_read_row_by_row() {
     assert!(!Litellm.recognizes(&sample("logs.json", empty)));
     assert_eq!(parse("logs.json", empty).ignored, 1);
 }
+
+#[test]
+fn a_spend_log_line_is_read_without_allocating() {
+    use crate::sources::testing::alloc::{count, Discard};
+    let mut sink = Discard::default();
+    let n = count(|| {
+        for _ in 0..100 {
+            LitellmLines.parse_unit(SPEND_LOG.as_bytes(), &mut sink);
+        }
+    });
+    assert_eq!((n, sink.records), (0, 100));
+}

@@ -219,3 +219,17 @@ fn bad_counts_are_malformed_with_the_attribute_name() {
         }
     );
 }
+
+#[test]
+fn span_attributes_are_read_without_allocating_per_span() {
+    use crate::sources::testing::alloc::{count, Discard};
+    let allocations = |spans: usize| {
+        let line = traces(&resource(), &vec![openai_span(); spans]);
+        let mut sink = Discard::default();
+        let n = count(|| OtelLines.parse_unit(line.as_bytes(), &mut sink));
+        assert_eq!(sink.records, spans as u64);
+        n
+    };
+    // Only the line's resource, scope and span lists allocate.
+    assert_eq!(allocations(1), allocations(3));
+}
