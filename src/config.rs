@@ -101,7 +101,10 @@ fn source_options(input: &InputArgs) -> anyhow::Result<SourceOptions> {
         }
         map.push((slot, path.trim().to_string()));
     }
-    Ok(SourceOptions { map })
+    Ok(SourceOptions {
+        map,
+        ..SourceOptions::default()
+    })
 }
 
 impl Config {

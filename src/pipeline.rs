@@ -244,6 +244,7 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
             });
         }
     }
+    pool.install(|| prepare(&chunks));
     let mut partial = pool.install(|| process(&chunks, plan));
     for id in stdin_ids {
         match read_stream(id, std::io::stdin().lock(), plan, options, &pool) {
@@ -256,6 +257,16 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
         }
     }
     Ok(finish(partial, plan, names, unreadable, used_sources))
+}
+
+/// Runs every document parser's first pass ([`Parser::prepare`]) to the
+/// end before any chunk is parsed.
+fn prepare(chunks: &[Chunk<'_>]) {
+    use rayon::prelude::*;
+    chunks
+        .par_iter()
+        .filter(|c| c.parser.framing() == sources::Framing::Document)
+        .for_each(|c| c.parser.prepare(c.bytes));
 }
 
 fn process(chunks: &[Chunk<'_>], plan: &Plan<'_>) -> Partial {

@@ -141,7 +141,8 @@ pub type Timestamp = i64;
 pub struct UsageRecord<'a> {
     /// When the request happened, UTC seconds.
     pub timestamp: Timestamp,
-    /// How many API requests the row stands for (1 for a log line).
+    /// How many API requests the row stands for (1 for a log line, N for an
+    /// aggregated row, 0 for an aggregated row whose source gives no count).
     pub requests: u64,
     /// Token counts, disjoint.
     pub tokens: Tokens,

@@ -389,28 +389,30 @@ impl RateCard {
 
     /// Finds the rows that can price `model` (lowercase) from `provider`,
     /// most specific first, trying the full id, then without a routing
-    /// prefix, then without a dated snapshot suffix.
+    /// prefix, then (Bedrock) without an inference-profile prefix and then
+    /// without the vendor prefix and `-v1:0` version, then without a dated
+    /// snapshot suffix.
     pub fn candidates(&self, provider: Option<&str>, model: &str) -> Option<Candidates<'_>> {
         let provider = provider.filter(|p| self.knows_provider(p));
-        let mut tried = Vec::with_capacity(4);
+        let mut tried = Vec::with_capacity(5);
         tried.push((model.to_string(), MatchKind::Full));
+        let unprefixed = model.rsplit_once('/').map(|(_, m)| m);
+        if let Some(m) = unprefixed {
+            tried.push((m.to_string(), MatchKind::PrefixDropped));
+        }
+        let mut base = unprefixed.unwrap_or(model);
         // A Bedrock inference profile without a row of its own is priced as
         // its base model (regional profiles of newer Claude models cost
-        // more, so rates/bedrock.csv lists them explicitly).
-        let mut model = model;
-        if let Some(base) = drop_profile(model) {
-            tried.push((base.to_string(), MatchKind::ProfileDropped));
-            model = base;
+        // more, so rates/bedrock.csv lists them explicitly), then as the
+        // vendor's own id without the `-v1:0` version.
+        if let Some(m) = drop_profile(base) {
+            tried.push((m.to_string(), MatchKind::ProfileDropped));
+            base = m;
         }
-        if let Some(unversioned) = drop_model_version(model) {
-            tried.push((unversioned.to_string(), MatchKind::ProfileDropped));
-            model = unversioned;
+        if let Some(m) = drop_model_version(base) {
+            tried.push((m.to_string(), MatchKind::ProfileDropped));
+            base = m;
         }
-        let unprefixed = model.rsplit_once('/').map(|(_, m)| m.to_string());
-        if let Some(m) = &unprefixed {
-            tried.push((m.clone(), MatchKind::PrefixDropped));
-        }
-        let base = unprefixed.as_deref().unwrap_or(model);
         if let Some(m) = drop_snapshot(base) {
             tried.push((m.to_string(), MatchKind::SnapshotDropped));
         }

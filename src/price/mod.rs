@@ -101,7 +101,9 @@ impl Resolved<'_> {
         let Some(candidates) = &self.candidates else {
             return Priced::Unpriced;
         };
-        match candidates.pick(day, tier, tokens.total_input(), requests > 1) {
+        // A row for many requests, or for an unknown number (0: an aggregated
+        // report without a request count), is never long-context tiered.
+        match candidates.pick(day, tier, tokens.total_input(), requests != 1) {
             Some(pick) => Priced::Cost {
                 cost: cost(pick.rate, tokens),
                 tier_fallback: pick.tier_fallback,

@@ -1,6 +1,6 @@
 //! `bedrock`: AWS Bedrock model invocation logs (SOURCES.md §4), one
-//! `ModelInvocationLog` record per line as CloudWatch Logs exports and the
-//! S3 delivery write them.
+//! `ModelInvocationLog` record per line as the S3 delivery writes them
+//! (also with the `<time> ` prefix of a CloudWatch Logs export to S3).
 //!
 //! Tokens are **disjoint** (Anthropic-like, whatever the model):
 //! `input.inputTokenCount` is uncached input, `input.cacheReadInputTokenCount`
@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{count_of, Collected, Slot};
-use crate::sources::json::{read_object, Lenient, Picked, Val};
+use crate::sources::json::{read_object, Lenient, Picked, Text, Val};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The Bedrock invocation-log source.
@@ -36,7 +36,7 @@ const NAME: &str = "bedrock";
 #[serde(default, rename_all = "camelCase")]
 struct Log<'a> {
     #[serde(borrow)]
-    schema_type: Option<Cow<'a, str>>,
+    schema_type: Text<'a>,
     #[serde(borrow)]
     timestamp: Val<'a>,
     #[serde(borrow)]
@@ -63,7 +63,7 @@ struct Log<'a> {
 #[serde(default)]
 struct Identity<'a> {
     #[serde(borrow)]
-    arn: Option<Cow<'a, str>>,
+    arn: Text<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -196,7 +196,7 @@ fn collect<'a>(log: Log<'a>) -> Collected<'a> {
     log.request_metadata.offer(&mut out, 0);
     log.account_id
         .offer(&mut out, text(Field::Project), 10, "accountId");
-    if let Some(arn) = log.identity.0.and_then(|i| i.arn) {
+    if let Some(arn) = log.identity.0.and_then(|i| i.arn.0) {
         Val(Some(crate::sources::collect::Scalar::Str(principal(arn)))).offer(
             &mut out,
             text(Field::User),
@@ -217,6 +217,7 @@ impl Parser for BedrockLines {
     }
 
     fn parse_unit(&self, unit: &[u8], sink: &mut dyn Sink) {
+        let unit = strip_export_prefix(unit);
         let log = match read_object(unit, |de| Log::deserialize(de)) {
             Ok(log) => log,
             Err(reason) => return sink.malformed(reason),
@@ -239,6 +240,28 @@ impl Parser for BedrockLines {
     }
 }
 
+/// A CloudWatch Logs export to S3 writes `<RFC 3339 time> <message>` per
+/// line; the record is the message.
+fn strip_export_prefix(unit: &[u8]) -> &[u8] {
+    if unit.first() == Some(&b'{') {
+        return unit;
+    }
+    let Some(space) = memchr::memchr(b' ', unit) else {
+        return unit;
+    };
+    let rest = unit[space + 1..].trim_ascii_start();
+    let stamp = std::str::from_utf8(&unit[..space]).ok();
+    if rest.first() == Some(&b'{')
+        && stamp
+            .and_then(crate::sources::fields::parse_timestamp)
+            .is_some()
+    {
+        rest
+    } else {
+        unit
+    }
+}
+
 impl Source for Bedrock {
     fn name(&self) -> &'static str {
         NAME
@@ -249,11 +272,11 @@ impl Source for Bedrock {
     }
 
     fn signature(&self) -> &'static str {
-        "JSON lines with `schemaType` = `ModelInvocationLog`"
+        "JSON lines with `schemaType` = `ModelInvocationLog` (optionally after a CloudWatch export timestamp)"
     }
 
     fn recognizes(&self, sample: &Sample<'_>) -> bool {
-        let first = sample.first_line();
+        let first = strip_export_prefix(sample.first_line());
         first.first() == Some(&b'{')
             && memmem::find(first, b"\"schemaType\"").is_some()
             && memmem::find(first, b"\"ModelInvocationLog\"").is_some()

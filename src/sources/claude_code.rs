@@ -11,13 +11,15 @@
 //!
 //! Duplicates: one response is written as several lines (streaming
 //! snapshots, one line per content block) with the same `message.id` and
-//! `requestId`. The file is read as one document so that, per key, the most
-//! complete line (most output tokens; ties: the last) is the record and
-//! the others are counted as `duplicate` (ccusage #797, #888, #976). Without
-//! a `requestId` (third-party endpoints) the key is `message.id` within the
-//! session. Duplicates are found **within a file only**: a resumed session
-//! that copies an earlier transcript into a new file is counted twice until
-//! the pipeline gains a cross-file dedupe stage.
+//! `requestId`, and a resumed session starts with copies of the earlier
+//! transcript in a new file. Per key, the most complete line (most output
+//! tokens; ties: the later line, and across files the first file in path
+//! order) is the record and the others are counted as `duplicate` (ccusage
+//! #797, #888, #976). Without a `requestId` (third-party endpoints) the key
+//! is `message.id` within the session (ccusage #1635). Across files this
+//! needs a first pass ([`Parser::prepare`]) over every transcript of the
+//! run, recorded in [`Claims`]; standard input gets no first pass and is
+//! deduplicated within itself only.
 //!
 //! Everything else is `ignored`: user lines (including a Task result's
 //! `toolUseResult.usage`, which repeats a subagent's usage), `progress`
@@ -27,15 +29,17 @@
 //! of a transcript are tool results).
 
 use std::borrow::Cow;
+use std::sync::RwLock;
 
 use memchr::memmem;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
+use crate::sources::collect::Scalar;
 use crate::sources::fields;
-use crate::sources::json::{read_object, Usage};
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::json::{read_object, Lenient, Text, Usage, Val};
+use crate::sources::{Framing, Parser, RunScratch, Sample, Sink, Source, SourceOptions};
 
 /// The Claude Code source.
 pub struct ClaudeCode;
@@ -46,26 +50,29 @@ const NAME: &str = "claude-code";
 #[serde(default)]
 struct Line<'a> {
     #[serde(borrow, rename = "type")]
-    kind: Option<Cow<'a, str>>,
+    kind: Text<'a>,
     #[serde(borrow)]
-    message: Option<Message<'a>>,
+    message: Lenient<Message<'a>>,
+    /// Older Claude Code versions wrote their own cost estimate.
+    #[serde(borrow, rename = "costUSD")]
+    cost_usd: Val<'a>,
     #[serde(borrow, rename = "requestId")]
-    request_id: Option<Cow<'a, str>>,
+    request_id: Text<'a>,
     #[serde(borrow)]
-    timestamp: Option<Cow<'a, str>>,
+    timestamp: Text<'a>,
     #[serde(borrow, rename = "sessionId")]
-    session_id: Option<Cow<'a, str>>,
+    session_id: Text<'a>,
     #[serde(borrow)]
-    cwd: Option<Cow<'a, str>>,
+    cwd: Text<'a>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct Message<'a> {
     #[serde(borrow)]
-    id: Option<Cow<'a, str>>,
+    id: Text<'a>,
     #[serde(borrow)]
-    model: Option<Cow<'a, str>>,
+    model: Text<'a>,
     usage: Option<Usage>,
 }
 
@@ -78,12 +85,16 @@ struct Entry<'a> {
     model: Option<Cow<'a, str>>,
     request_id: Option<Cow<'a, str>>,
     message_id: Option<Cow<'a, str>>,
+    /// The session, which scopes a response without a request id.
+    scope: Option<Cow<'a, str>>,
+    /// `costUSD`, in pico-dollars.
+    reported_cost: Option<u128>,
     cwd: Option<Cow<'a, str>>,
 }
 
 /// What one line is.
 enum Outcome<'a> {
-    Entry(Entry<'a>, Option<Cow<'a, str>>),
+    Entry(Entry<'a>),
     Ignored,
     Malformed(Reason),
 }
@@ -96,7 +107,7 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
     if parsed.kind.as_deref() != Some("assistant") {
         return Outcome::Ignored;
     }
-    let Some(message) = parsed.message else {
+    let Some(message) = parsed.message.0 else {
         return Outcome::Ignored;
     };
     let Some(tokens) = message.usage.and_then(|u| u.0.tokens()) else {
@@ -116,18 +127,23 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
             None => return Outcome::Malformed(Reason::BadTimestamp),
         },
     };
-    Outcome::Entry(
-        Entry {
-            line,
-            timestamp,
-            tokens,
-            model: message.model,
-            request_id: parsed.request_id,
-            message_id: message.id,
-            cwd: parsed.cwd,
+    Outcome::Entry(Entry {
+        line,
+        timestamp,
+        tokens,
+        model: message.model.0,
+        request_id: parsed.request_id.0,
+        message_id: message.id.0,
+        scope: parsed.session_id.0,
+        reported_cost: match parsed.cost_usd.0 {
+            Some(Scalar::F64(v)) if v.is_finite() && (0.0..1e9).contains(&v) => {
+                Some((v * 1e12).round() as u128)
+            }
+            Some(Scalar::U64(v)) => Some(u128::from(v) * crate::price::money::PICO_PER_USD),
+            _ => None,
         },
-        parsed.session_id,
-    )
+        cwd: parsed.cwd.0,
+    })
 }
 
 fn provider_of(model: &str) -> &'static str {
@@ -143,6 +159,7 @@ impl<'a> Entry<'a> {
         let mut r = UsageRecord::new(NAME);
         r.timestamp = self.timestamp;
         r.tokens = self.tokens;
+        r.reported_cost = self.reported_cost;
         if let Some(model) = self.model {
             r.set(Field::Provider, Cow::Borrowed(provider_of(&model)));
             r.set(Field::Model, model);
@@ -157,31 +174,144 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// The physical lines of a document, numbered from 1, without line endings.
+fn lines(doc: &[u8]) -> impl Iterator<Item = (u64, &[u8])> {
+    let doc = doc.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(doc);
+    let mut rest = doc;
+    let mut line = 0u64;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (unit, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &rest[rest.len()..]),
+        };
+        rest = next;
+        line += 1;
+        Some((line, unit.strip_suffix(b"\r").unwrap_or(unit)))
+    })
+}
+
+/// The dedupe key of a response: `message.id` with `requestId`, or with
+/// the session when there is no request id; `None` without a message id.
+fn write_key(buf: &mut String, entry: &Entry<'_>) -> bool {
+    let Some(id) = &entry.message_id else {
+        return false;
+    };
+    buf.clear();
+    buf.push_str(id);
+    buf.push('\u{1f}');
+    buf.push_str(entry.request_id.as_deref().unwrap_or(""));
+    buf.push('\u{1f}');
+    if entry.request_id.is_none() {
+        buf.push_str(entry.scope.as_deref().unwrap_or(""));
+    }
+    true
+}
+
+/// A 128-bit digest of a dedupe key (two independent 64-bit hashes), so
+/// the run-wide table stores no strings; a collision is out of reach for
+/// any realistic number of responses.
+type KeyHash = (u64, u64);
+
+fn key_hash(buf: &mut String, entry: &Entry<'_>) -> Option<KeyHash> {
+    use std::hash::{Hash, Hasher};
+    if !write_key(buf, entry) {
+        return None;
+    }
+    let mut fx = rustc_hash::FxHasher::default();
+    buf.hash(&mut fx);
+    // `DefaultHasher::new` uses fixed keys: the same digest in every worker.
+    let mut sip = std::collections::hash_map::DefaultHasher::new();
+    buf.hash(&mut sip);
+    Some((fx.finish(), sip.finish()))
+}
+
+/// Where the most complete copy of a response was seen in the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Claim {
+    output: u64,
+    path: std::sync::Arc<str>,
+    line: u64,
+}
+
+impl Claim {
+    /// Returns true if and only if `self` beats `other`: more output
+    /// tokens; on a tie the earlier file, and within a file the later line.
+    fn beats(&self, other: &Claim) -> bool {
+        (self.output, std::cmp::Reverse(&*self.path), self.line)
+            > (other.output, std::cmp::Reverse(&*other.path), other.line)
+    }
+}
+
+/// Responses seen across every transcript of one run, filled by
+/// [`Parser::prepare`] before any file is parsed, so a response copied into
+/// another file (a resumed session) is counted once, whatever order the
+/// files are processed in.
+#[derive(Debug, Default)]
+pub struct Claims(RwLock<FxHashMap<KeyHash, Claim>>);
+
 /// Reads one transcript file as a document.
-struct ClaudeCodeParser;
+struct ClaudeCodeParser {
+    path: std::sync::Arc<str>,
+    run: std::sync::Arc<RunScratch>,
+}
 
 impl Parser for ClaudeCodeParser {
     fn framing(&self) -> Framing {
         Framing::Document
     }
 
+    fn prepare(&self, doc: &[u8]) {
+        let usage = memmem::Finder::new(b"\"usage\"");
+        let mut local: FxHashMap<KeyHash, Claim> = FxHashMap::default();
+        let mut key = String::new();
+        for (line, unit) in lines(doc) {
+            if usage.find(unit).is_none() {
+                continue;
+            }
+            let Outcome::Entry(entry) = read_line(unit, line) else {
+                continue;
+            };
+            let Some(hash) = key_hash(&mut key, &entry) else {
+                continue;
+            };
+            let claim = Claim {
+                output: entry.tokens.output,
+                path: self.path.clone(),
+                line,
+            };
+            match local.get_mut(&hash) {
+                Some(held) if !claim.beats(held) => {}
+                Some(held) => *held = claim,
+                None => {
+                    local.insert(hash, claim);
+                }
+            }
+        }
+        let Ok(mut global) = self.run.claude_code.0.write() else {
+            return;
+        };
+        for (k, claim) in local {
+            match global.get_mut(&k) {
+                Some(held) if !claim.beats(held) => {}
+                Some(held) => *held = claim,
+                None => {
+                    global.insert(k, claim);
+                }
+            }
+        }
+    }
+
     fn parse_unit(&self, doc: &[u8], sink: &mut dyn Sink) {
         let usage = memmem::Finder::new(b"\"usage\"");
         let mut entries: Vec<Entry<'_>> = Vec::new();
-        // (message id, request id or session) -> index of the best entry.
-        type Key<'k> = (Cow<'k, str>, Option<Cow<'k, str>>, Option<Cow<'k, str>>);
+        // (message id, request id, session scope) -> index of the best entry.
+        type Key<'k> = (&'k str, Option<&'k str>, Option<&'k str>);
         let mut best: FxHashMap<Key<'_>, usize> = FxHashMap::default();
         let mut losers: Vec<bool> = Vec::new();
-        let mut line = 0u64;
-        let mut rest = doc;
-        while !rest.is_empty() {
-            let (unit, next) = match memchr::memchr(b'\n', rest) {
-                Some(i) => (&rest[..i], &rest[i + 1..]),
-                None => (rest, &rest[rest.len()..]),
-            };
-            rest = next;
-            line += 1;
-            let unit = unit.strip_suffix(b"\r").unwrap_or(unit);
+        for (line, unit) in lines(doc) {
             if unit.iter().all(u8::is_ascii_whitespace) {
                 sink.at_line(line);
                 sink.blank();
@@ -201,38 +331,52 @@ impl Parser for ClaudeCodeParser {
                     sink.at_line(line);
                     sink.malformed(reason);
                 }
-                Outcome::Entry(entry, session) => {
-                    let index = entries.len();
+                Outcome::Entry(entry) => {
                     losers.push(false);
-                    if let Some(id) = entry.message_id.clone() {
-                        let scope = if entry.request_id.is_some() {
-                            None
-                        } else {
-                            session
-                        };
-                        let key = (id, entry.request_id.clone(), scope);
-                        match best.get_mut(&key) {
-                            None => {
-                                best.insert(key, index);
-                            }
-                            Some(held) => {
-                                // Most output tokens wins; on a tie the later line.
-                                if entry.tokens.output >= entries[*held].tokens.output {
-                                    losers[*held] = true;
-                                    *held = index;
-                                } else {
-                                    losers[index] = true;
-                                }
-                            }
-                        }
-                    }
                     entries.push(entry);
                 }
             }
         }
+        for index in 0..entries.len() {
+            let entry = &entries[index];
+            let Some(id) = entry.message_id.as_deref() else {
+                continue;
+            };
+            let scope = if entry.request_id.is_some() {
+                None
+            } else {
+                entry.scope.as_deref()
+            };
+            let key = (id, entry.request_id.as_deref(), scope);
+            match best.get_mut(&key) {
+                None => {
+                    best.insert(key, index);
+                }
+                Some(held) => {
+                    // Most output tokens wins; on a tie the later line.
+                    if entry.tokens.output >= entries[*held].tokens.output {
+                        losers[*held] = true;
+                        *held = index;
+                    } else {
+                        losers[index] = true;
+                    }
+                }
+            }
+        }
+        drop(best);
+        let claims = self.run.claude_code.0.read().ok();
+        let mut key = String::new();
         for (entry, lost) in entries.into_iter().zip(losers) {
             sink.at_line(entry.line);
-            if lost {
+            // A better copy in another file of the run (or elsewhere in
+            // this one) makes this a duplicate; unprepared input (stdin)
+            // has no claims and relies on the per-file rule alone.
+            let elsewhere = claims.as_ref().is_some_and(|c| {
+                key_hash(&mut key, &entry)
+                    .and_then(|h| c.get(&h))
+                    .is_some_and(|claim| *claim.path != *self.path || claim.line != entry.line)
+            });
+            if lost || elsewhere {
                 sink.duplicate();
             } else {
                 sink.record(entry.into_record());
@@ -251,27 +395,38 @@ impl Source for ClaudeCode {
     }
 
     fn about(&self) -> &'static str {
-        "Claude Code session transcripts (JSONL): assistant lines' Anthropic-shaped message.usage, deduplicated by message.id + requestId within each file"
+        "Claude Code session transcripts (JSONL): assistant lines' Anthropic-shaped message.usage, streamed and resumed-session copies deduplicated by message.id + requestId across the files of a run"
     }
 
     fn signature(&self) -> &'static str {
-        "JSON lines with `sessionId` and `parentUuid`, or `type` = `assistant` with `message.usage`"
+        "JSON lines with `sessionId` and `parentUuid`, or `type` = `assistant` with `message.usage`; any .jsonl under `.claude/projects/`"
     }
 
     fn recognizes(&self, sample: &Sample<'_>) -> bool {
         let head = sample.head;
-        sample.first_line().first() == Some(&b'{')
-            && has(head, "\"sessionId\"")
-            && (has(head, "\"parentUuid\"")
-                || (has(head, "\"type\":\"assistant\"") && has(head, "\"usage\"")))
+        if sample.first_line().first() != Some(&b'{') {
+            return false;
+        }
+        // A transcript can open with a file snapshot larger than the sample;
+        // Claude Code's own folder says what it is.
+        let path = sample.path.to_string_lossy().replace('\\', "/");
+        let in_claude_folder =
+            path.contains("/.claude/projects/") || path.contains("/.config/claude/projects/");
+        (in_claude_folder && sample.extension() == "jsonl")
+            || (has(head, "\"sessionId\"")
+                && (has(head, "\"parentUuid\"")
+                    || (has(head, "\"type\":\"assistant\"") && has(head, "\"usage\""))))
     }
 
     fn open(
         &self,
-        _sample: &Sample<'_>,
-        _options: &SourceOptions,
+        sample: &Sample<'_>,
+        options: &SourceOptions,
     ) -> Result<Box<dyn Parser>, String> {
-        Ok(Box::new(ClaudeCodeParser))
+        Ok(Box::new(ClaudeCodeParser {
+            path: sample.path.to_string_lossy().into(),
+            run: options.run.clone(),
+        }))
     }
 }
 

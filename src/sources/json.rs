@@ -263,6 +263,59 @@ impl<'a> Picked<'a> {
         self.push(&tag[..split], Scalar::Str(value));
     }
 
+    /// Adds a `key:value` tag string (OpenInference `tag.tags`).
+    pub fn add_tag(&mut self, tag: Cow<'a, str>) {
+        self.push_tag(tag);
+    }
+
+    /// Adds a value under a free-form key, when the key names an
+    /// attribution field.
+    pub fn add(&mut self, key: &str, value: Scalar<'a>) {
+        self.push(key, value);
+    }
+
+    /// Adds every entry of another set.
+    pub fn extend(&mut self, other: Picked<'a>) {
+        for (field, rank, name, value) in other.entries.into_iter().flatten() {
+            if self.len < PICKED {
+                self.entries[self.len] = Some((field, rank, name, value));
+                self.len += 1;
+            }
+        }
+    }
+
+    /// The same entries, owning their text.
+    pub fn into_owned(self) -> Picked<'static> {
+        Picked {
+            entries: self.entries.map(|e| {
+                e.map(|(f, r, n, v)| {
+                    let v = match v {
+                        Scalar::Str(s) => Scalar::Str(Cow::Owned(s.into_owned())),
+                        Scalar::U64(v) => Scalar::U64(v),
+                        Scalar::I64(v) => Scalar::I64(v),
+                        Scalar::F64(v) => Scalar::F64(v),
+                        Scalar::Bool(v) => Scalar::Bool(v),
+                        Scalar::Null => Scalar::Null,
+                    };
+                    (f, r, n, v)
+                })
+            }),
+            len: self.len,
+        }
+    }
+
+    /// Offers a copy of every entry to `out` at `base + rank`.
+    pub fn offer_copy(&self, out: &mut Collected<'a>, base: u8) {
+        for (field, rank, name, value) in self.entries.iter().flatten() {
+            out.offer(
+                Slot::Text(*field),
+                base + (*rank).min(7),
+                value.clone(),
+                name,
+            );
+        }
+    }
+
     /// Offers every entry to `out` at `base + rank`.
     pub fn offer(self, out: &mut Collected<'a>, base: u8) {
         for (field, rank, name, value) in self.entries.into_iter().flatten() {
@@ -511,5 +564,27 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LenientVisitor<T> {
     }
     fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
         Ok(Lenient(None))
+    }
+}
+
+/// A string field of a derived wire struct, borrowed from the input when it
+/// holds no escapes (serde's own `Option<Cow<str>>` always copies). `None`
+/// when absent, null or not a string.
+#[derive(Debug, Clone, Default)]
+pub struct Text<'a>(pub Option<Cow<'a, str>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Text(match ScalarSeed.deserialize(d)? {
+            Some(Scalar::Str(s)) => Some(s),
+            _ => None,
+        }))
+    }
+}
+
+impl Text<'_> {
+    /// The text, when present.
+    pub fn as_deref(&self) -> Option<&str> {
+        self.0.as_deref()
     }
 }

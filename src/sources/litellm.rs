@@ -1,13 +1,16 @@
 //! `litellm`: LiteLLM proxy spend logs and SDK logging payloads
 //! (SOURCES.md §1).
 //!
-//! Reads three shapes of one record per request:
+//! Reads the per-request records in three shapes, and the daily tables:
 //! - `LiteLLM_SpendLogs` rows (§1.1) as JSON Lines, as a JSON array document
-//!   (what `/spend/logs` returns), or as CSV from the database, where
+//!   (what `/spend/logs` returns), as pages of `/spend/logs/ui` and
+//!   `/spend/logs/v2` (`{"data": [...], "total": ...}`), or as CSV from the
+//!   database, where
 //!   `metadata` and `request_tags` are JSON text in a cell and times look
 //!   like `2026-08-27 12:37:44.874000` (UTC);
 //! - `StandardLoggingPayload` lines (§1.3, S3/GCS/generic callbacks), with
-//!   float epoch `startTime` and `response_cost`.
+//!   float epoch `startTime` and `response_cost`;
+//! - the daily aggregate tables as CSV (§1.4, see `litellm/daily.rs`).
 //!
 //! Tokens: `prompt_tokens` is cache-**inclusive** for every provider,
 //! Anthropic included, because LiteLLM rewrites Anthropic usage into the
@@ -16,6 +19,9 @@
 //! `metadata.usage_object` (read with the OpenAI-shape rules of
 //! [`crate::sources::gateway::usage`]: reads and writes are subtracted,
 //! the 5m/1h split kept) or, in older rows, `metadata.additional_usage_values`.
+//!
+//! A hit in LiteLLM's own response cache (`cache_hit` = `True`, not provider
+//! prompt caching) is a request with no billed tokens.
 //!
 //! Attribution, first found wins (SOURCES.md §12): team from
 //! `metadata.user_api_key_team_alias`, then `team_id` (or
@@ -36,9 +42,11 @@ use serde::de::{self, value::MapAccessDeserializer, MapAccess, SeqAccess, Visito
 use serde::Deserialize;
 
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::collect::{count_of, Collected, Slot};
+use crate::sources::collect::{count_of, Collected, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
-use crate::sources::json::{for_each_element, is_array_document, read_object, Picked, Usage, Val};
+use crate::sources::json::{
+    for_each_element, is_array_document, read_object, LineCursor, Picked, Usage, Val,
+};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The LiteLLM source.
@@ -86,6 +94,8 @@ struct Row<'a> {
     api_key: Val<'a>,
     #[serde(borrow)]
     status: Val<'a>,
+    #[serde(borrow)]
+    cache_hit: Val<'a>,
     #[serde(borrow)]
     metadata: Embedded<'a, Meta<'a>>,
     #[serde(borrow)]
@@ -227,7 +237,16 @@ fn emit(mut row: Row<'_>, sink: &mut dyn Sink) {
     }
 }
 
-fn collect<'b>(row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> {
+fn is_true(v: &Val<'_>) -> bool {
+    match &v.0 {
+        Some(Scalar::Bool(b)) => *b,
+        Some(Scalar::Str(s)) => s.trim().eq_ignore_ascii_case("true"),
+        _ => false,
+    }
+}
+
+fn collect<'b>(mut row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> {
+    let cache_hit = std::mem::take(&mut row.cache_hit);
     let mut out = Collected::default();
     let text = |f: Field| Slot::Text(f);
     row.start_time.offer(&mut out, Slot::Time, 0, "startTime");
@@ -308,6 +327,14 @@ fn collect<'b>(row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> 
         meta.usage_object,
         meta.additional_usage_values,
     );
+    // A hit in LiteLLM's own response cache never reached the provider: the
+    // usage of the cached response is logged, at zero cost (LiteLLM #1783,
+    // #8570). The request counts; its tokens were not billed.
+    if is_true(&cache_hit) {
+        if let Some(Ok(t)) = &mut out.usage {
+            *t = Tokens::default();
+        }
+    }
     out
 }
 
@@ -384,6 +411,55 @@ impl Parser for LitellmArray {
     }
 }
 
+/// A page of the UI endpoints (`/spend/logs/ui`, `/spend/logs/v2`):
+/// `{"data": [row, ...], "total": ..., "page": ..., "total_pages": ...}`,
+/// one page per file or one per line.
+struct LitellmPages;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Page<'a> {
+    #[serde(borrow)]
+    data: Vec<&'a serde_json::value::RawValue>,
+}
+
+impl Parser for LitellmPages {
+    fn framing(&self) -> Framing {
+        Framing::Document
+    }
+
+    fn parse_unit(&self, doc: &[u8], sink: &mut dyn Sink) {
+        let mut lines = LineCursor::new(doc);
+        for page in serde_json::Deserializer::from_slice(doc).into_iter::<Page<'_>>() {
+            match page {
+                Ok(page) if page.data.is_empty() => sink.ignored(),
+                Ok(page) => {
+                    for raw in page.data {
+                        let bytes = raw.get().as_bytes();
+                        sink.at_line(lines.line_of(bytes));
+                        parse_object(bytes, sink);
+                    }
+                }
+                Err(e) => {
+                    sink.at_line(e.line() as u64);
+                    return sink.malformed(Reason::InvalidJson);
+                }
+            }
+        }
+    }
+}
+
+/// Returns true if and only if the document opens with the key `"data"`
+/// (a UI page) rather than with a row's own keys.
+fn is_page(head: &[u8]) -> bool {
+    let mut rest = head.trim_ascii_start();
+    let Some(after) = rest.strip_prefix(b"{") else {
+        return false;
+    };
+    rest = after.trim_ascii_start();
+    rest.starts_with(b"\"data\"")
+}
+
 /// Columns of a `LiteLLM_SpendLogs` CSV export that the adapter reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
@@ -402,6 +478,7 @@ enum Col {
     Status,
     Metadata,
     RequestTags,
+    CacheHit,
 }
 
 fn column(name: &str) -> Option<Col> {
@@ -421,6 +498,7 @@ fn column(name: &str) -> Option<Col> {
         "status" => Col::Status,
         "metadata" => Col::Metadata,
         "request_tags" => Col::RequestTags,
+        "cache_hit" => Col::CacheHit,
         _ => return None,
     })
 }
@@ -463,6 +541,7 @@ impl Parser for LitellmCsv {
                 Col::TeamId => row.team_id = v,
                 Col::ApiKey => row.api_key = v,
                 Col::Status => row.status = v,
+                Col::CacheHit => row.cache_hit = v,
                 Col::Metadata => row.metadata = Embedded::Text(Cow::Borrowed(text)),
                 Col::RequestTags => row.request_tags = Embedded::Text(Cow::Borrowed(text)),
             }
@@ -485,12 +564,25 @@ fn looks_like_row(text: &[u8]) -> bool {
     has(text, "\"startTime\"") && (spend_logs || payload)
 }
 
-fn csv_columns(sample: &Sample<'_>) -> Option<Vec<Option<Col>>> {
+/// What a CSV header is: a SpendLogs export or a daily table.
+enum CsvKind {
+    SpendLogs(Vec<Option<Col>>),
+    Daily(daily::DailyHeader),
+}
+
+fn csv_kind(sample: &Sample<'_>) -> Option<CsvKind> {
     let header = read_csv_header(sample.head).ok()?;
     let names: Vec<&str> = header
         .iter()
         .map(|c| std::str::from_utf8(c).unwrap_or("").trim())
         .collect();
+    if let Some(d) = daily::header(&names) {
+        return Some(CsvKind::Daily(d));
+    }
+    csv_columns(&names).map(CsvKind::SpendLogs)
+}
+
+fn csv_columns(names: &[&str]) -> Option<Vec<Option<Col>>> {
     let needed = ["request_id", "spend", "startTime"];
     needed
         .iter()
@@ -504,18 +596,18 @@ impl Source for Litellm {
     }
 
     fn about(&self) -> &'static str {
-        "LiteLLM proxy LiteLLM_SpendLogs rows (JSON Lines, JSON array, database CSV) and StandardLoggingPayload lines; prompt_tokens is cache-inclusive, cache split from metadata.usage_object"
+        "LiteLLM proxy LiteLLM_SpendLogs rows (JSON Lines, JSON array, /spend/logs/ui pages, database CSV), StandardLoggingPayload lines and daily spend tables (CSV, aggregated); prompt_tokens is cache-inclusive, cache split from metadata.usage_object"
     }
 
     fn signature(&self) -> &'static str {
-        "JSON with `request_id` + `spend` + `startTime`, or `response_cost` + `call_type` + `startTime` + `metadata.user_api_key_hash`; CSV header with `request_id`, `spend`, `startTime`"
+        "JSON with `request_id` + `spend` + `startTime`, or `response_cost` + `call_type` + `startTime` + `metadata.user_api_key_hash`; CSV header with `request_id`, `spend`, `startTime`, or `date` + `api_requests` + `spend` + `team_id`/`user_id`/`end_user_id`/`organization_id`/`agent_id`"
     }
 
     fn recognizes(&self, sample: &Sample<'_>) -> bool {
         if sample.extension() == "csv" {
-            return csv_columns(sample).is_some();
+            return csv_kind(sample).is_some();
         }
-        if is_array_document(sample.head) {
+        if is_array_document(sample.head) || is_page(sample.head) {
             return looks_like_row(sample.head);
         }
         let first = sample.first_line();
@@ -528,17 +620,29 @@ impl Source for Litellm {
         _options: &SourceOptions,
     ) -> Result<Box<dyn Parser>, String> {
         if sample.extension() == "csv" {
-            let columns = csv_columns(sample).ok_or(
-                "the CSV header lacks the LiteLLM_SpendLogs columns `request_id`, `spend`, `startTime`",
-            )?;
-            return Ok(Box::new(LitellmCsv { columns }));
+            return match csv_kind(sample) {
+                Some(CsvKind::SpendLogs(columns)) => Ok(Box::new(LitellmCsv { columns })),
+                Some(CsvKind::Daily(daily::DailyHeader::Table(columns))) => {
+                    Ok(Box::new(daily::LitellmDailyCsv { columns }))
+                }
+                Some(CsvKind::Daily(daily::DailyHeader::Tags)) => Err(
+                    "LiteLLM_DailyTagSpend rows overlap (a request is counted once per tag) and cannot be summed; export LiteLLM_SpendLogs or a daily team/user table instead".into(),
+                ),
+                None => Err(
+                    "the CSV header is neither a LiteLLM_SpendLogs export (`request_id`, `spend`, `startTime`) nor a daily table (`date`, `api_requests`, `spend`, an owner column)".into(),
+                ),
+            };
         }
         if is_array_document(sample.head) {
             return Ok(Box::new(LitellmArray));
+        }
+        if is_page(sample.head) {
+            return Ok(Box::new(LitellmPages));
         }
         Ok(Box::new(LitellmLines))
     }
 }
 
+mod daily;
 #[cfg(test)]
 mod tests;

@@ -20,17 +20,33 @@
 //!    [`UsageRecord`] with the token semantics of DESIGN.md, and report
 //!    every unit through the [`Sink`]: a record, `malformed(reason)`,
 //!    `ignored()` or `blank()`. Never return errors for a bad row.
+//!    A unit that holds several records (a JSON array document, a trace
+//!    line with many spans) reports each, after [`Sink::at_line`] for
+//!    documents; a record already reported under the same request id is
+//!    [`Sink::duplicate`].
 //! 4. Add the struct to [`REGISTRY`], before `gateway` (the catch-all).
 //! 5. Add fixtures under `tests/fixtures/<name>/` shaped exactly like the
-//!    documented format, with their expected totals.
+//!    documented format, with their expected totals (checked in
+//!    `tests/integration/sources.rs`).
+//!
+//! A source that must see every file of a run before parsing any (Claude
+//! Code's cross-file dedupe) uses document framing, fills a field of
+//! [`RunScratch`] in [`Parser::prepare`] and reads it in `parse_unit`.
+//! Helpers: [`json`] (borrowed scalars, tag and key/value pickers, array
+//! documents), [`collect`] (priorities and value checks), [`buckets`]
+//! (provider report pages), [`fields`] (timestamps, counts).
 
+pub mod anthropic;
 pub mod bedrock;
+pub mod buckets;
 pub mod claude_code;
 pub mod collect;
 pub mod fields;
 pub mod gateway;
 pub mod json;
 pub mod litellm;
+pub mod openai;
+pub mod otel;
 #[cfg(test)]
 pub mod testing;
 
@@ -96,6 +112,16 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
 pub struct SourceOptions {
     /// `--map FIELD=dotted.path` overrides, as given.
     pub map: Vec<(collect::Slot, String)>,
+    /// Scratch shared by every parser of one run.
+    pub run: std::sync::Arc<RunScratch>,
+}
+
+/// What the parsers of one run share: state a source needs to see every
+/// file of the run at once (filled by [`Parser::prepare`]).
+#[derive(Debug, Default)]
+pub struct RunScratch {
+    /// Claude Code responses seen across transcripts (cross-file dedupe).
+    pub claude_code: claude_code::Claims,
 }
 
 /// Where a parser reports each unit it reads. The pipeline's worker
@@ -128,6 +154,12 @@ pub trait Parser: Send + Sync {
     /// How the input must be cut for [`Parser::parse_unit`].
     fn framing(&self) -> Framing;
 
+    /// A first pass over a whole file, run for every file of the run
+    /// (document framing) before any unit is parsed, so that a source can
+    /// see across files, e.g. to find a response copied into another file.
+    /// The default does nothing.
+    fn prepare(&self, _document: &[u8]) {}
+
     /// Parses one line (without its line ending) or one document.
     fn parse_unit(&self, _unit: &[u8], sink: &mut dyn Sink) {
         sink.malformed(Reason::Other("this source does not read lines"));
@@ -159,6 +191,9 @@ pub static REGISTRY: &[&dyn Source] = &[
     &litellm::Litellm,
     &claude_code::ClaudeCode,
     &bedrock::Bedrock,
+    &otel::Otel,
+    &openai::Openai,
+    &anthropic::Anthropic,
     &gateway::Gateway,
 ];
 

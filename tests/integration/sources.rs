@@ -200,7 +200,7 @@ fn litellm_can_be_forced_with_source() {
 }
 
 #[test]
-fn claude_code_dedupes_streamed_copies_and_keeps_the_1h_writes() {
+fn claude_code_dedupes_streamed_and_resumed_copies_and_keeps_the_1h_writes() {
     let rows = report_csv(&["tests/fixtures/claude-code", "--by", "project,model"]);
     assert_eq!(
         rows[1..],
@@ -208,12 +208,12 @@ fn claude_code_dedupes_streamed_copies_and_keeps_the_1h_writes() {
             row(&[
                 "/home/ana/checkout",
                 "claude-sonnet-4-5-20250929",
-                "2",
-                "8",
-                "570",
-                "22000",
+                "3",
+                "10",
+                "630",
+                "36000",
                 "2800",
-                "0.027474"
+                "0.032580"
             ]),
             row(&[
                 "/home/ana/search",
@@ -227,12 +227,55 @@ fn claude_code_dedupes_streamed_copies_and_keeps_the_1h_writes() {
             ]),
         ]
     );
-    let v = report_json(&["tests/fixtures/claude-code", "--by", "source"]);
-    // 8 + 2 lines: 3 responses, 3 streamed copies, summary/user/tool-result/synthetic ignored.
-    assert_eq!(counts(&v), [10, 3, 0, 3, 0, 0, 4]);
-    assert_eq!(v["groups"][0]["source"], "claude-code");
-    assert_eq!(v["groups"][0]["cache_write_1h_tokens"], 800);
-    assert_eq!(v["totals"]["cost_usd"], "0.032824");
+    for threads in ["1", "2"] {
+        let v = report_json(&[
+            "tests/fixtures/claude-code",
+            "--by",
+            "source",
+            "--threads",
+            threads,
+        ]);
+        // 8 + 3 + 2 lines: 4 responses; 3 streamed copies and 2 copies in the
+        // resumed session; summary, user, tool-result and synthetic lines ignored.
+        assert_eq!(counts(&v), [13, 4, 0, 5, 0, 0, 4]);
+        assert_eq!(v["groups"][0]["source"], "claude-code");
+        assert_eq!(v["groups"][0]["cache_write_1h_tokens"], 800);
+        assert_eq!(v["totals"]["cost_usd"], "0.037930");
+    }
+}
+
+#[test]
+fn claude_code_on_stdin_dedupes_within_the_stream() {
+    let text = include_str!(
+        "../fixtures/claude-code/projects/-home-ana-checkout/6f1c2b8e-5a3d-4c1e-9b7a-0d2e4f6a8c10.jsonl"
+    );
+    let out = stdout_ok(
+        llmspend()
+            .args([
+                "report",
+                "-",
+                "--source",
+                "claude-code",
+                "--by",
+                "model",
+                "--format",
+                "csv",
+            ])
+            .write_stdin(text),
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(
+        rows[1],
+        row(&[
+            "claude-sonnet-4-5-20250929",
+            "2",
+            "8",
+            "570",
+            "22000",
+            "2800",
+            "0.027474"
+        ])
+    );
 }
 
 #[test]
@@ -282,4 +325,241 @@ fn bedrock_prices_regional_profiles_and_falls_back_to_base_models() {
             ["arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5f6"],
         1
     );
+}
+
+#[test]
+fn otel_reports_each_genai_span_with_resource_attribution() {
+    let rows = report_csv(&["tests/fixtures/otel", "--by", "team,service,environment"]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&["search", "checkout", "prod", "1", "500", "400", "10000", "1500", "0.016125"]),
+            row(&[
+                "(unattributed)",
+                "billing",
+                "prod",
+                "1",
+                "10000",
+                "1000",
+                "0",
+                "0",
+                "0.005500"
+            ]),
+            row(&["payments", "billing", "prod", "1", "1000", "100", "0", "0", "0.001650"]),
+            row(&["payments", "checkout", "prod", "1", "826", "240", "1024", "0", "0.000817"]),
+            row(&[
+                "growth",
+                "search-api",
+                "staging",
+                "1",
+                "2000",
+                "200",
+                "1000",
+                "0",
+                "0.000495"
+            ]),
+        ]
+    );
+    let rows = report_csv(&["tests/fixtures/otel", "--by", "provider,model"]);
+    assert_eq!(rows[1][..2], ["anthropic", "claude-sonnet-4-5-20250929"]);
+    assert_eq!(rows[2][..2], ["google", "gemini-2.5-flash"]);
+    assert_eq!(
+        rows[3][..2],
+        ["bedrock", "us.anthropic.claude-haiku-4-5-20251001-v1:0"]
+    );
+    let v = report_json(&["tests/fixtures/otel", "--by", "source"]);
+    // traces.jsonl: 3 + 2 spans and an empty line-object; trace.json: 2 spans.
+    assert_eq!(counts(&v), [8, 5, 0, 0, 0, 0, 3]);
+    assert_eq!(v["totals"]["cost_usd"], "0.024587");
+}
+
+#[test]
+fn a_mixed_folder_detects_each_file_and_names_the_unknown_one() {
+    let dir = TestDir::new();
+    for (name, text) in [
+        ("litellm/spend_logs.jsonl", include_str!("../fixtures/litellm/spend_logs.jsonl")),
+        ("litellm/spend_logs.json", include_str!("../fixtures/litellm/spend_logs.json")),
+        ("litellm/spend_logs.csv", include_str!("../fixtures/litellm/spend_logs.csv")),
+        ("litellm/payloads.jsonl", include_str!("../fixtures/litellm/standard_logging.jsonl")),
+        ("cc/session.jsonl", include_str!("../fixtures/claude-code/projects/-home-ana-checkout/6f1c2b8e-5a3d-4c1e-9b7a-0d2e4f6a8c10.jsonl")),
+        ("cc/other.jsonl", include_str!("../fixtures/claude-code/projects/-home-ana-search/9a7e3c51-0b2d-4e8f-a1c3-5d7f9b1e3a20.jsonl")),
+        ("bedrock.jsonl", include_str!("../fixtures/bedrock/model_invocations.jsonl")),
+        ("otel/traces.jsonl", include_str!("../fixtures/otel/traces.jsonl")),
+        ("otel/trace.json", include_str!("../fixtures/otel/trace.json")),
+        (
+            "gateway.jsonl",
+            "{\"timestamp\":\"2026-10-03T09:14:02Z\",\"team\":\"ops\",\"model\":\"gpt-4o\",\"input_tokens\":1000,\"output_tokens\":0}\n",
+        ),
+        ("notes.jsonl", "hello\nnot a log\n"),
+    ] {
+        dir.create(name, text);
+    }
+    let rows = report_csv(&[dir.path().to_str().unwrap(), "--by", "source"]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&["bedrock", "6", "13812", "4038", "34800", "960", "0.052546"]),
+            row(&["litellm", "9", "10350", "3280", "16800", "2800", "0.034710"]),
+            row(&[
+                "claude-code",
+                "3",
+                "108",
+                "1270",
+                "27000",
+                "3800",
+                "0.032824"
+            ]),
+            row(&["otel", "5", "14326", "1940", "12024", "1500", "0.024587"]),
+            row(&["gateway", "1", "1000", "0", "0", "0", "0.002500"]),
+        ]
+    );
+    let v = report_json(&[dir.path().to_str().unwrap(), "--by", "source"]);
+    let unreadable = v["accounting"]["unreadable"].as_array().unwrap();
+    assert_eq!(unreadable.len(), 1);
+    assert!(unreadable[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("notes.jsonl"));
+    assert!(unreadable[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("litellm, claude-code, bedrock, otel"));
+}
+
+#[test]
+fn openai_usage_api_rows_are_aggregated_and_costs_reconcile() {
+    let v = report_json(&["tests/fixtures/openai", "--by", "project"]);
+    let g = &v["groups"];
+    assert_eq!(g[0]["project"], "proj_search");
+    // 50 batch requests of gpt-4o-2024-08-06 at $1.25 / $5.00.
+    assert_eq!(
+        (g[0]["requests"].as_u64(), g[0]["cost_usd"].as_str()),
+        (Some(50), Some("0.225000"))
+    );
+    assert_eq!(g[1]["project"], "proj_checkout");
+    // 37 + 12 requests; 52000 - 30000 cached and 10000 - 4000 cached uncached input.
+    assert_eq!(g[1]["requests"], 49);
+    assert_eq!(g[1]["input_tokens"], 28000);
+    assert_eq!(g[1]["cache_read_tokens"], 34000);
+    assert_eq!(g[1]["cost_usd"], "0.019860");
+    // The Costs API page states $0.01836 for the same day's gpt-4.1-mini rows.
+    assert_eq!(g[1]["reported_cost_usd"], "0.018360");
+    // A page file: 3 results + 1 empty bucket; costs: 2 results; CSV: header, a row, an empty day.
+    assert_eq!(counts(&v), [8, 5, 0, 0, 0, 0, 3]);
+}
+
+#[test]
+fn anthropic_reports_keep_the_1h_split_and_cents() {
+    let v = report_json(&["tests/fixtures/anthropic", "--by", "project"]);
+    let g = &v["groups"];
+    assert_eq!(g[0]["project"], "wrkspc_checkout");
+    // 41250 x 3 + 880000 x 0.30 + 52000 x 3.75 + 8000 x 6 + 19300 x 15 per MTok; never
+    // long-context tiered, as the report gives no request count.
+    assert_eq!(g[0]["cost_usd"], "0.920250");
+    assert_eq!(g[0]["requests"], 0);
+    assert_eq!(g[0]["cache_write_1h_tokens"], 8000);
+    // Cost report: "26.40" + "28.95" cents.
+    assert_eq!(g[0]["reported_cost_usd"], "0.553500");
+    assert_eq!(g[1]["project"], "Default");
+    assert_eq!(g[1]["cost_usd"], "0.358250");
+    assert_eq!(g[2]["project"], "wrkspc_search");
+    assert_eq!(g[2]["cost_usd"], "0.010000");
+    assert_eq!(counts(&v), [7, 5, 0, 0, 0, 0, 2]);
+}
+
+#[test]
+fn litellm_daily_team_table_is_read_as_aggregated_rows() {
+    let rows = report_csv(&[
+        "tests/fixtures/litellm-daily",
+        "--by",
+        "team",
+        "--source",
+        "litellm",
+    ]);
+    assert_eq!(
+        rows[1..],
+        [
+            row(&[
+                "t-payments",
+                "100",
+                "15000",
+                "18000",
+                "120000",
+                "30000",
+                "0.463500"
+            ]),
+            row(&["t-search", "800", "1500000", "100000", "500000", "0", "0.322500"]),
+        ]
+    );
+    // Detected without --source too.
+    let v = report_json(&["tests/fixtures/litellm-daily", "--by", "source"]);
+    assert_eq!(v["groups"][0]["source"], "litellm");
+    assert_eq!(v["groups"][0]["reported_cost_usd"], "0.786000");
+}
+
+#[test]
+fn sources_lists_every_adapter_before_the_catch_all() {
+    let out = stdout_ok(llmspend().arg("sources"));
+    let names: Vec<&str> = out.lines().filter(|l| !l.starts_with(' ')).collect();
+    assert_eq!(
+        names,
+        [
+            "litellm",
+            "claude-code",
+            "bedrock",
+            "otel",
+            "openai",
+            "anthropic",
+            "gateway"
+        ]
+    );
+    assert!(out.contains("`schemaType` = `ModelInvocationLog`"));
+}
+
+#[test]
+fn every_source_can_be_forced_by_name() {
+    let dir = TestDir::new();
+    // Names that detection would not rely on; --source decides the format.
+    let cases = [
+        ("bedrock", "bedrock/model_invocations.jsonl", "6"),
+        ("otel", "otel/traces.jsonl", "3"),
+        ("openai", "openai/usage_completions.json", "87"),
+        ("anthropic", "anthropic/usage_report.json", "0"),
+    ];
+    for (source, fixture, requests) in cases {
+        let text = std::fs::read(format!("tests/fixtures/{fixture}")).unwrap();
+        let path = dir.create(&format!("{source}.txt"), text);
+        let rows = report_csv(&[path.to_str().unwrap(), "--source", source, "--by", "source"]);
+        assert_eq!(
+            rows[1][..2],
+            [source.to_string(), requests.to_string()],
+            "{source}"
+        );
+    }
+}
+
+#[test]
+fn every_fixture_reads_the_same_for_any_threads_and_chunk_size() {
+    let base = |extra: &[&str]| {
+        let mut cmd = llmspend();
+        cmd.args([
+            "report",
+            "tests/fixtures",
+            "--by",
+            "source,team,model,day",
+            "--format",
+            "json",
+        ])
+        .args(extra);
+        let out = run(&mut cmd, 0);
+        (out.stdout, out.stderr)
+    };
+    let reference = base(&["--threads", "1"]);
+    for extra in [
+        vec!["--threads", "2"],
+        vec!["--threads", "3", "--chunk-bytes", "97"],
+        vec!["--threads", "2", "--chunk-bytes", "1", "--no-mmap"],
+    ] {
+        assert_eq!(base(&extra), reference, "{extra:?}");
+    }
 }

@@ -311,6 +311,15 @@ fn bedrock_profile_and_version_suffixes_fall_back_to_the_base_model() {
         price("apac.amazon.nova-pro-v1:0"),
         Some((MatchKind::ProfileDropped, "0.8".to_string()))
     );
+    // Through a gateway's routing prefix (LiteLLM `bedrock/...`).
+    assert_eq!(
+        price("bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        Some((MatchKind::PrefixDropped, "3.3".to_string()))
+    );
+    assert_eq!(
+        price("bedrock/eu.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        Some((MatchKind::ProfileDropped, "3".to_string()))
+    );
 }
 
 #[test]

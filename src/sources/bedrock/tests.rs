@@ -93,3 +93,28 @@ fn detection_reads_the_schema_type() {
     assert!(yes(LOG));
     assert!(!yes(r#"{"timestamp":"2026-10-05T08:12:40Z","model":"m"}"#));
 }
+
+#[test]
+fn cloudwatch_export_lines_carry_a_timestamp_prefix() {
+    let line = format!("2026-10-05T08:12:41.123Z {LOG}");
+    assert_eq!(parse(&line).one().tokens.input, 212);
+    assert!(Bedrock.recognizes(&Sample {
+        path: Path::new("000000.log"),
+        head: line.as_bytes(),
+    }));
+    // Anything else before the object is not a record.
+    let c = parse(&format!("garbage {LOG}"));
+    assert_eq!(c.malformed[0].1, Reason::InvalidJson);
+}
+
+#[test]
+fn an_invocation_line_is_read_without_allocating() {
+    use crate::sources::testing::alloc::{count, Discard};
+    let mut sink = Discard::default();
+    let n = count(|| {
+        for _ in 0..100 {
+            BedrockLines.parse_unit(LOG.as_bytes(), &mut sink);
+        }
+    });
+    assert_eq!((n, sink.records), (0, 100));
+}

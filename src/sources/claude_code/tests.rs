@@ -12,8 +12,20 @@ fn assistant(uuid: &str, msg: &str, req: Option<&str>, model: &str, usage: &str)
 
 const USAGE: &str = r#"{"input_tokens":4,"cache_creation_input_tokens":2000,"cache_read_input_tokens":15000,"cache_creation":{"ephemeral_5m_input_tokens":1500,"ephemeral_1h_input_tokens":500},"output_tokens":8,"service_tier":"standard"}"#;
 
+fn open(name: &str, options: &SourceOptions) -> Box<dyn Parser> {
+    ClaudeCode
+        .open(
+            &Sample {
+                path: Path::new(name),
+                head: b"",
+            },
+            options,
+        )
+        .unwrap()
+}
+
 fn parse(doc: &str) -> Capture {
-    Capture::run(&ClaudeCodeParser, doc)
+    Capture::run(open("s.jsonl", &SourceOptions::default()).as_ref(), doc)
 }
 
 #[test]
@@ -131,4 +143,133 @@ fn detection_needs_a_session_transcript() {
     assert!(!yes(
         r#"{"timestamp":"2026-10-03T09:14:02Z","model":"gpt-4o","usage":{}}"#
     ));
+    // A huge snapshot first line hides the signature; the folder tells.
+    let snapshot =
+        r#"{"type":"file-history-snapshot","messageId":"m","snapshot":{"trackedFileBackups":{}}}"#;
+    assert!(!yes(snapshot));
+    assert!(ClaudeCode.recognizes(&Sample {
+        path: Path::new("/home/ana/.claude/projects/-home-ana-x/s.jsonl"),
+        head: snapshot.as_bytes(),
+    }));
+}
+
+#[test]
+fn cost_usd_is_kept_as_the_reported_cost_and_odd_messages_are_ignored() {
+    let line = assistant(
+        "a1",
+        "msg_01",
+        Some("req_01"),
+        "claude-sonnet-4-5-20250929",
+        USAGE,
+    )
+    .replace(
+        r#""type":"assistant","#,
+        r#""type":"assistant","costUSD":0.0125,"#,
+    );
+    assert_eq!(parse(&line).one().reported_cost, Some(12_500_000_000));
+    let odd =
+        r#"{"type":"assistant","message":"usage unavailable","timestamp":"2026-10-03T09:14:02Z"}"#;
+    assert_eq!(parse(odd).ignored, 1);
+}
+
+#[test]
+fn copies_in_another_file_are_duplicates_whatever_the_order() {
+    let u = |out: u64| format!(r#"{{"input_tokens":10,"output_tokens":{out}}}"#);
+    let m = "claude-sonnet-4-5-20250929";
+    let original = [
+        assistant("a1", "msg_A", Some("req_A"), m, &u(5)),
+        assistant("a2", "msg_A", Some("req_A"), m, &u(90)),
+        assistant("b1", "msg_B", Some("req_B"), m, &u(40)),
+    ]
+    .join("\n");
+    // A resumed session: copies of both responses, then a new one.
+    let resumed = [
+        assistant("a2", "msg_A", Some("req_A"), m, &u(90)),
+        assistant("b1", "msg_B", Some("req_B"), m, &u(40)),
+        assistant("c1", "msg_C", Some("req_C"), m, &u(7)),
+    ]
+    .join("\n");
+    for reversed in [false, true] {
+        let options = SourceOptions::default();
+        let first = open("projects/p/1-original.jsonl", &options);
+        let second = open("projects/p/2-resumed.jsonl", &options);
+        first.prepare(original.as_bytes());
+        second.prepare(resumed.as_bytes());
+        let (a, b) = if reversed {
+            let b = Capture::run(second.as_ref(), &resumed);
+            (Capture::run(first.as_ref(), &original), b)
+        } else {
+            let a = Capture::run(first.as_ref(), &original);
+            (a, Capture::run(second.as_ref(), &resumed))
+        };
+        let outputs = |c: &Capture| {
+            c.records
+                .iter()
+                .map(|(_, r)| r.tokens.output)
+                .collect::<Vec<_>>()
+        };
+        // Ties across files: the first file in path order keeps the record.
+        assert_eq!(outputs(&a), vec![90, 40]);
+        assert_eq!(a.duplicate, 1);
+        assert_eq!(outputs(&b), vec![7]);
+        assert_eq!(b.duplicate, 2);
+    }
+}
+
+#[test]
+fn a_more_complete_copy_in_a_later_file_wins() {
+    let u = |out: u64| format!(r#"{{"input_tokens":10,"output_tokens":{out}}}"#);
+    let m = "claude-sonnet-4-5-20250929";
+    let early = assistant("a1", "msg_A", Some("req_A"), m, &u(3));
+    let late = assistant("a2", "msg_A", Some("req_A"), m, &u(300));
+    let options = SourceOptions::default();
+    let first = open("a.jsonl", &options);
+    let second = open("b.jsonl", &options);
+    first.prepare(early.as_bytes());
+    second.prepare(late.as_bytes());
+    let a = Capture::run(first.as_ref(), &early);
+    let b = Capture::run(second.as_ref(), &late);
+    assert_eq!((a.records.len(), a.duplicate), (0, 1));
+    assert_eq!((b.records.len(), b.duplicate), (1, 0));
+}
+
+#[test]
+fn transcript_lines_allocate_nothing_but_the_file_tables() {
+    use crate::sources::testing::alloc::{count, Discard};
+    let doc = (0..200)
+        .map(|i| {
+            assistant(
+                "a",
+                &format!("msg_{i}"),
+                Some(&format!("req_{i}")),
+                "claude-haiku-4-5",
+                USAGE,
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let parser = open("s.jsonl", &SourceOptions::default());
+    let mut sink = Discard::default();
+    // Per file: the entry list, the key table and a key buffer grow a few
+    // times; per line at most serde_json's scratch for skipping `content`.
+    let n = count(|| parser.parse_unit(doc.as_bytes(), &mut sink));
+    assert_eq!(sink.records, 200);
+    assert!(n < 200 + 40, "{n} allocations for 200 lines");
+}
+
+#[test]
+fn reading_an_assistant_line_does_not_allocate() {
+    use crate::sources::testing::alloc::count;
+    let line = assistant("a", "msg_1", Some("req_1"), "claude-haiku-4-5", USAGE);
+    let n = count(|| {
+        let _ = read_line(line.as_bytes(), 1);
+    });
+    // At most serde_json's own scratch stack, used to skip the nested
+    // `content` blocks; every field is borrowed from the line.
+    assert!(n <= 1, "{n} allocations");
+    let flat = line.replace(r#"[{"type":"text","text":"ok"}]"#, "[]");
+    let n = count(|| {
+        let _ = read_line(flat.as_bytes(), 1);
+    });
+    assert_eq!(n, 0);
 }

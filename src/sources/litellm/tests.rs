@@ -218,3 +218,72 @@ fn detection_follows_the_documented_signatures() {
         r#"{"id":"x","response_cost":1,"startTime":1.5,"call_type":"completion"}"#
     ));
 }
+
+#[test]
+fn daily_tables_are_aggregated_and_cache_inclusive() {
+    let csv = "id,team_id,date,api_key,model,model_group,custom_llm_provider,mcp_namespaced_tool_name,endpoint,prompt_tokens,completion_tokens,cache_read_input_tokens,cache_creation_input_tokens,spend,api_requests,successful_requests,failed_requests,created_at,updated_at\n\
+a1,t-payments,2026-10-03,3f9a,claude-sonnet-4-5-20250929,sonnet,anthropic,,/chat/completions,165000,18000,120000,30000,0.4635,100,99,1,2026-10-03 00:05:00,2026-10-03 23:59:01\n\
+a2,t-x,2026-10-03,3f9a,gpt-4o,,openai,,,10,0,20,0,0,1,1,0,,\n";
+    let c = parse("LiteLLM_DailyTeamSpend.csv", csv);
+    let r = &c.records[0].1;
+    assert_eq!(r.requests, 100);
+    assert_eq!(
+        r.tokens,
+        Tokens {
+            input: 15000,
+            output: 18000,
+            cache_read: 120000,
+            cache_write: 30000,
+            cache_write_1h: 0
+        }
+    );
+    assert_eq!(r.get(Field::Team), Some("t-payments"));
+    assert_eq!(r.get(Field::Route), Some("/chat/completions"));
+    assert_eq!(r.timestamp, 1_790_985_600);
+    assert_eq!(c.malformed, vec![(3, Reason::CachedExceedsInput)]);
+    let tags = sample(
+        "LiteLLM_DailyTagSpend.csv",
+        "id,tag,date,api_key,model,spend,api_requests\n",
+    );
+    assert!(Litellm.recognizes(&tags));
+    assert!(Litellm.open(&tags, &SourceOptions::default()).is_err());
+}
+
+#[test]
+fn litellm_response_cache_hits_carry_no_billed_tokens() {
+    let line = r#"{"request_id":"chatcmpl-b634","spend":0.0,"startTime":"2026-10-03T09:14:02Z","model":"us.amazon.nova-lite-v1:0","custom_llm_provider":"bedrock","prompt_tokens":10,"completion_tokens":50,"cache_hit":"True"}"#;
+    let r = parse("x.jsonl", line).one();
+    assert!(r.tokens.is_zero());
+    assert_eq!(r.requests, 1);
+    let miss = line.replace(r#""cache_hit":"True""#, r#""cache_hit":"False""#);
+    assert_eq!(parse("x.jsonl", &miss).one().tokens.output, 50);
+}
+
+#[test]
+fn ui_pages_of_rows_are_read_row_by_row() {
+    let doc = format!(
+        "{{\"data\": [\n{SPEND_LOG},\n{SPEND_LOG}\n], \"total\": 2, \"page\": 1, \"page_size\": 50, \"total_pages\": 1}}\n"
+    );
+    assert!(Litellm.recognizes(&sample("logs.json", &doc)));
+    let c = parse("logs.json", &doc);
+    assert_eq!(c.malformed, vec![]);
+    let lines: Vec<u64> = c.records.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines, vec![2, 3]);
+    assert_eq!(c.records[0].1.tokens.input, 150);
+    // An empty page has no row keys to detect; forced, it is an envelope.
+    let empty = r#"{"data": [], "total": 0}"#;
+    assert!(!Litellm.recognizes(&sample("logs.json", empty)));
+    assert_eq!(parse("logs.json", empty).ignored, 1);
+}
+
+#[test]
+fn a_spend_log_line_is_read_without_allocating() {
+    use crate::sources::testing::alloc::{count, Discard};
+    let mut sink = Discard::default();
+    let n = count(|| {
+        for _ in 0..100 {
+            LitellmLines.parse_unit(SPEND_LOG.as_bytes(), &mut sink);
+        }
+    });
+    assert_eq!((n, sink.records), (0, 100));
+}

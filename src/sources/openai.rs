@@ -1,0 +1,407 @@
+//! `openai`: the OpenAI organization Usage and Costs APIs and the
+//! dashboard's CSV exports of them (SOURCES.md §2).
+//!
+//! - Usage API pages (`/v1/organization/usage/completions`, also
+//!   `/embeddings`): one record per bucket result, an **aggregated** row
+//!   whose `requests` is `num_model_requests`. `input_tokens` includes
+//!   cached and cache-write tokens (spec: "including cached and
+//!   cache-write tokens"), so `input_cached_tokens` and
+//!   `input_cache_write_tokens` are subtracted; reasoning is inside
+//!   `output_tokens`. `batch: true` is the `batch` tier, else `service_tier`.
+//!   `project_id`, `user_id`, `api_key_id` and `model` are the group echoes
+//!   (null unless the request grouped by them).
+//! - Costs API pages (`/v1/organization/costs`): `amount.value` (dollars) is
+//!   a reported cost for reconciliation; such a row has no tokens and stands
+//!   for no request count (`requests` 0). The model is the part of
+//!   `line_item` before `, ` when it has one (`gpt-4o-2024-08-06, input`).
+//! - CSV exports: the usage export (`num_model_requests`, `input_tokens`,
+//!   `start_time_iso`, ...) and the cost export (`amount_value`,
+//!   `amount_currency`, `start_time_iso`, ...), columns found by name.
+//!
+//! Results of other usage endpoints (images, audio, vector stores, ...)
+//! carry no tokens and are `ignored`.
+
+use csv::ByteRecord;
+use memchr::memmem;
+use serde::Deserialize;
+
+use crate::record::{Field, Reason, Tokens};
+use crate::sources::buckets::{for_each_result, BucketStart};
+use crate::sources::collect::{count_of, Collected, Count, Scalar, Slot};
+use crate::sources::gateway::read_csv_header;
+use crate::sources::json::{read_object, Lenient, Val};
+use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+
+/// The OpenAI admin-report source.
+pub struct Openai;
+
+const NAME: &str = "openai";
+
+/// One result of a usage or costs bucket (or one CSV row).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Row<'a> {
+    #[serde(borrow)]
+    object: Val<'a>,
+    #[serde(borrow)]
+    input_tokens: Val<'a>,
+    #[serde(borrow)]
+    input_cached_tokens: Val<'a>,
+    #[serde(borrow)]
+    input_cache_write_tokens: Val<'a>,
+    #[serde(borrow)]
+    input_uncached_tokens: Val<'a>,
+    #[serde(borrow)]
+    output_tokens: Val<'a>,
+    #[serde(borrow)]
+    num_model_requests: Val<'a>,
+    #[serde(borrow)]
+    project_id: Val<'a>,
+    #[serde(borrow)]
+    user_id: Val<'a>,
+    #[serde(borrow)]
+    api_key_id: Val<'a>,
+    #[serde(borrow)]
+    model: Val<'a>,
+    #[serde(borrow)]
+    batch: Val<'a>,
+    #[serde(borrow)]
+    service_tier: Val<'a>,
+    #[serde(borrow)]
+    amount: Lenient<Amount<'a>>,
+    #[serde(borrow)]
+    line_item: Val<'a>,
+    /// CSV only: `amount_value`, `start_time`, `start_time_iso`.
+    #[serde(skip)]
+    amount_value: Val<'a>,
+    #[serde(skip)]
+    start: Val<'a>,
+    #[serde(skip)]
+    start_iso: Val<'a>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Amount<'a> {
+    #[serde(borrow)]
+    value: Val<'a>,
+}
+
+fn count(v: &Val<'_>, name: &'static str) -> Result<Option<u64>, Reason> {
+    match &v.0 {
+        None => Ok(None),
+        Some(Scalar::Str(s)) if s.trim().is_empty() => Ok(None),
+        Some(s) => count_of(name, s.clone()).map(Some),
+    }
+}
+
+/// The disjoint tokens of a usage row (`None` when it has no count).
+fn usage_tokens(row: &Row<'_>) -> Result<Option<Tokens>, Reason> {
+    let input = count(&row.input_tokens, "input_tokens")?;
+    let cached = count(&row.input_cached_tokens, "input_cached_tokens")?.unwrap_or(0);
+    let write = count(&row.input_cache_write_tokens, "input_cache_write_tokens")?.unwrap_or(0);
+    let uncached = count(&row.input_uncached_tokens, "input_uncached_tokens")?;
+    let output = count(&row.output_tokens, "output_tokens")?;
+    if input.is_none() && uncached.is_none() && output.is_none() {
+        return Ok(None);
+    }
+    let input = match input {
+        Some(total) => total
+            .checked_sub(cached)
+            .and_then(|v| v.checked_sub(write))
+            .ok_or(Reason::CachedExceedsInput)?,
+        None => uncached.unwrap_or(0),
+    };
+    Ok(Some(Tokens {
+        input,
+        output: output.unwrap_or(0),
+        cache_read: cached,
+        cache_write: write,
+        cache_write_1h: 0,
+    }))
+}
+
+/// What a row is, from its `object` (JSON) or its columns (CSV).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Usage,
+    Cost,
+    Other,
+}
+
+fn kind_of(row: &Row<'_>) -> Kind {
+    match row.object.as_str() {
+        Some("organization.costs.result") => Kind::Cost,
+        Some("organization.usage.completions.result")
+        | Some("organization.usage.embeddings.result") => Kind::Usage,
+        Some(_) => Kind::Other,
+        None if row.amount.0.is_some() || row.amount_value.is_some() => Kind::Cost,
+        None => Kind::Usage,
+    }
+}
+
+fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
+    let kind = kind_of(&row);
+    if kind == Kind::Other {
+        return sink.ignored();
+    }
+    let mut out = Collected::default();
+    let text = Slot::Text;
+    let (start, start_name) = start;
+    start.offer(&mut out, Slot::Time, 0, start_name);
+    std::mem::take(&mut row.start_iso).offer(&mut out, Slot::Time, 0, "start_time_iso");
+    std::mem::take(&mut row.start).offer(&mut out, Slot::Time, 1, "start_time");
+    out.offer(
+        text(Field::Provider),
+        0,
+        Scalar::Str(NAME.into()),
+        "provider",
+    );
+    row.project_id
+        .clone()
+        .offer(&mut out, text(Field::Project), 0, "project_id");
+    row.api_key_id
+        .clone()
+        .offer(&mut out, text(Field::ApiKey), 0, "api_key_id");
+    if kind == Kind::Cost {
+        let amount = row
+            .amount
+            .0
+            .take()
+            .map(|a| a.value)
+            .unwrap_or(row.amount_value);
+        amount.offer(&mut out, Slot::Cost, 0, "amount.value");
+        if let Some(item) = row.line_item.as_str() {
+            if let Some((model, _)) = item.split_once(", ") {
+                out.offer(
+                    text(Field::Model),
+                    0,
+                    Scalar::Str(model.trim().to_string().into()),
+                    "line_item",
+                );
+            }
+        }
+        out.offer(Slot::Count(Count::Requests), 0, Scalar::U64(0), "requests");
+        out.usage = Some(Ok(Tokens::default()));
+        return finish(out, sink);
+    }
+    let tokens = match usage_tokens(&row) {
+        Ok(Some(t)) => t,
+        Ok(None) if !row.model.is_some() => return sink.ignored(),
+        Ok(None) => Tokens::default(),
+        Err(reason) => return sink.malformed(reason),
+    };
+    out.usage = Some(Ok(tokens));
+    row.num_model_requests.offer(
+        &mut out,
+        Slot::Count(Count::Requests),
+        0,
+        "num_model_requests",
+    );
+    row.user_id.offer(&mut out, text(Field::User), 0, "user_id");
+    row.model.offer(&mut out, text(Field::Model), 0, "model");
+    let batch = matches!(&row.batch.0, Some(Scalar::Bool(true)))
+        || row
+            .batch
+            .as_str()
+            .is_some_and(|b| b.eq_ignore_ascii_case("true"));
+    if batch {
+        out.offer(
+            text(Field::ServiceTier),
+            0,
+            Scalar::Str("batch".into()),
+            "batch",
+        );
+    }
+    row.service_tier
+        .offer(&mut out, text(Field::ServiceTier), 1, "service_tier");
+    finish(out, sink);
+}
+
+fn finish(out: Collected<'_>, sink: &mut dyn Sink) {
+    match out.finish(NAME) {
+        Ok(Some(record)) => sink.record(record),
+        Ok(None) => sink.ignored(),
+        Err(reason) => sink.malformed(reason),
+    }
+}
+
+/// Usage or Costs API pages, as one document.
+struct OpenaiPages;
+
+impl Parser for OpenaiPages {
+    fn framing(&self) -> Framing {
+        Framing::Document
+    }
+
+    fn parse_unit(&self, doc: &[u8], sink: &mut dyn Sink) {
+        for_each_result(doc, sink, |start, raw, sink| {
+            match read_object(raw, |de| Row::deserialize(de)) {
+                Ok(row) => emit(row, start, sink),
+                Err(reason) => sink.malformed(reason),
+            }
+        });
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Start,
+    StartIso,
+    InputTokens,
+    InputCached,
+    InputCacheWrite,
+    InputUncached,
+    OutputTokens,
+    Requests,
+    Project,
+    User,
+    ApiKey,
+    Model,
+    Batch,
+    ServiceTier,
+    AmountValue,
+    LineItem,
+}
+
+fn column(name: &str) -> Option<Col> {
+    Some(match name {
+        "start_time" => Col::Start,
+        "start_time_iso" => Col::StartIso,
+        "input_tokens" => Col::InputTokens,
+        "input_cached_tokens" => Col::InputCached,
+        "input_cache_write_tokens" => Col::InputCacheWrite,
+        "input_uncached_tokens" => Col::InputUncached,
+        "output_tokens" => Col::OutputTokens,
+        "num_model_requests" => Col::Requests,
+        "project_id" => Col::Project,
+        "user_id" => Col::User,
+        "api_key_id" => Col::ApiKey,
+        "model" => Col::Model,
+        "batch" => Col::Batch,
+        "service_tier" => Col::ServiceTier,
+        "amount_value" => Col::AmountValue,
+        "line_item" => Col::LineItem,
+        _ => return None,
+    })
+}
+
+/// The dashboard's usage or cost CSV export.
+struct OpenaiCsv {
+    columns: Vec<Option<Col>>,
+    cost: bool,
+}
+
+impl Parser for OpenaiCsv {
+    fn framing(&self) -> Framing {
+        Framing::Csv
+    }
+
+    fn parse_csv(&self, record: &ByteRecord, sink: &mut dyn Sink) {
+        if record.len() == 1 && record[0].trim_ascii().is_empty() {
+            return sink.blank();
+        }
+        if record.len() != self.columns.len() {
+            return sink.malformed(Reason::BadCsvRow);
+        }
+        let mut row = Row::default();
+        for (cell, col) in record.iter().zip(&self.columns) {
+            let Some(col) = col else { continue };
+            let Ok(text) = std::str::from_utf8(cell) else {
+                return sink.malformed(Reason::InvalidUtf8);
+            };
+            let v = Val::text(text);
+            let slot = match col {
+                Col::Start => &mut row.start,
+                Col::StartIso => &mut row.start_iso,
+                Col::InputTokens => &mut row.input_tokens,
+                Col::InputCached => &mut row.input_cached_tokens,
+                Col::InputCacheWrite => &mut row.input_cache_write_tokens,
+                Col::InputUncached => &mut row.input_uncached_tokens,
+                Col::OutputTokens => &mut row.output_tokens,
+                Col::Requests => &mut row.num_model_requests,
+                Col::Project => &mut row.project_id,
+                Col::User => &mut row.user_id,
+                Col::ApiKey => &mut row.api_key_id,
+                Col::Model => &mut row.model,
+                Col::Batch => &mut row.batch,
+                Col::ServiceTier => &mut row.service_tier,
+                Col::AmountValue => &mut row.amount_value,
+                Col::LineItem => &mut row.line_item,
+            };
+            *slot = v;
+        }
+        // An empty day: every value column blank.
+        let empty = if self.cost {
+            !row.amount_value.is_some()
+        } else {
+            !row.input_tokens.is_some() && !row.output_tokens.is_some() && !row.model.is_some()
+        };
+        if empty {
+            return sink.ignored();
+        }
+        if self.cost {
+            row.object = Val::text("organization.costs.result");
+        }
+        emit(row, (Val::default(), "start_time"), sink);
+    }
+}
+
+fn has(hay: &[u8], needle: &str) -> bool {
+    memmem::find(hay, needle.as_bytes()).is_some()
+}
+
+/// The columns of a recognised export and whether it is the cost export.
+fn csv_columns(sample: &Sample<'_>) -> Option<(Vec<Option<Col>>, bool)> {
+    let header = read_csv_header(sample.head).ok()?;
+    let names: Vec<&str> = header
+        .iter()
+        .map(|c| std::str::from_utf8(c).unwrap_or("").trim())
+        .collect();
+    let all = |want: &[&str]| want.iter().all(|w| names.contains(w));
+    let cost = all(&["amount_value", "amount_currency", "start_time_iso"]);
+    let usage = all(&["num_model_requests", "input_tokens", "start_time_iso"]);
+    (cost || usage).then(|| (names.iter().map(|n| column(n)).collect(), cost))
+}
+
+impl Source for Openai {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn about(&self) -> &'static str {
+        "OpenAI organization Usage API pages (completions, embeddings; aggregated rows, cache-inclusive input_tokens), Costs API pages and the dashboard's usage and cost CSV exports"
+    }
+
+    fn signature(&self) -> &'static str {
+        "JSON with results `object` = `organization.usage.*.result` or `organization.costs.result`; CSV header with `num_model_requests` + `input_tokens` + `start_time_iso`, or `amount_value` + `amount_currency` + `start_time_iso`"
+    }
+
+    fn recognizes(&self, sample: &Sample<'_>) -> bool {
+        if sample.extension() == "csv" {
+            return csv_columns(sample).is_some();
+        }
+        let head = sample.head;
+        matches!(
+            head.iter().find(|b| !b.is_ascii_whitespace()),
+            Some(b'{') | Some(b'[')
+        ) && (has(head, "\"organization.usage.") || has(head, "\"organization.costs.result\""))
+    }
+
+    fn open(
+        &self,
+        sample: &Sample<'_>,
+        _options: &SourceOptions,
+    ) -> Result<Box<dyn Parser>, String> {
+        if sample.extension() == "csv" {
+            let (columns, cost) = csv_columns(sample).ok_or(
+                "the CSV header is neither an OpenAI usage export (`num_model_requests`, `input_tokens`, `start_time_iso`) nor a cost export (`amount_value`, `amount_currency`, `start_time_iso`)",
+            )?;
+            return Ok(Box::new(OpenaiCsv { columns, cost }));
+        }
+        Ok(Box::new(OpenaiPages))
+    }
+}
+
+#[cfg(test)]
+mod tests;
