@@ -390,7 +390,7 @@ fn a_mixed_folder_detects_each_file_and_names_the_unknown_one() {
             "gateway.jsonl",
             "{\"timestamp\":\"2026-10-03T09:14:02Z\",\"team\":\"ops\",\"model\":\"gpt-4o\",\"input_tokens\":1000,\"output_tokens\":0}\n",
         ),
-        ("notes.jsonl", "hello\nnot a log\n"),
+        ("notes.log", "hello\nnot a log\n"),
     ] {
         dir.create(name, text);
     }
@@ -419,7 +419,7 @@ fn a_mixed_folder_detects_each_file_and_names_the_unknown_one() {
     assert!(unreadable[0]["path"]
         .as_str()
         .unwrap()
-        .ends_with("notes.jsonl"));
+        .ends_with("notes.log"));
     assert!(unreadable[0]["error"]
         .as_str()
         .unwrap()
