@@ -98,27 +98,50 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for KeyVisitor<F> {
     }
 }
 
-/// Runs `read` over one JSON object held in `line`, and checks that the line
-/// holds exactly that object. Returns the malformed reason otherwise.
-pub fn read_object<'de, T>(
-    line: &'de [u8],
-    read: impl FnOnce(
-        &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
-    ) -> serde_json::Result<T>,
-) -> Result<T, Reason> {
+/// Runs a visitor over one JSON object held in `line`, and checks that the
+/// line holds exactly that object. Returns the malformed reason otherwise.
+///
+/// `visit` is called with a deserializer and must deserialize one map from
+/// it. The line is read first with sonic-rs (SIMD skipping of values the
+/// visitor ignores); if that fails for any reason, `reset` is called and the
+/// line is read again with serde_json, whose verdict (and error
+/// classification) is the reference. So every line that is not plainly
+/// valid JSON gets exactly the serde_json semantics, and the fast path only
+/// ever decides lines both parsers accept.
+pub fn read_object<'de, V: ObjectVisit<'de>>(line: &'de [u8], visit: &mut V) -> Result<(), Reason> {
     match line.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => {}
         Some(_) => {
             // Error path only: tell JSON that is not an object from non-JSON.
             let valid = serde_json::from_slice::<IgnoredAny>(line).is_ok();
-            return Err(if valid { Reason::NotAnObject } else { Reason::InvalidJson });
+            return Err(if valid {
+                Reason::NotAnObject
+            } else {
+                Reason::InvalidJson
+            });
         }
         None => return Err(Reason::InvalidJson),
     }
+    let mut fast = sonic_rs::Deserializer::from_slice(line);
+    if visit.visit(&mut fast).is_ok() && fast.end().is_ok() {
+        return Ok(());
+    }
+    visit.reset();
     let mut de = serde_json::Deserializer::from_slice(line);
-    let value = read(&mut de).map_err(classify)?;
+    visit.visit(&mut de).map_err(classify)?;
     de.end().map_err(|_| Reason::NotAnObject)?;
-    Ok(value)
+    Ok(())
+}
+
+/// A visit of one JSON object that [`read_object`] can run with either
+/// parser (a generic closure, in effect).
+pub trait ObjectVisit<'de> {
+    /// Deserializes one object from `de`.
+    fn visit<D>(&mut self, de: D) -> Result<(), D::Error>
+    where
+        D: de::Deserializer<'de>;
+    /// Forgets everything a failed visit gathered.
+    fn reset(&mut self);
 }
 
 fn classify(e: serde_json::Error) -> Reason {
