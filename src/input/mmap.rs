@@ -1,51 +1,89 @@
-//! The mmap-or-read decision, in one place, and the one `unsafe` block.
+//! The mmap-or-stream decision, in one place, and the `unsafe` blocks.
 //!
 //! Plain regular files are memory-mapped (no copy, pages shared with the
-//! page cache); anything else is read into memory. If mapping fails the
-//! file is read instead, silently, as ripgrep does.
+//! page cache). Everything else is read as a stream in bounded chunks:
+//! compressed files (by magic bytes or name), empty and non-regular files,
+//! `--no-mmap`, and any file whose mapping fails (silently, as ripgrep
+//! does). Mapped pages are released after each chunk is processed
+//! ([`Bytes::release`]), so a run's resident memory does not grow with the
+//! input.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::ops::Deref;
 use std::path::Path;
 
-use memmap2::Mmap;
+use memmap2::{Mmap, UncheckedAdvice};
 
-/// The bytes of one input.
-pub enum Bytes {
-    /// A mapped file.
-    Mapped(Mmap),
-    /// Bytes read into memory.
-    Owned(Vec<u8>),
-}
+use crate::input::decompress::Compression;
+
+/// The bytes of a mapped input.
+pub struct Bytes(Mmap);
 
 impl Deref for Bytes {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        match self {
-            Bytes::Mapped(m) => m,
-            Bytes::Owned(v) => v,
+        &self.0
+    }
+}
+
+/// Released ranges are shrunk to multiples of this, a multiple of every
+/// common page size, so only pages wholly inside the range are dropped.
+const RELEASE_ALIGN: usize = 64 << 10;
+
+impl Bytes {
+    /// Drops the resident pages wholly inside `part`, a sub-slice of these
+    /// bytes that has been processed and will not be read again. The next
+    /// access (if any) would read them back from the page cache; the call
+    /// only bounds resident memory. Does nothing for a slice of other bytes.
+    pub fn release(&self, part: &[u8]) {
+        let base = self.0.as_ptr() as usize;
+        let start = part.as_ptr() as usize;
+        if start < base || start + part.len() > base + self.0.len() {
+            return;
+        }
+        let from = (start - base).next_multiple_of(RELEASE_ALIGN);
+        let to = (start - base + part.len()) / RELEASE_ALIGN * RELEASE_ALIGN;
+        if from < to {
+            // SAFETY: the map is a read-only shared mapping of a file, so
+            // MADV_DONTNEED only drops our page-table entries: a later read
+            // of these addresses faults the same bytes back in from the page
+            // cache (under the no-truncation contract of `open`); it never
+            // sees zeroes or other data, so no reference into the map can
+            // observe a change. The range is aligned inward and lies inside
+            // the map (checked above).
+            let _ = unsafe {
+                self.0
+                    .unchecked_advise_range(UncheckedAdvice::DontNeed, from, to - from)
+            };
         }
     }
 }
 
-/// Opens a file for reading, mapping it when `allow_mmap` and it is a
-/// non-empty regular file.
-pub fn open(path: &Path, allow_mmap: bool) -> io::Result<Bytes> {
+/// How an input file is read.
+pub enum Opened {
+    /// Memory-mapped.
+    Mapped(Bytes),
+    /// Read as a stream (and decompressed if it is compressed).
+    Stream(File),
+}
+
+/// Opens a file for reading: mapped when `allow_mmap` and it is a non-empty
+/// regular file that is not compressed, a stream otherwise.
+pub fn open(path: &Path, allow_mmap: bool) -> io::Result<Opened> {
     let file = File::open(path)?;
     let meta = file.metadata()?;
-    if allow_mmap && meta.is_file() && meta.len() > 0 {
-        // SAFETY: the map is read-only and lives as long as the run reads
-        // the file. The contract, as in ripgrep, is that the file is not
-        // truncated while mapped: if another process truncates it, reading
-        // the lost pages raises SIGBUS and the process dies. Log files are
-        // appended to, not truncated; appended bytes past the size seen at
-        // open are simply not read.
-        if let Ok(map) = unsafe { Mmap::map(&file) } {
-            return Ok(Bytes::Mapped(map));
-        }
+    if !allow_mmap || !meta.is_file() || meta.len() == 0 || Compression::from_path(path).is_some() {
+        return Ok(Opened::Stream(file));
     }
-    let mut buf = Vec::with_capacity(meta.len() as usize);
-    (&file).read_to_end(&mut buf)?;
-    Ok(Bytes::Owned(buf))
+    // SAFETY: the map is read-only and lives as long as the run reads the
+    // file. The contract, as in ripgrep, is that the file is not truncated
+    // while mapped: if another process truncates it, reading the lost pages
+    // raises SIGBUS and the process dies. Log files are appended to, not
+    // truncated; appended bytes past the size seen at open are simply not
+    // read.
+    match unsafe { Mmap::map(&file) } {
+        Ok(map) if Compression::from_magic(&map).is_none() => Ok(Opened::Mapped(Bytes(map))),
+        _ => Ok(Opened::Stream(file)),
+    }
 }
