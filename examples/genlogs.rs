@@ -1734,6 +1734,29 @@ fn write_csv(r: &Req, out: &mut String) {
 fn run(cfg: &Config) -> io::Result<()> {
     let stdout = io::stdout();
     let mut w = BufWriter::with_capacity(1 << 20, stdout.lock());
+    write_logs(cfg, &mut w)?;
+    w.flush()
+}
+
+/// Generates at most `bytes` of logs in memory (JSON Lines, or CSV with a
+/// header), with the defaults of the command line otherwise. The benches
+/// include this file (`#[path]`) and call this.
+pub fn generate(bytes: u64, seed: u64, csv: bool) -> Vec<u8> {
+    let cfg = Config {
+        limit: Limit::Bytes(bytes),
+        seed,
+        format: if csv { Format::Csv } else { Format::Jsonl },
+        year: 2026,
+        month: 10,
+        malformed_per_mille: 1,
+        samples: false,
+    };
+    let mut out = Vec::with_capacity(bytes as usize);
+    write_logs(&cfg, &mut out).expect("writing to memory cannot fail");
+    out
+}
+
+fn write_logs(cfg: &Config, w: &mut impl Write) -> io::Result<()> {
     let month = MonthSpan::new(cfg.year, cfg.month);
     let mut gen = Gen::new(cfg);
     let mut req = Req::new();
@@ -1771,7 +1794,7 @@ fn run(cfg: &Config) -> io::Result<()> {
         w.write_all(line.as_bytes())?;
         written += line.len() as u64;
     }
-    w.flush()
+    Ok(())
 }
 
 fn main() {

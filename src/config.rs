@@ -169,6 +169,7 @@ impl Config {
             source_options: source_options(&args.input)?,
             chunk_bytes: args.input.chunk_bytes.unwrap_or(CHUNK_BYTES).max(1),
             mmap: !args.input.no_mmap,
+            progress: crate::progress::wanted(args.output.quiet),
         };
         let output = match &args.output.output {
             None => None,

@@ -28,6 +28,7 @@ pub mod filter;
 pub mod input;
 pub mod pipeline;
 pub mod price;
+pub mod progress;
 pub mod record;
 pub mod render;
 pub mod sources;

@@ -1,19 +1,28 @@
 //! The run: every input through its source and the workers, merged into
 //! one [`Report`].
 //!
-//! Files are opened in their sorted order, each detected once, mapped and
-//! cut into chunks; all chunks of all files go to rayon together, so one
-//! large file still uses every core. Standard input is read in batches of
-//! chunks, so it never has to fit in memory. Per-worker partials become
-//! string-keyed [`Partial`]s and are summed: the only synchronization.
+//! Files are opened in their sorted order, each detected once. Mapped files
+//! are cut into chunks and all chunks of all of them go to rayon together,
+//! so one large file still uses every core; each chunk's pages are released
+//! once it is processed, so resident memory stays flat. Streams (compressed
+//! files, `--no-mmap`, special files) are read chunk by chunk, one rayon
+//! task per file, so several compressed files decompress in parallel.
+//! Standard input is read in batches of chunks parsed in parallel. Nothing
+//! has to fit in memory whole. Per-worker partials become string-keyed
+//! [`Partial`]s and are summed: the only synchronization.
 
-use std::io::Read;
+use std::io::{Cursor, Read};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use indicatif::ProgressBar;
 
 use rustc_hash::FxHashMap;
 
 use crate::accounting::{Accounting, Ledger};
 use crate::aggregate::{sort_groups, Dimension, Group, GroupValues, Totals};
 use crate::input::chunk::{split, StreamChunks, CHUNK_BYTES};
+use crate::input::decompress::{self, Counting};
 use crate::input::{mmap, Input};
 use crate::sources::{self, Parser, Sample, Source, SourceOptions};
 use crate::worker::{Chunk, Plan, Worker};
@@ -31,6 +40,9 @@ pub struct ReadOptions {
     pub chunk_bytes: usize,
     /// Memory-map plain files.
     pub mmap: bool,
+    /// Show a progress bar on stderr (already decided: a terminal and not
+    /// `--quiet`).
+    pub progress: bool,
 }
 
 impl Default for ReadOptions {
@@ -41,6 +53,7 @@ impl Default for ReadOptions {
             source_options: SourceOptions::default(),
             chunk_bytes: CHUNK_BYTES,
             mmap: true,
+            progress: false,
         }
     }
 }
@@ -201,15 +214,40 @@ fn open_parser(
     Ok((parser, source.name()))
 }
 
+/// A streamed input whose format is known.
+struct PendingStream<'r> {
+    id: u32,
+    input: &'r Input,
+    parser: Box<dyn Parser>,
+    name: &'static str,
+    reader: Box<dyn Read + Send + 'r>,
+}
+
 /// Reads every input and returns the merged report.
+///
+/// Order: open and detect every input; read streamed *documents* whole
+/// (a document is one unit anyway); run the document parsers' first pass
+/// ([`Parser::prepare`], e.g. cross-file dedupe) over all documents; then
+/// process every mapped chunk and document in parallel, then the streamed
+/// line and CSV files, then stdin.
 pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::Result<Report> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
         .build()?;
+    let total_bytes = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+            Input::Stdin => None,
+        })
+        .sum();
+    let progress = crate::progress::bar(total_bytes, options.progress);
     let mut unreadable = Vec::new();
     let mut names = Vec::new();
     let mut used_sources = Vec::new();
     let mut opened = Vec::new();
+    let mut streams = Vec::new();
+    let mut documents: Vec<(u32, Box<dyn Parser>, Vec<u8>)> = Vec::new();
     let mut stdin_ids = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let id = i as u32;
@@ -218,13 +256,43 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
             Input::Stdin => stdin_ids.push(id),
             Input::File(path) => match mmap::open(path, options.mmap) {
                 Err(e) => unreadable.push((input.display(), e.to_string())),
-                Ok(bytes) => match open_parser(input, sample_of(&bytes), options) {
-                    Err(e) => unreadable.push((input.display(), e)),
-                    Ok((parser, name)) => {
-                        used_sources.push((input.display(), name));
-                        opened.push(Opened { id, parser, bytes });
+                Ok(mmap::Opened::Stream(file)) => {
+                    let count = Arc::new(AtomicU64::new(0));
+                    let raw = Counting::new(Progressing::new(file, &progress), count.clone());
+                    match open_stream(input, raw, count, options, false) {
+                        Err(e) => unreadable.push((input.display(), e)),
+                        Ok(None) => unreachable!("empty streams are refused above"),
+                        Ok(Some((parser, name, head, rest))) => {
+                            used_sources.push((input.display(), name));
+                            if parser.framing() == sources::Framing::Document {
+                                let mut bytes = head.into_inner();
+                                if let Err(e) = { rest }.read_to_end(&mut bytes) {
+                                    used_sources.pop();
+                                    unreadable.push((input.display(), e.to_string()));
+                                    continue;
+                                }
+                                documents.push((id, parser, bytes));
+                            } else {
+                                streams.push(PendingStream {
+                                    id,
+                                    input,
+                                    parser,
+                                    name,
+                                    reader: Box::new(head.chain(rest)),
+                                });
+                            }
+                        }
                     }
-                },
+                }
+                Ok(mmap::Opened::Mapped(bytes)) => {
+                    match open_parser(input, sample_of(&bytes), options) {
+                        Err(e) => unreadable.push((input.display(), e)),
+                        Ok((parser, name)) => {
+                            used_sources.push((input.display(), name));
+                            opened.push(Opened { id, parser, bytes });
+                        }
+                    }
+                }
             },
         }
     }
@@ -244,10 +312,76 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
             });
         }
     }
+    for (id, parser, bytes) in &documents {
+        chunks.push(Chunk {
+            file: *id,
+            index: 0,
+            bytes,
+            parser: parser.as_ref(),
+            first: true,
+        });
+    }
     pool.install(|| prepare(&chunks));
-    let mut partial = pool.install(|| process(&chunks, plan));
+    // After a chunk: drop its pages (flat memory) and report progress.
+    // `opened` is in id order.
+    let done = |c: &Chunk<'_>| {
+        if let Ok(i) = opened.binary_search_by_key(&c.file, |o| o.id) {
+            opened[i].bytes.release(c.bytes);
+            progress.inc(c.bytes.len() as u64);
+        }
+    };
+    let mut partial = pool.install(|| process(&chunks, plan, &done));
+    drop(chunks);
+    drop(opened);
+    drop(documents);
+    // Many streamed files: one task per file. Few: each file in turn, its
+    // chunks in parallel batches, so one big live or compressed file still
+    // uses every core.
+    let threads = options.threads.max(1);
+    let streamed: Vec<(String, &'static str, Result<Partial, String>)> = if streams.len() >= threads
+    {
+        pool.install(|| {
+            use rayon::prelude::*;
+            streams
+                .into_par_iter()
+                .map(|s| {
+                    let display = s.input.display();
+                    let result = read_file(s.id, s.parser.as_ref(), s.reader, plan, options);
+                    (display, s.name, result)
+                })
+                .collect()
+        })
+    } else {
+        streams
+            .into_iter()
+            .map(|s| {
+                let display = s.input.display();
+                let result = read_batches(s.id, s.parser.as_ref(), s.reader, plan, options, &pool);
+                (display, s.name, result)
+            })
+            .collect()
+    };
+    for (display, _, result) in streamed {
+        match result {
+            Ok(p) => partial = partial.merge(p),
+            Err(e) => {
+                used_sources.retain(|(f, _)| *f != display);
+                unreadable.push((display, e));
+            }
+        }
+    }
     for id in stdin_ids {
-        match read_stream(id, std::io::stdin().lock(), plan, options, &pool) {
+        let count = Arc::new(AtomicU64::new(0));
+        let raw = Counting::new(Progressing::new(std::io::stdin(), &progress), count.clone());
+        let input = Input::Stdin;
+        let result = open_stream(&input, raw, count, options, true).and_then(|opened| {
+            let Some((parser, name, head, rest)) = opened else {
+                return Ok(None);
+            };
+            let p = read_batches(id, parser.as_ref(), head.chain(rest), plan, options, &pool)?;
+            Ok(Some((p, name)))
+        });
+        match result {
             Ok(Some((p, name))) => {
                 used_sources.push(("-".to_string(), name));
                 partial = partial.merge(p);
@@ -256,6 +390,7 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
             Err(e) => unreadable.push(("-".to_string(), e)),
         }
     }
+    progress.finish_and_clear();
     Ok(finish(partial, plan, names, unreadable, used_sources))
 }
 
@@ -269,42 +404,94 @@ fn prepare(chunks: &[Chunk<'_>]) {
         .for_each(|c| c.parser.prepare(c.bytes));
 }
 
-fn process(chunks: &[Chunk<'_>], plan: &Plan<'_>) -> Partial {
-    use rayon::prelude::*;
-    chunks
-        .par_iter()
-        .fold(
-            || Worker::new(plan),
-            |mut w, c| {
-                w.process_chunk(c);
-                w
-            },
-        )
-        .map(|w| Partial::from_worker(w, &plan.dims))
-        .reduce(Partial::default, Partial::merge)
+/// A reader that reports the bytes it passes to the progress bar.
+struct Progressing<'p, R> {
+    inner: R,
+    bar: &'p ProgressBar,
 }
 
-/// Reads a stream (stdin) in batches of chunks, one batch in memory at a time.
-fn read_stream(
+impl<'p, R> Progressing<'p, R> {
+    fn new(inner: R, bar: &'p ProgressBar) -> Self {
+        Progressing { inner, bar }
+    }
+}
+
+impl<R: Read> Read for Progressing<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+/// A stream ready to be cut into chunks: its parser, the source's name, and
+/// the (decompressed) bytes with the sampled head put back in front.
+type OpenedStream<'r> = (
+    Box<dyn Parser>,
+    &'static str,
+    Cursor<Vec<u8>>,
+    Box<dyn Read + Send + 'r>,
+);
+
+/// Decompresses (if need be) and samples a stream, and recognises its
+/// format. `count` counts the raw bytes read, for the decompression guard.
+/// Returns `Ok(None)` for an empty stream when `allow_empty`.
+fn open_stream<'r>(
+    input: &Input,
+    raw: impl Read + Send + 'r,
+    count: Arc<AtomicU64>,
+    options: &ReadOptions,
+    allow_empty: bool,
+) -> Result<Option<OpenedStream<'r>>, String> {
+    let (mut reader, _) = decompress::open(raw, input.path(), count).map_err(|e| e.to_string())?;
+    let head = decompress::read_head(&mut reader, SAMPLE_BYTES + 3).map_err(|e| e.to_string())?;
+    if head.is_empty() && allow_empty {
+        return Ok(None);
+    }
+    let (parser, name) = open_parser(input, sample_of(&head), options)?;
+    Ok(Some((parser, name, Cursor::new(head), reader)))
+}
+
+/// Reads one streamed file in this task, chunk by chunk, with one worker.
+fn read_file(
     id: u32,
+    parser: &dyn Parser,
+    reader: impl Read,
+    plan: &Plan<'_>,
+    options: &ReadOptions,
+) -> Result<Partial, String> {
+    let framing = parser.framing();
+    let mut stream =
+        StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
+    let mut worker = Worker::new(plan);
+    let mut index = 0u32;
+    while let Some(bytes) = stream.next_chunk(framing).map_err(|e| e.to_string())? {
+        worker.process_chunk(&Chunk {
+            file: id,
+            index,
+            bytes: &bytes,
+            parser,
+            first: index == 0,
+        });
+        index += 1;
+    }
+    Ok(Partial::from_worker(worker, &plan.dims))
+}
+
+/// Reads a stream in batches of chunks, one batch in memory at a time, each
+/// batch parsed in parallel.
+fn read_batches(
+    id: u32,
+    parser: &dyn Parser,
     reader: impl Read,
     plan: &Plan<'_>,
     options: &ReadOptions,
     pool: &rayon::ThreadPool,
-) -> Result<Option<(Partial, &'static str)>, String> {
+) -> Result<Partial, String> {
+    let framing = parser.framing();
     let mut stream =
         StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
-    let input = Input::Stdin;
-    // The framing is unknown until the first bytes are seen; read them as lines.
-    let first = stream
-        .next_chunk(sources::Framing::Lines)
-        .map_err(|e| e.to_string())?;
-    let Some(first) = first else {
-        return Ok(None);
-    };
-    let (parser, name) = open_parser(&input, sample_of(&first), options)?;
-    let framing = parser.framing();
-    let mut pending = vec![first];
+    let mut pending = Vec::new();
     let mut total = Partial::default();
     let mut index = 0u32;
     let batch = options.threads.max(1) * 2;
@@ -329,18 +516,38 @@ fn read_stream(
                 file: id,
                 index: index + i as u32,
                 bytes,
-                parser: parser.as_ref(),
+                parser,
                 first: index == 0 && i == 0,
             })
             .collect();
+        if framing == sources::Framing::Document {
+            prepare(&chunks);
+        }
         index += chunks.len() as u32;
-        total = total.merge(pool.install(|| process(&chunks, plan)));
+        total = total.merge(pool.install(|| process(&chunks, plan, &|_| ())));
         pending.clear();
         if done {
             break;
         }
     }
-    Ok(Some((total, name)))
+    Ok(total)
+}
+
+/// Processes chunks in parallel; `done` runs after each one.
+fn process(chunks: &[Chunk<'_>], plan: &Plan<'_>, done: &(dyn Fn(&Chunk<'_>) + Sync)) -> Partial {
+    use rayon::prelude::*;
+    chunks
+        .par_iter()
+        .fold(
+            || Worker::new(plan),
+            |mut w, c| {
+                w.process_chunk(c);
+                done(c);
+                w
+            },
+        )
+        .map(|w| Partial::from_worker(w, &plan.dims))
+        .reduce(Partial::default, Partial::merge)
 }
 
 fn finish(

@@ -198,7 +198,9 @@ impl<R: Read> StreamChunks<R> {
         let mut buf = std::mem::take(&mut self.carry);
         while !self.done && buf.len() < self.target {
             let old = buf.len();
-            buf.resize(old + self.target.max(64 << 10), 0);
+            // Grow by at most 8 MiB a read: `target` may be huge (a whole file).
+            let step = (self.target - old.min(self.target)).clamp(64 << 10, 8 << 20);
+            buf.resize(old + step, 0);
             let n = loop {
                 match self.reader.read(&mut buf[old..]) {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,

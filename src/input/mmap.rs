@@ -1,58 +1,40 @@
-//! The mmap-or-read decision, in one place, and the one `unsafe` block.
+//! The mmap-or-stream decision, in one place, and the `unsafe` blocks.
 //!
 //! Plain regular files are memory-mapped (no copy, pages shared with the
-//! page cache); anything else is read into memory. If mapping fails the
-//! file is read instead, silently, as ripgrep does.
+//! page cache). Everything else is read as a stream in bounded chunks:
+//! compressed files (by magic bytes or name), empty and non-regular files,
+//! files modified in the last [`RECENT_SECS`] seconds, `--no-mmap`, and any
+//! file whose mapping fails (silently, as ripgrep does). Mapped pages are released after each chunk is processed
+//! ([`Bytes::release`]), so a run's resident memory does not grow with the
+//! input.
 //!
 //! # Files that change while read
-//! - Appended to: a run reads a file up to the size seen when it was
-//!   opened, mapped or read (bytes appended later are for the next run).
-//!   A last line still being written is whatever it is at that size,
-//!   usually malformed (`invalid JSON`), never a crash.
+//! - Appended to: a mapped file is read up to the size seen when it was
+//!   mapped (bytes appended later are for the next run). A streamed file
+//!   is read to the end it has when the reader gets there. A last line
+//!   still being written is whatever it is then, usually malformed
+//!   (`invalid JSON`), never a crash.
 //! - Truncated: reading a mapped page past the new end raises SIGBUS, which
 //!   would kill the process. So a file modified in the last
 //!   [`RECENT_SECS`] seconds (or with a modification time in the future)
-//!   is read, not mapped: a log being written or rotated by
-//!   `copytruncate` is live, and reading it costs one copy. An older file
-//!   is mapped; truncating a file nobody has written to for ten seconds while
-//!   llmspend reads it is the one case left, and `--no-mmap` closes it.
-//!   A file truncated while it is read (not mapped) simply ends early.
+//!   is streamed, not mapped: a log being written or rotated by
+//!   `copytruncate` is live. Truncating a file nobody has written to for
+//!   ten seconds while llmspend reads it is the one case left, and
+//!   `--no-mmap` closes it. A streamed file truncated while read simply
+//!   ends early.
 
 use std::fs::{File, Metadata};
-use std::io::{self, Read};
+use std::io;
 use std::ops::Deref;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use memmap2::Mmap;
+use memmap2::{Mmap, UncheckedAdvice};
 
-/// A file modified less than this many seconds ago is read, not mapped.
+use crate::input::decompress::Compression;
+
+/// A file modified less than this many seconds ago is streamed, not mapped.
 pub const RECENT_SECS: u64 = 10;
-
-/// The bytes of one input.
-pub enum Bytes {
-    /// A mapped file.
-    Mapped(Mmap),
-    /// Bytes read into memory.
-    Owned(Vec<u8>),
-}
-
-impl Bytes {
-    /// Returns true if and only if the bytes are a memory map.
-    pub fn is_mapped(&self) -> bool {
-        matches!(self, Bytes::Mapped(_))
-    }
-}
-
-impl Deref for Bytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            Bytes::Mapped(m) => m,
-            Bytes::Owned(v) => v,
-        }
-    }
-}
 
 /// Returns true if and only if the file was modified in the last
 /// [`RECENT_SECS`] seconds, or its time cannot be told.
@@ -66,36 +48,86 @@ fn recently_modified(meta: &Metadata) -> bool {
     }
 }
 
-/// Opens a file for reading, mapping it when `allow_mmap` and it is a
-/// non-empty regular file that has not been modified recently.
-pub fn open(path: &Path, allow_mmap: bool) -> io::Result<Bytes> {
-    let file = File::open(path)?;
-    let meta = file.metadata()?;
-    if allow_mmap && meta.is_file() && meta.len() > 0 && !recently_modified(&meta) {
-        // SAFETY: the map is read-only and lives as long as the run reads
-        // the file. The contract, as in ripgrep, is that the file is not
-        // truncated while mapped: if another process truncates it, reading
-        // the lost pages raises SIGBUS and the process dies. Files written
-        // in the last RECENT_SECS are read instead (see the module doc);
-        // appended bytes past the size seen at open are simply not read.
-        if let Ok(map) = unsafe { Mmap::map(&file) } {
-            return Ok(Bytes::Mapped(map));
+/// The bytes of a mapped input.
+pub struct Bytes(Mmap);
+
+impl Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Released ranges are shrunk to multiples of this, a multiple of every
+/// common page size, so only pages wholly inside the range are dropped.
+const RELEASE_ALIGN: usize = 64 << 10;
+
+impl Bytes {
+    /// Drops the resident pages wholly inside `part`, a sub-slice of these
+    /// bytes that has been processed and will not be read again. The next
+    /// access (if any) would read them back from the page cache; the call
+    /// only bounds resident memory. Does nothing for a slice of other bytes.
+    pub fn release(&self, part: &[u8]) {
+        let base = self.0.as_ptr() as usize;
+        let start = part.as_ptr() as usize;
+        if start < base || start + part.len() > base + self.0.len() {
+            return;
+        }
+        let from = (start - base).next_multiple_of(RELEASE_ALIGN);
+        let to = (start - base + part.len()) / RELEASE_ALIGN * RELEASE_ALIGN;
+        if from < to {
+            // SAFETY: the map is a read-only shared mapping of a file, so
+            // MADV_DONTNEED only drops our page-table entries: a later read
+            // of these addresses faults the same bytes back in from the page
+            // cache (under the no-truncation contract of `open`); it never
+            // sees zeroes or other data, so no reference into the map can
+            // observe a change. The range is aligned inward and lies inside
+            // the map (checked above).
+            let _ = unsafe {
+                self.0
+                    .unchecked_advise_range(UncheckedAdvice::DontNeed, from, to - from)
+            };
         }
     }
-    let mut buf = Vec::with_capacity(meta.len() as usize);
-    if meta.is_file() {
-        // The size seen at open, as for a map: not what was appended since.
-        (&file).take(meta.len()).read_to_end(&mut buf)?;
-    } else {
-        (&file).read_to_end(&mut buf)?;
+}
+
+/// How an input file is read.
+pub enum Opened {
+    /// Memory-mapped.
+    Mapped(Bytes),
+    /// Read as a stream (and decompressed if it is compressed).
+    Stream(File),
+}
+
+/// Opens a file for reading: mapped when `allow_mmap` and it is a non-empty
+/// regular file that is not compressed, a stream otherwise.
+pub fn open(path: &Path, allow_mmap: bool) -> io::Result<Opened> {
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if !allow_mmap
+        || !meta.is_file()
+        || meta.len() == 0
+        || Compression::from_path(path).is_some()
+        || recently_modified(&meta)
+    {
+        return Ok(Opened::Stream(file));
     }
-    Ok(Bytes::Owned(buf))
+    // SAFETY: the map is read-only and lives as long as the run reads the
+    // file. The contract, as in ripgrep, is that the file is not truncated
+    // while mapped: if another process truncates it, reading the lost pages
+    // raises SIGBUS and the process dies. Log files are appended to, not
+    // truncated; appended bytes past the size seen at open are simply not
+    // read.
+    match unsafe { Mmap::map(&file) } {
+        Ok(map) if Compression::from_magic(&map).is_none() => Ok(Opened::Mapped(Bytes(map))),
+        _ => Ok(Opened::Stream(file)),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::io::{Read, Write};
 
     fn age(path: &Path, secs: u64) {
         let f = File::options().write(true).open(path).unwrap();
@@ -103,48 +135,52 @@ mod tests {
             .unwrap();
     }
 
+    fn is_mapped(o: &Opened) -> bool {
+        matches!(o, Opened::Mapped(_))
+    }
+
     #[test]
-    fn a_fresh_file_is_read_and_an_old_one_mapped() {
+    fn a_fresh_file_is_streamed_and_an_old_one_mapped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.jsonl");
         std::fs::write(&path, b"line 1\nline 2\n").unwrap();
-        assert!(!open(&path, true).unwrap().is_mapped());
+        assert!(!is_mapped(&open(&path, true).unwrap()));
         age(&path, 3600);
-        assert!(open(&path, true).unwrap().is_mapped());
-        assert!(!open(&path, false).unwrap().is_mapped());
+        assert!(is_mapped(&open(&path, true).unwrap()));
+        assert!(!is_mapped(&open(&path, false).unwrap()));
     }
 
     #[test]
-    fn a_file_appended_to_after_open_is_read_up_to_the_size_seen() {
+    fn a_mapped_file_appended_to_after_open_is_read_up_to_the_size_seen() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.jsonl");
-        for old in [false, true] {
-            std::fs::write(&path, b"line 1\n").unwrap();
-            if old {
-                age(&path, 3600);
-            }
-            let bytes = open(&path, true).unwrap();
-            assert_eq!(bytes.is_mapped(), old);
-            let mut f = File::options().append(true).open(&path).unwrap();
-            f.write_all(b"line 2\n").unwrap();
-            assert_eq!(&bytes[..], b"line 1\n");
-        }
+        std::fs::write(&path, b"line 1\n").unwrap();
+        age(&path, 3600);
+        let Opened::Mapped(bytes) = open(&path, true).unwrap() else {
+            panic!("an old file is mapped");
+        };
+        let mut f = File::options().append(true).open(&path).unwrap();
+        f.write_all(b"line 2\n").unwrap();
+        assert_eq!(&bytes[..], b"line 1\n");
     }
 
     #[test]
-    fn a_live_file_truncated_after_open_keeps_its_bytes() {
+    fn a_live_file_truncated_after_open_ends_early_without_sigbus() {
         // Would be SIGBUS if the fresh file had been mapped.
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.jsonl");
         std::fs::write(&path, vec![b'x'; 1 << 16]).unwrap();
-        let bytes = open(&path, true).unwrap();
+        let Opened::Stream(mut file) = open(&path, true).unwrap() else {
+            panic!("a fresh file is streamed");
+        };
         File::options()
             .write(true)
             .open(&path)
             .unwrap()
-            .set_len(0)
+            .set_len(10)
             .unwrap();
-        assert_eq!(bytes.len(), 1 << 16);
-        assert!(bytes.iter().all(|&b| b == b'x'));
+        let mut rest = Vec::new();
+        file.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest.len(), 10);
     }
 }

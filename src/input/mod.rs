@@ -7,6 +7,7 @@
 //! reported and the others are processed.
 
 pub mod chunk;
+pub mod decompress;
 pub mod mmap;
 
 use std::path::{Path, PathBuf};
@@ -50,15 +51,26 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Returns true if and only if a file found in a folder should be read.
+/// Compression suffixes accepted after one of [`EXTENSIONS`] in a folder
+/// (`x.jsonl.gz`, `x.csv.zst`).
+pub const COMPRESSED: [&str; 4] = ["gz", "gzip", "zst", "zstd"];
+
+/// Returns true if and only if a file found in a folder should be read: its
+/// name ends with one of [`EXTENSIONS`], optionally followed by one of
+/// [`COMPRESSED`].
 pub fn wanted(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    EXTENSIONS
+    let name = COMPRESSED
         .iter()
-        .any(|ext| name.ends_with(&format!(".{ext}")))
+        .find_map(|c| name.strip_suffix(c)?.strip_suffix('.'))
+        .unwrap_or(&name);
+    EXTENSIONS.iter().any(|ext| {
+        name.strip_suffix(ext)
+            .is_some_and(|stem| stem.ends_with('.'))
+    })
 }
 
 /// Expands the given paths (files, folders, `-`) into the sorted inputs of
@@ -172,7 +184,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path();
         std::fs::create_dir(p.join("sub")).unwrap();
-        for name in ["b.jsonl", "a.csv", "sub/c.ndjson", "notes.txt", "x.LOG"] {
+        for name in [
+            "b.jsonl",
+            "a.csv",
+            "sub/c.ndjson",
+            "notes.txt",
+            "x.LOG",
+            "d.jsonl.gz",
+            "e.csv.zst",
+            "f.gz",
+            "g.txt.zst",
+        ] {
             std::fs::write(p.join(name), "").unwrap();
         }
         let (inputs, problems) =
@@ -181,7 +203,17 @@ mod tests {
             .iter()
             .map(|i| i.path().strip_prefix(p).unwrap().display().to_string())
             .collect();
-        assert_eq!(names, ["a.csv", "b.jsonl", "sub/c.ndjson", "x.LOG"]);
+        assert_eq!(
+            names,
+            [
+                "a.csv",
+                "b.jsonl",
+                "d.jsonl.gz",
+                "e.csv.zst",
+                "sub/c.ndjson",
+                "x.LOG"
+            ]
+        );
         assert_eq!(problems.len(), 1);
         assert!(problems[0].path.ends_with("missing.jsonl"));
     }

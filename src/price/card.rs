@@ -498,9 +498,11 @@ impl<'c> Candidates<'c> {
     ) -> Option<Pick<'c>> {
         // No allocation here: this runs once per record.
         let top = self.rows.iter().find(|r| r.in_force(day))?;
-        let in_group = |r: &&&'c Rate| {
-            r.in_force(day) && r.specificity() == top.specificity() && r.model == top.model
-        };
+        // Specificity is a function of (model, layer), so "same specificity
+        // and same model" is "same model and layer"; comparing those avoids
+        // counting characters per record.
+        let in_group =
+            |r: &&&'c Rate| r.in_force(day) && r.layer == top.layer && r.model == top.model;
         let tier = tier.filter(|t| !is_standard_tier(t));
         let has_tier_row = tier.is_some()
             && self
@@ -535,10 +537,10 @@ impl<'c> Candidates<'c> {
 
 /// Returns true if and only if a tier name means the standard price.
 pub fn is_standard_tier(tier: &str) -> bool {
-    matches!(
-        tier.to_ascii_lowercase().as_str(),
-        "" | "standard" | "default" | "auto" | "on_demand" | "on-demand"
-    )
+    // No allocation: this runs per record that names a tier.
+    ["", "standard", "default", "auto", "on_demand", "on-demand"]
+        .iter()
+        .any(|s| tier.eq_ignore_ascii_case(s))
 }
 
 /// Bedrock cross-region inference profile prefixes.

@@ -29,7 +29,7 @@ use crate::record::{Field, Reason, Tokens};
 use crate::sources::buckets::{for_each_result, BucketStart};
 use crate::sources::collect::{count_of, Collected, Count, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
-use crate::sources::json::{read_object, Lenient, Val};
+use crate::sources::json::{read_object_as, Lenient, Val};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The Anthropic admin-report source.
@@ -232,7 +232,7 @@ impl Parser for AnthropicPages {
 
     fn parse_unit(&self, doc: &[u8], sink: &mut dyn Sink) {
         for_each_result(doc, sink, |start, raw, sink| {
-            match read_object(raw, |de| Row::deserialize(de)) {
+            match read_object_as::<Row>(raw) {
                 Ok(row) => emit(row, start, sink),
                 Err(reason) => sink.malformed(reason),
             }

@@ -24,7 +24,7 @@ use serde::Deserialize;
 
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{count_of, Collected, Slot};
-use crate::sources::json::{read_object, Lenient, Picked, Text, Val};
+use crate::sources::json::{read_object_as, Lenient, Picked, Text, Val};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The Bedrock invocation-log source.
@@ -218,7 +218,7 @@ impl Parser for BedrockLines {
 
     fn parse_unit(&self, unit: &[u8], sink: &mut dyn Sink) {
         let unit = strip_export_prefix(unit);
-        let log = match read_object(unit, |de| Log::deserialize(de)) {
+        let log = match read_object_as::<Log>(unit) {
             Ok(log) => log,
             Err(reason) => return sink.malformed(reason),
         };

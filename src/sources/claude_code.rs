@@ -38,7 +38,7 @@ use serde::Deserialize;
 use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
 use crate::sources::collect::Scalar;
 use crate::sources::fields;
-use crate::sources::json::{read_object, Lenient, Text, Usage, Val};
+use crate::sources::json::{read_object_as, Lenient, Text, Usage, Val};
 use crate::sources::{Framing, Parser, RunScratch, Sample, Sink, Source, SourceOptions};
 
 /// The Claude Code source.
@@ -100,7 +100,7 @@ enum Outcome<'a> {
 }
 
 fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
-    let parsed = match read_object(unit, |de| Line::deserialize(de)) {
+    let parsed = match read_object_as::<Line>(unit) {
         Ok(l) => l,
         Err(reason) => return Outcome::Malformed(reason),
     };

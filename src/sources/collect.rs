@@ -153,7 +153,10 @@ impl<'a> Collected<'a> {
             return;
         }
         if let Scalar::Str(s) = &value {
-            if s.trim().is_empty() {
+            // An ASCII first byte that is not whitespace proves the value is
+            // not blank without trimming it (the common case).
+            let plain = s.as_bytes().first().is_some_and(|b| b.is_ascii_graphic());
+            if !plain && s.trim().is_empty() {
                 return;
             }
         }

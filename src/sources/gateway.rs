@@ -26,7 +26,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::record::{Field, Reason};
 use crate::sources::collect::{Collected, Count, Scalar, Slot};
-use crate::sources::json::{read_object, KeySeed, ScalarSeed};
+use crate::sources::json::{read_object, KeySeed, ObjectVisit, ScalarSeed};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 use usage::{UsageCtx, UsageObj};
@@ -122,11 +122,109 @@ const ALIASES: &[(&str, Slot, u8)] = &[
 
 /// Looks a key up among the canonical names and aliases.
 pub fn alias(key: &str) -> Option<(Slot, u8, &'static str)> {
-    ALIASES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|&(k, slot, rank)| (slot, rank, k))
+    KEYS.get(key).and_then(|k| k.alias)
 }
+
+/// What a key of a gateway object means: a slot (canonical name or alias)
+/// and/or a container to descend into.
+#[derive(Debug, Clone, Copy, Default)]
+struct KeyInfo {
+    alias: Option<(Slot, u8, &'static str)>,
+    container: Option<Container>,
+}
+
+/// Every key the gateway reader knows ([`ALIASES`] and the containers) in
+/// an open-addressing table: one hash of a few bytes and one comparison per
+/// key, instead of a scan of ~90 names. Most keys of a real line (latency,
+/// user agent, ...) are not in it and end at an empty slot after a probe
+/// or two.
+struct KeyTable {
+    slots: Box<[Option<(&'static str, KeyInfo)>]>,
+    mask: usize,
+}
+
+impl KeyTable {
+    fn build() -> KeyTable {
+        let mut entries: Vec<(&'static str, KeyInfo)> = Vec::new();
+        let mut add = |key: &'static str, f: &dyn Fn(&mut KeyInfo)| {
+            let i = match entries.iter().position(|(k, _)| *k == key) {
+                Some(i) => i,
+                None => {
+                    entries.push((key, KeyInfo::default()));
+                    entries.len() - 1
+                }
+            };
+            f(&mut entries[i].1);
+        };
+        for &(key, slot, rank) in ALIASES {
+            // The first entry of a key wins, as the linear scan did.
+            add(key, &|info| {
+                info.alias.get_or_insert((slot, rank, key));
+            });
+        }
+        for &key in CONTAINERS {
+            add(key, &|info| info.container = container(key));
+        }
+        let size = (entries.len() * 4).next_power_of_two();
+        let mut slots = vec![None; size].into_boxed_slice();
+        let mask = size - 1;
+        for (key, info) in entries {
+            let mut i = Self::hash(key.as_bytes()) & mask;
+            while slots[i].is_some() {
+                i = (i + 1) & mask;
+            }
+            slots[i] = Some((key, info));
+        }
+        KeyTable { slots, mask }
+    }
+
+    #[inline]
+    fn hash(key: &[u8]) -> usize {
+        let n = key.len();
+        if n == 0 {
+            return 0;
+        }
+        let (a, b, c) = (key[0] as usize, key[n / 2] as usize, key[n - 1] as usize);
+        (n.wrapping_mul(0x9E37)
+            ^ a.wrapping_mul(0x85EB)
+            ^ b.wrapping_mul(0xC2B3)
+            ^ c.wrapping_mul(0x27D5))
+        .wrapping_mul(0x9E37_79B9)
+            >> 7
+    }
+
+    #[inline]
+    fn get(&self, key: &str) -> Option<&KeyInfo> {
+        let mut i = Self::hash(key.as_bytes()) & self.mask;
+        loop {
+            match &self.slots[i] {
+                None => return None,
+                Some((k, info)) if *k == key => return Some(info),
+                Some(_) => i = (i + 1) & self.mask,
+            }
+        }
+    }
+}
+
+static KEYS: std::sync::LazyLock<KeyTable> = std::sync::LazyLock::new(KeyTable::build);
+
+/// Keys of nested objects the reader descends into (see [`container`]).
+const CONTAINERS: &[&str] = &[
+    "metadata",
+    "attributes",
+    "properties",
+    "requestMetadata",
+    "request_metadata",
+    "spend_logs_metadata",
+    "response",
+    "context",
+    "tags",
+    "labels",
+    "request_tags",
+    "usage",
+    "usage_object",
+    "usageMetadata",
+];
 
 /// What a nested object under a key is to the gateway reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,18 +308,33 @@ impl GatewayJson {
         } else {
             u64::MAX >> (64 - self.maps.len())
         };
-        read_object(line, |de| {
-            de::Deserializer::deserialize_map(
-                &mut *de,
-                Node {
-                    out,
-                    maps: &self.maps,
+        struct Visit<'o, 'c, 'de> {
+            out: &'o mut Collected<'de>,
+            maps: &'c [MapPath],
+            mask: u64,
+        }
+        impl<'de> ObjectVisit<'de> for Visit<'_, '_, 'de> {
+            fn visit<D: de::Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
+                de.deserialize_map(Node {
+                    out: &mut *self.out,
+                    maps: self.maps,
                     level: Some(0),
-                    mask: all,
+                    mask: self.mask,
                     depth: 0,
-                },
-            )
-        })
+                })
+            }
+            fn reset(&mut self) {
+                self.out.clear();
+            }
+        }
+        read_object(
+            line,
+            &mut Visit {
+                out,
+                maps: &self.maps,
+                mask: all,
+            },
+        )
     }
 }
 
@@ -299,22 +412,32 @@ impl Node<'_, '_> {
         } else {
             map_step(self.maps, self.mask, self.depth, key)
         };
+        let Some(level) = self.level else {
+            // Only map paths are followed below a non-container.
+            if let Some(i) = ends {
+                d.slot = Some((self.maps[i].slot, 0, self.maps[i].name));
+            }
+            if child_mask != 0 {
+                d.descend = Some(Descend {
+                    container: None,
+                    level: None,
+                    mask: child_mask,
+                });
+            }
+            return d;
+        };
+        let info = KEYS.get(key).copied().unwrap_or_default();
         if let Some(i) = ends {
             d.slot = Some((self.maps[i].slot, 0, self.maps[i].name));
-        } else if let Some(level) = self.level {
-            if let Some((slot, rank, name)) = alias(key) {
-                d.slot = Some((slot, priority(level, rank), name));
-            }
+        } else if let Some((slot, rank, name)) = info.alias {
+            d.slot = Some((slot, priority(level, rank), name));
         }
-        let container = self
-            .level
-            .filter(|&l| l <= MAX_LEVEL)
-            .and_then(|_| container(key));
+        let container = info.container.filter(|_| level <= MAX_LEVEL);
         if container.is_some() || child_mask != 0 {
             d.descend = Some(Descend {
                 container,
                 level: match container {
-                    Some(Container::Nested | Container::Tags) => self.level.map(|l| l + 1),
+                    Some(Container::Nested | Container::Tags) => Some(level + 1),
                     _ => None,
                 },
                 mask: child_mask,

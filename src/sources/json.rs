@@ -105,14 +105,55 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for KeyVisitor<F> {
     }
 }
 
-/// Runs `read` over one JSON object held in `line`, and checks that the line
-/// holds exactly that object. Returns the malformed reason otherwise.
-pub fn read_object<'de, T>(
-    line: &'de [u8],
-    read: impl FnOnce(
-        &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
-    ) -> serde_json::Result<T>,
-) -> Result<T, Reason> {
+/// Runs a visitor over one JSON object held in `line`, and checks that the
+/// line holds exactly that object. Returns the malformed reason otherwise.
+///
+/// `visit` is called with a deserializer and must deserialize one map from
+/// it. The line is read first with sonic-rs (SIMD skipping of values the
+/// visitor ignores); if that fails for any reason, `reset` is called and the
+/// line is read again with serde_json, whose verdict (and error
+/// classification) is the reference. So every line that is not plainly
+/// valid JSON gets exactly the serde_json semantics, and the fast path only
+/// ever decides lines both parsers accept.
+pub fn read_object<'de, V: ObjectVisit<'de>>(line: &'de [u8], visit: &mut V) -> Result<(), Reason> {
+    starts_an_object(line)?;
+    // sonic-rs has no nesting limit (a 10,000-deep line overflows the
+    // stack), so lines with many brackets go straight to serde_json, which
+    // stops at 128 levels. Real log lines stay far below this count.
+    if memchr::memchr2_iter(b'{', b'[', line)
+        .nth(MAX_FAST_BRACKETS)
+        .is_none()
+    {
+        let mut fast = sonic_rs::Deserializer::from_slice(line);
+        if visit.visit(&mut fast).is_ok() && fast.end().is_ok() {
+            return Ok(());
+        }
+        visit.reset();
+    }
+    let mut de = serde_json::Deserializer::from_slice(line);
+    visit.visit(&mut de).map_err(classify)?;
+    de.end().map_err(|_| trailing(line))?;
+    Ok(())
+}
+
+/// Lines with more opening brackets than this skip the sonic-rs fast path.
+const MAX_FAST_BRACKETS: usize = 100;
+
+/// Deserializes one JSON object held in `line` into `T` (a borrowed wire
+/// struct) with serde_json, checking that the line holds exactly that
+/// object. (sonic-rs may copy a line to pad it for SIMD, which would be an
+/// allocation per row for the typed adapters; they stay on serde_json.)
+pub fn read_object_as<'de, T: serde::Deserialize<'de>>(line: &'de [u8]) -> Result<T, Reason> {
+    starts_an_object(line)?;
+    let mut de = serde_json::Deserializer::from_slice(line);
+    let value = T::deserialize(&mut de).map_err(classify)?;
+    de.end().map_err(|_| trailing(line))?;
+    Ok(value)
+}
+
+/// Checks that `line` starts a JSON object; otherwise says whether it is
+/// other JSON or not JSON at all.
+fn starts_an_object(line: &[u8]) -> Result<(), Reason> {
     match line.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => {}
         Some(_) => {
@@ -126,10 +167,18 @@ pub fn read_object<'de, T>(
         }
         None => return Err(Reason::InvalidJson),
     }
-    let mut de = serde_json::Deserializer::from_slice(line);
-    let value = read(&mut de).map_err(classify)?;
-    de.end().map_err(|_| trailing(line))?;
-    Ok(value)
+    Ok(())
+}
+
+/// A visit of one JSON object that [`read_object`] can run with either
+/// parser (a generic closure, in effect).
+pub trait ObjectVisit<'de> {
+    /// Deserializes one object from `de`.
+    fn visit<D>(&mut self, de: D) -> Result<(), D::Error>
+    where
+        D: de::Deserializer<'de>;
+    /// Forgets everything a failed visit gathered.
+    fn reset(&mut self);
 }
 
 /// Error path only: an object followed by more JSON (`{..}{..}`) is not

@@ -45,7 +45,7 @@ use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{count_of, Collected, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
 use crate::sources::json::{
-    for_each_element, is_array_document, read_object, LineCursor, Picked, Usage, Val,
+    for_each_element, is_array_document, read_object_as, LineCursor, Picked, Usage, Val,
 };
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
@@ -379,7 +379,7 @@ fn tokens(
 }
 
 fn parse_object(unit: &[u8], sink: &mut dyn Sink) {
-    match read_object(unit, |de| Row::deserialize(de)) {
+    match read_object_as::<Row>(unit) {
         Ok(row) => emit(row, sink),
         Err(reason) => sink.malformed(reason),
     }

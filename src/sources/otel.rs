@@ -41,7 +41,7 @@ use serde_json::value::RawValue;
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{count_of, Collected, Scalar, Slot};
 use crate::sources::json::{
-    attribution_alias, read_object, KeySeed, Lenient, LineCursor, Picked, Val,
+    attribution_alias, read_object_as, KeySeed, Lenient, LineCursor, Picked, Val,
 };
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
@@ -611,7 +611,7 @@ impl Parser for OtelLines {
     }
 
     fn parse_unit(&self, unit: &[u8], sink: &mut dyn Sink) {
-        match read_object(unit, |de| TracesData::deserialize(de)) {
+        match read_object_as::<TracesData>(unit) {
             Ok(data) => report_traces(data, None, sink),
             Err(reason) => sink.malformed(reason),
         }
