@@ -91,6 +91,9 @@ impl Sink for CountSink {
     fn blank(&mut self) {
         self.other += 1;
     }
+    fn duplicate(&mut self) {
+        self.other += 1;
+    }
 }
 
 fn parser_for(name: &str, data: &[u8]) -> Box<dyn Parser> {
