@@ -110,7 +110,7 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
     let Some(message) = parsed.message.0 else {
         return Outcome::Ignored;
     };
-    let Some(tokens) = message.usage.and_then(|u| u.0.tokens()) else {
+    let Some(tokens) = message.usage.and_then(|u| u.tokens()) else {
         return Outcome::Ignored;
     };
     let tokens = match tokens {

@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::record::{Field, Reason};
+use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{Collected, Scalar, Slot};
 use crate::sources::gateway::{
     self,
@@ -452,9 +452,18 @@ impl<'de: 'a, 'a> Deserialize<'de> for Tags<'a> {
 }
 
 /// A provider-shaped usage object read with the gateway's usage rules
-/// (see [`crate::sources::gateway::usage`]).
+/// (see [`crate::sources::gateway::usage`]), kept only as its disjoint
+/// tokens (`None` when it holds no count) so that rows stay small.
 #[derive(Debug, Default)]
-pub struct Usage(pub UsageObj);
+pub struct Usage(Option<Result<Tokens, Reason>>);
+
+impl Usage {
+    /// The disjoint tokens, or why they cannot be read; `None` when the
+    /// object holds no count.
+    pub fn tokens(&self) -> Option<Result<Tokens, Reason>> {
+        self.0
+    }
+}
 
 impl<'de> Deserialize<'de> for Usage {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -473,7 +482,7 @@ impl<'de> Visitor<'de> for UsageVisitor {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Usage, A::Error> {
         let mut obj = UsageObj::default();
         UsageCtx::Root.visit(&mut obj, map)?;
-        Ok(Usage(obj))
+        Ok(Usage(obj.tokens()))
     }
     fn visit_unit<E>(self) -> Result<Usage, E> {
         Ok(Usage::default())

@@ -347,7 +347,7 @@ fn tokens(
     usage_object: Option<Usage>,
     additional: Option<Usage>,
 ) -> Option<Result<Tokens, Reason>> {
-    if let Some(t) = usage_object.and_then(|u| u.0.tokens()) {
+    if let Some(t) = usage_object.and_then(|u| u.tokens()) {
         return Some(t);
     }
     if !prompt.is_some() && !completion.is_some() {
@@ -359,7 +359,7 @@ fn tokens(
         let output = count(completion, "completion_tokens")?;
         // Anthropic-shaped cache counts: disjoint from each other, but
         // inside LiteLLM's inclusive prompt count.
-        let cache = match additional.and_then(|u| u.0.tokens()) {
+        let cache = match additional.and_then(|u| u.tokens()) {
             Some(t) => t?,
             None => Tokens::default(),
         };

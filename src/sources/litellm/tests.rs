@@ -287,3 +287,11 @@ fn a_spend_log_line_is_read_without_allocating() {
     });
     assert_eq!((n, sink.records), (0, 100));
 }
+
+#[test]
+fn rows_stay_small_enough_to_move_cheaply() {
+    // A row is built on the stack and moved a few times per line; usage
+    // objects are kept as tokens (48 bytes), not as their raw counts.
+    assert!(std::mem::size_of::<Row<'_>>() <= 2048);
+    assert!(std::mem::size_of::<Usage>() <= 64);
+}
