@@ -13,10 +13,12 @@ use rustc_hash::FxHashMap;
 
 use crate::accounting::{Accounting, Ledger};
 use crate::aggregate::{sort_groups, Dimension, Group, GroupValues, Totals};
+use crate::dedupe::Seen;
 use crate::input::chunk::{split, StreamChunks, CHUNK_BYTES};
 use crate::input::{mmap, Input};
+use crate::record::Field;
 use crate::sources::{self, Parser, Sample, Source, SourceOptions};
-use crate::worker::{Chunk, Plan, Worker};
+use crate::worker::{Chunk, Mode, Plan, Worker};
 
 /// How the run reads its inputs.
 #[derive(Clone)]
@@ -59,6 +61,28 @@ pub struct Coverage {
     pub tier_fallback: u128,
     /// Aggregated rows that a long-context tier could have repriced.
     pub tier_skipped: u128,
+    /// Per required field (`--require`), in order.
+    pub required: Vec<FieldCoverage>,
+    /// The dimensions offenders are grouped by.
+    pub offender_dims: Vec<Dimension>,
+    /// Records whose required fields all came with the request.
+    pub by_request: Totals,
+    /// Records attributed with help from the ownership map.
+    pub by_map: Totals,
+    /// Ownership map rows that matched no record (`file:line: field=value`).
+    pub stale_owners: Vec<String>,
+}
+
+/// The unattributed figures of one required field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldCoverage {
+    /// The field.
+    pub field: Field,
+    /// Records without it.
+    pub missing: Totals,
+    /// Who sends them, grouped by the offender dimensions, worst (most
+    /// cost, then most requests) first.
+    pub offenders: Vec<Group>,
 }
 
 /// The merged result of a run.
@@ -90,10 +114,27 @@ pub struct Partial {
     tier_fallback: u128,
     tier_skipped: u128,
     chunk_lines: Vec<((u32, u32), u64)>,
+    required: Vec<(Totals, FxHashMap<GroupValues, Totals>)>,
+    by_request: Totals,
+    by_map: Totals,
+    owner_hits: Vec<u64>,
+    seen: Seen,
+}
+
+fn subtract_map<K: std::hash::Hash + Eq>(map: &mut FxHashMap<K, Totals>, o: FxHashMap<K, Totals>) {
+    for (k, t) in o {
+        if let Some(mine) = map.get_mut(&k) {
+            mine.subtract(&t);
+            if *mine == Totals::default() {
+                map.remove(&k);
+            }
+        }
+    }
 }
 
 impl Partial {
-    fn from_worker(w: Worker<'_>, dims: &[Dimension]) -> Partial {
+    fn from_worker(w: Worker<'_>, plan: &Plan<'_>) -> Partial {
+        let dims = &plan.dims;
         let unpriced = w
             .coverage
             .unpriced
@@ -105,8 +146,25 @@ impl Partial {
                 )
             })
             .collect();
+        let offender_dims = &plan.attribution.offender_dims;
+        let required = w
+            .coverage
+            .required
+            .into_iter()
+            .map(|r| {
+                (
+                    r.missing,
+                    w.groups.interner.values_of(r.offenders, offender_dims),
+                )
+            })
+            .collect();
         Partial {
             unpriced,
+            required,
+            by_request: w.coverage.by_request,
+            by_map: w.coverage.by_map,
+            owner_hits: w.coverage.owner_hits,
+            seen: w.seen,
             groups: w.groups.into_values(dims),
             ledger: w.ledger,
             total: w.coverage.total,
@@ -135,7 +193,73 @@ impl Partial {
         self.tier_fallback += o.tier_fallback;
         self.tier_skipped += o.tier_skipped;
         self.chunk_lines.extend(o.chunk_lines);
+        if self.required.len() < o.required.len() {
+            self.required
+                .resize_with(o.required.len(), Default::default);
+        }
+        for (mine, (missing, offenders)) in self.required.iter_mut().zip(o.required) {
+            mine.0.merge(&missing);
+            for (k, t) in offenders {
+                mine.1.entry(k).or_default().merge(&t);
+            }
+        }
+        self.by_request.merge(&o.by_request);
+        self.by_map.merge(&o.by_map);
+        if self.owner_hits.len() < o.owner_hits.len() {
+            self.owner_hits.resize(o.owner_hits.len(), 0);
+        }
+        for (mine, theirs) in self.owner_hits.iter_mut().zip(o.owner_hits) {
+            *mine |= theirs;
+        }
+        self.seen.merge(o.seen);
         self
+    }
+
+    /// Takes away the records of `dup`, a partial of duplicates counted
+    /// before, and moves them from `parsed` to `duplicate`.
+    fn subtract(&mut self, dup: Partial) {
+        subtract_map(&mut self.groups, dup.groups);
+        let n = dup.ledger.counts.parsed;
+        self.ledger.counts.parsed -= n;
+        self.ledger.counts.duplicate += n;
+        self.total.subtract(&dup.total);
+        self.no_team.subtract(&dup.no_team);
+        self.no_cost_center.subtract(&dup.no_cost_center);
+        for (k, (r, t)) in dup.unpriced {
+            if let Some(e) = self.unpriced.get_mut(&k) {
+                e.0 -= r;
+                e.1 -= t;
+                if *e == (0, 0) {
+                    self.unpriced.remove(&k);
+                }
+            }
+        }
+        self.tier_fallback -= dup.tier_fallback;
+        self.tier_skipped -= dup.tier_skipped;
+        for (mine, (missing, offenders)) in self.required.iter_mut().zip(dup.required) {
+            mine.0.subtract(&missing);
+            subtract_map(&mut mine.1, offenders);
+        }
+        self.by_request.subtract(&dup.by_request);
+        self.by_map.subtract(&dup.by_map);
+    }
+
+    /// Reads again the chunks that hold a losing occurrence of a request
+    /// id (and are in `chunks`) and subtracts those records.
+    fn drop_duplicates(&mut self, chunks: &[Chunk<'_>], plan: &Plan<'_>, pool: &rayon::ThreadPool) {
+        if self.seen.rescan.is_empty() {
+            return;
+        }
+        let todo: Vec<Chunk<'_>> = chunks
+            .iter()
+            .filter(|c| self.seen.rescan.remove(&(c.file, c.index)))
+            .copied()
+            .collect();
+        if todo.is_empty() {
+            return;
+        }
+        let dup = pool.install(|| process(&todo, plan, Mode::Duplicates(&self.seen)));
+        self.subtract(dup);
     }
 }
 
@@ -224,43 +348,57 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
             });
         }
     }
-    let mut partial = pool.install(|| process(&chunks, plan));
+    let mut partial = pool.install(|| process(&chunks, plan, Mode::Count));
     for id in stdin_ids {
-        match read_stream(id, std::io::stdin().lock(), plan, options, &pool) {
-            Ok(Some((p, name))) => {
+        match read_stream(
+            id,
+            std::io::stdin().lock(),
+            plan,
+            options,
+            &pool,
+            &mut partial,
+        ) {
+            Ok(Some(name)) => {
                 used_sources.push(("-".to_string(), name));
-                partial = partial.merge(p);
             }
             Ok(None) => used_sources.push(("-".to_string(), "(empty)")),
             Err(e) => unreadable.push(("-".to_string(), e)),
         }
     }
+    // Every input has been seen: the kept occurrence of each request id is
+    // final, so the mapped files' losing chunks can be read again.
+    partial.drop_duplicates(&chunks, plan, &pool);
+    partial.seen = Seen::default();
     Ok(finish(partial, plan, names, unreadable, used_sources))
 }
 
-fn process(chunks: &[Chunk<'_>], plan: &Plan<'_>) -> Partial {
+fn process(chunks: &[Chunk<'_>], plan: &Plan<'_>, mode: Mode<'_>) -> Partial {
     use rayon::prelude::*;
     chunks
         .par_iter()
         .fold(
-            || Worker::new(plan),
+            || Worker::with_mode(plan, mode),
             |mut w, c| {
                 w.process_chunk(c);
                 w
             },
         )
-        .map(|w| Partial::from_worker(w, &plan.dims))
+        .map(|w| Partial::from_worker(w, plan))
         .reduce(Partial::default, Partial::merge)
 }
 
-/// Reads a stream (stdin) in batches of chunks, one batch in memory at a time.
+/// Reads a stream (stdin) in batches of chunks, one batch in memory at a
+/// time, into `total`. Stdin is the last input, so once a batch is merged
+/// the kept occurrence of each of its request ids is final, and the
+/// batch's duplicates are dropped while its bytes are still in memory.
 fn read_stream(
     id: u32,
     reader: impl Read,
     plan: &Plan<'_>,
     options: &ReadOptions,
     pool: &rayon::ThreadPool,
-) -> Result<Option<(Partial, &'static str)>, String> {
+    total: &mut Partial,
+) -> Result<Option<&'static str>, String> {
     let mut stream = StreamChunks::new(reader, options.chunk_bytes);
     let input = Input::Stdin;
     // The framing is unknown until the first bytes are seen; read them as lines.
@@ -273,7 +411,6 @@ fn read_stream(
     let (parser, name) = open_parser(&input, sample_of(&first), options)?;
     let framing = parser.framing();
     let mut pending = vec![first];
-    let mut total = Partial::default();
     let mut index = 0u32;
     let batch = options.threads.max(1) * 2;
     loop {
@@ -302,13 +439,15 @@ fn read_stream(
             })
             .collect();
         index += chunks.len() as u32;
-        total = total.merge(pool.install(|| process(&chunks, plan)));
+        let batch_partial = pool.install(|| process(&chunks, plan, Mode::Count));
+        *total = std::mem::take(total).merge(batch_partial);
+        total.drop_duplicates(&chunks, plan, pool);
         pending.clear();
         if done {
             break;
         }
     }
-    Ok(Some((total, name)))
+    Ok(Some(name))
 }
 
 fn finish(
@@ -345,6 +484,28 @@ fn finish(
     unpriced.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut sources = sources;
     sources.sort();
+    let a = &plan.attribution;
+    let required = a
+        .required
+        .iter()
+        .zip(
+            p.required
+                .into_iter()
+                .chain(std::iter::repeat_with(Default::default)),
+        )
+        .map(|(&field, (missing, offenders))| {
+            let mut offenders = sort_groups(offenders);
+            offenders.sort_by(|x, y| {
+                (y.totals.cost, y.totals.requests).cmp(&(x.totals.cost, x.totals.requests))
+            });
+            FieldCoverage {
+                field,
+                missing,
+                offenders,
+            }
+        })
+        .collect();
+    let stale_owners = a.owners.map(|m| m.stale(&p.owner_hits)).unwrap_or_default();
     Report {
         dims: plan.dims.clone(),
         groups: sort_groups(p.groups),
@@ -356,6 +517,11 @@ fn finish(
             unpriced,
             tier_fallback: p.tier_fallback,
             tier_skipped: p.tier_skipped,
+            required,
+            offender_dims: a.offender_dims.clone(),
+            by_request: p.by_request,
+            by_map: p.by_map,
+            stale_owners,
         },
         sources,
     }

@@ -8,17 +8,29 @@ use crate::cli::ReportArgs;
 use crate::config::Config;
 use crate::error::InputError;
 use crate::exit::ExitStatus;
+use crate::gate;
 use crate::input;
 use crate::pipeline::{self, Report};
 use crate::render::{self, Format};
-use crate::worker::Plan;
+use crate::worker::{AttributionPlan, Plan};
 
 /// Runs `report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
     let config = Config::from_args(args)?;
     let report = build(&config)?;
     write(&config, &report)?;
-    Ok(ExitStatus::Success)
+    gates(&config, &report)
+}
+
+/// Checks the gates after the output is written: each failure on stderr,
+/// exit 1 if any.
+pub fn gates(config: &Config, report: &Report) -> anyhow::Result<ExitStatus> {
+    let verdicts = gate::evaluate(&config.gates, report);
+    if gate::report_failures(&verdicts, &mut io::stderr().lock())? {
+        Ok(ExitStatus::Success)
+    } else {
+        Ok(ExitStatus::GateFailed)
+    }
 }
 
 /// Reads the inputs of a resolved config into a report.
@@ -31,6 +43,14 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
         card: &config.card,
         tz_offset: config.tz_offset,
         max_line_bytes: config.max_line_bytes,
+        attribution: AttributionPlan {
+            required: config.required.clone(),
+            offender_dims: config.offender_dims.clone(),
+            dedupe: config.dedupe,
+            owners: config.owners.as_ref(),
+            owners_override: config.owners_override,
+            route_templates: config.route_templates,
+        },
     };
     let mut report = pipeline::run(&inputs, &plan, &config.read)?;
     let mut unreadable: Vec<(String, String)> =

@@ -292,4 +292,3 @@ mod tests {
         assert_eq!(TokenPrice(37_500).display_per_mtok(), "0.0375");
     }
 }
-

@@ -111,7 +111,11 @@ pub fn read_object<'de, T>(
         Some(_) => {
             // Error path only: tell JSON that is not an object from non-JSON.
             let valid = serde_json::from_slice::<IgnoredAny>(line).is_ok();
-            return Err(if valid { Reason::NotAnObject } else { Reason::InvalidJson });
+            return Err(if valid {
+                Reason::NotAnObject
+            } else {
+                Reason::InvalidJson
+            });
         }
         None => return Err(Reason::InvalidJson),
     }

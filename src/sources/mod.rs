@@ -91,6 +91,8 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
 pub struct SourceOptions {
     /// `--map FIELD=dotted.path` overrides, as given.
     pub map: Vec<(collect::Slot, String)>,
+    /// `--alias KEY=FIELD`: extra key names for canonical fields.
+    pub aliases: Vec<(String, collect::Slot)>,
 }
 
 /// Where a parser reports each unit it reads. The pipeline's worker

@@ -181,6 +181,7 @@ fn map_paths_override_everything() {
             (Slot::Text(Field::Team), "owner.group.name".into()),
             (Slot::Time, "meta.when".into()),
         ],
+        ..SourceOptions::default()
     };
     let mut c = parse_with(
         r#"{"team":"ignored","owner":{"group":{"name":"mapped"}},"meta":{"when":1759482842000},"model":"gpt-4o","input_tokens":1}"#,
