@@ -71,6 +71,8 @@ pub struct Coverage {
     pub by_map: Totals,
     /// Ownership map rows that matched no record (`file:line: field=value`).
     pub stale_owners: Vec<String>,
+    /// Returns true if and only if an ownership map was used.
+    pub owners_used: bool,
 }
 
 /// The unattributed figures of one required field.
@@ -522,6 +524,7 @@ fn finish(
             by_request: p.by_request,
             by_map: p.by_map,
             stale_owners,
+            owners_used: a.owners.is_some(),
         },
         sources,
     }

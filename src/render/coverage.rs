@@ -118,23 +118,25 @@ fn table(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    let total_cost = r.totals.cost.0;
-    writeln!(
-        out,
-        "owners found: by request ${} ({}%), by ownership map ${} ({}%), not found ${} ({}%)",
-        c.by_request.cost.to_usd_string(6),
-        percent(c.by_request.cost.0, total_cost),
-        c.by_map.cost.to_usd_string(6),
-        percent(c.by_map.cost.0, total_cost),
-        view.unattributed().cost.to_usd_string(6),
-        percent(view.unattributed().cost.0, total_cost),
-    )?;
-    for s in &c.stale_owners {
+    if !c.owners_used {
+        let total_cost = r.totals.cost.0;
         writeln!(
             out,
-            "stale ownership row (matched nothing): {}",
-            terminal(s)
+            "owners found: by request ${} ({}%), by ownership map ${} ({}%), not found ${} ({}%)",
+            c.by_request.cost.to_usd_string(6),
+            percent(c.by_request.cost.0, total_cost),
+            c.by_map.cost.to_usd_string(6),
+            percent(c.by_map.cost.0, total_cost),
+            view.unattributed().cost.to_usd_string(6),
+            percent(view.unattributed().cost.0, total_cost),
         )?;
+        for s in &c.stale_owners {
+            writeln!(
+                out,
+                "stale ownership row (matched nothing): {}",
+                terminal(s)
+            )?;
+        }
     }
     for v in view.verdicts.iter().filter(|v| v.field.is_none()) {
         let word = if v.passed { "ok" } else { "FAILED" };

@@ -68,6 +68,24 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "{}",
         share_line("cost_center", &cov.no_cost_center, &report.totals)
     )?;
+    if cov.owners_used {
+        let all = report.totals.cost.0;
+        writeln!(
+            out,
+            "owners found: by request ${} ({}%), by ownership map ${} ({}%)",
+            cov.by_request.cost.to_usd_string(6),
+            percent(cov.by_request.cost.0, all),
+            cov.by_map.cost.to_usd_string(6),
+            percent(cov.by_map.cost.0, all),
+        )?;
+        for s in &cov.stale_owners {
+            writeln!(
+                out,
+                "stale ownership row (matched nothing): {}",
+                terminal(s)
+            )?;
+        }
+    }
     if !cov.unpriced.is_empty() {
         let models: Vec<String> = cov
             .unpriced
