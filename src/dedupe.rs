@@ -5,27 +5,28 @@
 //! depend on `--threads`, chunk size or the order paths were given in.
 //!
 //! How, without a first pass over the input:
-//! 1. Every worker counts every record as usual and also keeps, per
-//!    distinct id, a 64-bit hash of the id and the earliest position it saw
-//!    it at ([`Seen`]). When a hash is seen again (in the same worker, or
-//!    when two workers' maps are merged), the later of the two positions
-//!    has lost: its chunk is noted for a rescan. Each occurrence but the
-//!    winner loses exactly once, at a moment its position is known, so the
-//!    rescan set covers every chunk holding a duplicate.
-//! 2. After the merge, only the chunks in the rescan set are read again,
-//!    by workers that count just the records whose id is known and whose
-//!    position is not the kept one. That partial is subtracted from the
-//!    totals (integer sums, so exactly) and its records move from `parsed`
-//!    to `duplicate`.
+//! 1. Every worker counts every record as usual and also appends, per
+//!    record with an id, a 64-bit hash of the id and its position to a
+//!    plain vector ([`Seen`]): 20 bytes, no hashing into a table, no lock.
+//!    Merging two workers is appending one vector to the other.
+//! 2. After the merge, [`Seen::finish`] sorts the vector by (hash,
+//!    position) and keeps the first entry of each hash: the earliest
+//!    occurrence. Every later entry of a hash is a duplicate, and its
+//!    chunk is noted for a rescan.
+//! 3. Only the chunks in the rescan set are read again, by workers that
+//!    count just the records whose position is not the kept one. That
+//!    partial is subtracted from the totals (integer sums, so exactly) and
+//!    its records move from `parsed` to `duplicate`.
 //!
-//! Memory is the hash map: a 24-byte entry per distinct id plus the hash
-//! table's control byte and free slots. Two different ids with the same
-//! 64-bit hash would be taken for one (for 100 million ids, a chance of
-//! about 3 in 10 000).
+//! Memory: 20 bytes per record that has an id while reading (a vector's
+//! spare capacity is address space, not resident memory), then 20 bytes
+//! per distinct id; the sort borrows up to half as much again for a
+//! moment. Two different ids with the same 64-bit hash would be taken for
+//! one (for 100 million ids, a chance of about 3 in 10 000).
 
 use std::hash::Hasher;
 
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashSet, FxHasher};
 
 use crate::accounting::RelOrigin;
 
@@ -55,13 +56,20 @@ pub fn hash_id(id: &str) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The ids seen so far, with the earliest position of each, and the chunks
-/// that hold a later (losing) occurrence.
+/// An occurrence: the id hash (high, low word) and its [`Pos`]. As an
+/// array it sorts by hash, then by position.
+type Entry = [u32; 5];
+
+fn entry(hash: u64, at: Pos) -> Entry {
+    [(hash >> 32) as u32, hash as u32, at[0], at[1], at[2]]
+}
+
+/// The ids seen so far, and after [`Seen::finish`] the kept position of
+/// each and the chunks that hold a duplicate.
 #[derive(Debug, Default)]
 pub struct Seen {
-    /// Id hash -> earliest position.
-    pub first: FxHashMap<u64, Pos>,
-    /// `(file, chunk)` of every chunk that holds a losing occurrence.
+    entries: Vec<Entry>,
+    /// `(file, chunk)` of every chunk that holds a duplicate.
     pub rescan: FxHashSet<(u32, u32)>,
 }
 
@@ -69,38 +77,56 @@ impl Seen {
     /// Notes an occurrence of `hash` at `at`.
     #[inline]
     pub fn see(&mut self, hash: u64, at: Pos) {
-        match self.first.entry(hash) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(at);
-            }
-            std::collections::hash_map::Entry::Occupied(mut o) => {
-                let loser = if at < *o.get() {
-                    std::mem::replace(o.get_mut(), at)
-                } else {
-                    at
-                };
-                self.rescan.insert((loser[0], loser[1]));
-            }
-        }
+        self.entries.push(entry(hash, at));
     }
 
-    /// Adds another set; commutative. The smaller map is folded into the
-    /// larger one.
+    /// Adds another set; the result does not depend on the order, once
+    /// finished.
     pub fn merge(&mut self, mut o: Seen) {
-        if o.first.len() > self.first.len() {
+        if o.entries.len() > self.entries.len() {
             std::mem::swap(self, &mut o);
         }
+        self.entries.append(&mut o.entries);
         self.rescan.extend(o.rescan);
-        self.first.reserve(o.first.len());
-        for (hash, at) in o.first {
-            self.see(hash, at);
+    }
+
+    /// Sorts, keeps the earliest occurrence of each id and notes the chunk
+    /// of every other one in `rescan`. Cheap to call again after more
+    /// entries were merged (the sort finds the sorted part as one run).
+    pub fn finish(&mut self) {
+        self.entries.sort();
+        let mut kept: Option<[u32; 2]> = None;
+        for e in &self.entries {
+            let hash = [e[0], e[1]];
+            if kept == Some(hash) {
+                self.rescan.insert((e[2], e[3]));
+            } else {
+                kept = Some(hash);
+            }
         }
+        self.entries.dedup_by(|b, a| a[..2] == b[..2]);
+        self.entries.shrink_to_fit();
+    }
+
+    /// The number of distinct ids kept (after [`Seen::finish`]).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Returns true if and only if no id was seen.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// Returns true if and only if the occurrence of `hash` at `at` is a
-    /// duplicate: a different occurrence is the kept one.
+    /// duplicate: a different occurrence is the kept one. Only meaningful
+    /// after [`Seen::finish`].
     pub fn is_duplicate(&self, hash: u64, at: Pos) -> bool {
-        self.first.get(&hash).is_some_and(|kept| *kept != at)
+        let key = [(hash >> 32) as u32, hash as u32];
+        match self.entries.binary_search_by(|e| e[..2].cmp(&key[..])) {
+            Ok(i) => self.entries[i][2..] != at[..],
+            Err(_) => false,
+        }
     }
 }
 
@@ -119,12 +145,21 @@ mod tests {
             a.iter().for_each(|&p| sa.see(h, p));
             b.iter().for_each(|&p| sb.see(h, p));
             sb.merge(sa);
+            sb.finish();
             let mut rescan: Vec<_> = sb.rescan.iter().copied().collect();
             rescan.sort_unstable();
-            results.push((sb.first[&h], rescan));
+            let dup: Vec<bool> = occurrences.iter().map(|&p| sb.is_duplicate(h, p)).collect();
+            results.push((sb.len(), dup, rescan));
         }
         for r in &results {
-            assert_eq!(r, &([0, 0, 3], vec![(0, 0), (0, 2), (1, 0)]));
+            assert_eq!(
+                r,
+                &(
+                    1,
+                    vec![true, true, true, false],
+                    vec![(0, 0), (0, 2), (1, 0)]
+                )
+            );
         }
     }
 

@@ -249,6 +249,10 @@ impl Partial {
     /// Reads again the chunks that hold a losing occurrence of a request
     /// id (and are in `chunks`) and subtracts those records.
     fn drop_duplicates(&mut self, chunks: &[Chunk<'_>], plan: &Plan<'_>, pool: &rayon::ThreadPool) {
+        if !plan.attribution.dedupe {
+            return;
+        }
+        self.seen.finish();
         if self.seen.rescan.is_empty() {
             return;
         }
