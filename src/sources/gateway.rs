@@ -124,6 +124,15 @@ pub fn alias(key: &str) -> Option<(Slot, u8, &'static str)> {
         .map(|&(k, slot, rank)| (slot, rank, k))
 }
 
+/// Looks a key up among `--alias KEY=FIELD` names first (they beat the
+/// built-in names and rank like an alias), then [`alias`].
+pub fn alias_with(extra: &[(String, Slot)], key: &str) -> Option<(Slot, u8, &'static str)> {
+    if let Some((_, slot)) = extra.iter().find(|(k, _)| k == key) {
+        return Some((*slot, 1, leak_name(*slot)));
+    }
+    alias(key)
+}
+
 /// What a nested object under a key is to the gateway reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Container {
@@ -179,6 +188,7 @@ fn priority(level: u8, rank: u8) -> u8 {
 #[derive(Debug, Clone)]
 pub struct GatewayJson {
     maps: Vec<MapPath>,
+    extra: Vec<(String, Slot)>,
 }
 
 impl GatewayJson {
@@ -196,7 +206,10 @@ impl GatewayJson {
                 name: leak_name(*slot),
             })
             .collect();
-        Ok(GatewayJson { maps })
+        Ok(GatewayJson {
+            maps,
+            extra: options.aliases.clone(),
+        })
     }
 
     /// Parses one line into `out`, or gives the reason it is malformed.
@@ -212,6 +225,7 @@ impl GatewayJson {
                 Node {
                     out,
                     maps: &self.maps,
+                    extra: &self.extra,
                     level: Some(0),
                     mask: all,
                     depth: 0,
@@ -280,6 +294,7 @@ struct Descend {
 struct Node<'c, 'de> {
     out: &'c mut Collected<'de>,
     maps: &'c [MapPath],
+    extra: &'c [(String, Slot)],
     /// Canonical keys are read here, at this nesting level.
     level: Option<u8>,
     /// Map paths alive at this depth.
@@ -298,7 +313,7 @@ impl Node<'_, '_> {
         if let Some(i) = ends {
             d.slot = Some((self.maps[i].slot, 0, self.maps[i].name));
         } else if let Some(level) = self.level {
-            if let Some((slot, rank, name)) = alias(key) {
+            if let Some((slot, rank, name)) = alias_with(self.extra, key) {
                 d.slot = Some((slot, priority(level, rank), name));
             }
         }
@@ -336,6 +351,7 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
             map.next_value_seed(Value {
                 out: &mut *self.out,
                 maps: self.maps,
+                extra: self.extra,
                 decision,
                 depth: self.depth + 1,
             })?;
@@ -348,6 +364,7 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
 struct Value<'c, 'de> {
     out: &'c mut Collected<'de>,
     maps: &'c [MapPath],
+    extra: &'c [(String, Slot)],
     decision: Decision,
     depth: usize,
 }
@@ -422,6 +439,7 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
         Node {
             out: self.out,
             maps: self.maps,
+            extra: self.extra,
             level: descend.level,
             mask: descend.mask,
             depth: self.depth,
@@ -442,7 +460,7 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
             Some(level) if is_tags => {
                 while let Some(item) = seq.next_element_seed(ScalarSeed)? {
                     if let Some(Scalar::Str(s)) = item {
-                        offer_tag(self.out, level, s);
+                        offer_tag(self.out, self.extra, level, s);
                     }
                 }
             }
@@ -453,12 +471,17 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
 }
 
 /// Reads a `key:value` (or `key=value`) tag string into its canonical slot.
-fn offer_tag<'de>(out: &mut Collected<'de>, level: u8, tag: std::borrow::Cow<'de, str>) {
+fn offer_tag<'de>(
+    out: &mut Collected<'de>,
+    extra: &[(String, Slot)],
+    level: u8,
+    tag: std::borrow::Cow<'de, str>,
+) {
     let Some(split) = tag.find([':', '=']) else {
         return;
     };
     let key = tag[..split].trim();
-    let Some((slot @ Slot::Text(_), rank, name)) = alias(key) else {
+    let Some((slot @ Slot::Text(_), rank, name)) = alias_with(extra, key) else {
         return;
     };
     let value = match &tag {
@@ -487,7 +510,9 @@ impl GatewayCsv {
                 .iter()
                 .find(|(_, column)| column == name)
                 .map(|(slot, _)| (*slot, 0, leak_name(*slot)));
-            columns.push(mapped.or_else(|| alias(name).map(|(s, r, n)| (s, priority(0, r), n))));
+            columns.push(mapped.or_else(|| {
+                alias_with(&options.aliases, name).map(|(s, r, n)| (s, priority(0, r), n))
+            }));
         }
         if !columns.iter().any(|c| c.is_some()) {
             return Err("no column of the CSV header names a canonical field".into());

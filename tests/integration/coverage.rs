@@ -555,3 +555,47 @@ fn routes_fold_ids_unless_raw_routes() {
     );
     assert_eq!(csv_rows(&out).len(), 4, "{out}");
 }
+
+#[test]
+fn aliases_name_extra_keys_for_canonical_fields_in_json_and_csv() {
+    let dir = TestDir::new();
+    let jsonl = dir.create(
+        "a.jsonl",
+        "{\"timestamp\":\"2026-10-01T00:00:00Z\",\"department\":\"D-1\",\"metadata\":{\"squad\":\"search\"},\"model\":\"gpt-4o\",\"input_tokens\":1}\n",
+    );
+    let csv = dir.create(
+        "b.csv",
+        "timestamp,department,squad,model,input_tokens\n2026-10-01T00:00:00Z,D-2,growth,gpt-4o,1\n",
+    );
+    let out = stdout_ok(
+        llmspend()
+            .args([
+                "report",
+                "--by",
+                "cost_center,team",
+                "--format",
+                "csv",
+                "--alias",
+                "department=cost_center",
+                "--alias",
+                "squad=team",
+            ])
+            .arg(&jsonl)
+            .arg(&csv),
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(rows[1][..3], ["D-1", "search", "1"]);
+    assert_eq!(rows[2][..3], ["D-2", "growth", "1"]);
+    run(
+        llmspend()
+            .args(["report", "--alias", "department=colour"])
+            .arg(&jsonl),
+        2,
+    );
+    run(
+        llmspend()
+            .args(["report", "--alias", "department"])
+            .arg(&jsonl),
+        2,
+    );
+}
