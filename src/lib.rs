@@ -21,6 +21,7 @@
 
 pub mod accounting;
 pub mod aggregate;
+pub mod allocate;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -102,6 +102,9 @@ pub struct Report {
     pub coverage: Coverage,
     /// Per input: its name and the source that read it.
     pub sources: Vec<(String, &'static str)>,
+    /// `--allocate-unattributed`: per group (in order), the estimated cost
+    /// with the unattributed cost spread in; `None` when not asked for.
+    pub allocated: Option<Vec<crate::price::money::Money>>,
 }
 
 /// Per-worker results with string keys: plain data, merged by addition.
@@ -531,5 +534,6 @@ fn finish(
             owners_used: a.owners.is_some(),
         },
         sources,
+        allocated: None,
     }
 }

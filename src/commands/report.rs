@@ -17,7 +17,10 @@ use crate::worker::{AttributionPlan, Plan};
 /// Runs `report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
     let config = Config::from_args(args)?;
-    let report = build(&config)?;
+    let mut report = build(&config)?;
+    if let Some(how) = config.allocate {
+        report.allocated = Some(crate::allocate::allocate(&report.groups, &report.dims, how));
+    }
     write(&config, &report)?;
     gates(&config, &report)
 }

@@ -118,7 +118,8 @@ impl Renderer for Json {
         let groups = report
             .groups
             .iter()
-            .map(|g| {
+            .enumerate()
+            .map(|(i, g)| {
                 let mut m = Map::new();
                 for (d, v) in report.dims.iter().zip(&g.values) {
                     m.insert(
@@ -129,6 +130,12 @@ impl Renderer for Json {
                 let metrics = serde_json::to_value(Metrics::of(&g.totals)).expect("plain data");
                 if let Value::Object(metrics) = metrics {
                     m.extend(metrics);
+                }
+                if let Some(a) = &report.allocated {
+                    m.insert(
+                        "allocated_cost_usd".into(),
+                        Value::String(a[i].to_usd_string(6)),
+                    );
                 }
                 m
             })

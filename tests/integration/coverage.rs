@@ -599,3 +599,51 @@ fn aliases_name_extra_keys_for_canonical_fields_in_json_and_csv() {
         2,
     );
 }
+
+#[test]
+fn allocate_unattributed_adds_an_estimate_column_only_when_asked() {
+    let (_dir, card, logs) = setup();
+    let csv = |extra: &[&str]| {
+        stdout_ok(
+            llmspend()
+                .args(["report", "--by", "cost_center", "--format", "csv"])
+                .args(extra)
+                .arg("--rates")
+                .arg(&card)
+                .arg(&logs),
+        )
+    };
+    let plain = csv(&[]);
+    assert!(plain.starts_with("cost_center,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd\n"));
+    // CC-1 and CC-2 cost 0.0035 each; (unattributed) 0.0035 is spread.
+    let out = csv(&["--allocate-unattributed", "proportional"]);
+    assert_eq!(
+        out,
+        "cost_center,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,allocated_cost_usd\n\
+         (unattributed),2,1010,110,0,0,0.003500,0.000000\n\
+         CC-1,1,1000,100,0,0,0.003500,0.005250\n\
+         CC-2,1,1000,100,0,0,0.003500,0.005250\n"
+    );
+    let out = csv(&["--allocate-unattributed", "even"]);
+    assert!(
+        out.contains("CC-1,1,1000,100,0,0,0.003500,0.005250\n"),
+        "{out}"
+    );
+    let v = json(&stdout_ok(
+        llmspend()
+            .args([
+                "report",
+                "--by",
+                "cost_center",
+                "--format",
+                "json",
+                "--allocate-unattributed",
+                "even",
+                "--rates",
+            ])
+            .arg(&card)
+            .arg(&logs),
+    ));
+    assert_eq!(v["groups"][1]["allocated_cost_usd"], "0.005250");
+    assert_eq!(v["groups"][1]["cost_usd"], "0.003500");
+}
