@@ -151,6 +151,11 @@ pub struct AttributionArgs {
     /// Group routes as logged, without folding ids into `{id}`.
     #[arg(long)]
     pub raw_routes: bool,
+    /// Group owner values (team, cost_center, project, service,
+    /// environment, customer) by one spelling: lower case, `-` between
+    /// words, `search-team` as `search` for team.
+    #[arg(long)]
+    pub normalize_values: bool,
 }
 
 /// Checks that fail the run (exit 1); the output is written in full anyway.

@@ -62,6 +62,8 @@ pub struct Config {
     pub owners_override: bool,
     /// Fold ids out of routes (not `--raw-routes`).
     pub route_templates: bool,
+    /// `--normalize-values`.
+    pub normalize_values: bool,
     /// The gates asked for.
     pub gates: Gates,
     /// `report --allocate-unattributed`.
@@ -341,9 +343,28 @@ impl Config {
             owners,
             owners_override: args.attribution.owners_override,
             route_templates: !args.attribution.raw_routes,
+            normalize_values: args.attribution.normalize_values,
             gates,
             allocate: None,
         })
+    }
+}
+
+impl Config {
+    /// The owner fields whose distinct values `coverage` collects to find
+    /// inconsistent spellings: team, cost_center and the required owner
+    /// fields. None for `report` (it does not show them).
+    pub fn value_fields(&self) -> Vec<Field> {
+        if self.offender_dims.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![Field::Team, Field::CostCenter];
+        for f in &self.required {
+            if crate::enrich::ownership::OWNERS.contains(f) && !out.contains(f) {
+                out.push(*f);
+            }
+        }
+        out
     }
 }
 

@@ -73,6 +73,9 @@ pub struct Coverage {
     pub stale_owners: Vec<String>,
     /// Returns true if and only if an ownership map was used.
     pub owners_used: bool,
+    /// Values of one field that differ only in spelling (same
+    /// [`crate::enrich::values::key`]), each with its requests, most first.
+    pub inconsistent: Vec<(Field, Vec<(String, u128)>)>,
 }
 
 /// The unattributed figures of one required field.
@@ -123,6 +126,7 @@ pub struct Partial {
     by_request: Totals,
     by_map: Totals,
     owner_hits: Vec<u64>,
+    values: Vec<FxHashMap<String, u128>>,
     seen: Seen,
 }
 
@@ -169,6 +173,16 @@ impl Partial {
             by_request: w.coverage.by_request,
             by_map: w.coverage.by_map,
             owner_hits: w.coverage.owner_hits,
+            values: w
+                .coverage
+                .values
+                .iter()
+                .map(|m| {
+                    m.iter()
+                        .map(|(&id, &n)| (w.groups.interner.get(id).to_string(), n))
+                        .collect()
+                })
+                .collect(),
             seen: w.seen,
             groups: w.groups.into_values(dims),
             ledger: w.ledger,
@@ -216,6 +230,14 @@ impl Partial {
         for (mine, theirs) in self.owner_hits.iter_mut().zip(o.owner_hits) {
             *mine |= theirs;
         }
+        if self.values.len() < o.values.len() {
+            self.values.resize_with(o.values.len(), Default::default);
+        }
+        for (mine, theirs) in self.values.iter_mut().zip(o.values) {
+            for (v, n) in theirs {
+                *mine.entry(v).or_default() += n;
+            }
+        }
         self.seen.merge(o.seen);
         self
     }
@@ -247,6 +269,16 @@ impl Partial {
         }
         self.by_request.subtract(&dup.by_request);
         self.by_map.subtract(&dup.by_map);
+        for (mine, theirs) in self.values.iter_mut().zip(dup.values) {
+            for (v, n) in theirs {
+                if let Some(e) = mine.get_mut(&v) {
+                    *e -= n;
+                    if *e == 0 {
+                        mine.remove(&v);
+                    }
+                }
+            }
+        }
     }
 
     /// Reads again the chunks that hold a losing occurrence of a request
@@ -515,6 +547,23 @@ fn finish(
         })
         .collect();
     let stale_owners = a.owners.map(|m| m.stale(&p.owner_hits)).unwrap_or_default();
+    let mut inconsistent = Vec::new();
+    for (&field, values) in a.value_fields.iter().zip(p.values) {
+        let mut by_key: std::collections::BTreeMap<String, Vec<(String, u128)>> =
+            std::collections::BTreeMap::new();
+        for (v, n) in values {
+            by_key
+                .entry(crate::enrich::values::key(field, &v))
+                .or_default()
+                .push((v, n));
+        }
+        for (_, mut variants) in by_key {
+            if variants.len() > 1 {
+                variants.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+                inconsistent.push((field, variants));
+            }
+        }
+    }
     Report {
         dims: plan.dims.clone(),
         groups: sort_groups(p.groups),
@@ -532,6 +581,7 @@ fn finish(
             by_map: p.by_map,
             stale_owners,
             owners_used: a.owners.is_some(),
+            inconsistent,
         },
         sources,
         allocated: None,

@@ -13,8 +13,8 @@ use rustc_hash::FxHashMap;
 use crate::accounting::{Ledger, RelOrigin};
 use crate::aggregate::{Dimension, GroupKey, Groups, Totals};
 use crate::dedupe::{self, Seen};
-use crate::enrich::ownership::OwnerMap;
-use crate::enrich::{route, OwnerOrigin, TextView};
+use crate::enrich::ownership::{OwnerMap, OWNERS};
+use crate::enrich::{route, values, OwnerOrigin, TextView};
 use crate::filter::{Where, Window};
 use crate::price::card::RateCard;
 use crate::price::{Priced, Pricer};
@@ -56,6 +56,11 @@ pub struct AttributionPlan<'c> {
     pub owners_override: bool,
     /// Fold ids out of routes.
     pub route_templates: bool,
+    /// `--normalize-values`: owner values in one spelling.
+    pub normalize_values: bool,
+    /// Fields whose distinct values (with requests) are collected, to find
+    /// inconsistent spellings.
+    pub value_fields: Vec<Field>,
 }
 
 /// Per required field: what lacks it, and who sends it.
@@ -100,6 +105,8 @@ pub struct CoverageParts {
     pub by_map: Totals,
     /// Ownership map rows that matched, a bit per row.
     pub owner_hits: Vec<u64>,
+    /// Per `value_fields` entry: interned value -> requests.
+    pub values: Vec<FxHashMap<u32, u128>>,
 }
 
 /// One chunk of input to process.
@@ -136,6 +143,7 @@ pub struct Worker<'p> {
     at: RelOrigin,
     csv_row: csv::ByteRecord,
     route_buf: String,
+    value_bufs: [String; OWNERS.len()],
 }
 
 impl<'p> Worker<'p> {
@@ -150,6 +158,11 @@ impl<'p> Worker<'p> {
         let coverage = CoverageParts {
             required: a.required.iter().map(|_| RequiredPart::default()).collect(),
             owner_hits: vec![0; a.owners.map_or(0, |m| m.len().div_ceil(64))],
+            values: a
+                .value_fields
+                .iter()
+                .map(|_| FxHashMap::default())
+                .collect(),
             ..CoverageParts::default()
         };
         Worker {
@@ -168,6 +181,7 @@ impl<'p> Worker<'p> {
             },
             csv_row: csv::ByteRecord::new(),
             route_buf: String::new(),
+            value_bufs: Default::default(),
         }
     }
 
@@ -389,6 +403,12 @@ impl Worker<'_> {
                 OwnerOrigin::None => {}
             }
         }
+        for (i, &f) in a.value_fields.iter().enumerate() {
+            if let Some(v) = get(f) {
+                let id = self.groups.interner.intern(v);
+                *self.coverage.values[i].entry(id).or_default() += u128::from(r.requests);
+            }
+        }
         if cost.is_none() {
             let entry = self.coverage.unpriced.entry(model_id).or_default();
             entry.0 += u128::from(r.requests);
@@ -415,7 +435,19 @@ impl Sink for Worker<'_> {
             None => 0,
         };
         self.coverage.owner_hits = hits;
+        let mut bufs = std::mem::take(&mut self.value_bufs);
+        if a.normalize_values {
+            for (buf, f) in bufs.iter_mut().zip(OWNERS) {
+                if let Some(v) = text[f as usize] {
+                    if values::normalize(f, v, buf) {
+                        let buf: &String = buf;
+                        text[f as usize] = Some(buf.as_str());
+                    }
+                }
+            }
+        }
         self.account(&r, &text, from_map);
+        self.value_bufs = bufs;
         self.route_buf = route_buf;
     }
 

@@ -53,6 +53,8 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
             owners: config.owners.as_ref(),
             owners_override: config.owners_override,
             route_templates: config.route_templates,
+            normalize_values: config.normalize_values,
+            value_fields: config.value_fields(),
         },
     };
     let mut report = pipeline::run(&inputs, &plan, &config.read)?;

@@ -10,6 +10,7 @@
 
 pub mod ownership;
 pub mod route;
+pub mod values;
 
 /// A record's text fields as the later steps see them.
 pub type TextView<'a> = [Option<&'a str>; crate::record::Field::COUNT];

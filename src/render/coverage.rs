@@ -9,6 +9,7 @@
 //! - `unattributed` (field = the required field),
 //! - `offender` (field = the required field, the dims filled in),
 //! - `attribution` (value = `request`, `map` or `none`),
+//! - `inconsistent` (field, value = one spelling; requests only),
 //! - `unpriced` (field = `model`, value = the model; cost empty).
 
 use std::io::{self, Write};
@@ -138,11 +139,28 @@ fn table(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    if !c.inconsistent.is_empty() {
+        writeln!(
+            out,
+            "inconsistent spellings (use --normalize-values to group them):"
+        )?;
+        for (field, variants) in &c.inconsistent {
+            writeln!(out, "  {field}: {}", variant_list(variants))?;
+        }
+    }
     for v in view.verdicts.iter().filter(|v| v.field.is_none()) {
         let word = if v.passed { "ok" } else { "FAILED" };
         writeln!(out, "gate {}: {word}: {}", v.gate, v.message)?;
     }
     summary::write(r, out)
+}
+
+fn variant_list(variants: &[(String, u128)]) -> String {
+    variants
+        .iter()
+        .map(|(v, n)| format!("{} ({} requests)", terminal(v), thousands(*n)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn pcts(part: &Totals, all: &Totals) -> Value {
@@ -224,6 +242,10 @@ fn json(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             "stale_rows": c.stale_owners,
         },
         "unpriced": unpriced,
+        "inconsistent": c.inconsistent.iter().map(|(f, variants)| json!({
+            "field": f.name(),
+            "values": variants.iter().map(|(v, n)| json!({"value": v, "requests": *n as u64})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "accounting": {
             "lines_read": a.counts.lines_read,
             "parsed": a.counts.parsed,
@@ -306,6 +328,17 @@ fn csv(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     ] {
         w.write_record(row("attribution", "", value, Vec::new(), metrics(&t)))?;
     }
+    for (field, variants) in &c.inconsistent {
+        for (v, n) in variants {
+            let mut t = metrics(&Totals::default());
+            t[0] = n.to_string();
+            t[3] = percent(*n, r.totals.requests);
+            for cell in [1, 2, 4, 5] {
+                t[cell] = String::new();
+            }
+            w.write_record(row("inconsistent", field.name(), v, Vec::new(), t))?;
+        }
+    }
     for (m, req, tok) in &c.unpriced {
         let mut t = metrics(&Totals::default());
         t[0] = req.to_string();
@@ -383,6 +416,16 @@ fn github(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             out,
             "::warning {TITLE}::{}",
             gh_data(&format!("unpriced models: {}", names.join(", ")))
+        )?;
+    }
+    for (field, variants) in &c.inconsistent {
+        writeln!(
+            out,
+            "::warning {TITLE}::{}",
+            gh_data(&format!(
+                "inconsistent {field} spellings: {}",
+                variant_list(variants)
+            ))
         )?;
     }
     for s in &c.stale_owners {

@@ -647,3 +647,66 @@ fn allocate_unattributed_adds_an_estimate_column_only_when_asked() {
     assert_eq!(v["groups"][1]["allocated_cost_usd"], "0.005250");
     assert_eq!(v["groups"][1]["cost_usd"], "0.003500");
 }
+
+#[test]
+fn inconsistent_spellings_are_listed_together_and_normalize_values_merges_them() {
+    let dir = TestDir::new();
+    let line = |team: &str| {
+        format!("{{\"timestamp\":\"2026-10-01T00:00:00Z\",\"team\":\"{team}\",\"model\":\"gpt-4o\",\"input_tokens\":1}}\n")
+    };
+    let logs = dir.create(
+        "a.jsonl",
+        [
+            line("Search"),
+            line("search"),
+            line("search"),
+            line("search-team"),
+            line("payments"),
+        ]
+        .concat(),
+    );
+    let v = json(&stdout_ok(
+        llmspend().args(["coverage", "--format", "json"]).arg(&logs),
+    ));
+    assert_eq!(v["inconsistent"][0]["field"], "team");
+    let values: Vec<(&str, u64)> = v["inconsistent"][0]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["value"].as_str().unwrap(),
+                x["requests"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(values, [("search", 2), ("Search", 1), ("search-team", 1)]);
+    assert_eq!(v["inconsistent"].as_array().unwrap().len(), 1);
+    let table = stdout_ok(llmspend().args(["coverage"]).arg(&logs));
+    assert!(
+        table
+            .contains("  team: search (2 requests), Search (1 requests), search-team (1 requests)"),
+        "{table}"
+    );
+    let out = stdout_ok(
+        llmspend()
+            .args([
+                "report",
+                "--by",
+                "team",
+                "--format",
+                "csv",
+                "--normalize-values",
+            ])
+            .arg(&logs),
+    );
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 3, "{out}");
+    assert_eq!(rows[1][..2], ["search", "4"]);
+    let v = json(&stdout_ok(
+        llmspend()
+            .args(["coverage", "--format", "json", "--normalize-values"])
+            .arg(&logs),
+    ));
+    assert_eq!(v["inconsistent"], serde_json::json!([]));
+}
