@@ -1,6 +1,7 @@
 //! Dropping repeated `request_id`s, deterministically and in parallel.
 //!
-//! Which occurrence counts: the one earliest in (file, line) order, where
+//! Which occurrence counts: the one earliest in (file, line) order (for
+//! records sharing a line, the first read), where
 //! file ids follow the sorted path order of the run. So the answer does not
 //! depend on `--threads`, chunk size or the order paths were given in.
 //!
@@ -30,18 +31,15 @@ use rustc_hash::{FxHashSet, FxHasher};
 
 use crate::accounting::RelOrigin;
 
-/// A position packed small: file id, chunk index, line within the chunk.
-/// Orders like [`RelOrigin`].
+/// A record's position packed small: file id, chunk index, and the
+/// record's ordinal within the chunk (from 0). Orders like the physical
+/// position, and stays distinct even for records that share a line (a
+/// JSON document holding many records).
 pub type Pos = [u32; 3];
 
-/// Packs a relative origin (lines beyond `u32::MAX` within one chunk are
-/// clamped, which only a multi-gigabyte single-line-per-byte chunk reaches).
-pub fn pos(at: RelOrigin) -> Pos {
-    [
-        at.file,
-        at.chunk,
-        u32::try_from(at.line).unwrap_or(u32::MAX),
-    ]
+/// The position of the `ordinal`-th record of the chunk at `at`.
+pub fn pos(at: RelOrigin, ordinal: u32) -> Pos {
+    [at.file, at.chunk, ordinal]
 }
 
 /// A 64-bit hash of a request id, the same in every worker and every run.

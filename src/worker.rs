@@ -141,6 +141,8 @@ pub struct Worker<'p> {
     pub seen: Seen,
     mode: Mode<'p>,
     at: RelOrigin,
+    /// Records reported so far in this chunk (dedupe positions).
+    ordinal: u32,
     csv_row: csv::ByteRecord,
     route_buf: String,
     value_bufs: [String; OWNERS.len()],
@@ -174,6 +176,7 @@ impl<'p> Worker<'p> {
             chunk_lines: Vec::new(),
             seen: Seen::default(),
             mode,
+            ordinal: 0,
             at: RelOrigin {
                 file: 0,
                 chunk: 0,
@@ -192,6 +195,7 @@ impl<'p> Worker<'p> {
             chunk: chunk.index,
             line: 0,
         };
+        self.ordinal = 0;
         let mut bytes = chunk.bytes;
         if chunk.first {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -307,6 +311,8 @@ impl Worker<'_> {
                     w.dim.is_time().then(|| w.dim.period(local_day)),
                 )
             });
+        let ordinal = self.ordinal;
+        self.ordinal = self.ordinal.wrapping_add(1);
         let id = if plan.attribution.dedupe {
             get(Field::RequestId)
         } else {
@@ -319,13 +325,14 @@ impl Worker<'_> {
                     return;
                 }
                 if let Some(id) = id {
-                    self.seen.see(dedupe::hash_id(id), dedupe::pos(self.at));
+                    self.seen
+                        .see(dedupe::hash_id(id), dedupe::pos(self.at, ordinal));
                 }
             }
             Mode::Duplicates(kept) => {
                 let dup = passes
                     && id.is_some_and(|id| {
-                        kept.is_duplicate(dedupe::hash_id(id), dedupe::pos(self.at))
+                        kept.is_duplicate(dedupe::hash_id(id), dedupe::pos(self.at, ordinal))
                     });
                 if !dup {
                     return;

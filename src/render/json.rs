@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use super::Renderer;
 use crate::aggregate::Totals;
 use crate::pipeline::Report;
+use crate::record::Field;
 
 /// The JSON renderer.
 pub struct Json;
@@ -74,6 +75,16 @@ impl Share {
 struct Unattributed {
     team: Share,
     cost_center: Share,
+    /// Other `--require` fields, by name.
+    #[serde(flatten)]
+    other: std::collections::BTreeMap<&'static str, Share>,
+}
+
+#[derive(Serialize)]
+struct WireOwners<'a> {
+    request: Share,
+    map: Share,
+    stale_rows: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -111,6 +122,9 @@ struct WireAccounting<'a> {
     priced_at_standard_tier: u128,
     long_context_tier_not_applied: u128,
     unreadable: Vec<WireUnreadable<'a>>,
+    /// How owners were found; only with `--owners`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owners: Option<WireOwners<'a>>,
 }
 
 impl Renderer for Json {
@@ -167,7 +181,18 @@ impl Renderer for Json {
                 unattributed: Unattributed {
                     team: Share::of(&c.no_team),
                     cost_center: Share::of(&c.no_cost_center),
+                    other: c
+                        .required
+                        .iter()
+                        .filter(|f| !matches!(f.field, Field::Team | Field::CostCenter))
+                        .map(|f| (f.field.name(), Share::of(&f.missing)))
+                        .collect(),
                 },
+                owners: c.owners_used.then(|| WireOwners {
+                    request: Share::of(&c.by_request),
+                    map: Share::of(&c.by_map),
+                    stale_rows: &c.stale_owners,
+                }),
                 unpriced: c
                     .unpriced
                     .iter()

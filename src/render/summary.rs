@@ -8,6 +8,7 @@ use super::sanitize::terminal;
 use crate::aggregate::Totals;
 use crate::pipeline::Report;
 use crate::price::money::percent;
+use crate::record::Field;
 
 /// Formats an integer with thousands separators, for people.
 pub fn thousands(n: u128) -> String {
@@ -68,6 +69,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "{}",
         share_line("cost_center", &cov.no_cost_center, &report.totals)
     )?;
+    for f in &cov.required {
+        if !matches!(f.field, Field::Team | Field::CostCenter) {
+            writeln!(
+                out,
+                "{}",
+                share_line(f.field.name(), &f.missing, &report.totals)
+            )?;
+        }
+    }
     if cov.owners_used {
         let all = report.totals.cost.0;
         writeln!(

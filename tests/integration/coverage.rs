@@ -710,3 +710,41 @@ fn inconsistent_spellings_are_listed_together_and_normalize_values_merges_them()
     ));
     assert_eq!(v["inconsistent"], serde_json::json!([]));
 }
+
+#[test]
+fn report_json_adds_required_fields_and_owners_only_when_asked() {
+    let (dir, card, logs) = setup();
+    let owners = dir.create("owners.csv", OWNERS);
+    let get = |extra: &[&str]| {
+        json(&stdout_ok(
+            llmspend()
+                .args(["report", "--format", "json"])
+                .args(extra)
+                .arg("--rates")
+                .arg(&card)
+                .arg(&logs),
+        ))
+    };
+    let plain = get(&[]);
+    let a = &plain["accounting"];
+    assert_eq!(
+        a["unattributed"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["team", "cost_center"]
+    );
+    assert!(a.get("owners").is_none());
+    let v = get(&[
+        "--require",
+        "cost_center,api_key",
+        "--owners",
+        owners.to_str().unwrap(),
+    ]);
+    let a = &v["accounting"];
+    assert_eq!(a["unattributed"]["api_key"]["requests"], 1);
+    // k2: cost_center from the map, api_key on the request. cron: no api_key.
+    assert_eq!(a["owners"]["map"]["requests"], 1);
+    assert_eq!(a["owners"]["stale_rows"].as_array().unwrap().len(), 1);
+}
