@@ -56,6 +56,8 @@ pub struct AttributionPlan<'c> {
     pub owners_override: bool,
     /// Fold ids out of routes.
     pub route_templates: bool,
+    /// Sum records by how their owner was found (request or map).
+    pub track_origin: bool,
     /// `--normalize-values`: owner values in one spelling.
     pub normalize_values: bool,
     /// Fields whose distinct values (with requests) are collected, to find
@@ -281,6 +283,43 @@ impl<'p> Worker<'p> {
 }
 
 impl Worker<'_> {
+    /// Route templates, the ownership map and `--normalize-values` on the
+    /// text view, then [`Worker::account`]. Folded values live in
+    /// per-worker buffers, so nothing is allocated per record.
+    fn enrich(&mut self, r: &UsageRecord<'_>, text: TextView<'_>) {
+        let a = &self.plan.attribution;
+        let mut route_buf = std::mem::take(&mut self.route_buf);
+        let mut bufs = std::mem::take(&mut self.value_bufs);
+        // A view that lives only as long as the buffers it may point into.
+        let mut text: TextView<'_> = text;
+        if a.route_templates {
+            if let Some(raw) = text[Field::Route as usize] {
+                if route::template(raw, &mut route_buf) {
+                    text[Field::Route as usize] = Some(route_buf.as_str());
+                }
+            }
+        }
+        let mut hits = std::mem::take(&mut self.coverage.owner_hits);
+        let from_map = match a.owners {
+            Some(map) => map.apply(&mut text, a.owners_override, &mut hits),
+            None => 0,
+        };
+        self.coverage.owner_hits = hits;
+        if a.normalize_values {
+            for (buf, f) in bufs.iter_mut().zip(OWNERS) {
+                if let Some(v) = text[f as usize] {
+                    if values::normalize(f, v, buf) {
+                        let buf: &String = buf;
+                        text[f as usize] = Some(buf.as_str());
+                    }
+                }
+            }
+        }
+        self.account(r, &text, from_map);
+        self.value_bufs = bufs;
+        self.route_buf = route_buf;
+    }
+
     /// Filters, dedupes, prices and aggregates one record whose text fields
     /// (after enrichment) are `text`; `from_map` has a bit per field the
     /// ownership map set.
@@ -403,7 +442,7 @@ impl Worker<'_> {
                 add(self.coverage.required[i].offenders.entry(key).or_default());
             }
         }
-        if !a.required.is_empty() {
+        if a.track_origin {
             match origin {
                 OwnerOrigin::Request => add(&mut self.coverage.by_request),
                 OwnerOrigin::Map => add(&mut self.coverage.by_map),
@@ -427,35 +466,11 @@ impl Worker<'_> {
 impl Sink for Worker<'_> {
     fn record(&mut self, r: UsageRecord<'_>) {
         let a = &self.plan.attribution;
-        let mut text: TextView<'_> = std::array::from_fn(|i| r.text[i].as_deref());
-        let mut route_buf = std::mem::take(&mut self.route_buf);
-        if a.route_templates {
-            if let Some(raw) = text[Field::Route as usize] {
-                if route::template(raw, &mut route_buf) {
-                    text[Field::Route as usize] = Some(route_buf.as_str());
-                }
-            }
+        let text: TextView<'_> = std::array::from_fn(|i| r.text[i].as_deref());
+        if !(a.route_templates || a.owners.is_some() || a.normalize_values) {
+            return self.account(&r, &text, 0);
         }
-        let mut hits = std::mem::take(&mut self.coverage.owner_hits);
-        let from_map = match a.owners {
-            Some(map) => map.apply(&mut text, a.owners_override, &mut hits),
-            None => 0,
-        };
-        self.coverage.owner_hits = hits;
-        let mut bufs = std::mem::take(&mut self.value_bufs);
-        if a.normalize_values {
-            for (buf, f) in bufs.iter_mut().zip(OWNERS) {
-                if let Some(v) = text[f as usize] {
-                    if values::normalize(f, v, buf) {
-                        let buf: &String = buf;
-                        text[f as usize] = Some(buf.as_str());
-                    }
-                }
-            }
-        }
-        self.account(&r, &text, from_map);
-        self.value_bufs = bufs;
-        self.route_buf = route_buf;
+        self.enrich(&r, text);
     }
 
     fn malformed(&mut self, reason: Reason) {

@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use crate::aggregate::Dimension;
 use crate::cli::ReportArgs;
 use crate::config::Config;
 use crate::error::InputError;
@@ -52,7 +53,8 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
             dedupe: config.dedupe,
             owners: config.owners.as_ref(),
             owners_override: config.owners_override,
-            route_templates: config.route_templates,
+            route_templates: config.route_templates && route_used(config),
+            track_origin: config.owners.is_some() || !config.offender_dims.is_empty(),
             normalize_values: config.normalize_values,
             value_fields: config.value_fields(),
         },
@@ -73,6 +75,16 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
         return Err(InputError::NothingReadable(list.join("\n")).into());
     }
     Ok(report)
+}
+
+/// Returns true if and only if anything reads the route: templates are
+/// skipped otherwise (they cost a scan per record).
+fn route_used(config: &Config) -> bool {
+    let route = Dimension::Route;
+    config.dims.contains(&route)
+        || config.offender_dims.contains(&route)
+        || config.wheres.iter().any(|w| w.dim == route)
+        || config.owners.as_ref().is_some_and(|m| m.has_routes())
 }
 
 fn write(config: &Config, report: &Report) -> io::Result<()> {

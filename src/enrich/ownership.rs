@@ -259,6 +259,11 @@ impl OwnerMap {
         self.rows.len()
     }
 
+    /// Returns true if and only if some row matches on `route`.
+    pub fn has_routes(&self) -> bool {
+        !self.routes.is_empty()
+    }
+
     /// Returns true if and only if the map has no rows.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()

@@ -127,8 +127,10 @@ pub fn alias(key: &str) -> Option<(Slot, u8, &'static str)> {
 /// Looks a key up among `--alias KEY=FIELD` names first (they beat the
 /// built-in names and rank like an alias), then [`alias`].
 pub fn alias_with(extra: &[(String, Slot)], key: &str) -> Option<(Slot, u8, &'static str)> {
-    if let Some((_, slot)) = extra.iter().find(|(k, _)| k == key) {
-        return Some((*slot, 1, leak_name(*slot)));
+    if !extra.is_empty() {
+        if let Some((_, slot)) = extra.iter().find(|(k, _)| k == key) {
+            return Some((*slot, 1, leak_name(*slot)));
+        }
     }
     alias(key)
 }
@@ -313,7 +315,12 @@ impl Node<'_, '_> {
         if let Some(i) = ends {
             d.slot = Some((self.maps[i].slot, 0, self.maps[i].name));
         } else if let Some(level) = self.level {
-            if let Some((slot, rank, name)) = alias_with(self.extra, key) {
+            let found = if self.extra.is_empty() {
+                alias(key)
+            } else {
+                alias_with(self.extra, key)
+            };
+            if let Some((slot, rank, name)) = found {
                 d.slot = Some((slot, priority(level, rank), name));
             }
         }
