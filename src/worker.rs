@@ -326,6 +326,20 @@ impl Worker<'_> {
     fn account(&mut self, r: &UsageRecord<'_>, text: &TextView<'_>, from_map: u32) {
         let plan = self.plan;
         let get = |f: Field| text[f as usize];
+        let at = dedupe::pos(self.at, self.ordinal);
+        self.ordinal = self.ordinal.wrapping_add(1);
+        let id = if plan.attribution.dedupe {
+            get(Field::RequestId)
+        } else {
+            None
+        };
+        // Picking out duplicates: most records are not, so decide before
+        // pricing (the window and --where are checked below).
+        if let Mode::Duplicates(kept) = self.mode {
+            if !id.is_some_and(|id| kept.is_duplicate(dedupe::hash_id(id), at)) {
+                return;
+            }
+        }
         let model_id = self.intern(get(Field::Model));
         let provider_raw_id = self.intern(get(Field::Provider));
         let resolved = self.pricer.resolve(
@@ -350,13 +364,6 @@ impl Worker<'_> {
                     w.dim.is_time().then(|| w.dim.period(local_day)),
                 )
             });
-        let ordinal = self.ordinal;
-        self.ordinal = self.ordinal.wrapping_add(1);
-        let id = if plan.attribution.dedupe {
-            get(Field::RequestId)
-        } else {
-            None
-        };
         match self.mode {
             Mode::Count => {
                 if !passes {
@@ -364,19 +371,11 @@ impl Worker<'_> {
                     return;
                 }
                 if let Some(id) = id {
-                    self.seen
-                        .see(dedupe::hash_id(id), dedupe::pos(self.at, ordinal));
+                    self.seen.see(dedupe::hash_id(id), at);
                 }
             }
-            Mode::Duplicates(kept) => {
-                let dup = passes
-                    && id.is_some_and(|id| {
-                        kept.is_duplicate(dedupe::hash_id(id), dedupe::pos(self.at, ordinal))
-                    });
-                if !dup {
-                    return;
-                }
-            }
+            Mode::Duplicates(_) if !passes => return,
+            Mode::Duplicates(_) => {}
         }
         self.ledger.counts.parsed += 1;
         let priced = resolved.price(utc_day, get(Field::ServiceTier), &r.tokens, r.requests);

@@ -748,3 +748,60 @@ fn report_json_adds_required_fields_and_owners_only_when_asked() {
     assert_eq!(a["owners"]["map"]["requests"], 1);
     assert_eq!(a["owners"]["stale_rows"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn coverage_output_is_identical_for_any_threads_chunks_and_file_order() {
+    let dir = TestDir::new();
+    let a = dir.create("a.jsonl", dup_lines(3, 1800));
+    let b = dir.create("b.jsonl", dup_lines(4, 1200));
+    let owners = dir.create(
+        "owners.csv",
+        "field,value,cost_center\nmodel,gpt-4o,CC-MODEL\n",
+    );
+    let run_with = |extra: &[&str], files: [&std::path::Path; 2], format: &str| {
+        let mut cmd = llmspend();
+        cmd.args([
+            "coverage",
+            "--require",
+            "team,cost_center",
+            "--by",
+            "team,day",
+            "--format",
+            format,
+        ])
+        .args(extra)
+        .args(files);
+        let out = run(&mut cmd, 0);
+        (text(out.stdout), text(out.stderr))
+    };
+    for format in ["json", "csv"] {
+        let reference = run_with(&["--threads", "1"], [&a, &b], format);
+        for extra in [
+            vec!["--threads", "2"],
+            vec!["--threads", "2", "--chunk-bytes", "700"],
+            vec!["--threads", "3", "--chunk-bytes", "100"],
+        ] {
+            assert_eq!(run_with(&extra, [&b, &a], format), reference, "{extra:?}");
+        }
+        let with_map = run_with(
+            &["--threads", "1", "--owners", owners.to_str().unwrap()],
+            [&a, &b],
+            format,
+        );
+        assert_eq!(
+            run_with(
+                &[
+                    "--threads",
+                    "2",
+                    "--chunk-bytes",
+                    "300",
+                    "--owners",
+                    owners.to_str().unwrap()
+                ],
+                [&b, &a],
+                format
+            ),
+            with_map
+        );
+    }
+}
