@@ -21,8 +21,9 @@
 //!
 //! Memory: 20 bytes per record that has an id while reading (a vector's
 //! spare capacity is address space, not resident memory), then 20 bytes
-//! per distinct id; the sort borrows up to half as much again for a
-//! moment. Two different ids with the same 64-bit hash would be taken for
+//! per distinct id, plus a small set of the repeated ids' hashes; the sort
+//! borrows up to half as much again for a moment. Measured: about 30 bytes
+//! of peak RSS per distinct id with one thread, 34 with two. Two different ids with the same 64-bit hash would be taken for
 //! one (for 100 million ids, a chance of about 3 in 10 000).
 
 use std::hash::Hasher;
@@ -69,6 +70,10 @@ pub struct Seen {
     entries: Vec<Entry>,
     /// `(file, chunk)` of every chunk that holds a duplicate.
     pub rescan: FxHashSet<(u32, u32)>,
+    /// Hashes that occur more than once: a small set that answers "not a
+    /// duplicate" for most records of a rescanned chunk without touching
+    /// the large sorted vector.
+    repeated: FxHashSet<u64>,
 }
 
 impl Seen {
@@ -86,6 +91,7 @@ impl Seen {
         }
         self.entries.append(&mut o.entries);
         self.rescan.extend(o.rescan);
+        self.repeated.extend(o.repeated);
     }
 
     /// Sorts, keeps the earliest occurrence of each id and notes the chunk
@@ -98,6 +104,8 @@ impl Seen {
             let hash = [e[0], e[1]];
             if kept == Some(hash) {
                 self.rescan.insert((e[2], e[3]));
+                self.repeated
+                    .insert(u64::from(e[0]) << 32 | u64::from(e[1]));
             } else {
                 kept = Some(hash);
             }
@@ -120,6 +128,9 @@ impl Seen {
     /// duplicate: a different occurrence is the kept one. Only meaningful
     /// after [`Seen::finish`].
     pub fn is_duplicate(&self, hash: u64, at: Pos) -> bool {
+        if !self.repeated.contains(&hash) {
+            return false;
+        }
         let key = [(hash >> 32) as u32, hash as u32];
         match self.entries.binary_search_by(|e| e[..2].cmp(&key[..])) {
             Ok(i) => self.entries[i][2..] != at[..],
