@@ -93,7 +93,7 @@ fn table(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             grid.set_header(c.offender_dims.iter().map(|d| d.name()).chain([
                 "requests",
                 "cost (USD)",
-                "share of requests",
+                "share of unattributed",
             ]));
             let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
             for g in f.offenders.iter().take(view.top) {
