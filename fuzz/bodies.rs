@@ -36,6 +36,7 @@ fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> 
         card,
         tz_offset: 3600,
         max_line_bytes: 4096,
+        attribution: Default::default(),
     };
     let mut total = Counts::default();
     for (index, range) in split(bytes, parser.framing(), target)

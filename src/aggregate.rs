@@ -223,6 +223,20 @@ impl Totals {
         self.reported_cost = self.reported_cost.saturating_add(o.reported_cost);
     }
 
+    /// Takes away a total that was added before (duplicates found after
+    /// the merge); exact, because every field is an integer sum.
+    pub fn subtract(&mut self, o: &Totals) {
+        self.requests -= o.requests;
+        self.input_tokens -= o.input_tokens;
+        self.output_tokens -= o.output_tokens;
+        self.cache_read_tokens -= o.cache_read_tokens;
+        self.cache_write_5m_tokens -= o.cache_write_5m_tokens;
+        self.cache_write_1h_tokens -= o.cache_write_1h_tokens;
+        self.cost.0 -= o.cost.0;
+        self.unpriced_requests -= o.unpriced_requests;
+        self.reported_cost = self.reported_cost.saturating_sub(o.reported_cost);
+    }
+
     /// All cache writes, 5-minute and 1-hour (the CSV's `cache_write_tokens`).
     pub fn cache_write_tokens(&self) -> u128 {
         self.cache_write_5m_tokens + self.cache_write_1h_tokens
@@ -265,6 +279,30 @@ impl Interner {
     pub fn get(&self, id: u32) -> &str {
         &self.strings[id as usize]
     }
+
+    /// Converts a map keyed by this interner's ids into string keys.
+    pub fn values_of(
+        &self,
+        map: FxHashMap<GroupKey, Totals>,
+        dims: &[Dimension],
+    ) -> FxHashMap<GroupValues, Totals> {
+        let mut out = FxHashMap::default();
+        for (key, totals) in map {
+            let values = dims
+                .iter()
+                .zip(key.iter())
+                .map(|(d, &k)| match k {
+                    0 => None,
+                    k if d.is_time() => Some(d.format_period(k - 1)),
+                    k => Some(self.get((k - 1) as u32).to_string()),
+                })
+                .collect();
+            out.entry(values)
+                .or_insert_with(Totals::default)
+                .merge(&totals);
+        }
+        out
+    }
 }
 
 /// Per-worker groups.
@@ -282,22 +320,7 @@ pub type GroupValues = Vec<Option<String>>;
 impl Groups {
     /// Converts to string keys for merging with other workers.
     pub fn into_values(self, dims: &[Dimension]) -> FxHashMap<GroupValues, Totals> {
-        let mut out = FxHashMap::default();
-        for (key, totals) in self.map {
-            let values = dims
-                .iter()
-                .zip(key.iter())
-                .map(|(d, &k)| match k {
-                    0 => None,
-                    k if d.is_time() => Some(d.format_period(k - 1)),
-                    k => Some(self.interner.get((k - 1) as u32).to_string()),
-                })
-                .collect();
-            out.entry(values)
-                .or_insert_with(Totals::default)
-                .merge(&totals);
-        }
-        out
+        self.interner.values_of(self.map, dims)
     }
 }
 

@@ -23,6 +23,9 @@ pub struct Cli {
 pub enum Command {
     /// Price usage logs and break the cost down by any dimensions.
     Report(ReportArgs),
+    /// How much spend cannot be attributed, and who sends it: per required
+    /// field, with gates for CI.
+    Coverage(CoverageArgs),
     /// Show the rate card in effect, or which row prices a model on a date.
     Rates(RatesArgs),
     /// List the log formats llmspend reads and how each is recognised.
@@ -57,6 +60,151 @@ pub struct ReportArgs {
     /// Where the report goes.
     #[command(flatten)]
     pub output: OutputArgs,
+
+    /// How owners are found and duplicates dropped.
+    #[command(flatten)]
+    pub attribution: AttributionArgs,
+
+    /// Checks that fail the run (exit 1).
+    #[command(flatten)]
+    pub gates: GateArgs,
+
+    /// Spread the unattributed cost over the attributed groups and show it
+    /// as an `allocated_cost_usd` column beside `cost_usd` (an estimate;
+    /// the measured cost is never changed).
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub allocate_unattributed: Option<Allocate>,
+}
+
+/// How `--allocate-unattributed` spreads the unattributed cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Allocate {
+    /// In proportion to each attributed group's measured cost.
+    Proportional,
+    /// In equal parts over the attributed groups.
+    Even,
+}
+
+/// `llmspend coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// Files and folders to read (folders: *.jsonl, *.ndjson, *.json,
+    /// *.csv, *.log, recursively); `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Group the offenders (who sends requests without a required field) by
+    /// these dimensions, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "service,api_key",
+        value_name = "DIMS"
+    )]
+    pub by: Vec<Dimension>,
+
+    /// How many offenders to list per required field.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+
+    /// Which records count.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// How inputs are read and priced.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Where the report goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// How owners are found and duplicates dropped.
+    #[command(flatten)]
+    pub attribution: AttributionArgs,
+
+    /// Checks that fail the run (exit 1).
+    #[command(flatten)]
+    pub gates: GateArgs,
+}
+
+/// How owners are found and duplicates dropped.
+#[derive(Debug, Args)]
+pub struct AttributionArgs {
+    /// Count every record, even when its request_id was seen before (by
+    /// default a repeated request_id counts once: the occurrence earliest
+    /// in (file path, line) order is kept).
+    #[arg(long)]
+    pub no_dedupe: bool,
+    /// An ownership map: CSV `field,value,team,cost_center,project,service,
+    /// environment,customer`, where `field` is api_key, service, user,
+    /// customer, project, model or route (a path prefix).
+    #[arg(long, value_name = "FILE")]
+    pub owners: Option<PathBuf>,
+    /// Values from the ownership map beat values on the request.
+    #[arg(long, requires = "owners")]
+    pub owners_override: bool,
+    /// An extra key name for a canonical field in gateway logs, e.g.
+    /// `department=cost_center`; repeatable.
+    #[arg(long = "alias", value_name = "KEY=FIELD")]
+    pub aliases: Vec<String>,
+    /// Group routes as logged, without folding ids into `{id}`.
+    #[arg(long)]
+    pub raw_routes: bool,
+    /// Group owner values (team, cost_center, project, service,
+    /// environment, customer) by one spelling: lower case, `-` between
+    /// words, `search-team` as `search` for team.
+    #[arg(long)]
+    pub normalize_values: bool,
+}
+
+/// Checks that fail the run (exit 1); the output is written in full anyway.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Fields every request must carry, comma-separated (for coverage and
+    /// `--max-unattributed`).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "cost_center",
+        value_name = "FIELDS"
+    )]
+    pub require: Vec<Dimension>,
+    /// Fail when more than PCT percent (0-100) lacks a required field.
+    #[arg(long, value_name = "PCT")]
+    pub max_unattributed: Option<String>,
+    /// What `--max-unattributed` measures.
+    #[arg(long, value_enum, default_value_t = Basis::Requests)]
+    pub basis: Basis,
+    /// Fail when more than PCT percent (0-100) of the lines read are
+    /// malformed.
+    #[arg(long, value_name = "PCT")]
+    pub max_malformed: Option<String>,
+    /// Fail when any model has no rate-card row.
+    #[arg(long)]
+    pub fail_on_unpriced: bool,
+}
+
+/// What an unattributed share is measured in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Basis {
+    /// Share of requests.
+    Requests,
+    /// Share of tokens.
+    Tokens,
+    /// Share of priced cost.
+    Cost,
+}
+
+impl Basis {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::Requests => "requests",
+            Basis::Tokens => "tokens",
+            Basis::Cost => "cost",
+        }
+    }
 }
 
 /// Which records count.
@@ -183,6 +331,41 @@ mod tests {
         ]);
         assert_eq!(r.filter.wheres.len(), 2);
         assert_eq!(r.input.maps, ["team=a.b"]);
+    }
+
+    fn coverage(args: &[&str]) -> CoverageArgs {
+        let mut all = vec!["llmspend", "coverage"];
+        all.extend(args);
+        match Cli::try_parse_from(all).unwrap().command {
+            Command::Coverage(c) => c,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn coverage_defaults_to_cost_center_by_service_and_api_key() {
+        let c = coverage(&["x"]);
+        assert_eq!(c.gates.require, [Dimension::CostCenter]);
+        assert_eq!(c.by, [Dimension::Service, Dimension::ApiKey]);
+        let c = coverage(&["x", "--require", "cost_center,team", "--basis", "cost"]);
+        assert_eq!(c.gates.require, [Dimension::CostCenter, Dimension::Team]);
+        assert_eq!(c.gates.basis, Basis::Cost);
+    }
+
+    #[test]
+    fn gates_and_aliases_parse_on_report() {
+        let r = report(&[
+            "x",
+            "--max-unattributed",
+            "2.5",
+            "--alias",
+            "department=cost_center",
+            "--alias",
+            "squad=team",
+        ]);
+        assert_eq!(r.gates.max_unattributed.as_deref(), Some("2.5"));
+        assert_eq!(r.attribution.aliases.len(), 2);
+        assert!(Cli::try_parse_from(["llmspend", "report", "x", "--owners-override"]).is_err());
     }
 
     #[test]

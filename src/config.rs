@@ -8,12 +8,18 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use crate::aggregate::Dimension;
-use crate::cli::{InputArgs, ReportArgs};
+use crate::cli::{
+    Allocate, AttributionArgs, CoverageArgs, FilterArgs, GateArgs, InputArgs, OutputArgs,
+    ReportArgs,
+};
+use crate::enrich::ownership::OwnerMap;
 use crate::error::UsageError;
 use crate::filter::{parse_bound, Where, Window};
+use crate::gate::{Gates, Pct};
 use crate::input::chunk::CHUNK_BYTES;
 use crate::pipeline::ReadOptions;
 use crate::price::card::RateCard;
+use crate::record::Field;
 use crate::render::Format;
 use crate::sources::collect::Slot;
 use crate::sources::{self, SourceOptions};
@@ -42,6 +48,36 @@ pub struct Config {
     pub output: Option<(PathBuf, File)>,
     /// `--quiet`.
     pub quiet: bool,
+    /// `--require`: fields every request should carry.
+    pub required: Vec<Field>,
+    /// Coverage `--by`: how offenders are grouped (empty for `report`).
+    pub offender_dims: Vec<Dimension>,
+    /// Coverage `--top`.
+    pub top: usize,
+    /// Count a repeated request id once (not `--no-dedupe`).
+    pub dedupe: bool,
+    /// `--owners`, loaded.
+    pub owners: Option<OwnerMap>,
+    /// `--owners-override`.
+    pub owners_override: bool,
+    /// Fold ids out of routes (not `--raw-routes`).
+    pub route_templates: bool,
+    /// `--normalize-values`.
+    pub normalize_values: bool,
+    /// The gates asked for.
+    pub gates: Gates,
+    /// `report --allocate-unattributed`.
+    pub allocate: Option<Allocate>,
+}
+
+/// The argument groups `report` and `coverage` share.
+struct Common {
+    paths: Vec<PathBuf>,
+    filter: FilterArgs,
+    input: InputArgs,
+    output: OutputArgs,
+    attribution: AttributionArgs,
+    gates: GateArgs,
 }
 
 fn bad(flag: &'static str, message: impl Into<String>) -> anyhow::Error {
@@ -81,7 +117,10 @@ pub fn parse_tz(text: &str) -> Option<i64> {
     (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
 }
 
-fn source_options(input: &InputArgs) -> anyhow::Result<SourceOptions> {
+fn source_options(
+    input: &InputArgs,
+    attribution: &AttributionArgs,
+) -> anyhow::Result<SourceOptions> {
     let mut map = Vec::new();
     for m in &input.maps {
         let (field, path) = m
@@ -101,22 +140,133 @@ fn source_options(input: &InputArgs) -> anyhow::Result<SourceOptions> {
         }
         map.push((slot, path.trim().to_string()));
     }
+    let mut aliases = Vec::new();
+    for a in &attribution.aliases {
+        let (key, field) = a
+            .split_once('=')
+            .ok_or_else(|| bad("--alias", format!("`{a}` is not KEY=FIELD")))?;
+        let (key, field) = (key.trim(), field.trim());
+        let slot = Slot::from_name(field).ok_or_else(|| {
+            bad(
+                "--alias",
+                format!(
+                    "unknown field `{field}`; fields are {}",
+                    Slot::names().join(", ")
+                ),
+            )
+        })?;
+        if key.is_empty() {
+            return Err(bad("--alias", format!("`{a}` has an empty KEY")));
+        }
+        aliases.push((key.to_string(), slot));
+    }
     Ok(SourceOptions {
         map,
+        aliases,
         ..SourceOptions::default()
     })
+}
+
+fn pct(flag: &'static str, text: &Option<String>) -> anyhow::Result<Option<Pct>> {
+    match text {
+        None => Ok(None),
+        Some(t) => Pct::parse(t).map(Some).ok_or_else(|| {
+            bad(
+                flag,
+                format!("`{t}` is not a percentage from 0 to 100 (at most 3 decimals)"),
+            )
+        }),
+    }
+}
+
+fn required_fields(dims: &[Dimension]) -> anyhow::Result<Vec<Field>> {
+    let mut out = Vec::new();
+    for d in dims {
+        let f = d.field().filter(|_| !d.is_time()).ok_or_else(|| {
+            bad(
+                "--require",
+                format!("`{d}` is not a text field of a record"),
+            )
+        })?;
+        if out.contains(&f) {
+            return Err(bad("--require", format!("`{d}` is listed twice")));
+        }
+        out.push(f);
+    }
+    Ok(out)
+}
+
+fn unique_dims(flag: &'static str, by: Vec<Dimension>) -> anyhow::Result<Vec<Dimension>> {
+    let mut dims = Vec::new();
+    for d in by {
+        if dims.contains(&d) {
+            return Err(bad(flag, format!("`{d}` is listed twice")));
+        }
+        dims.push(d);
+    }
+    Ok(dims)
 }
 
 impl Config {
     /// Resolves the arguments of `report`.
     pub fn from_args(args: ReportArgs) -> anyhow::Result<Config> {
-        let mut dims = Vec::new();
-        for d in args.by {
-            if dims.contains(&d) {
-                return Err(bad("--by", format!("`{d}` is listed twice")));
-            }
-            dims.push(d);
+        if matches!(args.output.format, Format::Github | Format::Junit) {
+            return Err(bad(
+                "--format",
+                format!(
+                    "`{}` is a format of `llmspend coverage`; report formats are table, csv, json, md",
+                    args.output.format.name()
+                ),
+            ));
         }
+        let dims = unique_dims("--by", args.by)?;
+        let mut config = Config::resolve(Common {
+            paths: args.paths,
+            filter: args.filter,
+            input: args.input,
+            output: args.output,
+            attribution: args.attribution,
+            gates: args.gates,
+        })?;
+        config.dims = dims;
+        config.allocate = args.allocate_unattributed;
+        Ok(config)
+    }
+
+    /// Resolves the arguments of `coverage`.
+    pub fn from_coverage(args: CoverageArgs) -> anyhow::Result<Config> {
+        if args.output.format == Format::Md {
+            return Err(bad(
+                "--format",
+                "coverage formats are table, json, csv, github, junit",
+            ));
+        }
+        let offender_dims = unique_dims("--by", args.by)?;
+        let mut config = Config::resolve(Common {
+            paths: args.paths,
+            filter: args.filter,
+            input: args.input,
+            output: args.output,
+            attribution: args.attribution,
+            gates: args.gates,
+        })?;
+        config.offender_dims = offender_dims;
+        config.top = args.top;
+        Ok(config)
+    }
+
+    fn resolve(args: Common) -> anyhow::Result<Config> {
+        let required = required_fields(&args.gates.require)?;
+        let gates = Gates {
+            max_unattributed: pct("--max-unattributed", &args.gates.max_unattributed)?,
+            basis: Some(args.gates.basis),
+            max_malformed: pct("--max-malformed", &args.gates.max_malformed)?,
+            fail_on_unpriced: args.gates.fail_on_unpriced,
+        };
+        let owners = match &args.attribution.owners {
+            None => None,
+            Some(path) => Some(OwnerMap::load(path)?),
+        };
         let f = &args.filter;
         let mut window = Window::default();
         if let Some(m) = &f.month {
@@ -166,7 +316,7 @@ impl Config {
         let read = ReadOptions {
             threads,
             source,
-            source_options: source_options(&args.input)?,
+            source_options: source_options(&args.input, &args.attribution)?,
             chunk_bytes: args.input.chunk_bytes.unwrap_or(CHUNK_BYTES).max(1),
             mmap: !args.input.no_mmap,
             progress: crate::progress::wanted(args.output.quiet),
@@ -181,7 +331,7 @@ impl Config {
         };
         Ok(Config {
             paths: args.paths,
-            dims,
+            dims: Vec::new(),
             window,
             wheres: args.filter.wheres,
             tz_offset,
@@ -191,7 +341,35 @@ impl Config {
             format: args.output.format,
             output,
             quiet: args.output.quiet,
+            required,
+            offender_dims: Vec::new(),
+            top: 10,
+            dedupe: !args.attribution.no_dedupe,
+            owners,
+            owners_override: args.attribution.owners_override,
+            route_templates: !args.attribution.raw_routes,
+            normalize_values: args.attribution.normalize_values,
+            gates,
+            allocate: None,
         })
+    }
+}
+
+impl Config {
+    /// The owner fields whose distinct values `coverage` collects to find
+    /// inconsistent spellings: team, cost_center and the required owner
+    /// fields. None for `report` (it does not show them).
+    pub fn value_fields(&self) -> Vec<Field> {
+        if self.offender_dims.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![Field::Team, Field::CostCenter];
+        for f in &self.required {
+            if crate::enrich::ownership::OWNERS.contains(f) && !out.contains(f) {
+                out.push(*f);
+            }
+        }
+        out
     }
 }
 

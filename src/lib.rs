@@ -5,7 +5,9 @@
 //!   -> chunks                 input/      split at record boundaries (a few MiB each) for rayon
 //!   -> source                 sources/    detect each file's format once; one adapter per format
 //!   -> UsageRecord            record.rs   the one normalized row every later step sees
-//!   -> filter                 filter.rs   --since/--until/--month/--where
+//!   -> enrich                 enrich/     route templates, ownership map
+//!   -> filter, dedupe         filter.rs   --since/--until/--month/--where
+//!                             dedupe.rs   repeated request_id counts once
 //!   -> price                  price/      rate card lookup: provider, model, date, tier
 //!   -> aggregate              aggregate.rs per-worker map GroupKey -> Totals, merged at the end
 //!   -> render                 render/     table, csv, json, md; coverage and accounting
@@ -19,12 +21,16 @@
 
 pub mod accounting;
 pub mod aggregate;
+pub mod allocate;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod dedupe;
+pub mod enrich;
 pub mod error;
 pub mod exit;
 pub mod filter;
+pub mod gate;
 pub mod input;
 pub mod pipeline;
 pub mod price;

@@ -21,11 +21,13 @@ use rustc_hash::FxHashMap;
 
 use crate::accounting::{Accounting, Ledger};
 use crate::aggregate::{sort_groups, Dimension, Group, GroupValues, Totals};
+use crate::dedupe::Seen;
 use crate::input::chunk::{split, StreamChunks, CHUNK_BYTES};
 use crate::input::decompress::{self, Counting};
 use crate::input::{mmap, Input};
+use crate::record::Field;
 use crate::sources::{self, Parser, Sample, Source, SourceOptions};
-use crate::worker::{Chunk, Plan, Worker};
+use crate::worker::{Chunk, Mode, Plan, Worker};
 
 /// How the run reads its inputs.
 #[derive(Clone)]
@@ -72,6 +74,33 @@ pub struct Coverage {
     pub tier_fallback: u128,
     /// Aggregated rows that a long-context tier could have repriced.
     pub tier_skipped: u128,
+    /// Per required field (`--require`), in order.
+    pub required: Vec<FieldCoverage>,
+    /// The dimensions offenders are grouped by.
+    pub offender_dims: Vec<Dimension>,
+    /// Records whose required fields all came with the request.
+    pub by_request: Totals,
+    /// Records attributed with help from the ownership map.
+    pub by_map: Totals,
+    /// Ownership map rows that matched no record (`file:line: field=value`).
+    pub stale_owners: Vec<String>,
+    /// Returns true if and only if an ownership map was used.
+    pub owners_used: bool,
+    /// Values of one field that differ only in spelling (same
+    /// [`crate::enrich::values::key`]), each with its requests, most first.
+    pub inconsistent: Vec<(Field, Vec<(String, u128)>)>,
+}
+
+/// The unattributed figures of one required field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldCoverage {
+    /// The field.
+    pub field: Field,
+    /// Records without it.
+    pub missing: Totals,
+    /// Who sends them, grouped by the offender dimensions, worst (most
+    /// cost, then most requests) first.
+    pub offenders: Vec<Group>,
 }
 
 /// The merged result of a run.
@@ -89,6 +118,9 @@ pub struct Report {
     pub coverage: Coverage,
     /// Per input: its name and the source that read it.
     pub sources: Vec<(String, &'static str)>,
+    /// `--allocate-unattributed`: per group (in order), the estimated cost
+    /// with the unattributed cost spread in; `None` when not asked for.
+    pub allocated: Option<Vec<crate::price::money::Money>>,
 }
 
 /// Per-worker results with string keys: plain data, merged by addition.
@@ -103,10 +135,28 @@ pub struct Partial {
     tier_fallback: u128,
     tier_skipped: u128,
     chunk_lines: Vec<((u32, u32), u64)>,
+    required: Vec<(Totals, FxHashMap<GroupValues, Totals>)>,
+    by_request: Totals,
+    by_map: Totals,
+    owner_hits: Vec<u64>,
+    values: Vec<FxHashMap<String, u128>>,
+    seen: Seen,
+}
+
+fn subtract_map<K: std::hash::Hash + Eq>(map: &mut FxHashMap<K, Totals>, o: FxHashMap<K, Totals>) {
+    for (k, t) in o {
+        if let Some(mine) = map.get_mut(&k) {
+            mine.subtract(&t);
+            if *mine == Totals::default() {
+                map.remove(&k);
+            }
+        }
+    }
 }
 
 impl Partial {
-    fn from_worker(w: Worker<'_>, dims: &[Dimension]) -> Partial {
+    fn from_worker(w: Worker<'_>, plan: &Plan<'_>) -> Partial {
+        let dims = &plan.dims;
         let unpriced = w
             .coverage
             .unpriced
@@ -118,8 +168,35 @@ impl Partial {
                 )
             })
             .collect();
+        let offender_dims = &plan.attribution.offender_dims;
+        let required = w
+            .coverage
+            .required
+            .into_iter()
+            .map(|r| {
+                (
+                    r.missing,
+                    w.groups.interner.values_of(r.offenders, offender_dims),
+                )
+            })
+            .collect();
         Partial {
             unpriced,
+            required,
+            by_request: w.coverage.by_request,
+            by_map: w.coverage.by_map,
+            owner_hits: w.coverage.owner_hits,
+            values: w
+                .coverage
+                .values
+                .iter()
+                .map(|m| {
+                    m.iter()
+                        .map(|(&id, &n)| (w.groups.interner.get(id).to_string(), n))
+                        .collect()
+                })
+                .collect(),
+            seen: w.seen,
             groups: w.groups.into_values(dims),
             ledger: w.ledger,
             total: w.coverage.total,
@@ -148,7 +225,105 @@ impl Partial {
         self.tier_fallback += o.tier_fallback;
         self.tier_skipped += o.tier_skipped;
         self.chunk_lines.extend(o.chunk_lines);
+        if self.required.len() < o.required.len() {
+            self.required
+                .resize_with(o.required.len(), Default::default);
+        }
+        for (mine, (missing, offenders)) in self.required.iter_mut().zip(o.required) {
+            mine.0.merge(&missing);
+            for (k, t) in offenders {
+                mine.1.entry(k).or_default().merge(&t);
+            }
+        }
+        self.by_request.merge(&o.by_request);
+        self.by_map.merge(&o.by_map);
+        if self.owner_hits.len() < o.owner_hits.len() {
+            self.owner_hits.resize(o.owner_hits.len(), 0);
+        }
+        for (mine, theirs) in self.owner_hits.iter_mut().zip(o.owner_hits) {
+            *mine |= theirs;
+        }
+        if self.values.len() < o.values.len() {
+            self.values.resize_with(o.values.len(), Default::default);
+        }
+        for (mine, theirs) in self.values.iter_mut().zip(o.values) {
+            for (v, n) in theirs {
+                *mine.entry(v).or_default() += n;
+            }
+        }
+        self.seen.merge(o.seen);
         self
+    }
+
+    /// Takes away the records of `dup`, a partial of duplicates counted
+    /// before, and moves them from `parsed` to `duplicate`.
+    fn subtract(&mut self, dup: Partial) {
+        subtract_map(&mut self.groups, dup.groups);
+        let n = dup.ledger.counts.parsed;
+        self.ledger.counts.parsed -= n;
+        self.ledger.counts.duplicate += n;
+        self.total.subtract(&dup.total);
+        self.no_team.subtract(&dup.no_team);
+        self.no_cost_center.subtract(&dup.no_cost_center);
+        for (k, (r, t)) in dup.unpriced {
+            if let Some(e) = self.unpriced.get_mut(&k) {
+                e.0 -= r;
+                e.1 -= t;
+                if *e == (0, 0) {
+                    self.unpriced.remove(&k);
+                }
+            }
+        }
+        self.tier_fallback -= dup.tier_fallback;
+        self.tier_skipped -= dup.tier_skipped;
+        for (mine, (missing, offenders)) in self.required.iter_mut().zip(dup.required) {
+            mine.0.subtract(&missing);
+            subtract_map(&mut mine.1, offenders);
+        }
+        self.by_request.subtract(&dup.by_request);
+        self.by_map.subtract(&dup.by_map);
+        for (mine, theirs) in self.values.iter_mut().zip(dup.values) {
+            for (v, n) in theirs {
+                if let Some(e) = mine.get_mut(&v) {
+                    *e -= n;
+                    if *e == 0 {
+                        mine.remove(&v);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads again the chunks that hold a losing occurrence of a request
+    /// id (and are in `chunks`) and subtracts those records.
+    fn drop_duplicates(&mut self, chunks: &[Chunk<'_>], plan: &Plan<'_>, pool: &rayon::ThreadPool) {
+        if !plan.attribution.dedupe {
+            return;
+        }
+        self.seen.finish();
+        if self.seen.rescan.is_empty() {
+            return;
+        }
+        let todo: Vec<Chunk<'_>> = chunks
+            .iter()
+            .filter(|c| self.seen.rescan.remove(&(c.file, c.index)))
+            .copied()
+            .collect();
+        if todo.is_empty() {
+            return;
+        }
+        let dup = pool.install(|| process(&todo, plan, Mode::Duplicates(&self.seen), &|_| ()));
+        self.subtract(dup);
+    }
+
+    /// Returns true if and only if some chunk of input `file` holds a later
+    /// occurrence of a request id, under the occurrences seen so far.
+    fn needs_rescan(&mut self, file: u32) -> bool {
+        if self.seen.rescan.is_empty() && self.seen.is_empty() {
+            return false;
+        }
+        self.seen.finish();
+        self.seen.rescan.iter().any(|(f, _)| *f == file)
     }
 }
 
@@ -219,7 +394,6 @@ struct PendingStream<'r> {
     id: u32,
     input: &'r Input,
     parser: Box<dyn Parser>,
-    name: &'static str,
     reader: Box<dyn Read + Send + 'r>,
 }
 
@@ -277,7 +451,6 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
                                     id,
                                     input,
                                     parser,
-                                    name,
                                     reader: Box::new(head.chain(rest)),
                                 });
                             }
@@ -323,49 +496,64 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
     }
     pool.install(|| prepare(&chunks));
     // After a chunk: drop its pages (flat memory) and report progress.
-    // `opened` is in id order.
+    // `opened` is in id order. Dropped pages fault back in if a chunk is
+    // read again for dedupe.
     let done = |c: &Chunk<'_>| {
         if let Ok(i) = opened.binary_search_by_key(&c.file, |o| o.id) {
             opened[i].bytes.release(c.bytes);
             progress.inc(c.bytes.len() as u64);
         }
     };
-    let mut partial = pool.install(|| process(&chunks, plan, &done));
-    drop(chunks);
-    drop(opened);
-    drop(documents);
+    let mut partial = pool.install(|| process(&chunks, plan, Mode::Count, &done));
     // Many streamed files: one task per file. Few: each file in turn, its
     // chunks in parallel batches, so one big live or compressed file still
     // uses every core.
     let threads = options.threads.max(1);
-    let streamed: Vec<(String, &'static str, Result<Partial, String>)> = if streams.len() >= threads
-    {
+    let mut rereadable = Vec::new();
+    let streamed: Vec<(String, Result<Partial, String>)> = if streams.len() >= threads {
+        let (jobs, keep): (Vec<_>, Vec<_>) = streams
+            .into_iter()
+            .map(|s| {
+                let again = (s.id, s.input, s.parser);
+                ((s.id, s.input.display(), s.reader), again)
+            })
+            .unzip();
+        rereadable = keep;
         pool.install(|| {
             use rayon::prelude::*;
-            streams
-                .into_par_iter()
-                .map(|s| {
-                    let display = s.input.display();
-                    let result = read_file(s.id, s.parser.as_ref(), s.reader, plan, options);
-                    (display, s.name, result)
+            jobs.into_par_iter()
+                .zip(rereadable.par_iter())
+                .map(|((id, display, reader), (_, _, parser))| {
+                    (
+                        display,
+                        read_file(id, parser.as_ref(), reader, plan, options),
+                    )
                 })
                 .collect()
         })
     } else {
-        streams
-            .into_iter()
-            .map(|s| {
-                let display = s.input.display();
-                let result = read_batches(s.id, s.parser.as_ref(), s.reader, plan, options, &pool);
-                (display, s.name, result)
-            })
-            .collect()
+        let mut out = Vec::new();
+        for s in streams {
+            let result = read_batches(
+                s.id,
+                s.parser.as_ref(),
+                s.reader,
+                plan,
+                options,
+                &pool,
+                None,
+            );
+            out.push((s.input.display(), result));
+            rereadable.push((s.id, s.input, s.parser));
+        }
+        out
     };
-    for (display, _, result) in streamed {
+    for (display, result) in streamed {
         match result {
             Ok(p) => partial = partial.merge(p),
             Err(e) => {
                 used_sources.retain(|(f, _)| *f != display);
+                rereadable.retain(|(_, input, _)| input.display() != display);
                 unreadable.push((display, e));
             }
         }
@@ -378,8 +566,20 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
             let Some((parser, name, head, rest)) = opened else {
                 return Ok(None);
             };
-            let p = read_batches(id, parser.as_ref(), head.chain(rest), plan, options, &pool)?;
-            Ok(Some((p, name)))
+            // Stdin is the last input and cannot be read twice: each batch
+            // drops its duplicates while its bytes are still in memory.
+            let mut total = std::mem::take(&mut partial);
+            let r = read_batches(
+                id,
+                parser.as_ref(),
+                head.chain(rest),
+                plan,
+                options,
+                &pool,
+                Some(&mut total),
+            );
+            partial = total;
+            r.map(|p| Some((p, name)))
         });
         match result {
             Ok(Some((p, name))) => {
@@ -390,8 +590,52 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
             Err(e) => unreadable.push(("-".to_string(), e)),
         }
     }
+    // Every input has been seen: the kept occurrence of each request id is
+    // final, so the chunks holding later occurrences can be read again:
+    // mapped files and documents from memory, streamed files from disk.
+    partial.drop_duplicates(&chunks, plan, &pool);
+    for (id, input, parser) in &rereadable {
+        if !partial.needs_rescan(*id) {
+            continue;
+        }
+        let reread = reopen(input, options).and_then(|reader| {
+            let mut total = std::mem::take(&mut partial);
+            let r = read_batches(
+                *id,
+                parser.as_ref(),
+                reader,
+                plan,
+                options,
+                &pool,
+                Some(&mut total),
+            );
+            partial = total;
+            r
+        });
+        if let Err(e) = reread {
+            unreadable.push((
+                input.display(),
+                format!("while reading again for dedupe: {e}"),
+            ));
+        }
+    }
+    partial.seen = Seen::default();
+    drop(chunks);
+    drop(opened);
+    drop(documents);
     progress.finish_and_clear();
     Ok(finish(partial, plan, names, unreadable, used_sources))
+}
+
+/// Opens a streamed file again, from the start, decompressed.
+fn reopen(input: &Input, _options: &ReadOptions) -> Result<Box<dyn Read + Send>, String> {
+    let Input::File(path) = input else {
+        return Err("standard input cannot be read twice".into());
+    };
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let count = Arc::new(AtomicU64::new(0));
+    let (reader, _) = decompress::open(file, path, count).map_err(|e| e.to_string())?;
+    Ok(reader)
 }
 
 /// Runs every document parser's first pass ([`Parser::prepare`]) to the
@@ -463,7 +707,7 @@ fn read_file(
     let framing = parser.framing();
     let mut stream =
         StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
-    let mut worker = Worker::new(plan);
+    let mut worker = Worker::with_mode(plan, Mode::Count);
     let mut index = 0u32;
     while let Some(bytes) = stream.next_chunk(framing).map_err(|e| e.to_string())? {
         worker.process_chunk(&Chunk {
@@ -475,11 +719,19 @@ fn read_file(
         });
         index += 1;
     }
-    Ok(Partial::from_worker(worker, &plan.dims))
+    Ok(Partial::from_worker(worker, plan))
 }
 
 /// Reads a stream in batches of chunks, one batch in memory at a time, each
 /// batch parsed in parallel.
+///
+/// With `dedupe: None` every record is counted into the returned partial.
+/// With `Some(total)`, for a stream that is the last input (stdin) or read
+/// again after every input was seen: each batch is first counted into
+/// `total` (when reading for the first time, i.e. stdin) and then the
+/// batch's chunks that hold later occurrences of a request id are dropped
+/// from `total` while their bytes are in memory. A re-read (the stream's
+/// records are already in `total`) only drops duplicates.
 fn read_batches(
     id: u32,
     parser: &dyn Parser,
@@ -487,12 +739,17 @@ fn read_batches(
     plan: &Plan<'_>,
     options: &ReadOptions,
     pool: &rayon::ThreadPool,
+    mut dedupe: Option<&mut Partial>,
 ) -> Result<Partial, String> {
     let framing = parser.framing();
     let mut stream =
         StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
+    let rereading = match dedupe.as_deref_mut() {
+        Some(total) => total.needs_rescan(id),
+        None => false,
+    };
     let mut pending = Vec::new();
-    let mut total = Partial::default();
+    let mut counted = Partial::default();
     let mut index = 0u32;
     let batch = options.threads.max(1) * 2;
     loop {
@@ -520,33 +777,50 @@ fn read_batches(
                 first: index == 0 && i == 0,
             })
             .collect();
-        if framing == sources::Framing::Document {
+        if framing == sources::Framing::Document && !rereading {
             prepare(&chunks);
         }
         index += chunks.len() as u32;
-        total = total.merge(pool.install(|| process(&chunks, plan, &|_| ())));
+        match dedupe.as_deref_mut() {
+            None => {
+                counted =
+                    counted.merge(pool.install(|| process(&chunks, plan, Mode::Count, &|_| ())));
+            }
+            Some(total) => {
+                if !rereading {
+                    let p = pool.install(|| process(&chunks, plan, Mode::Count, &|_| ()));
+                    *total = std::mem::take(total).merge(p);
+                }
+                total.drop_duplicates(&chunks, plan, pool);
+            }
+        }
         pending.clear();
         if done {
             break;
         }
     }
-    Ok(total)
+    Ok(counted)
 }
 
 /// Processes chunks in parallel; `done` runs after each one.
-fn process(chunks: &[Chunk<'_>], plan: &Plan<'_>, done: &(dyn Fn(&Chunk<'_>) + Sync)) -> Partial {
+fn process(
+    chunks: &[Chunk<'_>],
+    plan: &Plan<'_>,
+    mode: Mode<'_>,
+    done: &(dyn Fn(&Chunk<'_>) + Sync),
+) -> Partial {
     use rayon::prelude::*;
     chunks
         .par_iter()
         .fold(
-            || Worker::new(plan),
+            || Worker::with_mode(plan, mode),
             |mut w, c| {
                 w.process_chunk(c);
                 done(c);
                 w
             },
         )
-        .map(|w| Partial::from_worker(w, &plan.dims))
+        .map(|w| Partial::from_worker(w, plan))
         .reduce(Partial::default, Partial::merge)
 }
 
@@ -584,6 +858,45 @@ fn finish(
     unpriced.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut sources = sources;
     sources.sort();
+    let a = &plan.attribution;
+    let required = a
+        .required
+        .iter()
+        .zip(
+            p.required
+                .into_iter()
+                .chain(std::iter::repeat_with(Default::default)),
+        )
+        .map(|(&field, (missing, offenders))| {
+            let mut offenders = sort_groups(offenders);
+            offenders.sort_by(|x, y| {
+                (y.totals.cost, y.totals.requests).cmp(&(x.totals.cost, x.totals.requests))
+            });
+            FieldCoverage {
+                field,
+                missing,
+                offenders,
+            }
+        })
+        .collect();
+    let stale_owners = a.owners.map(|m| m.stale(&p.owner_hits)).unwrap_or_default();
+    let mut inconsistent = Vec::new();
+    for (&field, values) in a.value_fields.iter().zip(p.values) {
+        let mut by_key: std::collections::BTreeMap<String, Vec<(String, u128)>> =
+            std::collections::BTreeMap::new();
+        for (v, n) in values {
+            by_key
+                .entry(crate::enrich::values::key(field, &v))
+                .or_default()
+                .push((v, n));
+        }
+        for (_, mut variants) in by_key {
+            if variants.len() > 1 {
+                variants.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+                inconsistent.push((field, variants));
+            }
+        }
+    }
     Report {
         dims: plan.dims.clone(),
         groups: sort_groups(p.groups),
@@ -595,7 +908,15 @@ fn finish(
             unpriced,
             tier_fallback: p.tier_fallback,
             tier_skipped: p.tier_skipped,
+            required,
+            offender_dims: a.offender_dims.clone(),
+            by_request: p.by_request,
+            by_map: p.by_map,
+            stale_owners,
+            owners_used: a.owners.is_some(),
+            inconsistent,
         },
         sources,
+        allocated: None,
     }
 }

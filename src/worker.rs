@@ -12,6 +12,9 @@ use rustc_hash::FxHashMap;
 
 use crate::accounting::{Ledger, RelOrigin};
 use crate::aggregate::{Dimension, GroupKey, Groups, Totals};
+use crate::dedupe::{self, Seen};
+use crate::enrich::ownership::{OwnerMap, OWNERS};
+use crate::enrich::{route, values, OwnerOrigin, TextView};
 use crate::filter::{Where, Window};
 use crate::input::chunk::CsvState;
 use crate::price::card::RateCard;
@@ -36,6 +39,52 @@ pub struct Plan<'c> {
     pub tz_offset: i64,
     /// Longest line accepted, in bytes.
     pub max_line_bytes: usize,
+    /// Enrichment, dedupe and the required fields.
+    pub attribution: AttributionPlan<'c>,
+}
+
+/// The attribution part of a [`Plan`]: off by default.
+#[derive(Debug, Clone, Default)]
+pub struct AttributionPlan<'c> {
+    /// Fields every request should carry (`--require`): their unattributed
+    /// figures are gathered, and a record is attributed when it has all.
+    pub required: Vec<Field>,
+    /// Group requests that lack a required field by these (coverage `--by`);
+    /// empty gathers no offenders.
+    pub offender_dims: Vec<Dimension>,
+    /// Count a repeated request id once.
+    pub dedupe: bool,
+    /// `--owners`.
+    pub owners: Option<&'c OwnerMap>,
+    /// `--owners-override`.
+    pub owners_override: bool,
+    /// Fold ids out of routes.
+    pub route_templates: bool,
+    /// Sum records by how their owner was found (request or map).
+    pub track_origin: bool,
+    /// `--normalize-values`: owner values in one spelling.
+    pub normalize_values: bool,
+    /// Fields whose distinct values (with requests) are collected, to find
+    /// inconsistent spellings.
+    pub value_fields: Vec<Field>,
+}
+
+/// Per required field: what lacks it, and who sends it.
+#[derive(Debug, Default)]
+pub struct RequiredPart {
+    /// Records without the field.
+    pub missing: Totals,
+    /// The same, per offender key (`offender_dims`).
+    pub offenders: FxHashMap<GroupKey, Totals>,
+}
+
+/// Whether a worker counts records or picks out duplicates to subtract.
+#[derive(Debug, Clone, Copy)]
+pub enum Mode<'p> {
+    /// Count every record; note request ids.
+    Count,
+    /// Count only the records that are duplicates under the kept positions.
+    Duplicates(&'p Seen),
 }
 
 /// Coverage figures a worker gathers beside the groups.
@@ -54,6 +103,16 @@ pub struct CoverageParts {
     pub tier_fallback: u128,
     /// Aggregated rows a long-context tier could have repriced.
     pub tier_skipped: u128,
+    /// Per required field (in `required` order).
+    pub required: Vec<RequiredPart>,
+    /// Records whose required fields all came with the request.
+    pub by_request: Totals,
+    /// Records attributed with help from the ownership map.
+    pub by_map: Totals,
+    /// Ownership map rows that matched, a bit per row.
+    pub owner_hits: Vec<u64>,
+    /// Per `value_fields` entry: interned value -> requests.
+    pub values: Vec<FxHashMap<u32, u128>>,
 }
 
 /// One chunk of input to process.
@@ -84,26 +143,54 @@ pub struct Worker<'p> {
     pub coverage: CoverageParts,
     /// Physical line count per (file, chunk) this worker processed.
     pub chunk_lines: Vec<((u32, u32), u64)>,
+    /// Request ids seen by this worker.
+    pub seen: Seen,
+    mode: Mode<'p>,
     at: RelOrigin,
+    /// Records reported so far in this chunk (dedupe positions).
+    ordinal: u32,
     csv_row: csv::ByteRecord,
+    route_buf: String,
+    value_bufs: [String; OWNERS.len()],
 }
 
 impl<'p> Worker<'p> {
     /// A fresh worker.
     pub fn new(plan: &'p Plan<'p>) -> Self {
+        Self::with_mode(plan, Mode::Count)
+    }
+
+    /// A worker in the given mode.
+    pub fn with_mode(plan: &'p Plan<'p>, mode: Mode<'p>) -> Self {
+        let a = &plan.attribution;
+        let coverage = CoverageParts {
+            required: a.required.iter().map(|_| RequiredPart::default()).collect(),
+            owner_hits: vec![0; a.owners.map_or(0, |m| m.len().div_ceil(64))],
+            values: a
+                .value_fields
+                .iter()
+                .map(|_| FxHashMap::default())
+                .collect(),
+            ..CoverageParts::default()
+        };
         Worker {
             plan,
             pricer: Pricer::new(plan.card),
             groups: Groups::default(),
             ledger: Ledger::default(),
-            coverage: CoverageParts::default(),
+            coverage,
             chunk_lines: Vec::new(),
+            seen: Seen::default(),
+            mode,
+            ordinal: 0,
             at: RelOrigin {
                 file: 0,
                 chunk: 0,
                 line: 0,
             },
             csv_row: csv::ByteRecord::new(),
+            route_buf: String::new(),
+            value_bufs: Default::default(),
         }
     }
 
@@ -114,6 +201,7 @@ impl<'p> Worker<'p> {
             chunk: chunk.index,
             line: 0,
         };
+        self.ordinal = 0;
         let mut bytes = chunk.bytes;
         if chunk.first {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -267,16 +355,70 @@ impl<'p> Worker<'p> {
     }
 }
 
-impl Sink for Worker<'_> {
-    fn record(&mut self, r: UsageRecord<'_>) {
-        self.ledger.counts.lines_read += 1;
+impl Worker<'_> {
+    /// Route templates, the ownership map and `--normalize-values` on the
+    /// text view, then [`Worker::account`]. Folded values live in
+    /// per-worker buffers, so nothing is allocated per record.
+    fn enrich(&mut self, r: &UsageRecord<'_>, text: TextView<'_>) {
+        let a = &self.plan.attribution;
+        let mut route_buf = std::mem::take(&mut self.route_buf);
+        let mut bufs = std::mem::take(&mut self.value_bufs);
+        // A view that lives only as long as the buffers it may point into.
+        let mut text: TextView<'_> = text;
+        if a.route_templates {
+            if let Some(raw) = text[Field::Route as usize] {
+                if route::template(raw, &mut route_buf) {
+                    text[Field::Route as usize] = Some(route_buf.as_str());
+                }
+            }
+        }
+        let mut hits = std::mem::take(&mut self.coverage.owner_hits);
+        let from_map = match a.owners {
+            Some(map) => map.apply(&mut text, a.owners_override, &mut hits),
+            None => 0,
+        };
+        self.coverage.owner_hits = hits;
+        if a.normalize_values {
+            for (buf, f) in bufs.iter_mut().zip(OWNERS) {
+                if let Some(v) = text[f as usize] {
+                    if values::normalize(f, v, buf) {
+                        let buf: &String = buf;
+                        text[f as usize] = Some(buf.as_str());
+                    }
+                }
+            }
+        }
+        self.account(r, &text, from_map);
+        self.value_bufs = bufs;
+        self.route_buf = route_buf;
+    }
+
+    /// Filters, dedupes, prices and aggregates one record whose text fields
+    /// (after enrichment) are `text`; `from_map` has a bit per field the
+    /// ownership map set.
+    fn account(&mut self, r: &UsageRecord<'_>, text: &TextView<'_>, from_map: u32) {
         let plan = self.plan;
-        let model_id = self.intern(r.get(Field::Model));
-        let provider_raw_id = self.intern(r.get(Field::Provider));
+        let get = |f: Field| text[f as usize];
+        let at = dedupe::pos(self.at, self.ordinal);
+        self.ordinal = self.ordinal.wrapping_add(1);
+        let id = if plan.attribution.dedupe {
+            get(Field::RequestId)
+        } else {
+            None
+        };
+        // Picking out duplicates: most records are not, so decide before
+        // pricing (the window and --where are checked below).
+        if let Mode::Duplicates(kept) = self.mode {
+            if !id.is_some_and(|id| kept.is_duplicate(dedupe::hash_id(id), at)) {
+                return;
+            }
+        }
+        let model_id = self.intern(get(Field::Model));
+        let provider_raw_id = self.intern(get(Field::Provider));
         let resolved = self.pricer.resolve(
             (provider_raw_id, model_id),
-            r.get(Field::Provider),
-            r.get(Field::Model),
+            get(Field::Provider),
+            get(Field::Model),
         );
         let provider = resolved.provider.as_deref();
         let utc_day = r.timestamp.div_euclid(86_400);
@@ -285,7 +427,7 @@ impl Sink for Worker<'_> {
             match d {
                 Dimension::Provider => provider,
                 Dimension::Source => Some(r.source),
-                d => d.field().and_then(|f| r.get(f)),
+                d => d.field().and_then(get),
             }
         };
         let passes = plan.window.contains(r.timestamp)
@@ -295,12 +437,21 @@ impl Sink for Worker<'_> {
                     w.dim.is_time().then(|| w.dim.period(local_day)),
                 )
             });
-        if !passes {
-            self.ledger.counts.filtered += 1;
-            return;
+        match self.mode {
+            Mode::Count => {
+                if !passes {
+                    self.ledger.counts.filtered += 1;
+                    return;
+                }
+                if let Some(id) = id {
+                    self.seen.see(dedupe::hash_id(id), at);
+                }
+            }
+            Mode::Duplicates(_) if !passes => return,
+            Mode::Duplicates(_) => {}
         }
         self.ledger.counts.parsed += 1;
-        let priced = resolved.price(utc_day, r.get(Field::ServiceTier), &r.tokens, r.requests);
+        let priced = resolved.price(utc_day, get(Field::ServiceTier), &r.tokens, r.requests);
         let cost = match priced {
             Priced::Cost {
                 cost,
@@ -331,11 +482,50 @@ impl Sink for Worker<'_> {
         let add = |t: &mut Totals| t.add(r.requests, &r.tokens, cost, r.reported_cost);
         add(self.groups.map.entry(key).or_default());
         add(&mut self.coverage.total);
-        if r.get(Field::Team).is_none() {
+        if get(Field::Team).is_none() {
             add(&mut self.coverage.no_team);
         }
-        if r.get(Field::CostCenter).is_none() {
+        if get(Field::CostCenter).is_none() {
             add(&mut self.coverage.no_cost_center);
+        }
+        let a = &plan.attribution;
+        let mut origin = OwnerOrigin::Request;
+        for (i, &f) in a.required.iter().enumerate() {
+            if get(f).is_some() {
+                if from_map & (1 << f as usize) != 0 && origin == OwnerOrigin::Request {
+                    origin = OwnerOrigin::Map;
+                }
+                continue;
+            }
+            origin = OwnerOrigin::None;
+            add(&mut self.coverage.required[i].missing);
+            if !a.offender_dims.is_empty() {
+                let mut key: GroupKey = [0; crate::aggregate::MAX_DIMS];
+                for (slot, &d) in key.iter_mut().zip(&a.offender_dims) {
+                    *slot = if d.is_time() {
+                        d.period(local_day) + 1
+                    } else {
+                        match value(d) {
+                            Some(v) => i64::from(self.groups.interner.intern(v)) + 1,
+                            None => 0,
+                        }
+                    };
+                }
+                add(self.coverage.required[i].offenders.entry(key).or_default());
+            }
+        }
+        if a.track_origin {
+            match origin {
+                OwnerOrigin::Request => add(&mut self.coverage.by_request),
+                OwnerOrigin::Map => add(&mut self.coverage.by_map),
+                OwnerOrigin::None => {}
+            }
+        }
+        for (i, &f) in a.value_fields.iter().enumerate() {
+            if let Some(v) = get(f) {
+                let id = self.groups.interner.intern(v);
+                *self.coverage.values[i].entry(id).or_default() += u128::from(r.requests);
+            }
         }
         if cost.is_none() {
             let entry = self.coverage.unpriced.entry(model_id).or_default();
@@ -353,6 +543,18 @@ impl Sink for Worker<'_> {
             .iter()
             .sum::<u128>();
         }
+    }
+}
+
+impl Sink for Worker<'_> {
+    fn record(&mut self, r: UsageRecord<'_>) {
+        self.ledger.counts.lines_read += 1;
+        let a = &self.plan.attribution;
+        let text: TextView<'_> = std::array::from_fn(|i| r.text[i].as_deref());
+        if !(a.route_templates || a.owners.is_some() || a.normalize_values) {
+            return self.account(&r, &text, 0);
+        }
+        self.enrich(&r, text);
     }
 
     fn malformed(&mut self, reason: Reason) {

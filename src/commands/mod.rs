@@ -1,5 +1,6 @@
 //! Dispatch: one function per subcommand, nothing else.
 
+pub mod coverage;
 pub mod rates;
 pub mod report;
 pub mod sources;
@@ -11,6 +12,7 @@ use crate::exit::ExitStatus;
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Report(args) => report::run(args),
+        Command::Coverage(args) => coverage::run(args),
         Command::Rates(args) => rates::run(args),
         Command::Sources => sources::run(),
     }

@@ -4,22 +4,38 @@
 
 use std::io::{self, Write};
 
+use crate::aggregate::Dimension;
 use crate::cli::ReportArgs;
 use crate::config::Config;
 use crate::error::InputError;
 use crate::exit::ExitStatus;
+use crate::gate;
 use crate::input;
 use crate::pipeline::{self, Report};
 use crate::render::sanitize::terminal;
 use crate::render::{self, Format};
-use crate::worker::Plan;
+use crate::worker::{AttributionPlan, Plan};
 
 /// Runs `report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
     let config = Config::from_args(args)?;
-    let report = build(&config)?;
+    let mut report = build(&config)?;
+    if let Some(how) = config.allocate {
+        report.allocated = Some(crate::allocate::allocate(&report.groups, &report.dims, how));
+    }
     write(&config, &report)?;
-    Ok(ExitStatus::Success)
+    gates(&config, &report)
+}
+
+/// Checks the gates after the output is written: each failure on stderr,
+/// exit 1 if any.
+pub fn gates(config: &Config, report: &Report) -> anyhow::Result<ExitStatus> {
+    let verdicts = gate::evaluate(&config.gates, report);
+    if gate::report_failures(&verdicts, &mut io::stderr().lock())? {
+        Ok(ExitStatus::Success)
+    } else {
+        Ok(ExitStatus::GateFailed)
+    }
 }
 
 /// Reads the inputs of a resolved config into a report.
@@ -32,6 +48,17 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
         card: &config.card,
         tz_offset: config.tz_offset,
         max_line_bytes: config.max_line_bytes,
+        attribution: AttributionPlan {
+            required: config.required.clone(),
+            offender_dims: config.offender_dims.clone(),
+            dedupe: config.dedupe,
+            owners: config.owners.as_ref(),
+            owners_override: config.owners_override,
+            route_templates: config.route_templates && route_used(config),
+            track_origin: config.owners.is_some() || !config.offender_dims.is_empty(),
+            normalize_values: config.normalize_values,
+            value_fields: config.value_fields(),
+        },
     };
     let mut report = pipeline::run(&inputs, &plan, &config.read)?;
     let mut unreadable: Vec<(String, String)> =
@@ -49,6 +76,16 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
         return Err(InputError::NothingReadable(list.join("\n")).into());
     }
     Ok(report)
+}
+
+/// Returns true if and only if anything reads the route: templates are
+/// skipped otherwise (they cost a scan per record).
+fn route_used(config: &Config) -> bool {
+    let route = Dimension::Route;
+    config.dims.contains(&route)
+        || config.offender_dims.contains(&route)
+        || config.wheres.iter().any(|w| w.dim == route)
+        || config.owners.as_ref().is_some_and(|m| m.has_routes())
 }
 
 fn write(config: &Config, report: &Report) -> io::Result<()> {

@@ -33,9 +33,10 @@ impl Renderer for Csv {
             .iter()
             .map(|d| d.name())
             .chain(METRICS)
+            .chain(report.allocated.as_ref().map(|_| "allocated_cost_usd"))
             .collect();
         w.write_record(&header)?;
-        for g in &report.groups {
+        for (i, g) in report.groups.iter().enumerate() {
             let mut row: Vec<String> = g
                 .values
                 .iter()
@@ -50,6 +51,9 @@ impl Renderer for Csv {
                 t.cache_write_tokens().to_string(),
                 t.cost.to_usd_string(6),
             ]);
+            if let Some(a) = &report.allocated {
+                row.push(a[i].to_usd_string(6));
+            }
             w.write_record(&row)?;
         }
         w.flush()

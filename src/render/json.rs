@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use super::Renderer;
 use crate::aggregate::Totals;
 use crate::pipeline::Report;
+use crate::record::Field;
 
 /// The JSON renderer.
 pub struct Json;
@@ -33,6 +34,9 @@ struct WireGroup {
     dims: Map<String, Value>,
     #[serde(flatten)]
     metrics: Metrics,
+    /// Only with `--allocate-unattributed`: an estimate, beside the measured cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allocated_cost_usd: Option<String>,
 }
 
 /// Unpriced models -> requests, in the report's order.
@@ -99,6 +103,16 @@ impl Share {
 struct Unattributed {
     team: Share,
     cost_center: Share,
+    /// Other `--require` fields, by name.
+    #[serde(flatten)]
+    other: std::collections::BTreeMap<&'static str, Share>,
+}
+
+#[derive(Serialize)]
+struct WireOwners<'a> {
+    request: Share,
+    map: Share,
+    stale_rows: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -136,6 +150,9 @@ struct WireAccounting<'a> {
     priced_at_standard_tier: u128,
     long_context_tier_not_applied: u128,
     unreadable: Vec<WireUnreadable<'a>>,
+    /// How owners were found; only with `--owners`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owners: Option<WireOwners<'a>>,
 }
 
 impl Renderer for Json {
@@ -143,7 +160,8 @@ impl Renderer for Json {
         let groups = report
             .groups
             .iter()
-            .map(|g| {
+            .enumerate()
+            .map(|(i, g)| {
                 let mut dims = Map::new();
                 for (d, v) in report.dims.iter().zip(&g.values) {
                     dims.insert(
@@ -154,6 +172,7 @@ impl Renderer for Json {
                 WireGroup {
                     dims,
                     metrics: Metrics::of(&g.totals),
+                    allocated_cost_usd: report.allocated.as_ref().map(|a| a[i].to_usd_string(6)),
                 }
             })
             .collect();
@@ -184,7 +203,18 @@ impl Renderer for Json {
                 unattributed: Unattributed {
                     team: Share::of(&c.no_team),
                     cost_center: Share::of(&c.no_cost_center),
+                    other: c
+                        .required
+                        .iter()
+                        .filter(|f| !matches!(f.field, Field::Team | Field::CostCenter))
+                        .map(|f| (f.field.name(), Share::of(&f.missing)))
+                        .collect(),
                 },
+                owners: c.owners_used.then(|| WireOwners {
+                    request: Share::of(&c.by_request),
+                    map: Share::of(&c.by_map),
+                    stale_rows: &c.stale_owners,
+                }),
                 unpriced: Unpriced(&c.unpriced),
                 priced_at_standard_tier: c.tier_fallback,
                 long_context_tier_not_applied: c.tier_skipped,

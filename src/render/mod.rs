@@ -3,6 +3,7 @@
 //! recompute totals. Data goes to stdout; the accounting summary goes to
 //! stderr for csv and json (DESIGN.md), below the table for table and md.
 
+pub mod coverage;
 pub mod csv;
 pub mod json;
 pub mod markdown;
@@ -25,13 +26,32 @@ pub enum Format {
     Json,
     /// A Markdown table, for tickets and wikis.
     Md,
+    /// `coverage` only: `::error::`/`::warning::` lines for GitHub Actions.
+    Github,
+    /// `coverage` only: JUnit XML, a test case per required field.
+    Junit,
 }
 
 impl Format {
     /// Returns true if and only if stdout carries machine-readable data, so
     /// the summary belongs on stderr.
     pub fn is_data(self) -> bool {
-        matches!(self, Format::Csv | Format::Json)
+        matches!(
+            self,
+            Format::Csv | Format::Json | Format::Github | Format::Junit
+        )
+    }
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Md => "md",
+            Format::Github => "github",
+            Format::Junit => "junit",
+        }
     }
 
     /// The renderer of this format.
@@ -41,6 +61,9 @@ impl Format {
             Format::Csv => &csv::Csv,
             Format::Json => &json::Json,
             Format::Md => &markdown::Markdown,
+            // Coverage formats are rendered by `render::coverage`; a report
+            // is never asked for them (config rejects it).
+            Format::Github | Format::Junit => &table::Table,
         }
     }
 }

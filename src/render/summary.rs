@@ -8,6 +8,7 @@ use super::sanitize::terminal;
 use crate::aggregate::Totals;
 use crate::pipeline::Report;
 use crate::price::money::percent;
+use crate::record::Field;
 
 /// Formats an integer with thousands separators, for people.
 pub fn thousands(n: u128) -> String {
@@ -68,6 +69,33 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "{}",
         share_line("cost_center", &cov.no_cost_center, &report.totals)
     )?;
+    for f in &cov.required {
+        if !matches!(f.field, Field::Team | Field::CostCenter) {
+            writeln!(
+                out,
+                "{}",
+                share_line(f.field.name(), &f.missing, &report.totals)
+            )?;
+        }
+    }
+    if cov.owners_used {
+        let all = report.totals.cost.0;
+        writeln!(
+            out,
+            "owners found: by request ${} ({}%), by ownership map ${} ({}%)",
+            cov.by_request.cost.to_usd_string(6),
+            percent(cov.by_request.cost.0, all),
+            cov.by_map.cost.to_usd_string(6),
+            percent(cov.by_map.cost.0, all),
+        )?;
+        for s in &cov.stale_owners {
+            writeln!(
+                out,
+                "stale ownership row (matched nothing): {}",
+                terminal(s)
+            )?;
+        }
+    }
     if !cov.unpriced.is_empty() {
         let models: Vec<String> = cov
             .unpriced

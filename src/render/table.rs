@@ -47,21 +47,35 @@ impl Renderer for Table {
         grid.load_preset(UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Disabled);
         let dims = report.dims.len();
-        grid.set_header(report.dims.iter().map(|d| d.name()).chain(HEADERS));
+        let allocated = report.allocated.as_ref();
+        grid.set_header(
+            report
+                .dims
+                .iter()
+                .map(|d| d.name())
+                .chain(HEADERS)
+                .chain(allocated.map(|_| "allocated (estimate)")),
+        );
         let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
-        for g in &report.groups {
+        for (i, g) in report.groups.iter().enumerate() {
             let mut row: Vec<Cell> = g
                 .values
                 .iter()
                 .map(|v| Cell::new(terminal(v.as_deref().unwrap_or(UNATTRIBUTED))))
                 .collect();
             row.extend(metric_cells(&g.totals, &report.totals).map(right));
+            if let Some(a) = allocated {
+                row.push(right(a[i].to_usd_string(4)));
+            }
             grid.add_row(row);
         }
         let mut total: Vec<Cell> = (0..dims)
             .map(|i| Cell::new(if i == 0 { "total" } else { "" }))
             .collect();
         total.extend(metric_cells(&report.totals, &report.totals).map(right));
+        if allocated.is_some() {
+            total.push(right(report.totals.cost.to_usd_string(4)));
+        }
         grid.add_row(total);
         writeln!(out, "{grid}")?;
         summary::write(report, out)

@@ -226,6 +226,17 @@ const CONTAINERS: &[&str] = &[
     "usageMetadata",
 ];
 
+/// Looks a key up among `--alias KEY=FIELD` names first (they beat the
+/// built-in names and rank like an alias), then [`alias`].
+pub fn alias_with(extra: &[(String, Slot)], key: &str) -> Option<(Slot, u8, &'static str)> {
+    if !extra.is_empty() {
+        if let Some((_, slot)) = extra.iter().find(|(k, _)| k == key) {
+            return Some((*slot, 1, leak_name(*slot)));
+        }
+    }
+    alias(key)
+}
+
 /// What a nested object under a key is to the gateway reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Container {
@@ -281,6 +292,7 @@ fn priority(level: u8, rank: u8) -> u8 {
 #[derive(Debug, Clone)]
 pub struct GatewayJson {
     maps: Vec<MapPath>,
+    extra: Vec<(String, Slot)>,
 }
 
 impl GatewayJson {
@@ -298,7 +310,10 @@ impl GatewayJson {
                 name: leak_name(*slot),
             })
             .collect();
-        Ok(GatewayJson { maps })
+        Ok(GatewayJson {
+            maps,
+            extra: options.aliases.clone(),
+        })
     }
 
     /// Parses one line into `out`, or gives the reason it is malformed.
@@ -311,6 +326,7 @@ impl GatewayJson {
         struct Visit<'o, 'c, 'de> {
             out: &'o mut Collected<'de>,
             maps: &'c [MapPath],
+            extra: &'c [(String, Slot)],
             mask: u64,
         }
         impl<'de> ObjectVisit<'de> for Visit<'_, '_, 'de> {
@@ -318,6 +334,7 @@ impl GatewayJson {
                 de.deserialize_map(Node {
                     out: &mut *self.out,
                     maps: self.maps,
+                    extra: self.extra,
                     level: Some(0),
                     mask: self.mask,
                     depth: 0,
@@ -332,6 +349,7 @@ impl GatewayJson {
             &mut Visit {
                 out,
                 maps: &self.maps,
+                extra: &self.extra,
                 mask: all,
             },
         )
@@ -397,6 +415,7 @@ struct Descend {
 struct Node<'c, 'de> {
     out: &'c mut Collected<'de>,
     maps: &'c [MapPath],
+    extra: &'c [(String, Slot)],
     /// Canonical keys are read here, at this nesting level.
     level: Option<u8>,
     /// Map paths alive at this depth.
@@ -429,7 +448,11 @@ impl Node<'_, '_> {
         let info = KEYS.get(key).copied().unwrap_or_default();
         if let Some(i) = ends {
             d.slot = Some((self.maps[i].slot, 0, self.maps[i].name));
-        } else if let Some((slot, rank, name)) = info.alias {
+        } else if let Some((slot, rank, name)) = if self.extra.is_empty() {
+            info.alias
+        } else {
+            alias_with(self.extra, key)
+        } {
             d.slot = Some((slot, priority(level, rank), name));
         }
         let container = info.container.filter(|_| level <= MAX_LEVEL);
@@ -463,6 +486,7 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
             map.next_value_seed(Value {
                 out: &mut *self.out,
                 maps: self.maps,
+                extra: self.extra,
                 decision,
                 depth: self.depth + 1,
             })?;
@@ -475,6 +499,7 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
 struct Value<'c, 'de> {
     out: &'c mut Collected<'de>,
     maps: &'c [MapPath],
+    extra: &'c [(String, Slot)],
     decision: Decision,
     depth: usize,
 }
@@ -549,6 +574,7 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
         Node {
             out: self.out,
             maps: self.maps,
+            extra: self.extra,
             level: descend.level,
             mask: descend.mask,
             depth: self.depth,
@@ -569,7 +595,7 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
             Some(level) if is_tags => {
                 while let Some(item) = seq.next_element_seed(ScalarSeed)? {
                     if let Some(Scalar::Str(s)) = item {
-                        offer_tag(self.out, level, s);
+                        offer_tag(self.out, self.extra, level, s);
                     }
                 }
             }
@@ -580,12 +606,17 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
 }
 
 /// Reads a `key:value` (or `key=value`) tag string into its canonical slot.
-fn offer_tag<'de>(out: &mut Collected<'de>, level: u8, tag: std::borrow::Cow<'de, str>) {
+fn offer_tag<'de>(
+    out: &mut Collected<'de>,
+    extra: &[(String, Slot)],
+    level: u8,
+    tag: std::borrow::Cow<'de, str>,
+) {
     let Some(split) = tag.find([':', '=']) else {
         return;
     };
     let key = tag[..split].trim();
-    let Some((slot @ Slot::Text(_), rank, name)) = alias(key) else {
+    let Some((slot @ Slot::Text(_), rank, name)) = alias_with(extra, key) else {
         return;
     };
     let value = match &tag {
@@ -614,7 +645,9 @@ impl GatewayCsv {
                 .iter()
                 .find(|(_, column)| column == name)
                 .map(|(slot, _)| (*slot, 0, leak_name(*slot)));
-            columns.push(mapped.or_else(|| alias(name).map(|(s, r, n)| (s, priority(0, r), n))));
+            columns.push(mapped.or_else(|| {
+                alias_with(&options.aliases, name).map(|(s, r, n)| (s, priority(0, r), n))
+            }));
         }
         if !columns.iter().any(|c| c.is_some()) {
             return Err("no column of the CSV header names a canonical field".into());

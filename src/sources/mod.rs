@@ -112,6 +112,8 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
 pub struct SourceOptions {
     /// `--map FIELD=dotted.path` overrides, as given.
     pub map: Vec<(collect::Slot, String)>,
+    /// `--alias KEY=FIELD`: extra key names for canonical fields.
+    pub aliases: Vec<(String, collect::Slot)>,
     /// Scratch shared by every parser of one run.
     pub run: std::sync::Arc<RunScratch>,
 }

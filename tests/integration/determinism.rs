@@ -84,3 +84,68 @@ fn one_file_split_in_many_gives_the_same_totals() {
     };
     assert_eq!(csv("whole"), csv("split"));
 }
+
+/// Sets a file's modification time an hour back, so it is mapped (files
+/// written in the last seconds are streamed, see `input/mmap.rs`).
+fn age(path: &std::path::Path) {
+    let f = std::fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+}
+
+#[test]
+fn mapped_and_streamed_files_give_identical_reports_with_duplicates() {
+    let dir = TestDir::new();
+    // Request ids repeat across and within files.
+    let mut a = String::new();
+    let mut b = String::new();
+    for i in 0..3000 {
+        let line = format!(
+            "{{\"timestamp\":\"2026-10-{:02}T00:00:00Z\",\"request_id\":\"r{}\",\"team\":\"t{}\",\"model\":\"gpt-4o\",\"input_tokens\":{},\"output_tokens\":1}}\n",
+            1 + i % 28,
+            i % 1700,
+            i % 5,
+            100 + i
+        );
+        if i % 2 == 0 {
+            a.push_str(&line);
+        } else {
+            b.push_str(&line);
+        }
+    }
+    let fa = dir.create("a.jsonl", &a);
+    let fb = dir.create("b.jsonl", &b);
+    let report = |extra: &[&str]| {
+        let out = run(
+            llmspend()
+                .args([
+                    "report",
+                    "--by",
+                    "team,day",
+                    "--format",
+                    "json",
+                    "--chunk-bytes",
+                    "5000",
+                ])
+                .args(extra)
+                .arg(&fa)
+                .arg(&fb),
+            0,
+        );
+        let mut v = json(&String::from_utf8(out.stdout).unwrap());
+        v["sources"] = serde_json::Value::Null;
+        v
+    };
+    let streamed = report(&["--threads", "2"]);
+    assert_eq!(streamed["accounting"]["duplicate"], 1300, "{streamed}");
+    age(&fa);
+    age(&fb);
+    for threads in ["1", "2", "3"] {
+        assert_eq!(
+            report(&["--threads", threads]),
+            streamed,
+            "mapped, {threads} threads"
+        );
+    }
+    assert_eq!(report(&["--no-mmap"]), streamed);
+}

@@ -2,6 +2,7 @@
 
 mod compressed;
 mod corpus;
+mod coverage;
 mod determinism;
 #[cfg(unix)]
 mod files;
