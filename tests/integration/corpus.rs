@@ -772,10 +772,10 @@ fn control_and_bidi_characters_are_escaped_in_table_and_markdown() {
     );
     assert!(!text.contains('\u{1b}'));
     // And in the error when nothing could be read.
-    std::fs::write(&f, "plain text\n").unwrap();
+    let f = dir.create("evil\u{1b}[2J.log", "plain text\n");
     let out = run(llmspend().args(["report"]).arg(&f), 2);
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("evil\\u{1b}[2J.jsonl: no source"), "{err}");
+    assert!(err.contains("evil\\u{1b}[2J.log: no source"), "{err}");
     assert!(!err.contains('\u{1b}'), "{err}");
 }
 
