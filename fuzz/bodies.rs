@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 use llmspend::accounting::Counts;
+use llmspend::aggregate::Totals;
 use llmspend::input::chunk::split;
 use llmspend::price::card::{Layer, RateCard};
 use llmspend::sources::gateway::{read_csv_header, GatewayCsv, GatewayJson};
@@ -23,9 +24,9 @@ fn card() -> RateCard {
     card
 }
 
-/// Counts of `bytes` read by `parser` cut into chunks of `target` bytes
-/// (as the pipeline cuts them), one worker per chunk.
-fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> Counts {
+/// Counts and totals of `bytes` read by `parser` cut into chunks of
+/// `target` bytes (as the pipeline cuts them), one worker per chunk.
+fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> (Counts, Totals) {
     let plan = Plan {
         dims: vec![
             llmspend::aggregate::Dimension::Team,
@@ -39,6 +40,7 @@ fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> 
         attribution: Default::default(),
     };
     let mut total = Counts::default();
+    let mut totals = Totals::default();
     for (index, range) in split(bytes, parser.framing(), target)
         .into_iter()
         .enumerate()
@@ -52,8 +54,9 @@ fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> 
             first: index == 0,
         });
         total.merge(&w.ledger.counts);
+        totals.merge(&w.coverage.total);
     }
-    total
+    (total, totals)
 }
 
 /// The chunk size a fuzz input asks for, from its first byte (1 to 4096
@@ -72,9 +75,9 @@ pub fn gateway_jsonl(data: &[u8]) {
     let parser = GatewayJson::new(&SourceOptions::default()).unwrap();
     let card = card();
     let whole = counts(bytes, &parser, usize::MAX, &card);
-    assert!(whole.balanced(), "{whole:?}");
+    assert!(whole.0.balanced(), "{whole:?}");
     let physical = memchr_count(bytes);
-    assert_eq!(whole.lines_read, physical, "{whole:?}");
+    assert_eq!(whole.0.lines_read, physical, "{whole:?}");
     assert_eq!(counts(bytes, &parser, target, &card), whole);
 }
 
@@ -97,7 +100,7 @@ pub fn gateway_csv(data: &[u8]) {
     };
     let card = card();
     let whole = counts(bytes, &parser, usize::MAX, &card);
-    assert!(whole.balanced(), "{whole:?}");
+    assert!(whole.0.balanced(), "{whole:?}");
     assert_eq!(counts(bytes, &parser, target, &card), whole);
 }
 

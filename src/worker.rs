@@ -25,6 +25,28 @@ use crate::sources::{Framing, Parser, Sink};
 /// A CSV record whose quoted field is still open at the end of the input.
 pub const UNCLOSED_QUOTE: Reason = Reason::Other("CSV row with an unclosed quote");
 
+/// CSV bytes for the `csv` crate, which drops a byte order mark at the
+/// start of every reader. A reader starts at each chunk (and after an
+/// unclosed quote), so a BOM there would vanish while the same bytes read
+/// as part of the whole file are a row: chunking would change the report.
+/// Handing over one byte first keeps every BOM (the file's own one is
+/// stripped by `process_chunk`).
+struct KeepBom<'a>(&'a [u8], bool);
+
+impl std::io::Read for KeepBom<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = if std::mem::take(&mut self.1) {
+            1
+        } else {
+            buf.len()
+        };
+        let n = n.min(buf.len()).min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
 /// What every worker of a run shares, read-only.
 pub struct Plan<'c> {
     /// `--by`, in order.
@@ -266,7 +288,7 @@ impl<'p> Worker<'p> {
             let mut reader = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
-                .from_reader(&bytes[base..]);
+                .from_reader(KeepBom(&bytes[base..], true));
             loop {
                 match reader.read_byte_record(&mut row) {
                     Ok(false) => break 'readers,

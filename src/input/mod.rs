@@ -78,9 +78,9 @@ pub fn wanted(path: &Path) -> bool {
 ///
 /// Folders are walked following symlinks, but each real folder at most
 /// once: a symlink back to a folder being walked is a loop (reported, not
-/// followed), and a second link to a folder already read is skipped, so
-/// no file is counted twice through two paths. The depth guard stays as a
-/// last resort.
+/// followed), and a second link to a folder already read is skipped; a
+/// file reached under two names is read once. So no file is counted twice
+/// through two paths. The depth guard stays as a last resort.
 pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
@@ -101,6 +101,13 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
     }
     inputs.sort();
     inputs.dedup();
+    // The same file spelled two ways (`a.jsonl`, `./a.jsonl`, a symlink) is
+    // read once, under the first name in sorted order.
+    let mut files = std::collections::HashSet::new();
+    inputs.retain(|i| match i {
+        Input::File(p) => files.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())),
+        Input::Stdin => true,
+    });
     (inputs, problems)
 }
 

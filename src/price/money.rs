@@ -187,7 +187,8 @@ impl std::ops::AddAssign for Money {
 
 impl std::ops::Add for Money {
     type Output = Money;
-    /// Adds exactly; saturates only past 3.4e14 USD, which no log reaches.
+    /// Adds exactly; saturates only past u128::MAX pico-dollars (3.4e26
+    /// USD), which no log reaches.
     fn add(self, other: Money) -> Money {
         Money(self.0.saturating_add(other.0))
     }

@@ -74,8 +74,18 @@ fn dangling_links_and_unreadable_files_are_reported_and_the_rest_read() {
 
 #[test]
 fn the_same_file_given_twice_is_read_once() {
+    // However it is spelled: the same path, a folder holding it, the
+    // folder through `..`, the file through `.` or a symlink.
     let dir = TestDir::new();
     let f = dir.create("logs/a.jsonl", format!("{LINE}\n"));
-    let (v, _) = report(&[&f, &f, &dir.path().join("logs")]);
+    symlink(&f, dir.path().join("link.jsonl")).unwrap();
+    let (v, _) = report(&[
+        &f,
+        &f,
+        &dir.path().join("logs"),
+        &dir.path().join("logs/../logs"),
+        &dir.path().join("logs/./a.jsonl"),
+        &dir.path().join("link.jsonl"),
+    ]);
     assert_eq!(requests(&v), 1, "{v}");
 }

@@ -340,6 +340,8 @@ fn row() -> impl Strategy<Value = Row> {
             "2026-10-03T09:14:02Z,team-1,gpt-4o",
             "2026-10-03T09:14:02Z,team-1,gpt-4o,1,1,extra",
             ",",
+            // A BOM inside the file is data (a row of one cell), in any chunk.
+            "\u{feff}",
         ]).prop_map(Row::Ragged),
         1 => Just(Row::Negative),
         1 => (1usize..50).prop_map(Row::TooLong),
@@ -475,5 +477,41 @@ proptest! {
         }
         text.push_str(&t.format("%:z").to_string());
         prop_assert_eq!(llmspend::sources::fields::parse_timestamp(&text), Some(secs), "{}", text);
+    }
+}
+
+/// Every chunk size from 1 to 64 bytes (and a few larger), over every
+/// file of the bad-input corpus: the same accounting, samples and groups
+/// as one chunk. A bad line never takes a neighbour with it at a boundary.
+#[test]
+fn every_small_chunk_size_over_the_corpus_gives_one_report() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            (name.ends_with(".jsonl") || name.ends_with(".csv")) && name != "card.csv"
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 20);
+    let key = |r: &Report| {
+        (
+            r.accounting.clone(),
+            r.groups
+                .iter()
+                .map(|g| (g.values.clone(), g.totals))
+                .collect::<Vec<_>>(),
+            r.totals,
+        )
+    };
+    for path in names {
+        let reference = key(&run(&path, usize::MAX, 1));
+        assert!(reference.0.counts.balanced(), "{path:?}");
+        for target in (1..=64).chain([100, 333, 1000]) {
+            let got = key(&run(&path, target, 1 + target % 3));
+            assert_eq!(got, reference, "{path:?} at --chunk-bytes {target}");
+        }
     }
 }
