@@ -28,6 +28,7 @@ pub mod collect;
 pub mod fields;
 pub mod gateway;
 pub mod json;
+pub mod keymap;
 
 use std::path::Path;
 

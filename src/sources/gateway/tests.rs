@@ -303,3 +303,40 @@ fn csv_rows_map_columns_by_header_name() {
     assert_eq!(c.malformed.len(), 2);
     assert_eq!(c.malformed[1], Reason::BadCsvRow);
 }
+
+#[test]
+fn the_key_table_agrees_with_the_alias_list_and_probes_briefly() {
+    let table = &*KEYS;
+    for &(key, slot, rank) in ALIASES {
+        let first = ALIASES.iter().find(|(k, _, _)| *k == key).unwrap();
+        assert_eq!(alias(key), Some((first.1, first.2, first.0)), "{key}");
+        let _ = (slot, rank);
+    }
+    for &key in CONTAINERS {
+        assert_eq!(table.get(key).and_then(|k| k.container), container(key));
+    }
+    for key in ["", "x", "Team", "teams", "timestamp ", "latency_ms", "tokens"] {
+        assert!(alias(key).is_none(), "{key}");
+    }
+    let noise = [
+        "latency_ms",
+        "stream",
+        "temperature",
+        "user_agent",
+        "ip",
+        "total_tokens",
+        "response_id",
+        "org_id",
+        "duration_ms",
+        "ttft_ms",
+        "max_tokens",
+    ];
+    let known = ALIASES.iter().map(|a| a.0).chain(CONTAINERS.iter().copied());
+    let worst = known
+        .chain(noise)
+        .map(|k| table.probes(k))
+        .max()
+        .unwrap();
+    assert!(worst <= 4, "a key needs {worst} probes");
+}
+
