@@ -21,7 +21,7 @@ use rustc_hash::FxHashMap;
 
 use crate::accounting::{Accounting, Ledger};
 use crate::aggregate::{sort_groups, Dimension, Group, GroupValues, Totals};
-use crate::input::chunk::{split, StreamChunks, CHUNK_BYTES};
+use crate::input::chunk::{split_scanned, StreamChunks, CHUNK_BYTES};
 use crate::input::decompress::{self, Counting};
 use crate::input::{mmap, Input};
 use crate::sources::{self, Parser, Sample, Source, SourceOptions};
@@ -236,7 +236,10 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
     let mut chunks = Vec::new();
     for o in &opened {
         let framing = o.parser.framing();
-        for (index, range) in split(&o.bytes, framing, options.chunk_bytes)
+        // Finding CSV record boundaries reads every page (quote parity);
+        // drop them as the scan goes, so only chunks in flight are resident.
+        let release = |r: std::ops::Range<usize>| o.bytes.release(&o.bytes[r]);
+        for (index, range) in split_scanned(&o.bytes, framing, options.chunk_bytes, release)
             .into_iter()
             .enumerate()
         {

@@ -18,6 +18,18 @@ pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// Splits `bytes` into ranges of about `target` bytes at record boundaries.
 pub fn split(bytes: &[u8], framing: Framing, target: usize) -> Vec<Range<usize>> {
+    split_scanned(bytes, framing, target, |_| ())
+}
+
+/// [`split`], calling `scanned` with each range once it has been read to
+/// find its end: CSV framing reads every byte (quote parity), so a mapped
+/// input can release those pages as the scan goes.
+pub fn split_scanned(
+    bytes: &[u8],
+    framing: Framing,
+    target: usize,
+    mut scanned: impl FnMut(Range<usize>),
+) -> Vec<Range<usize>> {
     let target = target.max(1);
     if framing == Framing::Document || bytes.len() <= target {
         #[allow(clippy::single_range_in_vec_init)]
@@ -26,16 +38,17 @@ pub fn split(bytes: &[u8], framing: Framing, target: usize) -> Vec<Range<usize>>
     let mut ranges = Vec::with_capacity(bytes.len() / target + 1);
     let mut start = 0;
     let mut in_quotes = false;
-    let mut scanned = 0;
+    let mut scanned_to = 0;
     while start < bytes.len() {
         let want = (start + target).min(bytes.len());
         let end = match framing {
             Framing::Csv => {
                 // Carry quote parity from where the last scan stopped.
-                in_quotes ^= memchr::memchr_iter(b'"', &bytes[scanned..want]).count() % 2 == 1;
+                in_quotes ^= memchr::memchr_iter(b'"', &bytes[scanned_to..want]).count() % 2 == 1;
                 let (end, parity) = csv_boundary(bytes, want, in_quotes);
                 in_quotes = parity;
-                scanned = end;
+                scanned(scanned_to..end);
+                scanned_to = end;
                 end
             }
             _ => match memchr(b'\n', &bytes[want..]) {

@@ -87,9 +87,7 @@ pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if n != b.len() {
         return false;
     }
-    let word = |s: &[u8], at: usize| {
-        u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]))
-    };
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
     match n {
         0..=3 => a == b,
         4..=7 => {

@@ -315,7 +315,15 @@ fn the_key_table_agrees_with_the_alias_list_and_probes_briefly() {
     for &key in CONTAINERS {
         assert_eq!(table.get(key).and_then(|k| k.container), container(key));
     }
-    for key in ["", "x", "Team", "teams", "timestamp ", "latency_ms", "tokens"] {
+    for key in [
+        "",
+        "x",
+        "Team",
+        "teams",
+        "timestamp ",
+        "latency_ms",
+        "tokens",
+    ] {
         assert!(alias(key).is_none(), "{key}");
     }
     let noise = [
@@ -331,12 +339,10 @@ fn the_key_table_agrees_with_the_alias_list_and_probes_briefly() {
         "ttft_ms",
         "max_tokens",
     ];
-    let known = ALIASES.iter().map(|a| a.0).chain(CONTAINERS.iter().copied());
-    let worst = known
-        .chain(noise)
-        .map(|k| table.probes(k))
-        .max()
-        .unwrap();
+    let known = ALIASES
+        .iter()
+        .map(|a| a.0)
+        .chain(CONTAINERS.iter().copied());
+    let worst = known.chain(noise).map(|k| table.probes(k)).max().unwrap();
     assert!(worst <= 4, "a key needs {worst} probes");
 }
-
