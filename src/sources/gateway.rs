@@ -22,7 +22,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::record::{Field, Reason};
 use crate::sources::collect::{Collected, Count, Scalar, Slot};
-use crate::sources::json::{read_object, KeySeed, ObjectVisit, ScalarSeed};
+use crate::sources::json::{read_object, read_object_reference, KeySeed, ObjectVisit, ScalarSeed};
 use crate::sources::keymap::KeyMap;
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
@@ -264,31 +264,30 @@ impl GatewayJson {
 
     /// Parses one line into `out`, or gives the reason it is malformed.
     pub fn collect<'de>(&self, line: &'de [u8], out: &mut Collected<'de>) -> Result<(), Reason> {
+        self.collect_with(line, out, read_object)
+    }
+
+    /// [`GatewayJson::collect`] with serde_json alone (the reference).
+    pub fn collect_reference<'de>(
+        &self,
+        line: &'de [u8],
+        out: &mut Collected<'de>,
+    ) -> Result<(), Reason> {
+        self.collect_with(line, out, read_object_reference)
+    }
+
+    fn collect_with<'de, 'o, 'c>(
+        &'c self,
+        line: &'de [u8],
+        out: &'o mut Collected<'de>,
+        read: fn(&'de [u8], &mut Visit<'o, 'c, 'de>) -> Result<(), Reason>,
+    ) -> Result<(), Reason> {
         let all = if self.maps.is_empty() {
             0
         } else {
             u64::MAX >> (64 - self.maps.len())
         };
-        struct Visit<'o, 'c, 'de> {
-            out: &'o mut Collected<'de>,
-            maps: &'c [MapPath],
-            mask: u64,
-        }
-        impl<'de> ObjectVisit<'de> for Visit<'_, '_, 'de> {
-            fn visit<D: de::Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
-                de.deserialize_map(Node {
-                    out: &mut *self.out,
-                    maps: self.maps,
-                    level: Some(0),
-                    mask: self.mask,
-                    depth: 0,
-                })
-            }
-            fn reset(&mut self) {
-                self.out.clear();
-            }
-        }
-        read_object(
+        read(
             line,
             &mut Visit {
                 out,
@@ -296,6 +295,28 @@ impl GatewayJson {
                 mask: all,
             },
         )
+    }
+}
+
+/// One line's walk, runnable with either parser (see [`read_object`]).
+struct Visit<'o, 'c, 'de> {
+    out: &'o mut Collected<'de>,
+    maps: &'c [MapPath],
+    mask: u64,
+}
+
+impl<'de> ObjectVisit<'de> for Visit<'_, '_, 'de> {
+    fn visit<D: de::Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
+        de.deserialize_map(Node {
+            out: &mut *self.out,
+            maps: self.maps,
+            level: Some(0),
+            mask: self.mask,
+            depth: 0,
+        })
+    }
+    fn reset(&mut self) {
+        self.out.clear();
     }
 }
 

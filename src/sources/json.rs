@@ -109,6 +109,23 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for KeyVisitor<F> {
 /// valid JSON gets exactly the serde_json semantics, and the fast path only
 /// ever decides lines both parsers accept.
 pub fn read_object<'de, V: ObjectVisit<'de>>(line: &'de [u8], visit: &mut V) -> Result<(), Reason> {
+    read_object_with(line, visit, true)
+}
+
+/// [`read_object`] with serde_json alone: the reference the fast path is
+/// tested against.
+pub fn read_object_reference<'de, V: ObjectVisit<'de>>(
+    line: &'de [u8],
+    visit: &mut V,
+) -> Result<(), Reason> {
+    read_object_with(line, visit, false)
+}
+
+fn read_object_with<'de, V: ObjectVisit<'de>>(
+    line: &'de [u8],
+    visit: &mut V,
+    fast: bool,
+) -> Result<(), Reason> {
     match line.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => {}
         Some(_) => {
@@ -122,11 +139,16 @@ pub fn read_object<'de, V: ObjectVisit<'de>>(line: &'de [u8], visit: &mut V) -> 
         }
         None => return Err(Reason::InvalidJson),
     }
-    let mut fast = sonic_rs::Deserializer::from_slice(line);
-    if visit.visit(&mut fast).is_ok() && fast.end().is_ok() {
-        return Ok(());
+    // sonic-rs does not check escapes inside the strings it skips
+    // (`"\u44Qb"` passes), so a line with any backslash, rare in logs,
+    // goes straight to serde_json.
+    if fast && memchr::memchr(b'\\', line).is_none() {
+        let mut de = sonic_rs::Deserializer::from_slice(line);
+        if visit.visit(&mut de).is_ok() && de.end().is_ok() {
+            return Ok(());
+        }
+        visit.reset();
     }
-    visit.reset();
     let mut de = serde_json::Deserializer::from_slice(line);
     visit.visit(&mut de).map_err(classify)?;
     de.end().map_err(|_| Reason::NotAnObject)?;
