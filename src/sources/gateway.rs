@@ -639,12 +639,24 @@ impl Parser for GatewayCsv {
             return sink.malformed(Reason::BadCsvRow);
         }
         let mut out = Collected::default();
-        for (cell, column) in row.iter().zip(&self.columns) {
+        // One UTF-8 check for the whole row (the common case) instead of one
+        // per cell; a cell is then a slice of it. A cell that is not on
+        // character boundaries of the row, or a row that is not UTF-8, is
+        // checked on its own, as before.
+        let whole = std::str::from_utf8(row.as_slice()).ok();
+        for (i, column) in self.columns.iter().enumerate() {
             let Some((slot, prio, name)) = *column else {
                 continue;
             };
-            let Ok(text) = std::str::from_utf8(cell) else {
-                return sink.malformed(Reason::InvalidUtf8);
+            let Some(range) = row.range(i) else {
+                continue;
+            };
+            let text = match whole.and_then(|w| w.get(range.clone())) {
+                Some(text) => text,
+                None => match std::str::from_utf8(&row.as_slice()[range]) {
+                    Ok(text) => text,
+                    Err(_) => return sink.malformed(Reason::InvalidUtf8),
+                },
             };
             out.offer(slot, prio, Scalar::Str(text.into()), name);
         }
