@@ -236,8 +236,9 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
     let mut chunks = Vec::new();
     for o in &opened {
         let framing = o.parser.framing();
-        // Finding CSV record boundaries reads every page (quote parity);
-        // drop them as the scan goes, so only chunks in flight are resident.
+        // Finding record boundaries reads pages (every one for CSV, for quote
+        // parity): drop them as the scan goes, so only chunks in flight are
+        // resident.
         let release = |r: std::ops::Range<usize>| o.bytes.release(&o.bytes[r]);
         for (index, range) in split_scanned(&o.bytes, framing, options.chunk_bytes, release)
             .into_iter()

@@ -21,9 +21,10 @@ pub fn split(bytes: &[u8], framing: Framing, target: usize) -> Vec<Range<usize>>
     split_scanned(bytes, framing, target, |_| ())
 }
 
-/// [`split`], calling `scanned` with each range once it has been read to
-/// find its end: CSV framing reads every byte (quote parity), so a mapped
-/// input can release those pages as the scan goes.
+/// [`split`], calling `scanned` with each range it read to find a chunk's
+/// end (all of it for CSV, for quote parity; from the target size to the
+/// next line feed otherwise), so a mapped input can release those pages as
+/// the scan goes.
 pub fn split_scanned(
     bytes: &[u8],
     framing: Framing,
@@ -51,10 +52,14 @@ pub fn split_scanned(
                 scanned_to = end;
                 end
             }
-            _ => match memchr(b'\n', &bytes[want..]) {
-                Some(i) => want + i + 1,
-                None => bytes.len(),
-            },
+            _ => {
+                let end = match memchr(b'\n', &bytes[want..]) {
+                    Some(i) => want + i + 1,
+                    None => bytes.len(),
+                };
+                scanned(want..end);
+                end
+            }
         };
         ranges.push(start..end);
         start = end;
