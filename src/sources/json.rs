@@ -139,10 +139,7 @@ fn read_object_with<'de, V: ObjectVisit<'de>>(
         }
         None => return Err(Reason::InvalidJson),
     }
-    // sonic-rs does not check escapes inside the strings it skips
-    // (`"\u44Qb"` passes), so a line with any backslash, rare in logs,
-    // goes straight to serde_json.
-    if fast && memchr::memchr(b'\\', line).is_none() {
+    if fast && fast_path_safe(line) {
         let mut de = sonic_rs::Deserializer::from_slice(line);
         if visit.visit(&mut de).is_ok() && de.end().is_ok() {
             return Ok(());
@@ -153,6 +150,29 @@ fn read_object_with<'de, V: ObjectVisit<'de>>(
     visit.visit(&mut de).map_err(classify)?;
     de.end().map_err(|_| Reason::NotAnObject)?;
     Ok(())
+}
+
+/// More `{` and `[` than this (anywhere in the line) send it to serde_json.
+const MAX_FAST_OPENERS: usize = 64;
+
+/// Returns true if and only if sonic-rs may read the line: it has no
+/// backslash, because sonic-rs does not check escapes inside the strings it
+/// skips (`"\u44Qb"` passes), and at most [`MAX_FAST_OPENERS`] brackets,
+/// because it skips nested values by recursion without a depth limit (a
+/// deep line would overflow the stack; serde_json skips them with a loop).
+/// Both are rare in logs, and one pass over the line finds them.
+fn fast_path_safe(line: &[u8]) -> bool {
+    let mut openers = 0;
+    for i in memchr::memchr3_iter(b'\\', b'{', b'[', line) {
+        if line[i] == b'\\' {
+            return false;
+        }
+        openers += 1;
+        if openers > MAX_FAST_OPENERS {
+            return false;
+        }
+    }
+    true
 }
 
 /// A visit of one JSON object that [`read_object`] can run with either

@@ -455,3 +455,14 @@ fn the_fast_path_agrees_with_serde_json_on_every_line() {
         }
     }
 }
+
+#[test]
+fn very_deep_nesting_under_a_skipped_key_never_overflows_the_stack() {
+    // sonic-rs would recurse once per level; such lines go to serde_json.
+    let line = format!(
+        "{{{TS},\"model\":\"m\",\"input_tokens\":1,\"a\":{}{}}}",
+        "[".repeat(1_000_000),
+        "]".repeat(1_000_000)
+    );
+    assert_eq!(one(&line).tokens.input, 1);
+}
