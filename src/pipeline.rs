@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 use crate::accounting::{Accounting, Ledger};
 use crate::aggregate::{sort_groups, Dimension, Group, GroupValues, Totals};
 use crate::dedupe::Seen;
-use crate::input::chunk::{split, StreamChunks, CHUNK_BYTES};
+use crate::input::chunk::{split_scanned, StreamChunks, CHUNK_BYTES};
 use crate::input::decompress::{self, Counting};
 use crate::input::{mmap, Input};
 use crate::record::Field;
@@ -472,7 +472,11 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
     let mut chunks = Vec::new();
     for o in &opened {
         let framing = o.parser.framing();
-        for (index, range) in split(&o.bytes, framing, options.chunk_bytes)
+        // Finding record boundaries reads pages (every one for CSV, for quote
+        // parity): drop them as the scan goes, so only chunks in flight are
+        // resident.
+        let release = |r: std::ops::Range<usize>| o.bytes.release(&o.bytes[r]);
+        for (index, range) in split_scanned(&o.bytes, framing, options.chunk_bytes, release)
             .into_iter()
             .enumerate()
         {

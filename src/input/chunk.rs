@@ -18,6 +18,19 @@ pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// Splits `bytes` into ranges of about `target` bytes at record boundaries.
 pub fn split(bytes: &[u8], framing: Framing, target: usize) -> Vec<Range<usize>> {
+    split_scanned(bytes, framing, target, |_| ())
+}
+
+/// [`split`], calling `scanned` with each range it read to find a chunk's
+/// end (all of it for CSV, for quote parity; from the target size to the
+/// next line feed otherwise), so a mapped input can release those pages as
+/// the scan goes.
+pub fn split_scanned(
+    bytes: &[u8],
+    framing: Framing,
+    target: usize,
+    mut scanned: impl FnMut(Range<usize>),
+) -> Vec<Range<usize>> {
     let target = target.max(1);
     if framing == Framing::Document || bytes.len() <= target {
         #[allow(clippy::single_range_in_vec_init)]
@@ -26,22 +39,27 @@ pub fn split(bytes: &[u8], framing: Framing, target: usize) -> Vec<Range<usize>>
     let mut ranges = Vec::with_capacity(bytes.len() / target + 1);
     let mut start = 0;
     let mut state = CsvState::FieldStart;
-    let mut scanned = 0;
+    let mut scanned_to = 0;
     while start < bytes.len() {
         let want = (start + target).min(bytes.len());
         let end = match framing {
             Framing::Csv => {
                 // Carry the quote state from where the last scan stopped.
-                state = state.advance(&bytes[scanned..want]);
+                state = state.advance(&bytes[scanned_to..want]);
                 let end = next_record_end(bytes, want, state).unwrap_or(bytes.len());
                 state = CsvState::FieldStart;
-                scanned = end;
+                scanned(scanned_to..end);
+                scanned_to = end;
                 end
             }
-            _ => match memchr(b'\n', &bytes[want..]) {
-                Some(i) => want + i + 1,
-                None => bytes.len(),
-            },
+            _ => {
+                let end = match memchr(b'\n', &bytes[want..]) {
+                    Some(i) => want + i + 1,
+                    None => bytes.len(),
+                };
+                scanned(want..end);
+                end
+            }
         };
         ranges.push(start..end);
         start = end;

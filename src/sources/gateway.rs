@@ -26,7 +26,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::record::{Field, Reason};
 use crate::sources::collect::{Collected, Count, Scalar, Slot};
-use crate::sources::json::{read_object, KeySeed, ObjectVisit, ScalarSeed};
+use crate::sources::json::{read_object, read_object_reference, KeySeed, ObjectVisit, ScalarSeed};
+use crate::sources::keymap::KeyMap;
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 use usage::{UsageCtx, UsageObj};
@@ -131,82 +132,46 @@ pub fn alias(key: &str) -> Option<(Slot, u8, &'static str)> {
 struct KeyInfo {
     alias: Option<(Slot, u8, &'static str)>,
     container: Option<Container>,
+    /// The decision at each nesting level when no `--map` path is alive,
+    /// worked out once when the table is built.
+    by_level: [Decision; LEVELS],
 }
 
-/// Every key the gateway reader knows ([`ALIASES`] and the containers) in
-/// an open-addressing table: one hash of a few bytes and one comparison per
-/// key, instead of a scan of ~90 names. Most keys of a real line (latency,
-/// user agent, ...) are not in it and end at an empty slot after a probe
-/// or two.
-struct KeyTable {
-    slots: Box<[Option<(&'static str, KeyInfo)>]>,
-    mask: usize,
-}
+/// Nesting levels canonical keys are read at: 0 to `MAX_LEVEL + 1`.
+const LEVELS: usize = MAX_LEVEL as usize + 2;
 
-impl KeyTable {
-    fn build() -> KeyTable {
-        let mut entries: Vec<(&'static str, KeyInfo)> = Vec::new();
-        let mut add = |key: &'static str, f: &dyn Fn(&mut KeyInfo)| {
-            let i = match entries.iter().position(|(k, _)| *k == key) {
-                Some(i) => i,
-                None => {
-                    entries.push((key, KeyInfo::default()));
-                    entries.len() - 1
-                }
-            };
-            f(&mut entries[i].1);
+/// Every key the gateway reader knows ([`ALIASES`] and the containers), in
+/// a [`KeyMap`]: one hash of a few bytes and one comparison per key,
+/// instead of a scan of ~90 names.
+static KEYS: std::sync::LazyLock<KeyMap<KeyInfo>> = std::sync::LazyLock::new(|| {
+    let mut entries: Vec<(&'static str, KeyInfo)> = Vec::new();
+    let mut add = |key: &'static str, f: &dyn Fn(&mut KeyInfo)| {
+        let i = match entries.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                entries.push((key, KeyInfo::default()));
+                entries.len() - 1
+            }
         };
-        for &(key, slot, rank) in ALIASES {
-            // The first entry of a key wins, as the linear scan did.
-            add(key, &|info| {
-                info.alias.get_or_insert((slot, rank, key));
-            });
-        }
-        for &key in CONTAINERS {
-            add(key, &|info| info.container = container(key));
-        }
-        let size = (entries.len() * 4).next_power_of_two();
-        let mut slots = vec![None; size].into_boxed_slice();
-        let mask = size - 1;
-        for (key, info) in entries {
-            let mut i = Self::hash(key.as_bytes()) & mask;
-            while slots[i].is_some() {
-                i = (i + 1) & mask;
-            }
-            slots[i] = Some((key, info));
-        }
-        KeyTable { slots, mask }
+        f(&mut entries[i].1);
+    };
+    for &(key, slot, rank) in ALIASES {
+        // The first entry of a key wins, as a scan of the list would.
+        add(key, &|info| {
+            info.alias.get_or_insert((slot, rank, key));
+        });
     }
-
-    #[inline]
-    fn hash(key: &[u8]) -> usize {
-        let n = key.len();
-        if n == 0 {
-            return 0;
-        }
-        let (a, b, c) = (key[0] as usize, key[n / 2] as usize, key[n - 1] as usize);
-        (n.wrapping_mul(0x9E37)
-            ^ a.wrapping_mul(0x85EB)
-            ^ b.wrapping_mul(0xC2B3)
-            ^ c.wrapping_mul(0x27D5))
-        .wrapping_mul(0x9E37_79B9)
-            >> 7
+    for &key in CONTAINERS {
+        add(key, &|info| info.container = container(key));
     }
-
-    #[inline]
-    fn get(&self, key: &str) -> Option<&KeyInfo> {
-        let mut i = Self::hash(key.as_bytes()) & self.mask;
-        loop {
-            match &self.slots[i] {
-                None => return None,
-                Some((k, info)) if *k == key => return Some(info),
-                Some(_) => i = (i + 1) & self.mask,
-            }
+    for (_, info) in &mut entries {
+        let base = *info;
+        for (level, d) in info.by_level.iter_mut().enumerate() {
+            *d = decision(base, level as u8, None, 0);
         }
     }
-}
-
-static KEYS: std::sync::LazyLock<KeyTable> = std::sync::LazyLock::new(KeyTable::build);
+    KeyMap::new(entries)
+});
 
 /// Keys of nested objects the reader descends into (see [`container`]).
 const CONTAINERS: &[&str] = &[
@@ -318,33 +283,30 @@ impl GatewayJson {
 
     /// Parses one line into `out`, or gives the reason it is malformed.
     pub fn collect<'de>(&self, line: &'de [u8], out: &mut Collected<'de>) -> Result<(), Reason> {
+        self.collect_with(line, out, read_object)
+    }
+
+    /// [`GatewayJson::collect`] with serde_json alone (the reference).
+    pub fn collect_reference<'de>(
+        &self,
+        line: &'de [u8],
+        out: &mut Collected<'de>,
+    ) -> Result<(), Reason> {
+        self.collect_with(line, out, read_object_reference)
+    }
+
+    fn collect_with<'de, 'o, 'c>(
+        &'c self,
+        line: &'de [u8],
+        out: &'o mut Collected<'de>,
+        read: fn(&'de [u8], &mut Visit<'o, 'c, 'de>) -> Result<(), Reason>,
+    ) -> Result<(), Reason> {
         let all = if self.maps.is_empty() {
             0
         } else {
             u64::MAX >> (64 - self.maps.len())
         };
-        struct Visit<'o, 'c, 'de> {
-            out: &'o mut Collected<'de>,
-            maps: &'c [MapPath],
-            extra: &'c [(String, Slot)],
-            mask: u64,
-        }
-        impl<'de> ObjectVisit<'de> for Visit<'_, '_, 'de> {
-            fn visit<D: de::Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
-                de.deserialize_map(Node {
-                    out: &mut *self.out,
-                    maps: self.maps,
-                    extra: self.extra,
-                    level: Some(0),
-                    mask: self.mask,
-                    depth: 0,
-                })
-            }
-            fn reset(&mut self) {
-                self.out.clear();
-            }
-        }
-        read_object(
+        read(
             line,
             &mut Visit {
                 out,
@@ -353,6 +315,30 @@ impl GatewayJson {
                 mask: all,
             },
         )
+    }
+}
+
+/// One line's walk, runnable with either parser (see [`read_object`]).
+struct Visit<'o, 'c, 'de> {
+    out: &'o mut Collected<'de>,
+    maps: &'c [MapPath],
+    extra: &'c [(String, Slot)],
+    mask: u64,
+}
+
+impl<'de> ObjectVisit<'de> for Visit<'_, '_, 'de> {
+    fn visit<D: de::Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
+        de.deserialize_map(Node {
+            out: &mut *self.out,
+            maps: self.maps,
+            extra: self.extra,
+            level: Some(0),
+            mask: self.mask,
+            depth: 0,
+        })
+    }
+    fn reset(&mut self) {
+        self.out.clear();
     }
 }
 
@@ -425,6 +411,14 @@ struct Node<'c, 'de> {
 
 impl Node<'_, '_> {
     fn decide(&self, key: &str) -> Decision {
+        if self.mask == 0 && self.extra.is_empty() {
+            // No `--map` path alive here and no `--alias`: the common case,
+            // one lookup.
+            return match (self.level, KEYS.get(key)) {
+                (Some(level), Some(info)) => info.by_level[usize::from(level).min(LEVELS - 1)],
+                _ => Decision::default(),
+            };
+        }
         let mut d = Decision::default();
         let (ends, child_mask) = if self.mask == 0 {
             (None, 0)
@@ -446,28 +440,44 @@ impl Node<'_, '_> {
             return d;
         };
         let info = KEYS.get(key).copied().unwrap_or_default();
-        if let Some(i) = ends {
-            d.slot = Some((self.maps[i].slot, 0, self.maps[i].name));
-        } else if let Some((slot, rank, name)) = if self.extra.is_empty() {
-            info.alias
-        } else {
-            alias_with(self.extra, key)
-        } {
-            d.slot = Some((slot, priority(level, rank), name));
+        let ends = ends.map(|i| (self.maps[i].slot, 0, self.maps[i].name));
+        let mut info = info;
+        if !self.extra.is_empty() {
+            if let Some(found) = alias_with(self.extra, key) {
+                info.alias = Some(found);
+            }
         }
-        let container = info.container.filter(|_| level <= MAX_LEVEL);
-        if container.is_some() || child_mask != 0 {
-            d.descend = Some(Descend {
-                container,
-                level: match container {
-                    Some(Container::Nested | Container::Tags) => Some(level + 1),
-                    _ => None,
-                },
-                mask: child_mask,
-            });
-        }
-        d
+        decision(info, level, ends, child_mask)
     }
+}
+
+/// The decision for a key at a canonical nesting `level`, given the slot of
+/// a `--map` path that ends here (which beats an alias) and the mask of map
+/// paths that continue below.
+fn decision(
+    info: KeyInfo,
+    level: u8,
+    mapped: Option<(Slot, u8, &'static str)>,
+    child_mask: u64,
+) -> Decision {
+    let mut d = Decision::default();
+    if mapped.is_some() {
+        d.slot = mapped;
+    } else if let Some((slot, rank, name)) = info.alias {
+        d.slot = Some((slot, priority(level, rank), name));
+    }
+    let container = info.container.filter(|_| level <= MAX_LEVEL);
+    if container.is_some() || child_mask != 0 {
+        d.descend = Some(Descend {
+            container,
+            level: match container {
+                Some(Container::Nested | Container::Tags) => Some(level + 1),
+                _ => None,
+            },
+            mask: child_mask,
+        });
+    }
+    d
 }
 
 impl<'de> Visitor<'de> for Node<'_, 'de> {
@@ -669,12 +679,24 @@ impl Parser for GatewayCsv {
             return sink.malformed(Reason::BadCsvRow);
         }
         let mut out = Collected::default();
-        for (cell, column) in row.iter().zip(&self.columns) {
+        // One UTF-8 check for the whole row (the common case) instead of one
+        // per cell; a cell is then a slice of it. A cell that is not on
+        // character boundaries of the row, or a row that is not UTF-8, is
+        // checked on its own, as before.
+        let whole = std::str::from_utf8(row.as_slice()).ok();
+        for (i, column) in self.columns.iter().enumerate() {
             let Some((slot, prio, name)) = *column else {
                 continue;
             };
-            let Ok(text) = std::str::from_utf8(cell) else {
-                return sink.malformed(Reason::InvalidUtf8);
+            let Some(range) = row.range(i) else {
+                continue;
+            };
+            let text = match whole.and_then(|w| w.get(range.clone())) {
+                Some(text) => text,
+                None => match std::str::from_utf8(&row.as_slice()[range]) {
+                    Ok(text) => text,
+                    Err(_) => return sink.malformed(Reason::InvalidUtf8),
+                },
             };
             out.offer(slot, prio, Scalar::Str(text.into()), name);
         }

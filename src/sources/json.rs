@@ -116,16 +116,27 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for KeyVisitor<F> {
 /// valid JSON gets exactly the serde_json semantics, and the fast path only
 /// ever decides lines both parsers accept.
 pub fn read_object<'de, V: ObjectVisit<'de>>(line: &'de [u8], visit: &mut V) -> Result<(), Reason> {
+    read_object_with(line, visit, true)
+}
+
+/// [`read_object`] with serde_json alone: the reference the fast path is
+/// tested against.
+pub fn read_object_reference<'de, V: ObjectVisit<'de>>(
+    line: &'de [u8],
+    visit: &mut V,
+) -> Result<(), Reason> {
+    read_object_with(line, visit, false)
+}
+
+fn read_object_with<'de, V: ObjectVisit<'de>>(
+    line: &'de [u8],
+    visit: &mut V,
+    fast: bool,
+) -> Result<(), Reason> {
     starts_an_object(line)?;
-    // sonic-rs has no nesting limit (a 10,000-deep line overflows the
-    // stack), so lines with many brackets go straight to serde_json, which
-    // stops at 128 levels. Real log lines stay far below this count.
-    if memchr::memchr2_iter(b'{', b'[', line)
-        .nth(MAX_FAST_BRACKETS)
-        .is_none()
-    {
-        let mut fast = sonic_rs::Deserializer::from_slice(line);
-        if visit.visit(&mut fast).is_ok() && fast.end().is_ok() {
+    if fast && fast_path_safe(line) {
+        let mut de = sonic_rs::Deserializer::from_slice(line);
+        if visit.visit(&mut de).is_ok() && de.end().is_ok() {
             return Ok(());
         }
         visit.reset();
@@ -135,9 +146,6 @@ pub fn read_object<'de, V: ObjectVisit<'de>>(line: &'de [u8], visit: &mut V) -> 
     de.end().map_err(|_| trailing(line))?;
     Ok(())
 }
-
-/// Lines with more opening brackets than this skip the sonic-rs fast path.
-const MAX_FAST_BRACKETS: usize = 100;
 
 /// Deserializes one JSON object held in `line` into `T` (a borrowed wire
 /// struct) with serde_json, checking that the line holds exactly that
@@ -168,6 +176,29 @@ fn starts_an_object(line: &[u8]) -> Result<(), Reason> {
         None => return Err(Reason::InvalidJson),
     }
     Ok(())
+}
+
+/// More `{` and `[` than this (anywhere in the line) send it to serde_json.
+const MAX_FAST_OPENERS: usize = 64;
+
+/// Returns true if and only if sonic-rs may read the line: it has no
+/// backslash, because sonic-rs does not check escapes inside the strings it
+/// skips (`"\u44Qb"` passes), and at most [`MAX_FAST_OPENERS`] brackets,
+/// because it skips nested values by recursion without a depth limit (a
+/// deep line would overflow the stack; serde_json skips them with a loop).
+/// Both are rare in logs, and one pass over the line finds them.
+fn fast_path_safe(line: &[u8]) -> bool {
+    let mut openers = 0;
+    for i in memchr::memchr3_iter(b'\\', b'{', b'[', line) {
+        if line[i] == b'\\' {
+            return false;
+        }
+        openers += 1;
+        if openers > MAX_FAST_OPENERS {
+            return false;
+        }
+    }
+    true
 }
 
 /// A visit of one JSON object that [`read_object`] can run with either

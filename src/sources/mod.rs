@@ -44,6 +44,7 @@ pub mod collect;
 pub mod fields;
 pub mod gateway;
 pub mod json;
+pub mod keymap;
 pub mod litellm;
 pub mod openai;
 pub mod otel;

@@ -307,3 +307,167 @@ fn csv_rows_map_columns_by_header_name() {
     assert_eq!(c.malformed.len(), 2);
     assert_eq!(c.malformed[1], Reason::BadCsvRow);
 }
+
+#[test]
+fn the_key_table_agrees_with_the_alias_list_and_probes_briefly() {
+    let table = &*KEYS;
+    for &(key, slot, rank) in ALIASES {
+        let first = ALIASES.iter().find(|(k, _, _)| *k == key).unwrap();
+        assert_eq!(alias(key), Some((first.1, first.2, first.0)), "{key}");
+        let _ = (slot, rank);
+    }
+    for &key in CONTAINERS {
+        assert_eq!(table.get(key).and_then(|k| k.container), container(key));
+    }
+    for key in [
+        "",
+        "x",
+        "Team",
+        "teams",
+        "timestamp ",
+        "latency_ms",
+        "tokens",
+    ] {
+        assert!(alias(key).is_none(), "{key}");
+    }
+    let noise = [
+        "latency_ms",
+        "stream",
+        "temperature",
+        "user_agent",
+        "ip",
+        "total_tokens",
+        "response_id",
+        "org_id",
+        "duration_ms",
+        "ttft_ms",
+        "max_tokens",
+    ];
+    let known = ALIASES
+        .iter()
+        .map(|a| a.0)
+        .chain(CONTAINERS.iter().copied());
+    let worst = known.chain(noise).map(|k| table.probes(k)).max().unwrap();
+    assert!(worst <= 4, "a key needs {worst} probes");
+}
+
+#[allow(dead_code)]
+#[path = "../../../examples/genlogs.rs"]
+mod genlogs;
+
+/// The fast path (sonic-rs, falling back to serde_json on any error) must
+/// give exactly what serde_json alone gives, on every line: generated
+/// lines, every one of them damaged in a few places, and hand-written edge
+/// cases where the two parsers could disagree.
+#[test]
+fn the_fast_path_agrees_with_serde_json_on_every_line() {
+    let json = GatewayJson::new(&SourceOptions::default()).unwrap();
+    let mapped = GatewayJson::new(&SourceOptions {
+        map: vec![
+            (Slot::Text(Field::Team), "metadata.owner.team".into()),
+            (Slot::Text(Field::Customer), "user".into()),
+        ],
+        ..SourceOptions::default()
+    })
+    .unwrap();
+    let check = |line: &[u8]| {
+        for parser in [&json, &mapped] {
+            let mut fast = Collected::default();
+            let fast_result = parser.collect(line, &mut fast);
+            let mut reference = Collected::default();
+            let reference_result = parser.collect_reference(line, &mut reference);
+            assert_eq!(
+                format!("{fast_result:?} {fast:?}"),
+                format!("{reference_result:?} {reference:?}"),
+                "{}",
+                String::from_utf8_lossy(line)
+            );
+        }
+    };
+    let edge: &[&[u8]] = &[
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","input_tokens":-0}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","input_tokens":-0.0}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","input_tokens":18446744073709551616}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","input_tokens":18446744073709551615}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","input_tokens":-9223372036854775809}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","input_tokens":1e3,"cost":1E-3}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","input_tokens":1.0,"cost":0.1234567890123456789}"#,
+        br#"{"timestamp":1759482842.5,"model":"m","output_tokens":01}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","te\u0061m":"x","model":"\u00e9\ud83d\ude00"}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","team":"\ud800","model":"m"}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","note":"\ud800","model":"m"}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","note":"\x","model":"m"}"#,
+        b"{\"timestamp\":\"2026-10-03T09:14:02Z\",\"note\":\"a\x01b\",\"model\":\"m\"}",
+        b"{\"timestamp\":\"2026-10-03T09:14:02Z\",\"note\":\"\xff\xfe\",\"model\":\"m\"}",
+        b"{\"timestamp\":\"2026-10-03T09:14:02Z\",\"team\":\"\xc3\x28\",\"model\":\"m\"}",
+        b"{\"timestamp\":\"2026-10-03T09:14:02Z\",\"\xff\":1,\"model\":\"m\"}",
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","team":"a","team":"b"}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m",}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m"} x"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m"}{"a":1}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","x":NaN}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","x":[1,2,]}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","x":tru}"#,
+        br#"{ "timestamp" : "2026-10-03T09:14:02Z" ,	"model" : "m" , "usage" : { "prompt_tokens" : 5 } } "#,
+        br#"{"timestamp":null,"model":null,"usage":null,"metadata":null,"tags":null}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","usage":{"prompt_tokens":"12","completion_tokens":true}}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","usage":[1,{"a":2}],"tags":["team:x",3,"cost_center=y"]}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","metadata":{"metadata":{"metadata":{"metadata":{"team":"deep"}}}}}"#,
+        br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","metadata":{"owner":{"team":"mapped"}},"user":"u"}"#,
+        br#"{}"#,
+        br#"{"#,
+        br#"{"a"}"#,
+        br#"{"a":}"#,
+    ];
+    for line in edge {
+        check(line);
+    }
+    // Nesting around serde_json's recursion limit (128).
+    for depth in [100, 126, 127, 128, 129, 130, 200, 300] {
+        let mut line = br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","x":"#.to_vec();
+        line.extend(std::iter::repeat_n(b'[', depth));
+        line.extend(std::iter::repeat_n(b']', depth));
+        line.push(b'}');
+        check(&line);
+        let mut line = br#"{"timestamp":"2026-10-03T09:14:02Z","model":"m","x":"#.to_vec();
+        line.extend(std::iter::repeat_n(&b"{\"a\":"[..], depth).flatten());
+        line.push(b'1');
+        line.extend(std::iter::repeat_n(b'}', depth));
+        line.push(b'}');
+        check(&line);
+    }
+    let data = genlogs::generate(1 << 20, 3, false);
+    let damage: &[&[u8]] = &[
+        b",", b"\"", b"{", b"}", b"\\", b"-", b"e", b"\x00", b"\xff", b"9", b"-0", b" ",
+    ];
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        check(line);
+        for _ in 0..4 {
+            let at = (next() % line.len() as u64) as usize;
+            let with = damage[(next() % damage.len() as u64) as usize];
+            let mut bad = line[..at].to_vec();
+            bad.extend_from_slice(with);
+            bad.extend_from_slice(&line[at + usize::from(next() % 2 == 0)..]);
+            check(&bad);
+            check(&line[..at]);
+        }
+    }
+}
+
+#[test]
+fn very_deep_nesting_under_a_skipped_key_never_overflows_the_stack() {
+    // sonic-rs would recurse once per level; such lines go to serde_json.
+    let line = format!(
+        "{{{TS},\"model\":\"m\",\"input_tokens\":1,\"a\":{}{}}}",
+        "[".repeat(1_000_000),
+        "]".repeat(1_000_000)
+    );
+    assert_eq!(one(&line).tokens.input, 1);
+}

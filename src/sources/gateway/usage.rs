@@ -18,12 +18,14 @@
 //!   part of the writes.
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::record::{Reason, Tokens};
 use crate::sources::collect::count_of;
 use crate::sources::json::{KeySeed, ScalarSeed};
+use crate::sources::keymap::KeyMap;
 
 /// A count inside a usage object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +97,7 @@ pub struct UsageObj {
 
 /// Where in a usage object a key sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum UsageCtx {
     /// The usage object itself.
     Root,
@@ -108,46 +111,86 @@ pub enum UsageCtx {
     CacheCreation,
 }
 
+#[derive(Debug, Clone, Copy)]
 enum Step {
     Count(Key),
     Into(UsageCtx),
     Skip,
 }
 
+/// Every key of every usage context: `(context, key, step)`.
+const STEPS: &[(UsageCtx, &str, Step)] = {
+    use Key::*;
+    use Step::*;
+    use UsageCtx::*;
+    &[
+        (Root, "prompt_tokens", Count(PromptTokens)),
+        (Root, "completion_tokens", Count(CompletionTokens)),
+        (Root, "input_tokens", Count(InputTokens)),
+        (Root, "output_tokens", Count(OutputTokens)),
+        (Root, "cache_read_input_tokens", Count(CacheReadInput)),
+        (
+            Root,
+            "cache_creation_input_tokens",
+            Count(CacheCreationInput),
+        ),
+        (Root, "cache_read_tokens", Count(CanonCacheRead)),
+        (Root, "cache_write_tokens", Count(CanonCacheWrite)),
+        (Root, "cache_write_1h_tokens", Count(CanonCacheWrite1h)),
+        (Root, "promptTokenCount", Count(GeminiPrompt)),
+        (Root, "cachedContentTokenCount", Count(GeminiCached)),
+        (Root, "candidatesTokenCount", Count(GeminiCandidates)),
+        (Root, "thoughtsTokenCount", Count(GeminiThoughts)),
+        (Root, "prompt_tokens_details", Into(PromptDetails)),
+        (Root, "input_tokens_details", Into(InputDetails)),
+        (Root, "cache_creation", Into(CacheCreation)),
+        (PromptDetails, "cached_tokens", Count(PtdCached)),
+        (PromptDetails, "cache_write_tokens", Count(PtdCacheWrite)),
+        (
+            PromptDetails,
+            "cache_creation_token_details",
+            Into(PromptCacheCreation),
+        ),
+        (
+            PromptCacheCreation,
+            "ephemeral_5m_input_tokens",
+            Count(Ptd5m),
+        ),
+        (
+            PromptCacheCreation,
+            "ephemeral_1h_input_tokens",
+            Count(Ptd1h),
+        ),
+        (InputDetails, "cached_tokens", Count(ItdCached)),
+        (InputDetails, "cache_write_tokens", Count(ItdCacheWrite)),
+        (CacheCreation, "ephemeral_5m_input_tokens", Count(Cc5m)),
+        (CacheCreation, "ephemeral_1h_input_tokens", Count(Cc1h)),
+    ]
+};
+
+const CONTEXTS: usize = 5;
+
+/// [`STEPS`] by key, then by context.
+static STEP_MAP: LazyLock<KeyMap<[Step; CONTEXTS]>> = LazyLock::new(|| {
+    let mut by_key: Vec<(&'static str, [Step; CONTEXTS])> = Vec::new();
+    for &(ctx, key, step) in STEPS {
+        let i = match by_key.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                by_key.push((key, [Step::Skip; CONTEXTS]));
+                by_key.len() - 1
+            }
+        };
+        by_key[i].1[ctx as usize] = step;
+    }
+    KeyMap::new(by_key)
+});
+
 impl UsageCtx {
     fn step(self, key: &str) -> Step {
-        use UsageCtx::*;
-        let k = match (self, key) {
-            (Root, "prompt_tokens") => Key::PromptTokens,
-            (Root, "completion_tokens") => Key::CompletionTokens,
-            (Root, "input_tokens") => Key::InputTokens,
-            (Root, "output_tokens") => Key::OutputTokens,
-            (Root, "cache_read_input_tokens") => Key::CacheReadInput,
-            (Root, "cache_creation_input_tokens") => Key::CacheCreationInput,
-            (Root, "cache_read_tokens") => Key::CanonCacheRead,
-            (Root, "cache_write_tokens") => Key::CanonCacheWrite,
-            (Root, "cache_write_1h_tokens") => Key::CanonCacheWrite1h,
-            (Root, "promptTokenCount") => Key::GeminiPrompt,
-            (Root, "cachedContentTokenCount") => Key::GeminiCached,
-            (Root, "candidatesTokenCount") => Key::GeminiCandidates,
-            (Root, "thoughtsTokenCount") => Key::GeminiThoughts,
-            (Root, "prompt_tokens_details") => return Step::Into(PromptDetails),
-            (Root, "input_tokens_details") => return Step::Into(InputDetails),
-            (Root, "cache_creation") => return Step::Into(CacheCreation),
-            (PromptDetails, "cached_tokens") => Key::PtdCached,
-            (PromptDetails, "cache_write_tokens") => Key::PtdCacheWrite,
-            (PromptDetails, "cache_creation_token_details") => {
-                return Step::Into(PromptCacheCreation)
-            }
-            (PromptCacheCreation, "ephemeral_5m_input_tokens") => Key::Ptd5m,
-            (PromptCacheCreation, "ephemeral_1h_input_tokens") => Key::Ptd1h,
-            (InputDetails, "cached_tokens") => Key::ItdCached,
-            (InputDetails, "cache_write_tokens") => Key::ItdCacheWrite,
-            (CacheCreation, "ephemeral_5m_input_tokens") => Key::Cc5m,
-            (CacheCreation, "ephemeral_1h_input_tokens") => Key::Cc1h,
-            _ => return Step::Skip,
-        };
-        Step::Count(k)
+        STEP_MAP
+            .get(key)
+            .map_or(Step::Skip, |steps| steps[self as usize])
     }
 
     /// Reads the entries of a usage object (or a nested part) into `obj`.
