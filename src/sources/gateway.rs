@@ -528,6 +528,19 @@ impl<'de> Value<'_, 'de> {
             self.out.offer(slot, prio, value, name);
         }
     }
+
+    /// An object or array where a count or a timestamp belongs: offered as
+    /// text that no count or timestamp parses, so the record is malformed
+    /// ("not an integer", "unreadable timestamp") rather than read as if
+    /// the field were missing. Text fields and costs stay missing.
+    fn composite(self, shown: &'static str) {
+        if matches!(
+            self.decision.slot,
+            Some((Slot::Count(_) | Slot::Time, _, _))
+        ) {
+            self.scalar(Scalar::Str(shown.into()));
+        }
+    }
 }
 
 impl<'de> Visitor<'de> for Value<'_, 'de> {
@@ -571,6 +584,7 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let Some(descend) = self.decision.descend else {
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            self.composite("{…}");
             return Ok(());
         };
         if descend.container == Some(Container::Usage) {
@@ -609,7 +623,10 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
                     }
                 }
             }
-            _ => while seq.next_element::<IgnoredAny>()?.is_some() {},
+            _ => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                self.composite("[…]");
+            }
         }
         Ok(())
     }

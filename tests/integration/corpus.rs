@@ -275,7 +275,7 @@ fn token_counts_must_be_non_negative_integers() {
         ("not a number", 1),                               // "NaN"
         ("exponent notation", 1),                          // "1e3"
         ("boolean", 1),                                    // true
-        ("not an integer", 2),                             // "abc", "0x10"
+        ("not an integer", 3),                             // "abc", "0x10", {}
         ("not an integer (exponent or decimal point)", 1), // 1e3
     ] {
         assert_eq!(reasons[c("input_tokens", why)], n, "{why}: {reasons}");
@@ -283,14 +283,15 @@ fn token_counts_must_be_non_negative_integers() {
     assert_eq!(reasons[c("output_tokens", "negative")], 1);
     assert_eq!(reasons[c("usage.prompt_tokens", "fractional")], 1);
     assert_eq!(reasons[c("requests", "negative")], 1);
-    // Line 13 (`{}` as a count) is no count at all: a record without
-    // tokens. Lines 17-23: "42", 42, " 7 ", null, "", 0, u64::MAX.
-    assert_eq!(buckets(&v), b(23, 8, 15, 0, 0));
+    // Line 13: `{}` as a count is not an integer either (regression: it
+    // was read as a missing count). Lines 17-23: "42", 42, " 7 ", null, "",
+    // 0, u64::MAX.
+    assert_eq!(buckets(&v), b(23, 7, 16, 0, 0));
     assert_eq!(samples(&v)[0], s(1, &c("input_tokens", "negative")));
     let max = u128::from(u64::MAX);
     assert_eq!(
         csv_totals(&[&corpus("counts.jsonl")]),
-        priced(8, 42 + 42 + 7 + max, 6)
+        priced(7, 42 + 42 + 7 + max, 6)
     );
 }
 
@@ -372,7 +373,8 @@ fn every_documented_timestamp_form_and_garbage_ones() {
     let v = report_json(&[&corpus("timestamps.jsonl")], &["--by", "day"]);
     // 19 text forms and 6 numeric ones of 2025-10-03T09:14:02Z (plus a
     // JSON 0.0e0, epoch 0), `ts` and `created_at` aliases, one -02:00 offset
-    // that is the next day in UTC; 17 unreadable and 5 missing ones.
+    // that is the next day in UTC; 19 unreadable (an array and an object
+    // included: regression, they were read as missing) and 3 missing ones.
     assert_eq!(buckets(&v), b(50, 28, 22, 0, 0));
     let days: Vec<(String, u64)> = v["groups"]
         .as_array()
@@ -394,8 +396,8 @@ fn every_documented_timestamp_form_and_garbage_ones() {
         ]
     );
     let reasons = &v["accounting"]["malformed_reasons"];
-    assert_eq!(reasons["unreadable timestamp"], 17);
-    assert_eq!(reasons["no timestamp"], 5);
+    assert_eq!(reasons["unreadable timestamp"], 19);
+    assert_eq!(reasons["no timestamp"], 3);
     assert_eq!(samples(&v)[0], s(29, "unreadable timestamp"));
     assert_eq!(totals(&v), priced(28, 27 + 100, 0));
 }
