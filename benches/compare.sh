@@ -42,7 +42,7 @@ PRICES=$DATA/prices.csv
 PY=$ROOT/.bench-venv/bin/python
 
 if [ ! -x /usr/bin/time ]; then
-    apt-get install -y time >/dev/null
+    apt-get update -qq && apt-get install -y -qq time >/dev/null
 fi
 
 echo "== build"

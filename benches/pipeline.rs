@@ -150,9 +150,29 @@ fn report_allocations(card: &RateCard, json: &[u8], csv: &[u8]) {
     parse_lines(parser.as_ref(), json, &mut sink);
     let parse = allocations() - before;
     eprintln!(
-        "allocations: gateway JSONL parse: {parse} for {} records ({:.4}/record)",
+        "allocations: gateway JSONL parse: {parse} for {} records and {} other lines ({:.4}/record)",
         sink.records,
+        sink.other,
         parse as f64 / sink.records.max(1) as f64
+    );
+    // The same, on the lines that are records only: the common case.
+    let valid: Vec<&[u8]> = json
+        .split(|&b| b == b'\n')
+        .filter(|l| {
+            let mut one = CountSink::default();
+            parser.parse_unit(l, &mut one);
+            one.records == 1
+        })
+        .collect();
+    let mut sink = CountSink::default();
+    let before = allocations();
+    for line in &valid {
+        parser.parse_unit(line, &mut sink);
+    }
+    let clean = allocations() - before;
+    eprintln!(
+        "allocations: gateway JSONL parse, valid lines only: {clean} for {} records",
+        sink.records
     );
     for (name, data) in [("bench.jsonl", json), ("bench.csv", csv)] {
         let parser = parser_for(name, data);

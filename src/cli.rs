@@ -36,7 +36,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// Files and folders to read (folders: *.jsonl, *.ndjson, *.json,
-    /// *.csv, *.log, recursively); `-` reads standard input.
+    /// *.csv, *.log, also ending in .gz or .zst, recursively); `-` reads
+    /// standard input. Gzip and zstd inputs are detected and decompressed.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 

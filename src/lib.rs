@@ -1,7 +1,7 @@
 //! llmspend: who spent what on LLM APIs, from the logs that already exist.
 //!
 //! ```text
-//! paths, dirs, "-"            input/      list files; mmap plain files, stream stdin
+//! paths, dirs, "-"            input/      list files; mmap plain files, stream stdin and .gz/.zst
 //!   -> chunks                 input/      split at record boundaries (a few MiB each) for rayon
 //!   -> source                 sources/    detect each file's format once; one adapter per format
 //!   -> UsageRecord            record.rs   the one normalized row every later step sees

@@ -5,9 +5,12 @@
 //!
 //! Adapters build one per key set, once (`LazyLock`), from a list.
 
-/// An open-addressing map from `&'static str` keys to copyable values.
+/// An open-addressing map from `&'static str` keys to copyable values. The
+/// keys are probed in their own compact array (16 bytes a slot, so the
+/// table stays in L1 cache); the values, which may be large, sit beside it.
 pub struct KeyMap<V> {
-    slots: Box<[Option<(&'static str, V)>]>,
+    keys: Box<[Option<&'static str>]>,
+    values: Box<[Option<V>]>,
     mask: usize,
 }
 
@@ -16,22 +19,24 @@ impl<V: Copy> KeyMap<V> {
     pub fn new(entries: impl IntoIterator<Item = (&'static str, V)>) -> KeyMap<V> {
         let entries: Vec<_> = entries.into_iter().collect();
         let size = (entries.len() * 4).max(8).next_power_of_two();
-        let mut slots = vec![None; size].into_boxed_slice();
+        let mut keys = vec![None; size].into_boxed_slice();
+        let mut values = vec![None; size].into_boxed_slice();
         let mask = size - 1;
         for (key, value) in entries {
             let mut i = hash(key.as_bytes()) & mask;
             loop {
-                match &slots[i] {
+                match keys[i] {
                     None => {
-                        slots[i] = Some((key, value));
+                        keys[i] = Some(key);
+                        values[i] = Some(value);
                         break;
                     }
-                    Some((k, _)) if *k == key => break,
+                    Some(k) if k == key => break,
                     Some(_) => i = (i + 1) & mask,
                 }
             }
         }
-        KeyMap { slots, mask }
+        KeyMap { keys, values, mask }
     }
 
     /// The value of `key`, if it is in the map.
@@ -39,9 +44,11 @@ impl<V: Copy> KeyMap<V> {
     pub fn get(&self, key: &str) -> Option<&V> {
         let mut i = hash(key.as_bytes()) & self.mask;
         loop {
-            match &self.slots[i] {
+            match self.keys[i] {
                 None => return None,
-                Some((k, v)) if same_bytes(k.as_bytes(), key.as_bytes()) => return Some(v),
+                Some(k) if same_bytes(k.as_bytes(), key.as_bytes()) => {
+                    return self.values[i].as_ref()
+                }
                 Some(_) => i = (i + 1) & self.mask,
             }
         }
@@ -51,8 +58,8 @@ impl<V: Copy> KeyMap<V> {
     pub fn probes(&self, key: &str) -> usize {
         let mut i = hash(key.as_bytes()) & self.mask;
         let mut n = 1;
-        while let Some((k, _)) = &self.slots[i] {
-            if *k == key {
+        while let Some(k) = self.keys[i] {
+            if k == key {
                 break;
             }
             i = (i + 1) & self.mask;
