@@ -154,7 +154,11 @@ impl Seen {
         }
         let mut new = std::mem::take(&mut self.pending);
         // By hash, then position: the first entry of a hash is its earliest.
-        new.sort_unstable();
+        // In parallel: this runs once, after the workers, on every id.
+        {
+            use rayon::slice::ParallelSliceMut;
+            new.par_sort_unstable();
+        }
         let mut kept = 0;
         for i in 0..new.len() {
             let e = new[i];

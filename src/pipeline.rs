@@ -300,7 +300,7 @@ impl Partial {
         if !plan.attribution.dedupe {
             return;
         }
-        self.seen.finish();
+        pool.install(|| self.seen.finish());
         if self.seen.rescan.is_empty() {
             return;
         }
