@@ -725,8 +725,24 @@ impl Parser for GatewayCsv {
     }
 }
 
+/// Returns true if and only if the sample is CSV: a `.csv` name, or (for
+/// stdin and other names) a first line that is a header of at least two
+/// comma-separated columns, one of which names a canonical field or alias.
 fn is_csv(sample: &Sample<'_>) -> bool {
-    sample.extension() == "csv"
+    if sample.extension() == "csv" {
+        return true;
+    }
+    let first = sample.first_line();
+    if first.first() == Some(&b'{') || !first.contains(&b',') {
+        return false;
+    }
+    let Ok(header) = std::str::from_utf8(first) else {
+        return false;
+    };
+    header
+        .split(',')
+        .map(|c| c.trim().trim_matches('"'))
+        .any(|c| alias(c).is_some())
 }
 
 impl Source for Gateway {

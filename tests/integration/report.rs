@@ -246,3 +246,28 @@ fn the_readme_sample_command_works() {
     assert!(out.contains("total"), "{out}");
     assert!(out.contains("unattributed:"), "{out}");
 }
+
+#[test]
+fn csv_on_stdin_is_recognised_by_its_header() {
+    let dir = TestDir::new();
+    let card = dir.create("card.csv", CARD);
+    let text = "timestamp,team,model,prompt_tokens,completion_tokens\n2026-10-01T00:00:00Z,search,gpt-4o,1000000,0\n";
+    let file = dir.create("g.csv", text);
+    let from_file = stdout_ok(
+        llmspend()
+            .args(["report", "--by", "team", "--format", "csv", "--rates"])
+            .arg(&card)
+            .arg(&file),
+    );
+    let from_stdin = stdout_ok(
+        llmspend()
+            .args(["report", "-", "--by", "team", "--format", "csv", "--rates"])
+            .arg(&card)
+            .write_stdin(text),
+    );
+    assert_eq!(from_stdin, from_file);
+    assert_eq!(
+        from_stdin.lines().nth(1),
+        Some("search,1,1000000,0,0,0,2.500000")
+    );
+}
