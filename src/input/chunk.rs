@@ -272,6 +272,18 @@ impl<R: Read> StreamChunks<R> {
 }
 
 fn last_csv_boundary(buf: &[u8]) -> Option<usize> {
+    // The last line feed is almost always outside quotes: check it (and a
+    // few before it) with the quote-to-quote scan, each O(n) at memchr
+    // speed; fall back to walking every record if quoted line feeds pile up
+    // at the end.
+    let mut end = buf.len();
+    for _ in 0..4 {
+        let p = memchr::memrchr(b'\n', &buf[..end])?;
+        if !CsvState::FieldStart.advance(&buf[..p]).in_quotes() {
+            return Some(p + 1);
+        }
+        end = p;
+    }
     let mut last = None;
     let mut at = 0;
     while let Some(end) = next_record_end(buf, at, CsvState::FieldStart) {
