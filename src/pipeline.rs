@@ -498,7 +498,15 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
             first: true,
         });
     }
-    pool.install(|| prepare(&chunks));
+    // The first pass reads every document; drop each one's pages after it
+    // (they fault back in when it is parsed), so a large tree of documents
+    // is not resident all at once.
+    let release = |c: &Chunk<'_>| {
+        if let Ok(i) = opened.binary_search_by_key(&c.file, |o| o.id) {
+            opened[i].bytes.release(c.bytes);
+        }
+    };
+    pool.install(|| prepare(&chunks, &release));
     // After a chunk: drop its pages (flat memory) and report progress.
     // `opened` is in id order. Dropped pages fault back in if a chunk is
     // read again for dedupe.
@@ -644,12 +652,15 @@ fn reopen(input: &Input, _options: &ReadOptions) -> Result<Box<dyn Read + Send>,
 
 /// Runs every document parser's first pass ([`Parser::prepare`]) to the
 /// end before any chunk is parsed.
-fn prepare(chunks: &[Chunk<'_>]) {
+fn prepare(chunks: &[Chunk<'_>], after: &(dyn Fn(&Chunk<'_>) + Sync)) {
     use rayon::prelude::*;
     chunks
         .par_iter()
         .filter(|c| c.parser.framing() == sources::Framing::Document)
-        .for_each(|c| c.parser.prepare(c.bytes));
+        .for_each(|c| {
+            c.parser.prepare(c.bytes);
+            after(c);
+        });
 }
 
 /// A reader that reports the bytes it passes to the progress bar.
@@ -782,7 +793,7 @@ fn read_batches(
             })
             .collect();
         if framing == sources::Framing::Document && !rereading {
-            prepare(&chunks);
+            prepare(&chunks, &|_| ());
         }
         index += chunks.len() as u32;
         match dedupe.as_deref_mut() {
