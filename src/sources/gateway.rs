@@ -28,7 +28,7 @@ use crate::record::{Field, Reason};
 use crate::sources::collect::{Collected, Count, Scalar, Slot};
 use crate::sources::json::{read_object, read_object_reference, KeySeed, ObjectVisit, ScalarSeed};
 use crate::sources::keymap::KeyMap;
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 use usage::{UsageCtx, UsageObj};
 
@@ -689,11 +689,8 @@ impl Parser for GatewayCsv {
     }
 
     fn parse_csv(&self, row: &ByteRecord, sink: &mut dyn Sink) {
-        if row.len() == 1 && row[0].iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
-            return sink.blank();
-        }
-        if row.len() != self.columns.len() {
-            return sink.malformed(Reason::BadCsvRow);
+        if !csv_row_fits(row, self.columns.len(), sink) {
+            return;
         }
         let mut out = Collected::default();
         // One UTF-8 check for the whole row (the common case) instead of one

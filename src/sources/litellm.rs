@@ -47,7 +47,7 @@ use crate::sources::gateway::read_csv_header;
 use crate::sources::json::{
     for_each_element, is_array_document, read_object_as, LineCursor, Picked, Usage, Val,
 };
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The LiteLLM source.
 pub struct Litellm;
@@ -514,11 +514,8 @@ impl Parser for LitellmCsv {
     }
 
     fn parse_csv(&self, record: &ByteRecord, sink: &mut dyn Sink) {
-        if record.len() == 1 && record[0].trim_ascii().is_empty() {
-            return sink.blank();
-        }
-        if record.len() != self.columns.len() {
-            return sink.malformed(Reason::BadCsvRow);
+        if !csv_row_fits(record, self.columns.len(), sink) {
+            return;
         }
         let mut row = Row::default();
         for (cell, col) in record.iter().zip(&self.columns) {

@@ -174,6 +174,21 @@ pub trait Parser: Send + Sync {
     }
 }
 
+/// The common start of every CSV parser: a row of only whitespace (or NUL
+/// padding) is reported blank, and a row whose width differs from the
+/// header's is malformed. Returns true if and only if the row is to be read.
+pub fn csv_row_fits(row: &ByteRecord, width: usize, sink: &mut dyn Sink) -> bool {
+    if row.len() == 1 && row[0].iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+        sink.blank();
+        return false;
+    }
+    if row.len() != width {
+        sink.malformed(Reason::BadCsvRow);
+        return false;
+    }
+    true
+}
+
 /// A log or export format.
 pub trait Source: Sync {
     /// The name users pass to `--source`; equals the file stem.

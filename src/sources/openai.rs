@@ -30,7 +30,7 @@ use crate::sources::buckets::{for_each_result, BucketStart};
 use crate::sources::collect::{count_of, Collected, Count, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
 use crate::sources::json::{read_object_as, Lenient, Val};
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The OpenAI admin-report source.
 pub struct Openai;
@@ -298,11 +298,8 @@ impl Parser for OpenaiCsv {
     }
 
     fn parse_csv(&self, record: &ByteRecord, sink: &mut dyn Sink) {
-        if record.len() == 1 && record[0].trim_ascii().is_empty() {
-            return sink.blank();
-        }
-        if record.len() != self.columns.len() {
-            return sink.malformed(Reason::BadCsvRow);
+        if !csv_row_fits(record, self.columns.len(), sink) {
+            return;
         }
         let mut row = Row::default();
         for (cell, col) in record.iter().zip(&self.columns) {

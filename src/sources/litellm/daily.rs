@@ -15,7 +15,7 @@ use csv::ByteRecord;
 
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{count_of, Collected, Count, Scalar, Slot};
-use crate::sources::{Framing, Parser, Sink};
+use crate::sources::{csv_row_fits, Framing, Parser, Sink};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Col {
@@ -119,11 +119,8 @@ impl Parser for LitellmDailyCsv {
     }
 
     fn parse_csv(&self, record: &ByteRecord, sink: &mut dyn Sink) {
-        if record.len() == 1 && record[0].trim_ascii().is_empty() {
-            return sink.blank();
-        }
-        if record.len() != self.columns.len() {
-            return sink.malformed(Reason::BadCsvRow);
+        if !csv_row_fits(record, self.columns.len(), sink) {
+            return;
         }
         let mut out = Collected::default();
         // prompt, completion, cache read, cache creation
