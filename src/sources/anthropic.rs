@@ -27,7 +27,7 @@ use serde::Deserialize;
 use crate::price::money::PICO_PER_USD;
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::buckets::{for_each_result, BucketStart};
-use crate::sources::collect::{count_of, Collected, Count, Scalar, Slot};
+use crate::sources::collect::{Collected, Count, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
 use crate::sources::json::{read_object_as, Lenient, Val};
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
@@ -84,42 +84,31 @@ struct CacheCreation<'a> {
     ephemeral_1h_input_tokens: Val<'a>,
 }
 
-fn count(v: &Val<'_>, name: &'static str) -> Result<Option<u64>, Reason> {
-    match &v.0 {
-        None => Ok(None),
-        Some(Scalar::Str(s)) if s.trim().is_empty() => Ok(None),
-        Some(s) => count_of(name, s.clone()).map(Some),
-    }
-}
-
 fn usage_tokens(row: &Row<'_>) -> Result<Option<Tokens>, Reason> {
     let cc = row.cache_creation.0.as_ref();
     let five = match cc {
-        Some(c) => count(
-            &c.ephemeral_5m_input_tokens,
-            "cache_creation.ephemeral_5m_input_tokens",
-        )?,
+        Some(c) => c
+            .ephemeral_5m_input_tokens
+            .count("cache_creation.ephemeral_5m_input_tokens")?,
         None => None,
     };
     let hour = match cc {
-        Some(c) => count(
-            &c.ephemeral_1h_input_tokens,
-            "cache_creation.ephemeral_1h_input_tokens",
-        )?,
+        Some(c) => c
+            .ephemeral_1h_input_tokens
+            .count("cache_creation.ephemeral_1h_input_tokens")?,
         None => None,
     };
     let parts = [
-        count(&row.uncached_input_tokens, "uncached_input_tokens")?,
-        count(&row.output_tokens, "output_tokens")?,
-        count(&row.cache_read_input_tokens, "cache_read_input_tokens")?,
-        five.or(count(
-            &row.cache_creation_5m_input_tokens,
-            "cache_creation_5m_input_tokens",
-        )?),
-        hour.or(count(
-            &row.cache_creation_1h_input_tokens,
-            "cache_creation_1h_input_tokens",
-        )?),
+        row.uncached_input_tokens.count("uncached_input_tokens")?,
+        row.output_tokens.count("output_tokens")?,
+        row.cache_read_input_tokens
+            .count("cache_read_input_tokens")?,
+        five.or(row
+            .cache_creation_5m_input_tokens
+            .count("cache_creation_5m_input_tokens")?),
+        hour.or(row
+            .cache_creation_1h_input_tokens
+            .count("cache_creation_1h_input_tokens")?),
     ];
     if parts.iter().all(Option::is_none) {
         return Ok(None);

@@ -251,6 +251,17 @@ impl<'de: 'a, 'a> Deserialize<'de> for Val<'a> {
 }
 
 impl<'a> Val<'a> {
+    /// The value as a token or request count: `None` when absent or an
+    /// empty string, the malformed reason (naming `name`) when it is not a
+    /// non-negative integer.
+    pub fn count(&self, name: &'static str) -> Result<Option<u64>, Reason> {
+        match &self.0 {
+            None => Ok(None),
+            Some(Scalar::Str(s)) if s.trim().is_empty() => Ok(None),
+            Some(s) => crate::sources::collect::count_of(name, s.clone()).map(Some),
+        }
+    }
+
     /// A text value (CSV cell).
     pub fn text(s: &'a str) -> Val<'a> {
         Val(Some(Scalar::Str(Cow::Borrowed(s))))

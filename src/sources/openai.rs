@@ -27,7 +27,7 @@ use serde::Deserialize;
 
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::buckets::{for_each_result, BucketStart};
-use crate::sources::collect::{count_of, Collected, Count, Scalar, Slot};
+use crate::sources::collect::{Collected, Count, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
 use crate::sources::json::{read_object_as, Lenient, Val};
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
@@ -87,21 +87,19 @@ struct Amount<'a> {
     value: Val<'a>,
 }
 
-fn count(v: &Val<'_>, name: &'static str) -> Result<Option<u64>, Reason> {
-    match &v.0 {
-        None => Ok(None),
-        Some(Scalar::Str(s)) if s.trim().is_empty() => Ok(None),
-        Some(s) => count_of(name, s.clone()).map(Some),
-    }
-}
-
 /// The disjoint tokens of a usage row (`None` when it has no count).
 fn usage_tokens(row: &Row<'_>) -> Result<Option<Tokens>, Reason> {
-    let input = count(&row.input_tokens, "input_tokens")?;
-    let cached = count(&row.input_cached_tokens, "input_cached_tokens")?.unwrap_or(0);
-    let write = count(&row.input_cache_write_tokens, "input_cache_write_tokens")?.unwrap_or(0);
-    let uncached = count(&row.input_uncached_tokens, "input_uncached_tokens")?;
-    let output = count(&row.output_tokens, "output_tokens")?;
+    let input = row.input_tokens.count("input_tokens")?;
+    let cached = row
+        .input_cached_tokens
+        .count("input_cached_tokens")?
+        .unwrap_or(0);
+    let write = row
+        .input_cache_write_tokens
+        .count("input_cache_write_tokens")?
+        .unwrap_or(0);
+    let uncached = row.input_uncached_tokens.count("input_uncached_tokens")?;
+    let output = row.output_tokens.count("output_tokens")?;
     if input.is_none() && uncached.is_none() && output.is_none() {
         return Ok(None);
     }
