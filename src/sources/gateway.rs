@@ -16,6 +16,7 @@
 //! the request; otherwise flat canonical fields are read as disjoint counts.
 //! See [`usage`] for the shapes.
 
+mod fast;
 pub mod usage;
 
 use std::fmt;
@@ -26,7 +27,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::record::{Field, Reason};
 use crate::sources::collect::{Collected, Count, Scalar, Slot};
-use crate::sources::json::{read_object, read_object_reference, KeySeed, ObjectVisit, ScalarSeed};
+use crate::sources::json::{read_object_reference, KeySeed, ObjectVisit, ScalarSeed};
 use crate::sources::keymap::KeyMap;
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
@@ -281,9 +282,23 @@ impl GatewayJson {
         })
     }
 
-    /// Parses one line into `out`, or gives the reason it is malformed.
+    /// Parses one line into `out`, or gives the reason it is malformed:
+    /// with the scanner, or (for a line it bails on) with serde_json.
     pub fn collect<'de>(&self, line: &'de [u8], out: &mut Collected<'de>) -> Result<(), Reason> {
-        self.collect_with(line, out, read_object)
+        if fast::collect(self, line, out).is_ok() {
+            return Ok(());
+        }
+        out.clear();
+        self.collect_with(line, out, read_object_reference)
+    }
+
+    /// The mask with a bit for every `--map` path.
+    fn all_maps(&self) -> u64 {
+        if self.maps.is_empty() {
+            0
+        } else {
+            u64::MAX >> (64 - self.maps.len())
+        }
     }
 
     /// [`GatewayJson::collect`] with serde_json alone (the reference).
@@ -301,11 +316,7 @@ impl GatewayJson {
         out: &'o mut Collected<'de>,
         read: fn(&'de [u8], &mut Visit<'o, 'c, 'de>) -> Result<(), Reason>,
     ) -> Result<(), Reason> {
-        let all = if self.maps.is_empty() {
-            0
-        } else {
-            u64::MAX >> (64 - self.maps.len())
-        };
+        let all = self.all_maps();
         read(
             line,
             &mut Visit {
@@ -410,6 +421,32 @@ struct Node<'c, 'de> {
 }
 
 impl Node<'_, '_> {
+    fn decide(&self, key: &str) -> Decision {
+        Place {
+            maps: self.maps,
+            extra: self.extra,
+            level: self.level,
+            mask: self.mask,
+            depth: self.depth,
+        }
+        .decide(key)
+    }
+}
+
+/// Where in a line a key sits, for [`Place::decide`].
+#[derive(Clone, Copy)]
+struct Place<'c> {
+    maps: &'c [MapPath],
+    extra: &'c [(String, Slot)],
+    /// Canonical keys are read here, at this nesting level.
+    level: Option<u8>,
+    /// Map paths alive at this depth.
+    mask: u64,
+    depth: usize,
+}
+
+impl Place<'_> {
+    #[inline]
     fn decide(&self, key: &str) -> Decision {
         if self.mask == 0 && self.extra.is_empty() {
             // No `--map` path alive here and no `--alias`: the common case,

@@ -43,6 +43,7 @@ pub mod claude_code;
 pub mod collect;
 pub mod fields;
 pub mod gateway;
+pub mod jscan;
 pub mod json;
 pub mod keymap;
 pub mod litellm;

@@ -23,7 +23,8 @@ use std::sync::LazyLock;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::record::{Reason, Tokens};
-use crate::sources::collect::count_of;
+use crate::sources::collect::{count_of, Scalar};
+use crate::sources::jscan::{Cursor, Scan, Token};
 use crate::sources::json::{KeySeed, ScalarSeed};
 use crate::sources::keymap::KeyMap;
 
@@ -224,6 +225,39 @@ impl UsageCtx {
             }
         }
         Ok(())
+    }
+}
+
+impl UsageCtx {
+    /// [`UsageCtx::visit`] over the scanner, after the object's `{`.
+    pub fn scan(self, cur: &mut Cursor<'_>, obj: &mut UsageObj) -> Scan<()> {
+        if self == UsageCtx::InputDetails {
+            obj.has_itd = true;
+        }
+        cur.entries(|cur, key| match self.step(key) {
+            Step::Count(key) => {
+                let token = cur.value()?;
+                let value = match token {
+                    Token::Scalar(s) => s,
+                    Token::Null => Scalar::Null,
+                    Token::Object | Token::Array => return cur.skip_rest(&token),
+                };
+                let slot = &mut obj.values[key as usize];
+                if slot.is_none() {
+                    *slot = Some(count_of(key.name(), value));
+                }
+                Ok(())
+            }
+            Step::Into(ctx) => {
+                let token = cur.value()?;
+                match token {
+                    Token::Object => ctx.scan(cur, obj),
+                    Token::Array => cur.skip_rest(&token),
+                    Token::Scalar(_) | Token::Null => Ok(()),
+                }
+            }
+            Step::Skip => cur.skip_value(),
+        })
     }
 }
 

@@ -1,0 +1,634 @@
+//! A validating JSON scanner for the hot path of line-oriented adapters.
+//!
+//! Most bytes of a gateway line belong to values the report never reads
+//! (ids, user agents, latencies). A serde deserializer walks them through
+//! visitor calls; this scanner skips them in place, eight bytes a step, and
+//! hands the caller only keys and the values it asks for, borrowed from the
+//! line.
+//!
+//! It is *validating but not reporting*: it accepts only lines that are
+//! valid JSON (RFC 8259) and valid UTF-8, and gives up ([`Bail`]) on
+//! everything else — errors, but also what it chooses not to handle: an
+//! escape in a key or a value that is read, a control character, nesting
+//! deeper than [`MAX_DEPTH`], a number out of `f64` range. The caller then
+//! reads the line again with serde_json, whose verdict and error reason are
+//! the reference. So the scanner decides only lines both agree on, and a
+//! test compares the two on every generated and damaged line.
+
+use crate::sources::collect::Scalar;
+
+/// The scanner gave up on the line; read it with the reference parser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bail;
+
+/// A scan step.
+pub type Scan<T> = Result<T, Bail>;
+
+/// Nesting deeper than this inside a skipped value makes the scanner bail
+/// (serde_json's limit is 128; logs nest a handful of levels).
+pub const MAX_DEPTH: u32 = 64;
+
+/// The start of a value, as [`Cursor::value`] found it.
+#[derive(Debug)]
+pub enum Token<'a> {
+    /// A string, number or boolean.
+    Scalar(Scalar<'a>),
+    /// `null`.
+    Null,
+    /// `{`: the cursor is after it; read the entries with
+    /// [`Cursor::entries`] or skip them with [`Cursor::skip_rest`].
+    Object,
+    /// `[`: the cursor is after it; read with [`Cursor::items`] or skip.
+    Array,
+}
+
+/// A position in one line of JSON.
+pub struct Cursor<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    /// A byte >= 0x80 was passed over inside a skipped string: the line
+    /// must be checked as UTF-8 before it is accepted.
+    non_ascii: bool,
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Bit 7 of each byte of `w` that is zero (exact for the lowest such byte;
+/// a higher byte may be flagged by the borrow, which callers never look at).
+#[inline(always)]
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(LO) & !w & HI
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at the start of `buf`.
+    pub fn new(buf: &'a [u8]) -> Self {
+        Cursor {
+            buf,
+            pos: 0,
+            non_ascii: false,
+        }
+    }
+
+    /// Skips JSON whitespace.
+    #[inline(always)]
+    pub fn ws(&mut self) {
+        while let Some(&b) = self.buf.get(self.pos) {
+            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                break;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// The next byte, consumed.
+    #[inline(always)]
+    fn byte(&mut self) -> Scan<u8> {
+        let b = *self.buf.get(self.pos).ok_or(Bail)?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    /// Consumes `b` after optional whitespace.
+    #[inline]
+    pub fn expect(&mut self, b: u8) -> Scan<()> {
+        self.ws();
+        if self.byte()? == b {
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+
+    /// Accepts the line: only whitespace may follow, and every skipped
+    /// string must have been UTF-8.
+    pub fn finish(mut self) -> Scan<()> {
+        self.ws();
+        if self.pos != self.buf.len() {
+            return Err(Bail);
+        }
+        if self.non_ascii && std::str::from_utf8(self.buf).is_err() {
+            return Err(Bail);
+        }
+        Ok(())
+    }
+
+    /// From inside a string, the offset of the next `"`, `\` or control
+    /// byte (or the end of the line), noting any byte >= 0x80 on the way.
+    #[inline(always)]
+    fn string_stop(&mut self, mut i: usize) -> usize {
+        let buf = self.buf;
+        #[cfg(target_arch = "x86_64")]
+        while let Some(block) = buf.get(i..i + 16) {
+            let (stops, high) = sse2::stops(block);
+            if stops != 0 {
+                let at = stops.trailing_zeros();
+                self.non_ascii |= high & ((1u32 << at) - 1) != 0;
+                return i + at as usize;
+            }
+            self.non_ascii |= high != 0;
+            i += 16;
+        }
+        let mut high = 0u64;
+        while let Some(chunk) = buf.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let stops = zero_bytes(w ^ (LO * u64::from(b'"')))
+                | zero_bytes(w ^ (LO * u64::from(b'\\')))
+                | (w.wrapping_sub(LO * 0x20) & !w & HI);
+            if stops != 0 {
+                let at = (stops.trailing_zeros() / 8) as usize;
+                // Only the bytes before the stop are the string's.
+                high |= w & HI & ((1u64 << (at * 8)) - 1);
+                self.non_ascii |= high != 0;
+                return i + at;
+            }
+            high |= w & HI;
+            i += 8;
+        }
+        self.non_ascii |= high != 0;
+        while let Some(&b) = buf.get(i) {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.non_ascii |= b >= 0x80;
+            i += 1;
+        }
+        i
+    }
+
+    /// After the opening quote: the string, borrowed. Bails on an escape
+    /// (the value would have to be unescaped) or a control byte.
+    #[inline]
+    pub fn plain_str(&mut self) -> Scan<&'a str> {
+        let start = self.pos;
+        let was = std::mem::replace(&mut self.non_ascii, false);
+        let end = self.string_stop(start);
+        if self.buf.get(end) != Some(&b'"') {
+            return Err(Bail);
+        }
+        self.pos = end + 1;
+        let bytes = &self.buf[start..end];
+        let text = if self.non_ascii {
+            std::str::from_utf8(bytes).map_err(|_| Bail)?
+        } else {
+            ascii(bytes)
+        };
+        self.non_ascii = was;
+        Ok(text)
+    }
+
+    /// After the opening quote: skips the string, checking its escapes as
+    /// serde_json does (a `\u` needs four hex digits; which code point they
+    /// name is not checked for a value nobody reads).
+    #[inline]
+    fn skip_str(&mut self) -> Scan<()> {
+        let mut i = self.pos;
+        loop {
+            i = self.string_stop(i);
+            match self.buf.get(i) {
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    i += match self.buf.get(i + 1) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
+                        Some(b'u') => {
+                            let hex = self.buf.get(i + 2..i + 6).ok_or(Bail)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return Err(Bail);
+                            }
+                            6
+                        }
+                        _ => return Err(Bail),
+                    };
+                }
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// The next value (after optional whitespace). Objects and arrays are
+    /// only opened: the caller reads or skips their contents.
+    #[inline]
+    pub fn value(&mut self) -> Scan<Token<'a>> {
+        self.ws();
+        let b = self.byte()?;
+        Ok(match b {
+            b'"' => Token::Scalar(Scalar::Str(self.plain_str()?.into())),
+            b'{' => Token::Object,
+            b'[' => Token::Array,
+            b't' => {
+                self.literal(b"rue")?;
+                Token::Scalar(Scalar::Bool(true))
+            }
+            b'f' => {
+                self.literal(b"alse")?;
+                Token::Scalar(Scalar::Bool(false))
+            }
+            b'n' => {
+                self.literal(b"ull")?;
+                Token::Null
+            }
+            b'-' | b'0'..=b'9' => {
+                self.pos -= 1;
+                Token::Scalar(self.number()?)
+            }
+            _ => return Err(Bail),
+        })
+    }
+
+    fn literal(&mut self, rest: &[u8]) -> Scan<()> {
+        if self.buf.get(self.pos..self.pos + rest.len()) == Some(rest) {
+            self.pos += rest.len();
+            Ok(())
+        } else {
+            Err(Bail)
+        }
+    }
+
+    /// A number, read as serde_json reads it: an integer that fits is a
+    /// `u64` (or, negative, an `i64`); anything else is an `f64`.
+    fn number(&mut self) -> Scan<Scalar<'a>> {
+        let start = self.pos;
+        let (negative, value, integer) = self.number_shape()?;
+        if integer {
+            if !negative {
+                return Ok(Scalar::U64(value));
+            }
+            // serde_json: `-0` is a float, and beyond i64 a float too.
+            let neg = (value as i64).wrapping_neg();
+            if neg < 0 {
+                return Ok(Scalar::I64(neg));
+            }
+            return Ok(Scalar::F64(-(value as f64)));
+        }
+        let text = ascii(&self.buf[start..self.pos]);
+        let v: f64 = text.parse().map_err(|_| Bail)?;
+        if !v.is_finite() {
+            return Err(Bail);
+        }
+        Ok(Scalar::F64(v))
+    }
+
+    /// Checks the grammar of a number and steps over it: whether it is
+    /// negative, its integer value, and whether it is an integer that fits
+    /// a `u64` (no fraction, no exponent, no overflow).
+    #[inline]
+    fn number_shape(&mut self) -> Scan<(bool, u64, bool)> {
+        let negative = self.buf.get(self.pos) == Some(&b'-');
+        self.pos += usize::from(negative);
+        let mut value: u64 = 0;
+        let mut overflow = false;
+        match self.buf.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(&d @ b'0'..=b'9') = self.buf.get(self.pos) {
+                    match value
+                        .checked_mul(10)
+                        .and_then(|v| v.checked_add(u64::from(d - b'0')))
+                    {
+                        Some(v) => value = v,
+                        None => overflow = true,
+                    }
+                    self.pos += 1;
+                }
+            }
+            _ => return Err(Bail),
+        }
+        let mut integer = !overflow;
+        if self.buf.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            self.digits()?;
+            integer = false;
+        }
+        if matches!(self.buf.get(self.pos), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.buf.get(self.pos), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            self.digits()?;
+            integer = false;
+        }
+        Ok((negative, value, integer))
+    }
+
+    /// Skips a number or literal without building it. Like serde_json's
+    /// `IgnoredAny`, only the grammar is checked: a float out of `f64`
+    /// range is fine where nobody reads it.
+    #[inline]
+    fn skip_scalar(&mut self) -> Scan<()> {
+        match self.byte()? {
+            b't' => self.literal(b"rue"),
+            b'f' => self.literal(b"alse"),
+            b'n' => self.literal(b"ull"),
+            b'-' | b'0'..=b'9' => {
+                self.pos -= 1;
+                self.number_shape().map(|_| ())
+            }
+            _ => Err(Bail),
+        }
+    }
+
+    fn digits(&mut self) -> Scan<()> {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.buf.get(self.pos) {
+            self.pos += 1;
+        }
+        if self.pos == start {
+            Err(Bail)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Calls `f` with each key of the object whose `{` was just read, the
+    /// cursor before the key's value; `f` must consume the value (read it
+    /// with [`Cursor::value`] or skip it with [`Cursor::skip_value`]).
+    #[inline]
+    pub fn entries(&mut self, mut f: impl FnMut(&mut Self, &'a str) -> Scan<()>) -> Scan<()> {
+        self.ws();
+        if self.buf.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            if self.byte()? != b'"' {
+                return Err(Bail);
+            }
+            let key = self.plain_str()?;
+            self.expect(b':')?;
+            f(self, key)?;
+            self.ws();
+            match self.byte()? {
+                b',' => self.ws(),
+                b'}' => return Ok(()),
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// Calls `f` once per element of the array whose `[` was just read;
+    /// `f` must consume the element.
+    pub fn items(&mut self, mut f: impl FnMut(&mut Self) -> Scan<()>) -> Scan<()> {
+        self.ws();
+        if self.buf.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            f(self)?;
+            self.ws();
+            match self.byte()? {
+                b',' => {}
+                b']' => return Ok(()),
+                _ => return Err(Bail),
+            }
+        }
+    }
+
+    /// Skips one whole value, checking it.
+    #[inline]
+    pub fn skip_value(&mut self) -> Scan<()> {
+        self.ws();
+        match self.buf.get(self.pos) {
+            Some(b'"') => {
+                self.pos += 1;
+                self.skip_str()
+            }
+            Some(b'{') | Some(b'[') => {
+                let open = self.byte()?;
+                self.skip_nested(open)
+            }
+            _ => self.skip_scalar(),
+        }
+    }
+
+    /// Skips the rest of an object or array opened by `open` (`{` or `[`),
+    /// as returned by [`Cursor::value`].
+    pub fn skip_rest(&mut self, token: &Token<'_>) -> Scan<()> {
+        match token {
+            Token::Object => self.skip_nested(b'{'),
+            Token::Array => self.skip_nested(b'['),
+            Token::Scalar(_) | Token::Null => Ok(()),
+        }
+    }
+
+    /// Skips the contents of a container after its opener, with a bit
+    /// stack instead of recursion (1 = object).
+    fn skip_nested(&mut self, open: u8) -> Scan<()> {
+        let mut stack: u64 = u64::from(open == b'{');
+        let mut depth: u32 = 1;
+        // True right after an opener: the container may close at once.
+        let mut fresh = true;
+        loop {
+            let in_object = stack & 1 == 1;
+            self.ws();
+            let closer = if in_object { b'}' } else { b']' };
+            if fresh && self.buf.get(self.pos) == Some(&closer) {
+                self.pos += 1;
+                depth -= 1;
+                stack >>= 1;
+                if depth == 0 {
+                    return Ok(());
+                }
+            } else {
+                if in_object {
+                    if self.byte()? != b'"' {
+                        return Err(Bail);
+                    }
+                    self.skip_str()?;
+                    self.expect(b':')?;
+                    self.ws();
+                }
+                match self.buf.get(self.pos) {
+                    Some(&b @ (b'{' | b'[')) => {
+                        if depth >= MAX_DEPTH {
+                            return Err(Bail);
+                        }
+                        self.pos += 1;
+                        depth += 1;
+                        stack = stack << 1 | u64::from(b == b'{');
+                        fresh = true;
+                        continue;
+                    }
+                    Some(b'"') => {
+                        self.pos += 1;
+                        self.skip_str()?;
+                    }
+                    _ => self.skip_scalar()?,
+                }
+            }
+            // After a value (or a closed container): a comma, or closers.
+            loop {
+                self.ws();
+                let closer = if stack & 1 == 1 { b'}' } else { b']' };
+                match self.byte()? {
+                    b',' => {
+                        fresh = false;
+                        break;
+                    }
+                    b if b == closer => {
+                        depth -= 1;
+                        stack >>= 1;
+                        if depth == 0 {
+                            return Ok(());
+                        }
+                    }
+                    _ => return Err(Bail),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+
+    /// For 16 bytes of a string: a bit per `"`, `\\` or control byte, and a
+    /// bit per byte >= 0x80. SSE2 is part of every x86_64 CPU, so no
+    /// runtime detection is needed.
+    #[inline(always)]
+    pub fn stops(block: &[u8]) -> (u32, u32) {
+        assert!(block.len() >= 16);
+        // SAFETY: the block holds at least 16 bytes (checked above), the
+        // load is unaligned, and SSE2 is always enabled on x86_64.
+        unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+            let slash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+            let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+            let any = _mm_or_si128(_mm_or_si128(quote, slash), control);
+            (
+                _mm_movemask_epi8(any) as u32,
+                _mm_movemask_epi8(v) as u32,
+            )
+        }
+    }
+}
+
+/// Bytes already known to be ASCII, as text.
+#[inline(always)]
+fn ascii(bytes: &[u8]) -> &str {
+    debug_assert!(bytes.is_ascii());
+    // SAFETY: every caller has seen each byte of `bytes` and found none
+    // >= 0x80 (string contents scanned by `string_stop`, number digits),
+    // and ASCII is UTF-8. `from_utf8` here cost a fifth of the run: it is
+    // called for every key of every line.
+    unsafe { std::str::from_utf8_unchecked(bytes) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skips(line: &str) -> bool {
+        let mut c = Cursor::new(line.as_bytes());
+        c.skip_value().is_ok() && c.finish().is_ok()
+    }
+
+    #[test]
+    fn skipping_accepts_exactly_what_serde_json_accepts() {
+        let cases = [
+            r#"{}"#,
+            r#"[]"#,
+            r#"{"a":[1,2,{"b":null}],"c":"x\"y\\z\u00e9","d":-0.5e+3}"#,
+            r#"[[[]],[{}],{"a":{}}]"#,
+            r#" { "a" : [ 1 , true , false , null ] } "#,
+            r#"{"a":1,}"#,
+            r#"[1,]"#,
+            r#"{"a"}"#,
+            r#"{"a":01}"#,
+            r#"{"a":1.}"#,
+            r#"{"a":.5}"#,
+            r#"{"a":1e}"#,
+            r#"{"a":"\x"}"#,
+            r#"{"a":"\u12G4"}"#,
+            r#"[1 2]"#,
+            r#"{"a":1}}"#,
+            r#"{"a":[}"#,
+            r#"{"a":tru}"#,
+            r#"{"a":nul}"#,
+            r#"{1:2}"#,
+            "{\"a\":\"\u{1}\"}",
+            r#""plain""#,
+            r#"-12"#,
+            r#"[1e400,2]"#,
+            r#"[-1e400]"#,
+            r#"[1e-400]"#,
+            r#"[123456789012345678901234567890.5e10]"#,
+        ];
+        for case in cases {
+            let serde = serde_json::from_str::<serde::de::IgnoredAny>(case).is_ok();
+            assert_eq!(skips(case), serde, "{case}");
+        }
+    }
+
+    #[test]
+    fn numbers_read_as_serde_json_reads_them() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "18446744073709551615",
+            "18446744073709551616",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1.5",
+            "-2.5e-3",
+            "1E2",
+        ] {
+            let mut c = Cursor::new(text.as_bytes());
+            let mine = match c.value().unwrap() {
+                Token::Scalar(s) => format!("{s:?}"),
+                other => panic!("{other:?}"),
+            };
+            let v: serde_json::Value = serde_json::from_str(text).unwrap();
+            let theirs = if let Some(u) = v.as_u64() {
+                format!("{:?}", Scalar::U64(u))
+            } else if let Some(i) = v.as_i64() {
+                format!("{:?}", Scalar::I64(i))
+            } else {
+                format!("{:?}", Scalar::F64(v.as_f64().unwrap()))
+            };
+            assert_eq!(mine, theirs, "{text}");
+        }
+        assert!(Cursor::new(b"1e400").value().is_err());
+    }
+
+    #[test]
+    fn strings_stop_at_quotes_escapes_and_control_bytes() {
+        let mut c = Cursor::new(b"abcdefghijklmnop\"rest");
+        assert_eq!(c.plain_str(), Ok("abcdefghijklmnop"));
+        assert_eq!(Cursor::new(b"abc\\\"def\"").plain_str(), Err(Bail));
+        assert_eq!(Cursor::new(b"abcdefghij\x01k\"").plain_str(), Err(Bail));
+        assert_eq!(
+            Cursor::new("caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e\"".as_bytes()).plain_str(),
+            Ok("caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e")
+        );
+        assert_eq!(Cursor::new(b"ab\xffcdefghijk\"").plain_str(), Err(Bail));
+        // Invalid UTF-8 in a skipped string is found at the end.
+        let c = {
+            let mut c = Cursor::new(b"[\"a\xffbcdefghijk\"]");
+            c.skip_value().unwrap();
+            c
+        };
+        assert_eq!(c.finish(), Err(Bail));
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_bails_without_recursion() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(!skips(&deep));
+        let ok = format!("{}{}", "[".repeat(60), "]".repeat(60));
+        assert!(skips(&ok));
+    }
+}
