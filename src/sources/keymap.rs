@@ -5,13 +5,89 @@
 //!
 //! Adapters build one per key set, once (`LazyLock`), from a list.
 
-/// An open-addressing map from `&'static str` keys to copyable values. The
-/// keys are probed in their own compact array (16 bytes a slot, so the
-/// table stays in L1 cache); the values, which may be large, sit beside it.
+/// An open-addressing map from `&'static str` keys to copyable values.
+/// Each slot holds its key inline as up to four little-endian words (keys
+/// of at most [`INLINE`] bytes), so a probe compares registers, never
+/// follows a pointer and never calls `memcmp`. Longer keys, which no
+/// adapter has today, sit in a short list compared byte by byte.
 pub struct KeyMap<V> {
-    keys: Box<[Option<&'static str>]>,
-    values: Box<[Option<V>]>,
+    slots: Box<[Option<(Words, V)>]>,
+    long: Vec<(&'static str, V)>,
     mask: usize,
+}
+
+/// Keys longer than this are not stored inline.
+pub const INLINE: usize = 32;
+
+/// A key of at most [`INLINE`] bytes as its length and the words that
+/// determine it: the first eight bytes, the last eight (they overlap for
+/// short keys), and bytes 8..16 and 16..24 where the key reaches them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Words {
+    len: usize,
+    first: u64,
+    last: u64,
+    mid: [u64; 2],
+}
+
+impl Words {
+    #[inline(always)]
+    fn of(key: &[u8]) -> Option<Words> {
+        let n = key.len();
+        if n > INLINE {
+            return None;
+        }
+        let word = |at: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&key[at..at + 8]);
+            u64::from_le_bytes(w)
+        };
+        let (first, last) = if n >= 8 {
+            (word(0), word(n - 8))
+        } else {
+            let w = short_word(key);
+            (w, w)
+        };
+        let mid = [
+            if n > 16 { word(8) } else { 0 },
+            if n > 24 { word(16) } else { 0 },
+        ];
+        Some(Words {
+            len: n,
+            first,
+            last,
+            mid,
+        })
+    }
+
+    #[inline(always)]
+    fn hash(&self) -> usize {
+        let h = (self.first ^ self.last.rotate_left(29) ^ self.len as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 40) as usize
+    }
+}
+
+/// A key of fewer than eight bytes as a zero-padded little-endian word,
+/// from loads that overlap instead of a `memcpy` of variable length (which
+/// was a third of every lookup).
+#[inline(always)]
+fn short_word(key: &[u8]) -> u64 {
+    let n = key.len();
+    if n >= 4 {
+        let half = |at: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&key[at..at + 4]);
+            u64::from(u32::from_le_bytes(w))
+        };
+        // The bytes the two halves share are the same on both sides.
+        half(0) | half(n - 4) << ((n - 4) * 8)
+    } else if n > 0 {
+        let byte = |at: usize| u64::from(key[at]) << (at * 8);
+        byte(0) | byte(n / 2) | byte(n - 1)
+    } else {
+        0
+    }
 }
 
 impl<V: Copy> KeyMap<V> {
@@ -19,36 +95,42 @@ impl<V: Copy> KeyMap<V> {
     pub fn new(entries: impl IntoIterator<Item = (&'static str, V)>) -> KeyMap<V> {
         let entries: Vec<_> = entries.into_iter().collect();
         let size = (entries.len() * 4).max(8).next_power_of_two();
-        let mut keys = vec![None; size].into_boxed_slice();
-        let mut values = vec![None; size].into_boxed_slice();
+        let mut slots: Box<[Option<(Words, V)>]> = vec![None; size].into_boxed_slice();
+        let mut long: Vec<(&'static str, V)> = Vec::new();
         let mask = size - 1;
         for (key, value) in entries {
-            let mut i = hash(key.as_bytes()) & mask;
+            let Some(words) = Words::of(key.as_bytes()) else {
+                if !long.iter().any(|(k, _)| *k == key) {
+                    long.push((key, value));
+                }
+                continue;
+            };
+            let mut i = words.hash() & mask;
             loop {
-                match keys[i] {
+                match &slots[i] {
                     None => {
-                        keys[i] = Some(key);
-                        values[i] = Some(value);
+                        slots[i] = Some((words, value));
                         break;
                     }
-                    Some(k) if k == key => break,
+                    Some((w, _)) if *w == words => break,
                     Some(_) => i = (i + 1) & mask,
                 }
             }
         }
-        KeyMap { keys, values, mask }
+        KeyMap { slots, long, mask }
     }
 
     /// The value of `key`, if it is in the map.
     #[inline]
     pub fn get(&self, key: &str) -> Option<&V> {
-        let mut i = hash(key.as_bytes()) & self.mask;
+        let Some(words) = Words::of(key.as_bytes()) else {
+            return self.long.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
+        };
+        let mut i = words.hash() & self.mask;
         loop {
-            match self.keys[i] {
+            match &self.slots[i] {
                 None => return None,
-                Some(k) if same_bytes(k.as_bytes(), key.as_bytes()) => {
-                    return self.values[i].as_ref()
-                }
+                Some((w, v)) if *w == words => return Some(v),
                 Some(_) => i = (i + 1) & self.mask,
             }
         }
@@ -56,10 +138,13 @@ impl<V: Copy> KeyMap<V> {
 
     /// How many slots a lookup of `key` inspects (for tests of the hash).
     pub fn probes(&self, key: &str) -> usize {
-        let mut i = hash(key.as_bytes()) & self.mask;
+        let Some(words) = Words::of(key.as_bytes()) else {
+            return 1;
+        };
+        let mut i = words.hash() & self.mask;
         let mut n = 1;
-        while let Some(k) = self.keys[i] {
-            if k == key {
+        while let Some((w, _)) = &self.slots[i] {
+            if *w == words {
                 break;
             }
             i = (i + 1) & self.mask;
@@ -69,77 +154,47 @@ impl<V: Copy> KeyMap<V> {
     }
 }
 
-/// Mixes the length and three bytes of a key: enough to spread the few
-/// dozen keys of an adapter, and far cheaper than hashing every byte.
-#[inline]
-fn hash(key: &[u8]) -> usize {
-    let n = key.len();
-    if n == 0 {
-        return 0;
-    }
-    let (a, b, c) = (key[0] as usize, key[n / 2] as usize, key[n - 1] as usize);
-    (n.wrapping_mul(0x9E37)
-        ^ a.wrapping_mul(0x85EB)
-        ^ b.wrapping_mul(0xC2B3)
-        ^ c.wrapping_mul(0x27D5))
-    .wrapping_mul(0x9E37_79B9)
-        >> 7
-}
-
-/// Byte equality for short keys with word loads instead of a call to
-/// `memcmp` (keys are compared once per JSON key in the hot path).
-#[inline]
-pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
-    match n {
-        0..=3 => a == b,
-        4..=7 => {
-            let half = |s: &[u8], at: usize| {
-                u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4]))
-            };
-            half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4)
-        }
-        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
-        _ => {
-            word(a, 0) == word(b, 0)
-                && word(a, 8) == word(b, 8)
-                && word(a, n - 8) == word(b, n - 8)
-                && a[16..] == b[16..]
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn short_key_equality_matches_slice_equality() {
-        let keys = [
+    fn lookups_agree_with_string_equality_at_every_length() {
+        let keys: Vec<&'static str> = vec![
             "",
             "a",
             "ab",
             "abc",
             "abcd",
-            "abcde",
             "abcdefg",
             "abcdefgh",
             "abcdefghi",
             "abcdefghijklmnop",
             "abcdefghijklmnopq",
+            "abcdefghijklmnopqrstuvwx",
+            "abcdefghijklmnopqrstuvwxy",
+            "abcdefghijklmnopqrstuvwxyz012345",
+            "abcdefghijklmnopqrstuvwxyz0123456",
             "cache_creation_input_tokens",
+        ];
+        let map = KeyMap::new(keys.iter().enumerate().map(|(i, k)| (*k, i)));
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(map.get(k), Some(&i), "{k}");
+        }
+        for miss in [
             "cache_creation_input_tokenz",
             "xache_creation_input_tokens",
             "cache_creation_inpxt_tokens",
-        ];
-        for a in keys {
-            for b in keys {
-                assert_eq!(same_bytes(a.as_bytes(), b.as_bytes()), a == b, "{a} {b}");
-            }
+            "abcdefghijklmnopqrstuvwxyz012346",
+            "abcdefghijklmnopqrstuvwxyz0123457",
+            "abcdefghijklmnopqrstuvwXyz012345",
+            "abcdefghijklmnopqrstuvwy",
+            "abcdefghijklmnoq",
+            "abcdefgi",
+            "abce",
+            "b",
+        ] {
+            assert_eq!(map.get(miss), None, "{miss}");
         }
     }
 
