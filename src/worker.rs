@@ -20,6 +20,7 @@ use crate::input::chunk::CsvState;
 use crate::price::card::RateCard;
 use crate::price::{Priced, Pricer};
 use crate::record::{Field, Reason, UsageRecord};
+use crate::sources::row::{plain_line, CsvRow};
 use crate::sources::{Framing, Parser, Sink};
 
 /// A CSV record whose quoted field is still open at the end of the input.
@@ -193,6 +194,7 @@ pub struct Worker<'p> {
     /// Records reported so far in this chunk (dedupe positions).
     ordinal: u32,
     csv_row: csv::ByteRecord,
+    csv_ends: Vec<usize>,
     route_buf: String,
     value_bufs: [String; OWNERS.len()],
 }
@@ -232,6 +234,7 @@ impl<'p> Worker<'p> {
                 line: 0,
             },
             csv_row: csv::ByteRecord::new(),
+            csv_ends: Vec::new(),
             route_buf: String::new(),
             value_bufs: Default::default(),
         }
@@ -308,26 +311,14 @@ impl<'p> Worker<'p> {
         // line `cursor` is on.
         let mut cursor = 0usize;
         let mut line = 1u64;
-        // The next newline and the next quote or CR at or after `cursor`
-        // (or the end), searched again only once `cursor` has passed them:
-        // records ended by a lone CR would otherwise rescan the rest of a
-        // CR-only file once each.
-        let (mut newline, mut special) = (None, None);
         let mut ended = false;
         let mut reader: ChunkReader<'_> = None;
+        let mut ends = std::mem::take(&mut self.csv_ends);
         while cursor < bytes.len() {
-            let nl = next_at(&mut newline, cursor, |at| memchr(b'\n', &bytes[at..])).min(bytes.len());
-            let sp = next_at(&mut special, cursor, |at| {
-                memchr::memchr2(b'"', b'\r', &bytes[at..])
-            });
-            let next = (nl + 1).min(bytes.len());
-            let mut content_end = nl;
-            if nl > cursor && nl < bytes.len() && bytes[nl - 1] == b'\r' {
-                content_end -= 1;
-            }
-            if sp < content_end {
+            let Some(plain) = plain_line(bytes, cursor, &mut ends) else {
                 let at = (cursor, line);
-                match self.csv_record(bytes, at, &mut reader, &mut row, parser, &mut header_pending) {
+                let found = self.csv_record(bytes, at, &mut reader, &mut row, parser, &mut header_pending);
+                match found {
                     Some((c, l)) => (cursor, line) = (c, l),
                     None => {
                         ended = true;
@@ -335,8 +326,8 @@ impl<'p> Worker<'p> {
                     }
                 }
                 continue;
-            }
-            let content = &bytes[cursor..content_end];
+            };
+            let content = &bytes[cursor..plain.end];
             self.at.line = line;
             if content.is_empty() {
                 // The csv crate skips empty lines.
@@ -346,15 +337,12 @@ impl<'p> Worker<'p> {
             } else if content.len() > self.plan.max_line_bytes {
                 self.malformed(Reason::LineTooLong);
             } else {
-                row.clear();
-                for field in content.split(|&b| b == b',') {
-                    row.push_field(field);
-                }
-                parser.parse_csv(&row, self);
+                parser.parse_csv(&CsvRow::split(content, &ends), self);
             }
-            line += u64::from(nl < bytes.len());
-            cursor = next;
+            line += u64::from(plain.next > plain.end);
+            cursor = plain.next;
         }
+        self.csv_ends = ends;
         self.csv_row = row;
         let counted = || {
             memchr::memchr_iter(b'\n', bytes).count() as u64
@@ -434,7 +422,9 @@ impl<'p> Worker<'p> {
                 } else if content.len() > self.plan.max_line_bytes {
                     self.malformed(Reason::LineTooLong);
                 } else {
-                    parser.parse_csv(row, self);
+                    let mut ends = std::mem::take(&mut self.csv_ends);
+                    parser.parse_csv(&CsvRow::of_record(row, &mut ends), self);
+                    self.csv_ends = ends;
                 }
                 line += memchr::memchr_iter(b'\n', raw).count() as u64;
                 Some((end, line))
@@ -468,23 +458,6 @@ impl<'p> Worker<'p> {
 
     fn intern(&mut self, value: Option<&str>) -> u32 {
         value.map_or(u32::MAX, |v| self.groups.interner.intern(v))
-    }
-}
-
-/// The position `find(cursor)` gives (relative to `cursor`), or the end,
-/// cached in `slot` until `cursor` passes it.
-fn next_at(
-    slot: &mut Option<usize>,
-    cursor: usize,
-    find: impl FnOnce(usize) -> Option<usize>,
-) -> usize {
-    match *slot {
-        Some(at) if at >= cursor => at,
-        _ => {
-            let at = find(cursor).map_or(usize::MAX, |i| cursor + i);
-            *slot = Some(at);
-            at
-        }
     }
 }
 

@@ -20,7 +20,7 @@
 //!   `model` is a display name such as `Claude Sonnet 4.5`). `api_key` is
 //!   the key's name, `workspace` the project.
 
-use csv::ByteRecord;
+use crate::sources::row::CsvRow;
 use memchr::memmem;
 use serde::Deserialize;
 
@@ -271,7 +271,7 @@ impl Parser for AnthropicCsv {
         Framing::Csv
     }
 
-    fn parse_csv(&self, record: &ByteRecord, sink: &mut dyn Sink) {
+    fn parse_csv(&self, record: &CsvRow<'_>, sink: &mut dyn Sink) {
         if !csv_row_fits(record, self.columns.len(), sink) {
             return;
         }

@@ -23,6 +23,8 @@ use std::fmt;
 use std::path::Path;
 
 use csv::ByteRecord;
+
+use crate::sources::row::CsvRow;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::record::{Field, Reason};
@@ -725,7 +727,7 @@ impl Parser for GatewayCsv {
         Framing::Csv
     }
 
-    fn parse_csv(&self, row: &ByteRecord, sink: &mut dyn Sink) {
+    fn parse_csv(&self, row: &CsvRow<'_>, sink: &mut dyn Sink) {
         if !csv_row_fits(row, self.columns.len(), sink) {
             return;
         }

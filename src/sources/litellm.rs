@@ -36,7 +36,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use csv::ByteRecord;
+use crate::sources::row::CsvRow;
 use memchr::memmem;
 use serde::de::{self, value::MapAccessDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -513,7 +513,7 @@ impl Parser for LitellmCsv {
         Framing::Csv
     }
 
-    fn parse_csv(&self, record: &ByteRecord, sink: &mut dyn Sink) {
+    fn parse_csv(&self, record: &CsvRow<'_>, sink: &mut dyn Sink) {
         if !csv_row_fits(record, self.columns.len(), sink) {
             return;
         }

@@ -49,12 +49,13 @@ pub mod keymap;
 pub mod litellm;
 pub mod openai;
 pub mod otel;
+pub mod row;
 #[cfg(test)]
 pub mod testing;
 
 use std::path::Path;
 
-use csv::ByteRecord;
+use crate::sources::row::CsvRow;
 
 use crate::record::{Reason, UsageRecord};
 
@@ -170,7 +171,7 @@ pub trait Parser: Send + Sync {
     }
 
     /// Parses one CSV record.
-    fn parse_csv(&self, _row: &ByteRecord, sink: &mut dyn Sink) {
+    fn parse_csv(&self, _row: &CsvRow<'_>, sink: &mut dyn Sink) {
         sink.malformed(Reason::Other("this source does not read CSV"));
     }
 }
@@ -178,8 +179,9 @@ pub trait Parser: Send + Sync {
 /// The common start of every CSV parser: a row of only whitespace (or NUL
 /// padding) is reported blank, and a row whose width differs from the
 /// header's is malformed. Returns true if and only if the row is to be read.
-pub fn csv_row_fits(row: &ByteRecord, width: usize, sink: &mut dyn Sink) -> bool {
-    if row.len() == 1 && row[0].iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+pub fn csv_row_fits(row: &CsvRow<'_>, width: usize, sink: &mut dyn Sink) -> bool {
+    let blank = |f: &[u8]| f.iter().all(|b| b.is_ascii_whitespace() || *b == 0);
+    if row.len() == 1 && row.get(0).is_some_and(blank) {
         sink.blank();
         return false;
     }

@@ -21,7 +21,7 @@
 //! Results of other usage endpoints (images, audio, vector stores, ...)
 //! carry no tokens and are `ignored`.
 
-use csv::ByteRecord;
+use crate::sources::row::CsvRow;
 use memchr::memmem;
 use serde::Deserialize;
 
@@ -295,7 +295,7 @@ impl Parser for OpenaiCsv {
         Framing::Csv
     }
 
-    fn parse_csv(&self, record: &ByteRecord, sink: &mut dyn Sink) {
+    fn parse_csv(&self, record: &CsvRow<'_>, sink: &mut dyn Sink) {
         if !csv_row_fits(record, self.columns.len(), sink) {
             return;
         }

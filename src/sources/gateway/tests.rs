@@ -286,7 +286,7 @@ fn csv_rows_map_columns_by_header_name() {
         "2",
         "x",
     ]);
-    parser.parse_csv(&row, &mut c);
+    parser.parse_csv(&crate::sources::row::CsvRow::of_record(&row, &mut Vec::new()), &mut c);
     let bad = ByteRecord::from(vec![
         "2026-10-03 09:14:02",
         "gpt-4o",
@@ -295,9 +295,9 @@ fn csv_rows_map_columns_by_header_name() {
         "2",
         "x",
     ]);
-    parser.parse_csv(&bad, &mut c);
+    parser.parse_csv(&crate::sources::row::CsvRow::of_record(&bad, &mut Vec::new()), &mut c);
     let ragged = ByteRecord::from(vec!["2026-10-03 09:14:02", "gpt-4o"]);
-    parser.parse_csv(&ragged, &mut c);
+    parser.parse_csv(&crate::sources::row::CsvRow::of_record(&ragged, &mut Vec::new()), &mut c);
     assert_eq!(c.records.len(), 1);
     assert_eq!(c.records[0].get(Field::Team), Some("search"));
     assert_eq!(

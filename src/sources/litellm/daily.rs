@@ -11,7 +11,7 @@
 //! `LiteLLM_DailyTagSpend` is refused: a request with several tags is
 //! counted once per tag, so its rows overlap and cannot be summed.
 
-use csv::ByteRecord;
+use crate::sources::row::CsvRow;
 
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{count_of, Collected, Count, Scalar, Slot};
@@ -118,7 +118,7 @@ impl Parser for LitellmDailyCsv {
         Framing::Csv
     }
 
-    fn parse_csv(&self, record: &ByteRecord, sink: &mut dyn Sink) {
+    fn parse_csv(&self, record: &CsvRow<'_>, sink: &mut dyn Sink) {
         if !csv_row_fits(record, self.columns.len(), sink) {
             return;
         }

@@ -1,0 +1,231 @@
+//! One CSV record as CSV parsers see it: its fields, borrowed.
+//!
+//! The worker hands a parser either a plain line split at its commas (no
+//! copy: the fields are the bytes between them) or a record the `csv` crate
+//! read (quoted fields, unescaped into its buffer). Both are a byte slice
+//! and the end offset of each field; they differ only in whether one
+//! separator byte sits between fields.
+
+use std::ops::Range;
+
+use csv::ByteRecord;
+
+/// The fields of one CSV record.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvRow<'a> {
+    bytes: &'a [u8],
+    ends: &'a [usize],
+    /// Bytes between one field's end and the next one's start.
+    gap: usize,
+}
+
+impl<'a> CsvRow<'a> {
+    /// A plain line whose fields end at `ends` (offsets into `line`, the
+    /// last one `line.len()`), each separated from the next by a comma.
+    pub fn split(line: &'a [u8], ends: &'a [usize]) -> Self {
+        debug_assert_eq!(ends.last(), Some(&line.len()));
+        CsvRow {
+            bytes: line,
+            ends,
+            gap: 1,
+        }
+    }
+
+    /// A record the `csv` crate read; `ends` is a buffer to hold its field
+    /// ends.
+    pub fn of_record(record: &'a ByteRecord, ends: &'a mut Vec<usize>) -> Self {
+        ends.clear();
+        ends.extend((0..record.len()).filter_map(|i| record.range(i).map(|r| r.end)));
+        CsvRow {
+            bytes: record.as_slice(),
+            ends,
+            gap: 0,
+        }
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Returns true if and only if the record has no field.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Where field `i` lies in [`CsvRow::as_slice`].
+    #[inline]
+    pub fn range(&self, i: usize) -> Option<Range<usize>> {
+        let end = *self.ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] + self.gap,
+        };
+        Some(start..end)
+    }
+
+    /// Field `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+        self.range(i).map(|r| &self.bytes[r])
+    }
+
+    /// The bytes the fields are slices of (with the separators, for a
+    /// plain line).
+    pub fn as_slice(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The fields in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// A plain line found by [`plain_line`]: where its content ends (before
+/// the line ending) and where the next line starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plain {
+    /// The end of the line's content.
+    pub end: usize,
+    /// The start of the next line (`end` when the input ends here).
+    pub next: usize,
+}
+
+/// Reads the line of `bytes` that starts at `start` if it is *plain*: no
+/// `"` and no CR other than the one of a CRLF ending. Such a line is one
+/// CSV record whose fields are the bytes between its commas (the `csv`
+/// crate reads it so); their ends, relative to `start`, are pushed to
+/// `ends`. Returns `None`, having scanned no further than the first quote
+/// or CR, for any other line: it needs the `csv` crate.
+#[inline]
+pub fn plain_line(bytes: &[u8], start: usize, ends: &mut Vec<usize>) -> Option<Plain> {
+    ends.clear();
+    let mut i = start;
+    #[cfg(target_arch = "x86_64")]
+    while let Some(block) = bytes.get(i..i + 16) {
+        let (mut commas, stops) = sse2::classify(block);
+        if stops != 0 {
+            let at = stops.trailing_zeros();
+            commas &= (1u32 << at) - 1;
+            push_bits(ends, commas, i - start);
+            return finish(bytes, start, i + at as usize, ends);
+        }
+        push_bits(ends, commas, i - start);
+        i += 16;
+    }
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b',' => ends.push(i - start),
+            b'\n' | b'\r' | b'"' => return finish(bytes, start, i, ends),
+            _ => {}
+        }
+        i += 1;
+    }
+    ends.push(bytes.len() - start);
+    Some(Plain {
+        end: bytes.len(),
+        next: bytes.len(),
+    })
+}
+
+/// The line scanned from `start` stopped at `stop` (a newline, CR or
+/// quote).
+#[inline]
+fn finish(bytes: &[u8], start: usize, stop: usize, ends: &mut Vec<usize>) -> Option<Plain> {
+    let next = match bytes[stop] {
+        b'\n' => stop + 1,
+        b'\r' if bytes.get(stop + 1) == Some(&b'\n') => stop + 2,
+        _ => return None,
+    };
+    ends.push(stop - start);
+    Some(Plain { end: stop, next })
+}
+
+#[inline]
+fn push_bits(ends: &mut Vec<usize>, mut bits: u32, base: usize) {
+    while bits != 0 {
+        ends.push(base + bits.trailing_zeros() as usize);
+        bits &= bits - 1;
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+
+    /// For 16 bytes: a bit per comma, and a bit per newline, CR or quote.
+    /// (SSE2 is part of every x86_64 CPU.)
+    #[inline(always)]
+    pub fn classify(block: &[u8]) -> (u32, u32) {
+        assert!(block.len() >= 16);
+        // SAFETY: the block holds at least 16 bytes (checked above) and the
+        // load is unaligned; SSE2 is always enabled on x86_64.
+        unsafe {
+            let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
+            let is = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
+            let stops = _mm_or_si128(_mm_or_si128(is(b'\n'), is(b'\r')), is(b'"'));
+            (
+                _mm_movemask_epi8(is(b',')) as u32,
+                _mm_movemask_epi8(stops) as u32,
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_split_line_and_a_read_record_give_the_same_fields() {
+        let line = b"a,,bc,d";
+        let ends = [1, 2, 5, 7];
+        let split = CsvRow::split(line, &ends);
+        let record = ByteRecord::from(vec!["a", "", "bc", "d"]);
+        let mut buf = Vec::new();
+        let read = CsvRow::of_record(&record, &mut buf);
+        assert_eq!(split.len(), 4);
+        assert_eq!(
+            split.iter().collect::<Vec<_>>(),
+            read.iter().collect::<Vec<_>>()
+        );
+        assert_eq!(split.get(2), Some(&b"bc"[..]));
+        assert_eq!(split.get(4), None);
+    }
+
+    #[test]
+    fn plain_lines_split_at_commas_and_others_need_the_csv_crate() {
+        let mut ends = Vec::new();
+        let text = b"a,bb,,ccc,dddddddddddddddddddd,e\r\nx,\"q\"\nlast,line";
+        let first = plain_line(text, 0, &mut ends).unwrap();
+        assert_eq!(&text[..first.end], b"a,bb,,ccc,dddddddddddddddddddd,e");
+        assert_eq!(first.next, first.end + 2);
+        let row = CsvRow::split(&text[..first.end], &ends);
+        let fields: Vec<&[u8]> = row.iter().collect();
+        assert_eq!(
+            fields,
+            [&b"a"[..], b"bb", b"", b"ccc", b"dddddddddddddddddddd", b"e"]
+        );
+        assert_eq!(plain_line(text, first.next, &mut ends), None);
+        let at = text.iter().position(|&b| b == b'l').unwrap();
+        let last = plain_line(text, at, &mut ends).unwrap();
+        assert_eq!((last.end, last.next), (text.len(), text.len()));
+        assert_eq!(ends, [4, 9]);
+        // A lone CR, at the end or inside, is a record end for the csv crate.
+        assert_eq!(plain_line(b"a,b\r", 0, &mut ends), None);
+        assert_eq!(plain_line(b"a,b\rc,d\n", 0, &mut ends), None);
+        // Every length around the 16-byte blocks.
+        for n in 0..40 {
+            let line: Vec<u8> = (0..n).map(|i| if i % 3 == 2 { b',' } else { b'x' }).collect();
+            let mut with_nl = line.clone();
+            with_nl.push(b'\n');
+            let p = plain_line(&with_nl, 0, &mut ends).unwrap();
+            assert_eq!((p.end, p.next), (n, n + 1));
+            let expected: Vec<&[u8]> = line.split(|&b| b == b',').collect();
+            assert_eq!(CsvRow::split(&line, &ends).iter().collect::<Vec<_>>(), expected);
+        }
+    }
+}
