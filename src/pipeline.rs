@@ -22,7 +22,7 @@ use rustc_hash::FxHashMap;
 use crate::accounting::{Accounting, Ledger};
 use crate::aggregate::{sort_groups, Dimension, Group, GroupValues, Totals};
 use crate::dedupe::Seen;
-use crate::input::chunk::{split_scanned, StreamChunks, CHUNK_BYTES};
+use crate::input::chunk::{split_csv_parallel, split_scanned, StreamChunks, CHUNK_BYTES};
 use crate::input::decompress::{self, Counting};
 use crate::input::{mmap, Input};
 use crate::record::Field;
@@ -476,10 +476,13 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
         // parity): drop them as the scan goes, so only chunks in flight are
         // resident.
         let release = |r: std::ops::Range<usize>| o.bytes.release(&o.bytes[r]);
-        for (index, range) in split_scanned(&o.bytes, framing, options.chunk_bytes, release)
-            .into_iter()
-            .enumerate()
-        {
+        let ranges = match framing {
+            sources::Framing::Csv => {
+                pool.install(|| split_csv_parallel(&o.bytes, options.chunk_bytes, release))
+            }
+            _ => split_scanned(&o.bytes, framing, options.chunk_bytes, release),
+        };
+        for (index, range) in ranges.into_iter().enumerate() {
             chunks.push(Chunk {
                 file: o.id,
                 index: index as u32,

@@ -67,6 +67,36 @@ pub fn split_scanned(
     ranges
 }
 
+/// [`split_scanned`] for CSV, with the quote-parity scan run in parallel:
+/// the input is cut after line feeds as if no quoted field held one, each
+/// piece's quote state at its end is found on its own (all pieces at once,
+/// on the current rayon pool), and the cut stands if no piece but the last
+/// ends inside quotes. Then every cut is a record end, and the very one the
+/// sequential scan picks (the first line feed past the target outside
+/// quotes). Otherwise, when a quoted field spans a cut, the sequential scan
+/// decides. A serial pass over every byte of a large CSV file before any
+/// parsing was a tenth of the run.
+pub fn split_csv_parallel(
+    bytes: &[u8],
+    target: usize,
+    scanned: impl Fn(Range<usize>) + Sync,
+) -> Vec<Range<usize>> {
+    use rayon::prelude::*;
+    // Finding the line feeds maps pages (whole large folios, on recent
+    // kernels) around every cut: those are released too.
+    let ranges = split_scanned(bytes, Framing::Lines, target, &scanned);
+    let last = ranges.len().saturating_sub(1);
+    let spans_a_cut = ranges.par_iter().enumerate().any(|(i, r)| {
+        let quoted = CsvState::FieldStart.advance(&bytes[r.clone()]).in_quotes();
+        scanned(r.clone());
+        quoted && i < last
+    });
+    if !spans_a_cut {
+        return ranges;
+    }
+    split_scanned(bytes, Framing::Csv, target, scanned)
+}
+
 /// Where a CSV reader is inside a record, as the `csv` crate reads it
 /// (RFC 4180, `""` escapes a quote): a quote opens a quoted field only at
 /// the start of a field; anywhere else it is a literal byte. Chunk
