@@ -432,7 +432,19 @@ impl RateCard {
                     .then_with(|| a.model.cmp(&b.model))
                     .then_with(|| a.provider.cmp(&b.provider))
             });
-            return Some(Candidates { id, kind, rows });
+            let groups = rows
+                .iter()
+                .map(|r| {
+                    let first = rows.iter().position(|o| o.layer == r.layer && o.model == r.model);
+                    first.unwrap_or(0) as u32
+                })
+                .collect();
+            return Some(Candidates {
+                id,
+                kind,
+                rows,
+                groups,
+            });
         }
         None
     }
@@ -472,6 +484,10 @@ pub struct Candidates<'c> {
     pub kind: MatchKind,
     /// Matching rows, most specific first.
     pub rows: Vec<&'c Rate>,
+    /// For each row, the index of the first row of the same model and
+    /// layer: [`Candidates::pick`] compares these instead of model names
+    /// (a string comparison per row per record).
+    groups: Vec<u32>,
 }
 
 /// What [`Candidates::pick`] chose for one request.
@@ -497,26 +513,21 @@ impl<'c> Candidates<'c> {
         aggregated: bool,
     ) -> Option<Pick<'c>> {
         // No allocation here: this runs once per record.
-        let top = self.rows.iter().find(|r| r.in_force(day))?;
+        let top = self.rows.iter().position(|r| r.in_force(day))?;
         // Specificity is a function of (model, layer), so "same specificity
-        // and same model" is "same model and layer"; comparing those avoids
-        // counting characters per record.
-        let in_group =
-            |r: &&&'c Rate| r.in_force(day) && r.layer == top.layer && r.model == top.model;
-        let tier = tier.filter(|t| !is_standard_tier(t));
-        let has_tier_row = tier.is_some()
-            && self
-                .rows
-                .iter()
-                .filter(in_group)
-                .any(|r| r.tier.as_deref() == tier);
-        let want = if has_tier_row { tier } else { None };
-        let rows = || {
+        // and same model" is "same model and layer": the row's group.
+        let group = self.groups[top];
+        let in_group = || {
             self.rows
                 .iter()
-                .filter(in_group)
-                .filter(move |r| r.tier.as_deref() == want)
+                .zip(&self.groups)
+                .filter(move |(r, g)| **g == group && r.in_force(day))
+                .map(|(r, _)| r)
         };
+        let tier = tier.filter(|t| !is_standard_tier(t));
+        let has_tier_row = tier.is_some() && in_group().any(|r| r.tier.as_deref() == tier);
+        let want = if has_tier_row { tier } else { None };
+        let rows = || in_group().filter(move |r| r.tier.as_deref() == want);
         let base = rows().find(|r| r.above.is_none()).copied();
         let tiered = rows()
             .filter(|r| r.above.is_some_and(|n| total_input > n))
