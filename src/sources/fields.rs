@@ -189,6 +189,17 @@ pub fn format_day(days: i64) -> String {
 
 /// Parses a token or request count written as text: digits only.
 pub fn count_from_text(field: &'static str, text: &str) -> Result<Option<u64>, Reason> {
+    // The common case, a short run of ASCII digits, in one pass: no
+    // Unicode-aware trim, no second scan by `parse`.
+    if (1..=19).contains(&text.len()) {
+        let mut v = 0u64;
+        if text.bytes().all(|b| {
+            v = v * 10 + u64::from(b.wrapping_sub(b'0'));
+            b.is_ascii_digit()
+        }) {
+            return Ok(Some(v));
+        }
+    }
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
