@@ -317,7 +317,14 @@ impl<'p> Worker<'p> {
         while cursor < bytes.len() {
             let Some(plain) = plain_line(bytes, cursor, &mut ends) else {
                 let at = (cursor, line);
-                let found = self.csv_record(bytes, at, &mut reader, &mut row, parser, &mut header_pending);
+                let found = self.csv_record(
+                    bytes,
+                    at,
+                    &mut reader,
+                    &mut row,
+                    parser,
+                    &mut header_pending,
+                );
                 match found {
                     Some((c, l)) => (cursor, line) = (c, l),
                     None => {

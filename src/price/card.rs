@@ -435,7 +435,9 @@ impl RateCard {
             let groups = rows
                 .iter()
                 .map(|r| {
-                    let first = rows.iter().position(|o| o.layer == r.layer && o.model == r.model);
+                    let first = rows
+                        .iter()
+                        .position(|o| o.layer == r.layer && o.model == r.model);
                     first.unwrap_or(0) as u32
                 })
                 .collect();

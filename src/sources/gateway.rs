@@ -15,6 +15,13 @@
 //! `usageMetadata`) is read with that object's semantics, whoever served
 //! the request; otherwise flat canonical fields are read as disjoint counts.
 //! See [`usage`] for the shapes.
+//!
+//! A JSON line is read by the scanner walk in `fast` (the hot path:
+//! borrowed values, unknown keys skipped in place); a line it gives up on
+//! (malformed, or an escape where a value is read) is read again by the
+//! serde visitors below with serde_json, the reference for both the values
+//! and the malformed reason. The walk and the visitors share every
+//! decision (`Place::decide`, the containers, the usage steps).
 
 mod fast;
 pub mod usage;

@@ -506,10 +506,7 @@ mod sse2 {
             let slash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
             let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
             let any = _mm_or_si128(_mm_or_si128(quote, slash), control);
-            (
-                _mm_movemask_epi8(any) as u32,
-                _mm_movemask_epi8(v) as u32,
-            )
+            (_mm_movemask_epi8(any) as u32, _mm_movemask_epi8(v) as u32)
         }
     }
 }

@@ -107,6 +107,8 @@ impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for KeyVisitor<F> {
 
 /// Runs a visitor over one JSON object held in `line`, and checks that the
 /// line holds exactly that object. Returns the malformed reason otherwise.
+/// (The gateway source reads its lines with the [`jscan`](super::jscan)
+/// scanner first and uses [`read_object_reference`] for the rest.)
 ///
 /// `visit` is called with a deserializer and must deserialize one map from
 /// it. The line is read first with sonic-rs (SIMD skipping of values the

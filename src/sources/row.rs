@@ -219,13 +219,18 @@ mod tests {
         assert_eq!(plain_line(b"a,b\rc,d\n", 0, &mut ends), None);
         // Every length around the 16-byte blocks.
         for n in 0..40 {
-            let line: Vec<u8> = (0..n).map(|i| if i % 3 == 2 { b',' } else { b'x' }).collect();
+            let line: Vec<u8> = (0..n)
+                .map(|i| if i % 3 == 2 { b',' } else { b'x' })
+                .collect();
             let mut with_nl = line.clone();
             with_nl.push(b'\n');
             let p = plain_line(&with_nl, 0, &mut ends).unwrap();
             assert_eq!((p.end, p.next), (n, n + 1));
             let expected: Vec<&[u8]> = line.split(|&b| b == b',').collect();
-            assert_eq!(CsvRow::split(&line, &ends).iter().collect::<Vec<_>>(), expected);
+            assert_eq!(
+                CsvRow::split(&line, &ends).iter().collect::<Vec<_>>(),
+                expected
+            );
         }
     }
 }

@@ -49,7 +49,10 @@ impl Capture {
                 for row in reader.byte_records() {
                     let row = row.expect("csv row");
                     c.line = row.position().map_or(0, |p| p.line());
-                    parser.parse_csv(&crate::sources::row::CsvRow::of_record(&row, &mut Vec::new()), &mut c);
+                    parser.parse_csv(
+                        &crate::sources::row::CsvRow::of_record(&row, &mut Vec::new()),
+                        &mut c,
+                    );
                 }
             }
         }
@@ -111,7 +114,10 @@ pub fn run_every_source(name: &str, input: &[u8]) {
                     .flexible(true)
                     .from_reader(input);
                 for row in reader.byte_records().flatten() {
-                    parser.parse_csv(&crate::sources::row::CsvRow::of_record(&row, &mut Vec::new()), &mut c);
+                    parser.parse_csv(
+                        &crate::sources::row::CsvRow::of_record(&row, &mut Vec::new()),
+                        &mut c,
+                    );
                 }
             }
         }

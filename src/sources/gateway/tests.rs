@@ -286,7 +286,10 @@ fn csv_rows_map_columns_by_header_name() {
         "2",
         "x",
     ]);
-    parser.parse_csv(&crate::sources::row::CsvRow::of_record(&row, &mut Vec::new()), &mut c);
+    parser.parse_csv(
+        &crate::sources::row::CsvRow::of_record(&row, &mut Vec::new()),
+        &mut c,
+    );
     let bad = ByteRecord::from(vec![
         "2026-10-03 09:14:02",
         "gpt-4o",
@@ -295,9 +298,15 @@ fn csv_rows_map_columns_by_header_name() {
         "2",
         "x",
     ]);
-    parser.parse_csv(&crate::sources::row::CsvRow::of_record(&bad, &mut Vec::new()), &mut c);
+    parser.parse_csv(
+        &crate::sources::row::CsvRow::of_record(&bad, &mut Vec::new()),
+        &mut c,
+    );
     let ragged = ByteRecord::from(vec!["2026-10-03 09:14:02", "gpt-4o"]);
-    parser.parse_csv(&crate::sources::row::CsvRow::of_record(&ragged, &mut Vec::new()), &mut c);
+    parser.parse_csv(
+        &crate::sources::row::CsvRow::of_record(&ragged, &mut Vec::new()),
+        &mut c,
+    );
     assert_eq!(c.records.len(), 1);
     assert_eq!(c.records[0].get(Field::Team), Some("search"));
     assert_eq!(
@@ -470,4 +479,26 @@ fn very_deep_nesting_under_a_skipped_key_never_overflows_the_stack() {
         "]".repeat(1_000_000)
     );
     assert_eq!(one(&line).tokens.input, 1);
+}
+
+/// The agreement test above would pass if the scanner gave up on every
+/// line; it must read almost all of them itself (the rest, malformed
+/// lines, go to serde_json).
+#[test]
+fn the_scanner_reads_generated_lines_itself() {
+    let json = GatewayJson::new(&SourceOptions::default()).unwrap();
+    let data = genlogs::generate(1 << 20, 5, false);
+    let lines: Vec<&[u8]> = data
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let read = lines
+        .iter()
+        .filter(|line| super::fast::collect(&json, line, &mut Collected::default()).is_ok())
+        .count();
+    assert!(
+        read * 1000 >= lines.len() * 995,
+        "{read} of {}",
+        lines.len()
+    );
 }
