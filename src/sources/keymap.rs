@@ -6,15 +6,30 @@
 //! Adapters build one per key set, once (`LazyLock`), from a list.
 
 /// An open-addressing map from `&'static str` keys to copyable values.
-/// Each slot holds its key inline as up to four little-endian words (keys
-/// of at most [`INLINE`] bytes), so a probe compares registers, never
-/// follows a pointer and never calls `memcmp`. Longer keys, which no
-/// adapter has today, sit in a short list compared byte by byte.
+/// Each slot holds its key inline as little-endian words (keys of at most
+/// [`INLINE`] bytes), so a probe compares registers, never follows a
+/// pointer and never calls `memcmp`. The probed part (length, first and
+/// last word: 24 bytes a slot) is apart from the rest of the key and from
+/// the values, which may be large, so the table stays in L1 cache. Longer
+/// keys, which no adapter has today, sit in a short list compared byte by
+/// byte.
 pub struct KeyMap<V> {
-    slots: Box<[Option<(Words, V)>]>,
+    heads: Box<[Head]>,
+    mids: Box<[[u64; 2]]>,
+    values: Box<[Option<V>]>,
     long: Vec<(&'static str, V)>,
     mask: usize,
 }
+
+/// The probed part of a slot; `len == EMPTY` marks a free one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Head {
+    first: u64,
+    last: u64,
+    len: u32,
+}
+
+const EMPTY: u32 = u32::MAX;
 
 /// Keys longer than this are not stored inline.
 pub const INLINE: usize = 32;
@@ -90,12 +105,29 @@ fn short_word(key: &[u8]) -> u64 {
     }
 }
 
+impl Words {
+    fn head(&self) -> Head {
+        Head {
+            first: self.first,
+            last: self.last,
+            len: self.len as u32,
+        }
+    }
+}
+
 impl<V: Copy> KeyMap<V> {
     /// A map of `entries`; a repeated key keeps its first value.
     pub fn new(entries: impl IntoIterator<Item = (&'static str, V)>) -> KeyMap<V> {
         let entries: Vec<_> = entries.into_iter().collect();
         let size = (entries.len() * 4).max(8).next_power_of_two();
-        let mut slots: Box<[Option<(Words, V)>]> = vec![None; size].into_boxed_slice();
+        let free = Head {
+            first: 0,
+            last: 0,
+            len: EMPTY,
+        };
+        let mut heads = vec![free; size].into_boxed_slice();
+        let mut mids = vec![[0u64; 2]; size].into_boxed_slice();
+        let mut values = vec![None; size].into_boxed_slice();
         let mut long: Vec<(&'static str, V)> = Vec::new();
         let mask = size - 1;
         for (key, value) in entries {
@@ -107,17 +139,42 @@ impl<V: Copy> KeyMap<V> {
             };
             let mut i = words.hash() & mask;
             loop {
-                match &slots[i] {
-                    None => {
-                        slots[i] = Some((words, value));
-                        break;
-                    }
-                    Some((w, _)) if *w == words => break,
-                    Some(_) => i = (i + 1) & mask,
+                if heads[i].len == EMPTY {
+                    heads[i] = words.head();
+                    mids[i] = words.mid;
+                    values[i] = Some(value);
+                    break;
                 }
+                if heads[i] == words.head() && mids[i] == words.mid {
+                    break;
+                }
+                i = (i + 1) & mask;
             }
         }
-        KeyMap { slots, long, mask }
+        KeyMap {
+            heads,
+            mids,
+            values,
+            long,
+            mask,
+        }
+    }
+
+    /// The slot of `key`, if it is in the map (inline keys only).
+    #[inline]
+    fn slot(&self, words: &Words) -> Option<usize> {
+        let head = words.head();
+        let mut i = words.hash() & self.mask;
+        loop {
+            let h = &self.heads[i];
+            if h.len == EMPTY {
+                return None;
+            }
+            if *h == head && (words.len <= 16 || self.mids[i] == words.mid) {
+                return Some(i);
+            }
+            i = (i + 1) & self.mask;
+        }
     }
 
     /// The value of `key`, if it is in the map.
@@ -126,14 +183,7 @@ impl<V: Copy> KeyMap<V> {
         let Some(words) = Words::of(key.as_bytes()) else {
             return self.long.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
         };
-        let mut i = words.hash() & self.mask;
-        loop {
-            match &self.slots[i] {
-                None => return None,
-                Some((w, v)) if *w == words => return Some(v),
-                Some(_) => i = (i + 1) & self.mask,
-            }
-        }
+        self.values[self.slot(&words)?].as_ref()
     }
 
     /// How many slots a lookup of `key` inspects (for tests of the hash).
@@ -143,8 +193,8 @@ impl<V: Copy> KeyMap<V> {
         };
         let mut i = words.hash() & self.mask;
         let mut n = 1;
-        while let Some((w, _)) = &self.slots[i] {
-            if *w == words {
+        while self.heads[i].len != EMPTY {
+            if self.heads[i] == words.head() && self.mids[i] == words.mid {
                 break;
             }
             i = (i + 1) & self.mask;
