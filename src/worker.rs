@@ -585,6 +585,12 @@ impl Worker<'_> {
         for (slot, &d) in key.iter_mut().zip(&plan.dims) {
             *slot = if d.is_time() {
                 d.period(local_day) + 1
+            } else if d == Dimension::Model {
+                // Interned above for the price cache: no second lookup.
+                match model_id {
+                    u32::MAX => 0,
+                    id => i64::from(id) + 1,
+                }
             } else {
                 match value(d) {
                     Some(v) => i64::from(self.groups.interner.intern(v)) + 1,
