@@ -317,14 +317,9 @@ impl<'p> Worker<'p> {
         while cursor < bytes.len() {
             let Some(plain) = plain_line(bytes, cursor, &mut ends) else {
                 let at = (cursor, line);
-                let found = self.csv_record(
-                    bytes,
-                    at,
-                    &mut reader,
-                    &mut row,
-                    parser,
-                    &mut header_pending,
-                );
+                let buffers = (&mut row, &mut ends);
+                let found =
+                    self.csv_record(bytes, at, &mut reader, buffers, parser, &mut header_pending);
                 match found {
                     Some((c, l)) => (cursor, line) = (c, l),
                     None => {
@@ -364,7 +359,7 @@ impl<'p> Worker<'p> {
     }
 
     /// Reads the record that starts at `cursor` (on physical line `line`)
-    /// with the `csv` crate, counting the empty lines before it as blank;
+    /// with the `csv` crate into the worker's buffers, counting the empty lines before it as blank;
     /// returns where the next record starts and its line, or `None` when
     /// the input holds no further record (only empty lines, counted).
     fn csv_record<'b>(
@@ -372,7 +367,7 @@ impl<'p> Worker<'p> {
         bytes: &'b [u8],
         (cursor, line): (usize, u64),
         reader: &mut ChunkReader<'b>,
-        row: &mut csv::ByteRecord,
+        (row, ends): (&mut csv::ByteRecord, &mut Vec<usize>),
         parser: &dyn Parser,
         header_pending: &mut bool,
     ) -> Option<(usize, u64)> {
@@ -429,9 +424,7 @@ impl<'p> Worker<'p> {
                 } else if content.len() > self.plan.max_line_bytes {
                     self.malformed(Reason::LineTooLong);
                 } else {
-                    let mut ends = std::mem::take(&mut self.csv_ends);
-                    parser.parse_csv(&CsvRow::of_record(row, &mut ends), self);
-                    self.csv_ends = ends;
+                    parser.parse_csv(&CsvRow::of_record(row, ends), self);
                 }
                 line += memchr::memchr_iter(b'\n', raw).count() as u64;
                 Some((end, line))

@@ -580,12 +580,16 @@ impl<'de> Value<'_, 'de> {
     /// ("not an integer", "unreadable timestamp") rather than read as if
     /// the field were missing. Text fields and costs stay missing.
     fn composite(self, shown: &'static str) {
-        if matches!(
-            self.decision.slot,
-            Some((Slot::Count(_) | Slot::Time, _, _))
-        ) {
-            self.scalar(Scalar::Str(shown.into()));
-        }
+        composite(self.out, self.decision, shown);
+    }
+}
+
+/// An object or array where a count or a timestamp belongs: offered as
+/// text that no count or timestamp parses (see `Value::composite`); both
+/// the serde visitors and the scanner walk call this.
+fn composite(out: &mut Collected<'_>, decision: Decision, shown: &'static str) {
+    if let Some((slot @ (Slot::Count(_) | Slot::Time), prio, name)) = decision.slot {
+        out.offer(slot, prio, Scalar::Str(shown.into()), name);
     }
 }
 

@@ -160,20 +160,23 @@ impl<V: Copy> KeyMap<V> {
         }
     }
 
-    /// The slot of `key`, if it is in the map (inline keys only).
+    /// The slot of `words`, if the key is in the map (inline keys only),
+    /// and how many slots the search inspected.
     #[inline]
-    fn slot(&self, words: &Words) -> Option<usize> {
+    fn find(&self, words: &Words) -> (Option<usize>, usize) {
         let head = words.head();
         let mut i = words.hash() & self.mask;
+        let mut probes = 1;
         loop {
             let h = &self.heads[i];
             if h.len == EMPTY {
-                return None;
+                return (None, probes);
             }
             if *h == head && (words.len <= 16 || self.mids[i] == words.mid) {
-                return Some(i);
+                return (Some(i), probes);
             }
             i = (i + 1) & self.mask;
+            probes += 1;
         }
     }
 
@@ -183,24 +186,12 @@ impl<V: Copy> KeyMap<V> {
         let Some(words) = Words::of(key.as_bytes()) else {
             return self.long.iter().find(|(k, _)| *k == key).map(|(_, v)| v);
         };
-        self.values[self.slot(&words)?].as_ref()
+        self.values[self.find(&words).0?].as_ref()
     }
 
     /// How many slots a lookup of `key` inspects (for tests of the hash).
     pub fn probes(&self, key: &str) -> usize {
-        let Some(words) = Words::of(key.as_bytes()) else {
-            return 1;
-        };
-        let mut i = words.hash() & self.mask;
-        let mut n = 1;
-        while self.heads[i].len != EMPTY {
-            if self.heads[i] == words.head() && self.mids[i] == words.mid {
-                break;
-            }
-            i = (i + 1) & self.mask;
-            n += 1;
-        }
-        n
+        Words::of(key.as_bytes()).map_or(1, |words| self.find(&words).1)
     }
 }
 

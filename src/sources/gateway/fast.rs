@@ -3,11 +3,11 @@
 //! containers, tag arrays, usage objects), made while skipping everything
 //! else in place. A line the scanner bails on is read by the serde path.
 
-use crate::sources::collect::{Collected, Scalar, Slot};
+use crate::sources::collect::{Collected, Scalar};
 use crate::sources::jscan::{Cursor, Scan, Token};
 
 use super::usage::{UsageCtx, UsageObj};
-use super::{offer_tag, Container, Decision, GatewayJson, Place};
+use super::{composite, offer_tag, Container, Decision, GatewayJson, Place};
 
 /// Reads one line into `out`, or bails (leaving `out` partly filled).
 pub(super) fn collect<'de>(
@@ -101,13 +101,5 @@ fn value<'de>(
                 }
             }
         }
-    }
-}
-
-/// An object or array where a count or timestamp belongs (see the serde
-/// path's `Value::composite`).
-fn composite(out: &mut Collected<'_>, decision: Decision, shown: &'static str) {
-    if let Some((slot @ (Slot::Count(_) | Slot::Time), prio, name)) = decision.slot {
-        out.offer(slot, prio, Scalar::Str(shown.into()), name);
     }
 }

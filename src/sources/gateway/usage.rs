@@ -207,12 +207,7 @@ impl UsageCtx {
             match step {
                 Step::Count(key) => {
                     if let Some(value) = map.next_value_seed(ScalarSeed)? {
-                        // A repeated key: the first occurrence wins, as for
-                        // flat fields (see `Collected::offer`).
-                        let slot = &mut obj.values[key as usize];
-                        if slot.is_none() {
-                            *slot = Some(count_of(key.name(), value));
-                        }
+                        obj.offer(key, value);
                     }
                 }
                 Step::Into(ctx) => map.next_value_seed(Nested {
@@ -242,10 +237,7 @@ impl UsageCtx {
                     Token::Null => Scalar::Null,
                     Token::Object | Token::Array => return cur.skip_rest(&token),
                 };
-                let slot = &mut obj.values[key as usize];
-                if slot.is_none() {
-                    *slot = Some(count_of(key.name(), value));
-                }
+                obj.offer(key, value);
                 Ok(())
             }
             Step::Into(ctx) => {
@@ -306,6 +298,15 @@ impl<'de> Visitor<'de> for Nested<'_> {
 }
 
 impl UsageObj {
+    /// A count under `key`. A repeated key: the first occurrence wins, as
+    /// for flat fields (see `Collected::offer`).
+    fn offer(&mut self, key: Key, value: Scalar<'_>) {
+        let slot = &mut self.values[key as usize];
+        if slot.is_none() {
+            *slot = Some(count_of(key.name(), value));
+        }
+    }
+
     fn get(&self, key: Key) -> Result<Option<u64>, Reason> {
         match &self.values[key as usize] {
             Some(Ok(v)) => Ok(Some(*v)),
