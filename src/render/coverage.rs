@@ -77,6 +77,16 @@ fn show(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or(UNATTRIBUTED)
 }
 
+/// An offender group as `dim=value` pairs, for the CI annotations.
+fn offender(dims: &[crate::aggregate::Dimension], values: &[Option<String>]) -> String {
+    let pairs: Vec<String> = dims
+        .iter()
+        .zip(values)
+        .map(|(d, v)| format!("{d}={}", show(v)))
+        .collect();
+    pairs.join(" ")
+}
+
 fn table(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     let r = view.report;
     let c = &r.coverage;
@@ -380,19 +390,14 @@ fn github(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             ))
         )?;
         for g in f.offenders.iter().take(view.top) {
-            let who: Vec<String> = c
-                .offender_dims
-                .iter()
-                .zip(&g.values)
-                .map(|(d, v)| format!("{d}={}", show(v)))
-                .collect();
+            let who = offender(&c.offender_dims, &g.values);
             writeln!(
                 out,
                 "::{level} {TITLE}::{}",
                 gh_data(&format!(
                     "requests without {}: {} ({} requests, ${})",
                     f.field,
-                    who.join(" "),
+                    who,
                     thousands(g.totals.requests),
                     g.totals.cost.to_usd_string(6)
                 ))
@@ -462,15 +467,10 @@ fn junit(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     for f in &c.required {
         let mut details = format!("unattributed: {}", share(&f.missing, &r.totals));
         for g in f.offenders.iter().take(view.top) {
-            let who: Vec<String> = c
-                .offender_dims
-                .iter()
-                .zip(&g.values)
-                .map(|(d, v)| format!("{d}={}", show(v)))
-                .collect();
+            let who = offender(&c.offender_dims, &g.values);
             details.push_str(&format!(
                 "\n{}: {} requests, ${}",
-                who.join(" "),
+                who,
                 thousands(g.totals.requests),
                 g.totals.cost.to_usd_string(6)
             ));
