@@ -1,33 +1,36 @@
 //! Dropping repeated `request_id`s, deterministically and in parallel.
 //!
-//! Which occurrence counts: the one earliest in (file, line) order (for
-//! records sharing a line, the first read), where
-//! file ids follow the sorted path order of the run. So the answer does not
-//! depend on `--threads`, chunk size or the order paths were given in.
+//! Which occurrence counts: the one earliest in (file, chunk) order, and
+//! within that chunk the first one read, where file ids follow the sorted
+//! path order of the run. So the answer does not depend on `--threads`,
+//! chunk size or the order paths were given in.
 //!
 //! How, without a first pass over the input:
 //! 1. Every worker counts every record as usual and also appends, per
-//!    record with an id, a 64-bit hash of the id and its position to a
-//!    plain vector ([`Seen`]): 20 bytes, no hashing into a table, no lock.
-//!    Merging two workers is appending one vector to the other.
-//! 2. After the merge, [`Seen::finish`] sorts the vector by (hash,
-//!    position) in place and keeps the first entry of each hash: the
-//!    earliest occurrence. Every later entry of a hash is a duplicate, and
-//!    its chunk is noted for a rescan. (Standard input is finished once
-//!    per batch, so its entries become further sorted runs, merged like a
-//!    binary counter.)
+//!    record with an id, a 64-bit hash of the id and the index of its chunk
+//!    in a small per-worker table of chunks ([`Seen`]): 12 bytes, no
+//!    hashing into a table, no lock. Entries go to fixed-size blocks, so
+//!    growing never copies, and merging two workers moves blocks.
+//! 2. After the merge, [`Seen::finish`] gathers the blocks into one vector,
+//!    sorts it by (hash, chunk) in place and keeps, of each hash, the entry
+//!    of the earliest chunk. Every other entry of a hash is a duplicate, and
+//!    its chunk is noted for a rescan. (Standard input is finished once per
+//!    batch, so its entries become further sorted runs, merged like a binary
+//!    counter.)
 //! 3. Only the chunks in the rescan set are read again, by workers that
-//!    count just the records whose position is not the kept one. That
-//!    partial is subtracted from the totals (integer sums, so exactly) and
-//!    its records move from `parsed` to `duplicate`.
+//!    count just the records that are not the kept occurrence: every
+//!    occurrence of a repeated id outside its kept chunk, and every one but
+//!    the first inside it. That partial is subtracted from the totals
+//!    (integer sums, so exactly) and its records move from `parsed` to
+//!    `duplicate`.
 //!
-//! Memory: 20 bytes per record that has an id while reading (a vector's
-//! spare capacity is address space, not resident memory), then 20 bytes
-//! per distinct id, plus a small set of the repeated ids' hashes (the sort
-//! is in place; merging stdin runs copies a run for a moment). Measured:
-//! about 30 bytes of peak RSS per distinct id with one thread, 34 with
-//! two. Two different ids with the same 64-bit hash would be taken for one
-//! (for 100 million ids, a chance of about 3 in 10 000).
+//! Memory: 12 bytes per record that has an id while reading, twice that for
+//! a moment while a block is gathered, then 12 bytes per distinct id, plus
+//! a small set of the repeated ids' hashes. On a virtual machine every page
+//! touched for the first time is expensive (most of the cost of dedupe was
+//! once vectors doubling and being appended), so each entry is written
+//! twice at most. Two different ids with the same 64-bit hash would be
+//! taken for one (for 100 million ids, a chance of about 3 in 10 000).
 
 use std::hash::Hasher;
 
@@ -35,15 +38,13 @@ use rustc_hash::{FxHashSet, FxHasher};
 
 use crate::accounting::RelOrigin;
 
-/// A record's position packed small: file id, chunk index, and the
-/// record's ordinal within the chunk (from 0). Orders like the physical
-/// position, and stays distinct even for records that share a line (a
-/// JSON document holding many records).
-pub type Pos = [u32; 3];
+/// Where a record was read, as far as dedupe needs it: file id and chunk
+/// index. Orders like the physical position.
+pub type Pos = [u32; 2];
 
-/// The position of the `ordinal`-th record of the chunk at `at`.
-pub fn pos(at: RelOrigin, ordinal: u32) -> Pos {
-    [at.file, at.chunk, ordinal]
+/// The position of a record of the chunk at `at`.
+pub fn pos(at: RelOrigin) -> Pos {
+    [at.file, at.chunk]
 }
 
 /// A 64-bit hash of a request id, the same in every worker and every run.
@@ -58,22 +59,31 @@ pub fn hash_id(id: &str) -> u64 {
     z ^ (z >> 31)
 }
 
-/// An occurrence: the id hash (high, low word) and its [`Pos`]. As an
-/// array it sorts by hash, then by position.
-type Entry = [u32; 5];
+/// An occurrence: the id hash (high, low word) and the index of its chunk
+/// in [`Seen::chunks`].
+type Entry = [u32; 3];
 
-fn entry(hash: u64, at: Pos) -> Entry {
-    [(hash >> 32) as u32, hash as u32, at[0], at[1], at[2]]
+/// Entries per block: big enough that the block list stays short, small
+/// enough that a run with few ids touches little memory.
+const BLOCK: usize = 1 << 16;
+
+fn hash_of(e: &Entry) -> u64 {
+    u64::from(e[0]) << 32 | u64::from(e[1])
 }
 
-/// The ids seen so far, and after [`Seen::finish`] the kept position of
-/// each and the chunks that hold a duplicate.
+/// The ids seen so far, and after [`Seen::finish`] the kept chunk of each
+/// and the chunks that hold a duplicate.
 #[derive(Debug, Default)]
 pub struct Seen {
-    /// Entries not yet finished, in any order.
-    pending: Vec<Entry>,
+    /// Every chunk an entry names, in the order noted (not sorted): an
+    /// entry holds an index into it. One per chunk a worker read.
+    chunks: Vec<Pos>,
+    /// Entries not yet finished, in any order: blocks of at most [`BLOCK`],
+    /// each with the offset its chunk indices have into `chunks` (blocks
+    /// merged in from another set keep their entries untouched).
+    pending: Vec<(u32, Vec<Entry>)>,
     /// Finished entries: sorted runs, one entry per hash across all runs,
-    /// each the kept (earliest) position. Runs are merged like a binary
+    /// each naming the kept (earliest) chunk. Runs are merged like a binary
     /// counter, so there are O(log n) of them; a run of files is one.
     runs: Vec<Vec<Entry>>,
     /// `(file, chunk)` of every chunk that holds a duplicate.
@@ -82,10 +92,6 @@ pub struct Seen {
     /// duplicate" for most records of a rescanned chunk without touching
     /// the large sorted runs.
     repeated: FxHashSet<u64>,
-}
-
-fn hash_of(e: &Entry) -> u64 {
-    u64::from(e[0]) << 32 | u64::from(e[1])
 }
 
 /// Merges two sorted runs with no hash in common.
@@ -106,31 +112,74 @@ fn merge_runs(a: Vec<Entry>, b: Vec<Entry>) -> Vec<Entry> {
     out
 }
 
+/// What [`Seen::finish`] notes of a losing occurrence.
+struct Losers<'a> {
+    chunks: &'a [Pos],
+    rescan: &'a mut FxHashSet<(u32, u32)>,
+    repeated: &'a mut FxHashSet<u64>,
+}
+
+impl Losers<'_> {
+    fn at(&self, e: &Entry) -> Pos {
+        self.chunks[e[2] as usize]
+    }
+
+    /// Of two occurrences of one hash, returns the kept one (the earlier
+    /// chunk; of one chunk, either: its first record is kept on rescan)
+    /// and notes the other.
+    fn settle(&mut self, a: Entry, b: Entry) -> Entry {
+        let (keep, lose) = if self.at(&b) < self.at(&a) {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        let [file, chunk] = self.at(&lose);
+        self.rescan.insert((file, chunk));
+        self.repeated.insert(hash_of(&lose));
+        keep
+    }
+}
+
 impl Seen {
-    /// Notes an occurrence of `hash` at `at`.
+    /// Notes an occurrence of `hash` in the chunk at `at`.
     #[inline]
     pub fn see(&mut self, hash: u64, at: Pos) {
-        self.pending.push(entry(hash, at));
+        if self.chunks.last() != Some(&at) {
+            self.chunks.push(at);
+        }
+        let e = [
+            (hash >> 32) as u32,
+            hash as u32,
+            (self.chunks.len() - 1) as u32,
+        ];
+        match self.pending.last_mut() {
+            Some((0, block)) if block.len() < BLOCK => block.push(e),
+            _ => {
+                let mut block = Vec::with_capacity(BLOCK);
+                block.push(e);
+                self.pending.push((0, block));
+            }
+        }
     }
 
     /// Adds another set. Finished runs of `o` are taken as pending again,
     /// so merging is correct whatever was finished where.
     pub fn merge(&mut self, mut o: Seen) {
-        let keep_self =
-            !self.runs.is_empty() || (o.runs.is_empty() && self.pending.len() >= o.pending.len());
+        let keep_self = !self.runs.is_empty() || o.runs.is_empty();
         if !keep_self {
             std::mem::swap(self, &mut o);
         }
-        for run in o.runs.drain(..) {
-            self.pending.extend(run);
-        }
-        self.pending.append(&mut o.pending);
+        let base = self.chunks.len() as u32;
+        self.chunks.append(&mut o.chunks);
+        let moved = o.runs.drain(..).map(|run| (0, run));
+        self.pending
+            .extend(moved.chain(o.pending).map(|(b, block)| (b + base, block)));
         self.rescan.extend(o.rescan);
         self.repeated.extend(o.repeated);
     }
 
-    fn find_mut(&mut self, hash: [u32; 2]) -> Option<&mut Entry> {
-        for run in &mut self.runs {
+    fn find_mut(runs: &mut [Vec<Entry>], hash: [u32; 2]) -> Option<&mut Entry> {
+        for run in runs {
             if let Ok(i) = run.binary_search_by(|e| e[..2].cmp(&hash[..])) {
                 return Some(&mut run[i]);
             }
@@ -138,9 +187,20 @@ impl Seen {
         None
     }
 
-    fn lose(&mut self, e: Entry) {
-        self.rescan.insert((e[2], e[3]));
-        self.repeated.insert(hash_of(&e));
+    /// The pending blocks as one vector, chunk indices made absolute; each
+    /// block is freed once copied, so the peak is one copy plus a block.
+    fn gather(&mut self) -> Vec<Entry> {
+        let pending = std::mem::take(&mut self.pending);
+        let total = pending.iter().map(|(_, b)| b.len()).sum();
+        let mut all = Vec::with_capacity(total);
+        for (base, block) in pending {
+            if base == 0 {
+                all.extend_from_slice(&block);
+            } else {
+                all.extend(block.iter().map(|e| [e[0], e[1], e[2] + base]));
+            }
+        }
+        all
     }
 
     /// Sorts the pending entries, keeps the earliest occurrence of each id
@@ -152,31 +212,32 @@ impl Seen {
         if self.pending.is_empty() {
             return;
         }
-        let mut new = std::mem::take(&mut self.pending);
-        // By hash, then position: the first entry of a hash is its earliest.
-        // In parallel: this runs once, after the workers, on every id.
+        let mut new = self.gather();
+        // By hash: one hash's occurrences side by side. In parallel: this
+        // runs once, after the workers, on every id.
         {
             use rayon::slice::ParallelSliceMut;
             new.par_sort_unstable();
         }
+        let mut losers = Losers {
+            chunks: &self.chunks,
+            rescan: &mut self.rescan,
+            repeated: &mut self.repeated,
+        };
         let mut kept = 0;
-        for i in 0..new.len() {
-            let e = new[i];
-            if kept > 0 && new[kept - 1][..2] == e[..2] {
-                self.lose(e);
+        let mut i = 0;
+        while i < new.len() {
+            let mut best = new[i];
+            i += 1;
+            while i < new.len() && new[i][..2] == best[..2] {
+                best = losers.settle(best, new[i]);
+                i += 1;
+            }
+            if let Some(old) = Self::find_mut(&mut self.runs, [best[0], best[1]]) {
+                *old = losers.settle(*old, best);
                 continue;
             }
-            let hash = [e[0], e[1]];
-            if let Some(old) = self.find_mut(hash) {
-                let loser = if e[2..] < old[2..] {
-                    std::mem::replace(old, e)
-                } else {
-                    e
-                };
-                self.lose(loser);
-                continue;
-            }
-            new[kept] = e;
+            new[kept] = best;
             kept += 1;
         }
         new.truncate(kept);
@@ -205,20 +266,19 @@ impl Seen {
         self.pending.is_empty() && self.runs.is_empty()
     }
 
-    /// Returns true if and only if the occurrence of `hash` at `at` is a
-    /// duplicate: a different occurrence is the kept one. Only meaningful
-    /// after [`Seen::finish`].
-    pub fn is_duplicate(&self, hash: u64, at: Pos) -> bool {
+    /// For an id seen more than once, the chunk whose first occurrence of
+    /// it is the kept one; `None` for an id seen once (or never): no
+    /// occurrence of it is a duplicate. Only meaningful after
+    /// [`Seen::finish`].
+    pub fn kept(&self, hash: u64) -> Option<Pos> {
         if !self.repeated.contains(&hash) {
-            return false;
+            return None;
         }
         let key = [(hash >> 32) as u32, hash as u32];
-        for run in &self.runs {
-            if let Ok(i) = run.binary_search_by(|e| e[..2].cmp(&key[..])) {
-                return run[i][2..] != at[..];
-            }
-        }
-        false
+        self.runs.iter().find_map(|run| {
+            let i = run.binary_search_by(|e| e[..2].cmp(&key[..])).ok()?;
+            Some(self.chunks[run[i][2] as usize])
+        })
     }
 }
 
@@ -227,9 +287,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_earliest_occurrence_wins_in_any_merge_order() {
+    fn the_earliest_chunk_wins_in_any_merge_order() {
         let h = hash_id("req-1");
-        let occurrences = [[0, 2, 5], [0, 0, 9], [1, 0, 1], [0, 0, 3]];
+        let occurrences = [[0, 2], [0, 0], [1, 0], [0, 0]];
         let mut results = Vec::new();
         for split in 0..=occurrences.len() {
             let (a, b) = occurrences.split_at(split);
@@ -240,19 +300,46 @@ mod tests {
             sb.finish();
             let mut rescan: Vec<_> = sb.rescan.iter().copied().collect();
             rescan.sort_unstable();
-            let dup: Vec<bool> = occurrences.iter().map(|&p| sb.is_duplicate(h, p)).collect();
-            results.push((sb.len(), dup, rescan));
+            results.push((sb.len(), sb.kept(h), rescan));
         }
         for r in &results {
-            assert_eq!(
-                r,
-                &(
-                    1,
-                    vec![true, true, true, false],
-                    vec![(0, 0), (0, 2), (1, 0)]
-                )
-            );
+            // [0, 0] holds two occurrences: it is read again too, and its
+            // first one is kept there.
+            assert_eq!(r, &(1, Some([0, 0]), vec![(0, 0), (0, 2), (1, 0)]));
         }
+    }
+
+    #[test]
+    fn an_id_seen_once_is_never_a_duplicate() {
+        let mut s = Seen::default();
+        s.see(hash_id("a"), [0, 0]);
+        s.see(hash_id("b"), [0, 1]);
+        s.see(hash_id("b"), [0, 1]);
+        s.finish();
+        assert_eq!(s.kept(hash_id("a")), None);
+        assert_eq!(s.kept(hash_id("b")), Some([0, 1]));
+        assert_eq!(s.kept(hash_id("never")), None);
+        assert_eq!(s.len(), 2);
+    }
+
+    #[test]
+    fn blocks_and_merged_sets_keep_their_chunks_apart() {
+        // More entries than a block, in two sets whose chunk tables differ.
+        let (mut a, mut b) = (Seen::default(), Seen::default());
+        for i in 0..(BLOCK as u32 + 10) {
+            a.see(hash_id(&format!("a{i}")), [0, i / 1000]);
+        }
+        for i in 0..2000u32 {
+            // Ids a0..a1999 again, in a later file.
+            b.see(hash_id(&format!("a{i}")), [1, i / 500]);
+        }
+        b.merge(a);
+        b.finish();
+        assert_eq!(b.len(), BLOCK + 10);
+        assert_eq!(b.kept(hash_id("a1999")), Some([0, 1]));
+        let mut rescan: Vec<_> = b.rescan.iter().copied().collect();
+        rescan.sort_unstable();
+        assert_eq!(rescan, vec![(1, 0), (1, 1), (1, 2), (1, 3)]);
     }
 
     #[test]
@@ -263,10 +350,7 @@ mod tests {
         let mut all = Vec::new();
         for i in 0..5000u32 {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
-            all.push((
-                hash_id(&format!("id{}", (x >> 33) % 1500)),
-                [0, i / 100, i % 100],
-            ));
+            all.push((hash_id(&format!("id{}", (x >> 33) % 1500)), [0, i / 100]));
         }
         let mut once = Seen::default();
         for &(h, p) in &all {
@@ -285,14 +369,11 @@ mod tests {
         assert!(batched.runs.len() < 12, "{}", batched.runs.len());
         assert_eq!(batched.len(), once.len());
         assert_eq!(batched.rescan, once.rescan);
-        for &(h, p) in &all {
-            assert_eq!(batched.is_duplicate(h, p), once.is_duplicate(h, p));
+        for &(h, _) in &all {
+            assert_eq!(batched.kept(h), once.kept(h));
         }
-        let dups = all
-            .iter()
-            .filter(|(h, p)| once.is_duplicate(*h, *p))
-            .count();
-        assert_eq!(dups + once.len(), all.len());
+        let distinct: FxHashSet<u64> = all.iter().map(|(h, _)| *h).collect();
+        assert_eq!(once.len(), distinct.len());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! same function.
 
 use memchr::memchr;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::accounting::{Ledger, RelOrigin};
 use crate::aggregate::{Dimension, GroupKey, Groups, Totals};
@@ -191,8 +191,9 @@ pub struct Worker<'p> {
     pub seen: Seen,
     mode: Mode<'p>,
     at: RelOrigin,
-    /// Records reported so far in this chunk (dedupe positions).
-    ordinal: u32,
+    /// Rescanning for duplicates: the repeated ids whose first occurrence
+    /// in this chunk was met (that one is the kept occurrence).
+    firsts: FxHashSet<u64>,
     csv_row: csv::ByteRecord,
     csv_ends: Vec<usize>,
     route_buf: String,
@@ -227,7 +228,7 @@ impl<'p> Worker<'p> {
             chunk_lines: Vec::new(),
             seen: Seen::default(),
             mode,
-            ordinal: 0,
+            firsts: FxHashSet::default(),
             at: RelOrigin {
                 file: 0,
                 chunk: 0,
@@ -247,7 +248,7 @@ impl<'p> Worker<'p> {
             chunk: chunk.index,
             line: 0,
         };
-        self.ordinal = 0;
+        self.firsts.clear();
         let mut bytes = chunk.bytes;
         if chunk.first {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -505,18 +506,21 @@ impl Worker<'_> {
     fn account(&mut self, r: &UsageRecord<'_>, text: &TextView<'_>, from_map: u32) {
         let plan = self.plan;
         let get = |f: Field| text[f as usize];
-        let at = dedupe::pos(self.at, self.ordinal);
-        self.ordinal = self.ordinal.wrapping_add(1);
+        let at = dedupe::pos(self.at);
         let id = if plan.attribution.dedupe {
             get(Field::RequestId)
         } else {
             None
         };
-        // Picking out duplicates: most records are not, so decide before
-        // pricing (the window and --where are checked below).
+        // Picking out duplicates: most records are not even repeated ids,
+        // so decide that before pricing; which occurrence is the kept one
+        // is decided once the window and --where have passed it, below.
+        let mut repeated = None;
         if let Mode::Duplicates(kept) = self.mode {
-            if !id.is_some_and(|id| kept.is_duplicate(dedupe::hash_id(id), at)) {
-                return;
+            let hash = id.map(dedupe::hash_id);
+            match hash.and_then(|h| Some((h, kept.kept(h)?))) {
+                Some(found) => repeated = Some(found),
+                None => return,
             }
         }
         let model_id = self.intern(get(Field::Model));
@@ -554,7 +558,14 @@ impl Worker<'_> {
                 }
             }
             Mode::Duplicates(_) if !passes => return,
-            Mode::Duplicates(_) => {}
+            Mode::Duplicates(_) => {
+                // The first occurrence in its kept chunk counts as read.
+                if let Some((hash, kept_at)) = repeated {
+                    if kept_at == at && self.firsts.insert(hash) {
+                        return;
+                    }
+                }
+            }
         }
         self.ledger.counts.parsed += 1;
         let priced = resolved.price(utc_day, get(Field::ServiceTier), &r.tokens, r.requests);

@@ -274,21 +274,29 @@ impl<R: Read> StreamChunks<R> {
             }
             return Ok((!buf.is_empty()).then_some(buf));
         }
+        // Cut within the first `target` bytes only: how many bytes the reads
+        // happened to return (a sampled head put back, a decoder's short
+        // reads) must not move a boundary, or a file read again for dedupe
+        // would be cut into other chunks than the first time.
+        let window = self.target.min(buf.len());
         let cut = match framing {
-            Framing::Csv => last_csv_boundary(&buf),
-            _ => memchr::memrchr(b'\n', &buf).map(|i| i + 1),
+            Framing::Csv => last_csv_boundary(&buf[..window]),
+            _ => memchr::memrchr(b'\n', &buf[..window]).map(|i| i + 1),
         };
         match cut {
             Some(cut) => {
                 self.carry = buf.split_off(cut);
                 Ok(Some(buf))
             }
-            None if framing == Framing::Lines && buf.len() > self.max_line.saturating_add(1) => {
+            None if framing == Framing::Lines && window > self.max_line.saturating_add(1) => {
                 // Two bytes over the limit, so it stays over it after a CR
                 // is stripped.
-                buf.truncate(self.max_line + 2);
+                let rest = buf.split_off(self.max_line + 2);
                 buf.push(b'\n');
-                self.skip_line()?;
+                match memchr(b'\n', &rest) {
+                    Some(i) => self.carry = rest[i + 1..].to_vec(),
+                    None => self.skip_line()?,
+                }
                 Ok(Some(buf))
             }
             None => {
@@ -448,6 +456,57 @@ mod tests {
                 streamed.extend(csv_records(&chunk));
             }
             proptest::prop_assert_eq!(streamed, csv_records(&bytes));
+        }
+    }
+
+    /// A reader that returns at most a varying few bytes a read, as a
+    /// decoder or a sampled head put back in front does.
+    struct Trickle<'a> {
+        bytes: &'a [u8],
+        reads: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            let n = out
+                .len()
+                .min(self.bytes.len())
+                .min(1 + self.reads * 7919 % 70_000);
+            out[..n].copy_from_slice(&self.bytes[..n]);
+            self.bytes = &self.bytes[n..];
+            Ok(n)
+        }
+    }
+
+    fn stream_pieces(reader: impl Read, framing: Framing, target: usize) -> Vec<Vec<u8>> {
+        let mut s = StreamChunks::new(reader, target).with_max_line(150_000);
+        std::iter::from_fn(|| s.next_chunk(framing).unwrap()).collect()
+    }
+
+    #[test]
+    fn stream_chunk_boundaries_do_not_depend_on_read_sizes() {
+        // Re-reading a stream for dedupe relies on chunk i being the same
+        // bytes both times.
+        let data: Vec<u8> = (0..6000)
+            .flat_map(|i| {
+                format!("{{\"n\":{i},\"pad\":\"{}\"}}\n", "x".repeat(i % 97)).into_bytes()
+            })
+            .collect();
+        for framing in [Framing::Lines, Framing::Csv] {
+            for target in [1000, 65_536, 70_000, 100_000, 131_072, 200_000] {
+                let whole = stream_pieces(&data[..], framing, target);
+                let trickled = stream_pieces(
+                    Trickle {
+                        bytes: &data,
+                        reads: 0,
+                    },
+                    framing,
+                    target,
+                );
+                assert_eq!(whole.concat(), data);
+                assert!(whole == trickled, "{framing:?} target {target}");
+            }
         }
     }
 

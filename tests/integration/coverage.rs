@@ -374,6 +374,78 @@ fn dedupe_keeps_the_earliest_occurrence_for_any_threads_chunks_and_file_order() 
     assert_eq!(text(out.stdout), reference.0);
 }
 
+/// Requests and input tokens per team of the first occurrence of each
+/// request id (and of every line without one), in the order of `texts`.
+fn first_occurrences(texts: &[&str]) -> std::collections::BTreeMap<String, (u64, u64)> {
+    let mut seen = std::collections::HashSet::new();
+    let mut per_team = std::collections::BTreeMap::new();
+    for line in texts.iter().flat_map(|t| t.lines()) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("generated line");
+        if let Some(id) = v.get("request_id").and_then(|i| i.as_str()) {
+            if !seen.insert(id.to_string()) {
+                continue;
+            }
+        }
+        let team = v["team"].as_str().unwrap_or_default();
+        let team = if team.is_empty() {
+            "(unattributed)"
+        } else {
+            team
+        };
+        let e = per_team.entry(team.to_string()).or_insert((0, 0));
+        e.0 += 1;
+        e.1 += v["input_tokens"].as_u64().unwrap_or_default();
+    }
+    per_team
+}
+
+#[test]
+fn dedupe_keeps_the_first_occurrence_in_file_order_within_and_across_chunks() {
+    let dir = TestDir::new();
+    let (ta, tb) = (dup_lines(3, 1200), dup_lines(4, 900));
+    let a = dir.create("a.jsonl", &ta);
+    let b = dir.create("b.jsonl", &tb);
+    let expected = first_occurrences(&[&ta, &tb]);
+    // Files written a moment ago are streamed (and read again from disk
+    // for dedupe), not mapped; 100000 bytes a chunk once cut those two
+    // reads differently and kept the wrong occurrences.
+    let age = |p: &std::path::Path| {
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let f = std::fs::File::options().write(true).open(p).unwrap();
+        f.set_modified(hour_ago).unwrap();
+    };
+    let runs = ["64", "700", "70000", "100000"].map(|c| (c, false));
+    let aged = ["64", "70000", "100000"].map(|c| (c, true));
+    for (chunk, old) in runs.into_iter().chain(aged) {
+        if old {
+            // An hour old: mapped, not streamed.
+            age(&a);
+            age(&b);
+        }
+        let out = run(
+            llmspend()
+                .args(["report", "--by", "team", "--format", "csv"])
+                .args(["--threads", "2", "--chunk-bytes", chunk])
+                .arg(&b)
+                .arg(&a),
+            0,
+        );
+        let err = text(out.stderr);
+        let got: std::collections::BTreeMap<String, (u64, u64)> = text(out.stdout)
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (
+                    f[0].to_string(),
+                    (f[1].parse().unwrap(), f[2].parse().unwrap()),
+                )
+            })
+            .collect();
+        assert_eq!(got, expected, "--chunk-bytes {chunk}, aged {old}: {err}");
+    }
+}
+
 #[test]
 fn dedupe_counts_a_repeated_id_once_and_no_dedupe_counts_all() {
     let dir = TestDir::new();
