@@ -330,7 +330,7 @@ impl<'p> Worker<'p> {
                 }
                 continue;
             };
-            let content = &bytes[cursor..plain.end];
+            let content = plain.content();
             self.at.line = line;
             if content.is_empty() {
                 // The csv crate skips empty lines.
@@ -340,7 +340,7 @@ impl<'p> Worker<'p> {
             } else if content.len() > self.plan.max_line_bytes {
                 self.malformed(Reason::LineTooLong);
             } else {
-                parser.parse_csv(&CsvRow::split(content, &ends), self);
+                parser.parse_csv(&CsvRow::of_plain(&plain, &ends), self);
             }
             line += u64::from(plain.next > plain.end);
             cursor = plain.next;

@@ -747,7 +747,7 @@ impl Parser for GatewayCsv {
         // per cell; a cell is then a slice of it. A cell that is not on
         // character boundaries of the row, or a row that is not UTF-8, is
         // checked on its own, as before.
-        let whole = std::str::from_utf8(row.as_slice()).ok();
+        let whole = row.text();
         for (i, column) in self.columns.iter().enumerate() {
             let Some((slot, prio, name)) = *column else {
                 continue;

@@ -17,6 +17,8 @@ pub struct CsvRow<'a> {
     ends: &'a [usize],
     /// Bytes between one field's end and the next one's start.
     gap: usize,
+    /// Every byte was seen to be below 0x80 (by [`plain_line`]).
+    ascii: bool,
 }
 
 impl<'a> CsvRow<'a> {
@@ -28,6 +30,16 @@ impl<'a> CsvRow<'a> {
             bytes: line,
             ends,
             gap: 1,
+            ascii: false,
+        }
+    }
+
+    /// The plain line `plain` split at its commas, `ends` as [`plain_line`]
+    /// left them.
+    pub fn of_plain(plain: &Plain<'a>, ends: &'a [usize]) -> Self {
+        CsvRow {
+            ascii: plain.ascii,
+            ..CsvRow::split(plain.content, ends)
         }
     }
 
@@ -40,6 +52,7 @@ impl<'a> CsvRow<'a> {
             bytes: record.as_slice(),
             ends,
             gap: 0,
+            ascii: false,
         }
     }
 
@@ -76,6 +89,19 @@ impl<'a> CsvRow<'a> {
         self.bytes
     }
 
+    /// The record's bytes as text, or `None` if they are not UTF-8. Free
+    /// for a plain ASCII line: the split already looked at every byte.
+    pub fn text(&self) -> Option<&'a str> {
+        if self.ascii {
+            // SAFETY: `ascii` is set only by `of_plain`, from a `Plain`
+            // whose `ascii` says `plain_line` saw every byte of this very
+            // slice (`content`, private to this module) below 0x80; ASCII
+            // is UTF-8.
+            return Some(unsafe { std::str::from_utf8_unchecked(self.bytes) });
+        }
+        std::str::from_utf8(self.bytes).ok()
+    }
+
     /// The fields in order.
     pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
         (0..self.len()).filter_map(|i| self.get(i))
@@ -85,11 +111,22 @@ impl<'a> CsvRow<'a> {
 /// A plain line found by [`plain_line`]: where its content ends (before
 /// the line ending) and where the next line starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Plain {
+pub struct Plain<'a> {
     /// The end of the line's content.
     pub end: usize,
     /// The start of the next line (`end` when the input ends here).
     pub next: usize,
+    /// The content, as scanned.
+    content: &'a [u8],
+    /// No byte of `content` is >= 0x80.
+    ascii: bool,
+}
+
+impl<'a> Plain<'a> {
+    /// The line without its ending.
+    pub fn content(&self) -> &'a [u8] {
+        self.content
+    }
 }
 
 /// Reads the line of `bytes` that starts at `start` if it is *plain*: no
@@ -99,26 +136,30 @@ pub struct Plain {
 /// `ends`. Returns `None`, having scanned no further than the first quote
 /// or CR, for any other line: it needs the `csv` crate.
 #[inline]
-pub fn plain_line(bytes: &[u8], start: usize, ends: &mut Vec<usize>) -> Option<Plain> {
+pub fn plain_line<'a>(bytes: &'a [u8], start: usize, ends: &mut Vec<usize>) -> Option<Plain<'a>> {
     ends.clear();
     let mut i = start;
+    let mut high = 0u32;
     #[cfg(target_arch = "x86_64")]
     while let Some(block) = bytes.get(i..i + 16) {
-        let (mut commas, stops) = sse2::classify(block);
+        let (mut commas, stops, highs) = sse2::classify(block);
         if stops != 0 {
             let at = stops.trailing_zeros();
-            commas &= (1u32 << at) - 1;
+            let before = (1u32 << at) - 1;
+            commas &= before;
+            high |= highs & before;
             push_bits(ends, commas, i - start);
-            return finish(bytes, start, i + at as usize, ends);
+            return finish(bytes, (start, i + at as usize), high == 0, ends);
         }
+        high |= highs;
         push_bits(ends, commas, i - start);
         i += 16;
     }
     while let Some(&b) = bytes.get(i) {
         match b {
             b',' => ends.push(i - start),
-            b'\n' | b'\r' | b'"' => return finish(bytes, start, i, ends),
-            _ => {}
+            b'\n' | b'\r' | b'"' => return finish(bytes, (start, i), high == 0, ends),
+            _ => high |= u32::from(b >= 0x80),
         }
         i += 1;
     }
@@ -126,20 +167,32 @@ pub fn plain_line(bytes: &[u8], start: usize, ends: &mut Vec<usize>) -> Option<P
     Some(Plain {
         end: bytes.len(),
         next: bytes.len(),
+        content: &bytes[start..],
+        ascii: high == 0,
     })
 }
 
 /// The line scanned from `start` stopped at `stop` (a newline, CR or
-/// quote).
+/// quote); `ascii` if no byte before the stop is >= 0x80.
 #[inline]
-fn finish(bytes: &[u8], start: usize, stop: usize, ends: &mut Vec<usize>) -> Option<Plain> {
+fn finish<'a>(
+    bytes: &'a [u8],
+    (start, stop): (usize, usize),
+    ascii: bool,
+    ends: &mut Vec<usize>,
+) -> Option<Plain<'a>> {
     let next = match bytes[stop] {
         b'\n' => stop + 1,
         b'\r' if bytes.get(stop + 1) == Some(&b'\n') => stop + 2,
         _ => return None,
     };
     ends.push(stop - start);
-    Some(Plain { end: stop, next })
+    Some(Plain {
+        end: stop,
+        next,
+        content: &bytes[start..stop],
+        ascii,
+    })
 }
 
 #[inline]
@@ -156,10 +209,10 @@ mod sse2 {
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
 
-    /// For 16 bytes: a bit per comma, and a bit per newline, CR or quote.
-    /// (SSE2 is part of every x86_64 CPU.)
+    /// For 16 bytes: a bit per comma, a bit per newline, CR or quote, and
+    /// a bit per byte >= 0x80. (SSE2 is part of every x86_64 CPU.)
     #[inline(always)]
-    pub fn classify(block: &[u8]) -> (u32, u32) {
+    pub fn classify(block: &[u8]) -> (u32, u32, u32) {
         assert!(block.len() >= 16);
         // SAFETY: the block holds at least 16 bytes (checked above) and the
         // load is unaligned; SSE2 is always enabled on x86_64.
@@ -170,6 +223,7 @@ mod sse2 {
             (
                 _mm_movemask_epi8(is(b',')) as u32,
                 _mm_movemask_epi8(stops) as u32,
+                _mm_movemask_epi8(v) as u32,
             )
         }
     }
@@ -194,6 +248,29 @@ mod tests {
         );
         assert_eq!(split.get(2), Some(&b"bc"[..]));
         assert_eq!(split.get(4), None);
+    }
+
+    #[test]
+    fn a_plain_line_is_text_when_ascii_or_valid_utf8_only() {
+        let mut ends = Vec::new();
+        let long = "x".repeat(40);
+        let lines: Vec<Vec<u8>> = vec![
+            format!("a,{long},b\n").into_bytes(),
+            format!("a,{long},é\n").into_bytes(),
+            format!("é,{long}\n").into_bytes(),
+            [&b"a,b"[..], &[0xbf]].concat(),
+            [long.as_bytes(), &[0xff], long.as_bytes(), b"\n"].concat(),
+        ];
+        for bytes in lines {
+            let p = plain_line(&bytes, 0, &mut ends).unwrap();
+            let row = CsvRow::of_plain(&p, &ends);
+            let expected = std::str::from_utf8(p.content()).ok();
+            assert_eq!(row.text(), expected, "{bytes:?}");
+        }
+        // High bytes after the line's end do not count against it.
+        let clean = [format!("{long},{long}").as_bytes(), b"\n", &[0xff, 0xff]].concat();
+        let p = plain_line(&clean, 0, &mut ends).unwrap();
+        assert!(CsvRow::of_plain(&p, &ends).text().is_some());
     }
 
     #[test]
