@@ -146,6 +146,23 @@ impl<'a> Collected<'a> {
             .is_some_and(|(p, _)| *p <= prio)
     }
 
+    /// [`Collected::offer`] of a borrowed string, the common case of CSV
+    /// cells: a text slot takes it here, inlined, without building and
+    /// matching a [`Scalar`] (that call was a seventh of a CSV run).
+    #[inline]
+    pub fn offer_str(&mut self, slot: Slot, prio: u8, s: &'a str, field_name: &'static str) {
+        match slot {
+            Slot::Text(f) => {
+                // As `offer`: a blank value is no value.
+                let plain = s.as_bytes().first().is_some_and(|b| b.is_ascii_graphic());
+                if plain || !s.trim().is_empty() {
+                    offer(&mut self.text[f as usize], prio, Cow::Borrowed(s));
+                }
+            }
+            _ => self.offer(slot, prio, Scalar::Str(Cow::Borrowed(s)), field_name),
+        }
+    }
+
     /// Offers a scalar for a slot at a priority (lower wins). `field_name`
     /// names the field in a malformed reason.
     pub fn offer(&mut self, slot: Slot, prio: u8, value: Scalar<'a>, field_name: &'static str) {

@@ -762,7 +762,7 @@ impl Parser for GatewayCsv {
                     Err(_) => return sink.malformed(Reason::InvalidUtf8),
                 },
             };
-            out.offer(slot, prio, Scalar::Str(text.into()), name);
+            out.offer_str(slot, prio, text, name);
         }
         match out.finish("gateway") {
             Ok(Some(record)) => sink.record(record),
