@@ -3,6 +3,8 @@
 //! containers, tag arrays, usage objects), made while skipping everything
 //! else in place. A line the scanner bails on is read by the serde path.
 
+use std::borrow::Cow;
+
 use crate::sources::collect::{Collected, Scalar};
 use crate::sources::jscan::{Cursor, Scan, Token};
 
@@ -50,7 +52,10 @@ fn value<'de>(
     match token {
         Token::Scalar(scalar) => {
             if let Some((slot, prio, name)) = decision.slot {
-                out.offer(slot, prio, scalar, name);
+                match scalar {
+                    Scalar::Str(Cow::Borrowed(s)) => out.offer_str(slot, prio, s, name),
+                    scalar => out.offer(slot, prio, scalar, name),
+                }
             }
             Ok(())
         }
