@@ -2,7 +2,7 @@
 # benches/compare.sh SIZE — llmspend against DuckDB on the same generated logs.
 #
 #   bash benches/compare.sh 2G        # or 512M, 64M ...
-#   RUNS=5 bash benches/compare.sh 2G # best of 5 instead of 3
+#   RUNS=5 bash benches/compare.sh 2G # best of 5 rounds instead of 3
 #
 # What it does, from the repository root:
 #   1. builds release (binary and the genlogs example);
@@ -11,7 +11,9 @@
 #   4. writes bench-data/prices.csv: for every (provider, model) the data
 #      logs, the embedded rate-card row llmspend prices it with (asked with
 #      `llmspend rates`), base and long-context rows;
-#   5. times, with a warm page cache, best of RUNS: `wc -l` (the floor),
+#   5. times, with a warm page cache, best of RUNS rounds (each round runs
+#      every command once, so both engines share the machine's slow spells):
+#      `wc -l` (the floor),
 #      `llmspend report --by team,model` (table and --format csv), DuckDB
 #      read_ndjson + join to prices + GROUP BY team,model + rows without
 #      cost_center, the wide `--by team,cost_center,service,model,day`
@@ -168,42 +170,55 @@ no_cc = sum(r[d + 6] for r in res)
 print(f"groups={len(res)} requests={requests} cost_usd={cost:.6f} no_cost_center={no_cc}")
 PY
 
-# best "wall maxrss_kb" of RUNS runs of a command
-best() {
-    local out="$1"; shift
-    local b="" rss=""
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -v -o "$DATA/time.txt" "$@" >"$out" 2>"$out.err"
-        local w m
-        w=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s}' "$DATA/time.txt")
-        m=$(awk -F': ' '/Maximum resident/ {print $2}' "$DATA/time.txt")
-        if [ -z "$b" ] || awk -v a="$w" -v b="$b" 'BEGIN {exit !(a < b)}'; then b=$w; rss=$m; fi
-    done
-    echo "$b $rss"
-}
-
 declare -A WALL RSS
-run() {
-    local name="$1" file="$2"; shift 2
-    cat "$file" >/dev/null # warm the page cache
-    read -r w m < <(best "$DATA/out-$name.txt" "$@")
-    WALL[$name]=$w
-    RSS[$name]=$m
-    local mb
-    mb=$(awk -v s="$(stat -c %s "$file")" -v w="$w" 'BEGIN {printf "%.0f", s / 1e6 / w}')
-    printf "%-34s %7.2f s %7s MB/s %8.1f MB peak RSS\n" "$name" "$w" "$mb" "$(awk -v k="$m" 'BEGIN {print k / 1024}')"
+# One timed run of a command; WALL and RSS keep the best (lowest) wall
+# time of its runs and that run's peak RSS.
+once() {
+    local name="$1"; shift
+    local out="$DATA/out-$name.txt"
+    /usr/bin/time -v -o "$DATA/time.txt" "$@" >"$out" 2>"$out.err"
+    local w m
+    w=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i]; print s}' "$DATA/time.txt")
+    m=$(awk -F': ' '/Maximum resident/ {print $2}' "$DATA/time.txt")
+    if [ -z "${WALL[$name]:-}" ] || awk -v a="$w" -v b="${WALL[$name]}" 'BEGIN {exit !(a < b)}'; then
+        WALL[$name]=$w
+        RSS[$name]=$m
+    fi
 }
 
-echo "== timings (best of $RUNS, $THREADS threads, warm cache; JSONL $(stat -c %s "$JSONL") bytes, CSV $(stat -c %s "$CSV") bytes)"
-run "wc -l (jsonl)" "$JSONL" wc -l "$JSONL"
-run "llmspend team,model" "$JSONL" "$BIN" report "$JSONL" --by team,model --threads "$THREADS"
-run "llmspend team,model --format csv" "$JSONL" "$BIN" report "$JSONL" --by team,model --format csv --threads "$THREADS"
-run "duckdb team,model" "$JSONL" "$PY" "$DATA/duck.py" json "$JSONL" "$PRICES" "$THREADS"
-run "llmspend wide" "$JSONL" "$BIN" report "$JSONL" --by team,cost_center,service,model,day --format csv --threads "$THREADS"
-run "duckdb wide" "$JSONL" "$PY" "$DATA/duck.py" json-wide "$JSONL" "$PRICES" "$THREADS"
-run "wc -l (csv)" "$CSV" wc -l "$CSV"
-run "llmspend csv team,model" "$CSV" "$BIN" report "$CSV" --by team,model --format csv --threads "$THREADS"
-run "duckdb csv team,model" "$CSV" "$PY" "$DATA/duck.py" csv "$CSV" "$PRICES" "$THREADS"
+line() {
+    local name="$1" file="$2"
+    local mb
+    mb=$(awk -v s="$(stat -c %s "$file")" -v w="${WALL[$name]}" 'BEGIN {printf "%.0f", s / 1e6 / w}')
+    printf "%-34s %7.2f s %7s MB/s %8.1f MB peak RSS\n" "$name" "${WALL[$name]}" "$mb" "$(awk -v k="${RSS[$name]}" 'BEGIN {print k / 1024}')"
+}
+
+# Round-robin: every round runs every command once, so a slow spell of the
+# machine (they last minutes here) falls on both engines alike instead of
+# on whichever ran during it. Each file is read once before its commands of
+# a round, so its pages are in the page cache.
+echo "== timings (best of $RUNS rounds, $THREADS threads, warm cache; JSONL $(stat -c %s "$JSONL") bytes, CSV $(stat -c %s "$CSV") bytes)"
+for round in $(seq "$RUNS"); do
+    echo "round $round of $RUNS" >&2
+    cat "$JSONL" >/dev/null
+    once "wc -l (jsonl)" wc -l "$JSONL"
+    once "llmspend team,model" "$BIN" report "$JSONL" --by team,model --threads "$THREADS"
+    once "llmspend team,model --format csv" "$BIN" report "$JSONL" --by team,model --format csv --threads "$THREADS"
+    once "duckdb team,model" "$PY" "$DATA/duck.py" json "$JSONL" "$PRICES" "$THREADS"
+    once "llmspend wide" "$BIN" report "$JSONL" --by team,cost_center,service,model,day --format csv --threads "$THREADS"
+    once "duckdb wide" "$PY" "$DATA/duck.py" json-wide "$JSONL" "$PRICES" "$THREADS"
+    cat "$CSV" >/dev/null
+    once "wc -l (csv)" wc -l "$CSV"
+    once "llmspend csv team,model" "$BIN" report "$CSV" --by team,model --format csv --threads "$THREADS"
+    once "duckdb csv team,model" "$PY" "$DATA/duck.py" csv "$CSV" "$PRICES" "$THREADS"
+done
+for name in "wc -l (jsonl)" "llmspend team,model" "llmspend team,model --format csv" \
+    "duckdb team,model" "llmspend wide" "duckdb wide"; do
+    line "$name" "$JSONL"
+done
+for name in "wc -l (csv)" "llmspend csv team,model" "duckdb csv team,model"; do
+    line "$name" "$CSV"
+done
 
 ratio() { awk -v a="${WALL[$2]}" -v b="${WALL[$1]}" 'BEGIN {printf "%.2fx", a / b}'; }
 echo "== ratios (DuckDB time / llmspend time; above 1 means llmspend is faster)"
