@@ -24,9 +24,9 @@
 //!    (integer sums, so exactly) and its records move from `parsed` to
 //!    `duplicate`.
 //!
-//! Memory: 12 bytes per record that has an id while reading, twice that for
-//! a moment while a block is gathered, then 12 bytes per distinct id, plus
-//! a small set of the repeated ids' hashes. On a virtual machine every page
+//! Memory: 12 bytes per record that has an id while reading and while the
+//! blocks are gathered (each block is freed once copied), then 12 bytes per
+//! distinct id, plus a small set of the repeated ids' hashes. On a virtual machine every page
 //! touched for the first time is expensive (most of the cost of dedupe was
 //! once vectors doubling and being appended), so each entry is written
 //! twice at most. Two different ids with the same 64-bit hash would be
