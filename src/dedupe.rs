@@ -213,11 +213,13 @@ impl Seen {
             return;
         }
         let mut new = self.gather();
-        // By hash: one hash's occurrences side by side. In parallel: this
-        // runs once, after the workers, on every id.
+        // By hash: one hash's occurrences side by side, in any order (which
+        // is kept is decided by chunk position below), so the sort compares
+        // one u64, not three words. In parallel: this runs once, after the
+        // workers, on every id.
         {
             use rayon::slice::ParallelSliceMut;
-            new.par_sort_unstable();
+            new.par_sort_unstable_by_key(|e| u64::from(e[0]) << 32 | u64::from(e[1]));
         }
         let mut losers = Losers {
             chunks: &self.chunks,
