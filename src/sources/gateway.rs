@@ -310,13 +310,19 @@ impl GatewayJson {
         }
     }
 
-    /// [`GatewayJson::collect`] with serde_json alone (the reference).
-    pub fn collect_reference<'de>(
-        &self,
-        line: &'de [u8],
-        out: &mut Collected<'de>,
-    ) -> Result<(), Reason> {
-        self.collect_with(line, out, read_object_reference)
+    /// What [`GatewayJson::collect`] reads from `line`, and what serde_json
+    /// alone (the reference) reads, each as its result and candidates in
+    /// debug form: for tests and fuzzing, which require the two equal for
+    /// every line.
+    pub fn scanner_and_reference(&self, line: &[u8]) -> (String, String) {
+        let mut fast = Collected::default();
+        let fast_result = self.collect(line, &mut fast);
+        let mut reference = Collected::default();
+        let reference_result = self.collect_with(line, &mut reference, read_object_reference);
+        (
+            format!("{fast_result:?} {fast:?}"),
+            format!("{reference_result:?} {reference:?}"),
+        )
     }
 
     fn collect_with<'de, 'o, 'c>(
@@ -350,11 +356,7 @@ impl<'de> ObjectVisit<'de> for Visit<'_, '_, 'de> {
     fn visit<D: de::Deserializer<'de>>(&mut self, de: D) -> Result<(), D::Error> {
         de.deserialize_map(Node {
             out: &mut *self.out,
-            maps: self.maps,
-            extra: self.extra,
-            level: Some(0),
-            mask: self.mask,
-            depth: 0,
+            place: Place::root(self.maps, self.extra, self.mask),
         })
     }
     fn reset(&mut self) {
@@ -420,26 +422,7 @@ struct Descend {
 /// A JSON object being walked for canonical keys and map paths.
 struct Node<'c, 'de> {
     out: &'c mut Collected<'de>,
-    maps: &'c [MapPath],
-    extra: &'c [(String, Slot)],
-    /// Canonical keys are read here, at this nesting level.
-    level: Option<u8>,
-    /// Map paths alive at this depth.
-    mask: u64,
-    depth: usize,
-}
-
-impl Node<'_, '_> {
-    fn decide(&self, key: &str) -> Decision {
-        Place {
-            maps: self.maps,
-            extra: self.extra,
-            level: self.level,
-            mask: self.mask,
-            depth: self.depth,
-        }
-        .decide(key)
-    }
+    place: Place<'c>,
 }
 
 /// Where in a line a key sits, for [`Place::decide`].
@@ -454,7 +437,18 @@ struct Place<'c> {
     depth: usize,
 }
 
-impl Place<'_> {
+impl<'c> Place<'c> {
+    /// The top level of a line, where every map path is alive.
+    fn root(maps: &'c [MapPath], extra: &'c [(String, Slot)], mask: u64) -> Self {
+        Place {
+            maps,
+            extra,
+            level: Some(0),
+            mask,
+            depth: 0,
+        }
+    }
+
     #[inline]
     fn decide(&self, key: &str) -> Decision {
         if self.mask == 0 && self.extra.is_empty() {
@@ -534,17 +528,18 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(decision) = map.next_key_seed(KeySeed(|k: &str| self.decide(k)))? {
+        let place = self.place;
+        while let Some(decision) = map.next_key_seed(KeySeed(|k: &str| place.decide(k)))? {
             if decision.slot.is_none() && decision.descend.is_none() {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
             map.next_value_seed(Value {
                 out: &mut *self.out,
-                maps: self.maps,
-                extra: self.extra,
+                maps: place.maps,
+                extra: place.extra,
                 decision,
-                depth: self.depth + 1,
+                depth: place.depth + 1,
             })?;
         }
         Ok(())
@@ -647,11 +642,13 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
         }
         Node {
             out: self.out,
-            maps: self.maps,
-            extra: self.extra,
-            level: descend.level,
-            mask: descend.mask,
-            depth: self.depth,
+            place: Place {
+                maps: self.maps,
+                extra: self.extra,
+                level: descend.level,
+                mask: descend.mask,
+                depth: self.depth,
+            },
         }
         .visit_map(map)
     }

@@ -19,14 +19,11 @@ pub(super) fn collect<'de>(
 ) -> Scan<()> {
     let mut cur = Cursor::new(line);
     cur.expect(b'{')?;
-    let place = Place {
-        maps: &json.maps,
-        extra: &json.extra,
-        level: Some(0),
-        mask: json.all_maps(),
-        depth: 0,
-    };
-    object(&mut cur, out, place)?;
+    object(
+        &mut cur,
+        out,
+        Place::root(&json.maps, &json.extra, json.all_maps()),
+    )?;
     cur.finish()
 }
 
