@@ -99,7 +99,7 @@ fn merge_runs(a: Vec<Entry>, b: Vec<Entry>) -> Vec<Entry> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        if a[i] <= b[j] {
+        if hash_of(&a[i]) <= hash_of(&b[j]) {
             out.push(a[i]);
             i += 1;
         } else {
@@ -178,9 +178,9 @@ impl Seen {
         self.repeated.extend(o.repeated);
     }
 
-    fn find_mut(runs: &mut [Vec<Entry>], hash: [u32; 2]) -> Option<&mut Entry> {
+    fn find_mut(runs: &mut [Vec<Entry>], hash: u64) -> Option<&mut Entry> {
         for run in runs {
-            if let Ok(i) = run.binary_search_by(|e| e[..2].cmp(&hash[..])) {
+            if let Ok(i) = run.binary_search_by_key(&hash, hash_of) {
                 return Some(&mut run[i]);
             }
         }
@@ -219,7 +219,7 @@ impl Seen {
         // workers, on every id.
         {
             use rayon::slice::ParallelSliceMut;
-            new.par_sort_unstable_by_key(|e| u64::from(e[0]) << 32 | u64::from(e[1]));
+            new.par_sort_unstable_by_key(hash_of);
         }
         let mut losers = Losers {
             chunks: &self.chunks,
@@ -231,11 +231,11 @@ impl Seen {
         while i < new.len() {
             let mut best = new[i];
             i += 1;
-            while i < new.len() && new[i][..2] == best[..2] {
+            while i < new.len() && hash_of(&new[i]) == hash_of(&best) {
                 best = losers.settle(best, new[i]);
                 i += 1;
             }
-            if let Some(old) = Self::find_mut(&mut self.runs, [best[0], best[1]]) {
+            if let Some(old) = Self::find_mut(&mut self.runs, hash_of(&best)) {
                 *old = losers.settle(*old, best);
                 continue;
             }
@@ -276,9 +276,8 @@ impl Seen {
         if !self.repeated.contains(&hash) {
             return None;
         }
-        let key = [(hash >> 32) as u32, hash as u32];
         self.runs.iter().find_map(|run| {
-            let i = run.binary_search_by(|e| e[..2].cmp(&key[..])).ok()?;
+            let i = run.binary_search_by_key(&hash, hash_of).ok()?;
             Some(self.chunks[run[i][2] as usize])
         })
     }

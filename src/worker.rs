@@ -347,22 +347,21 @@ impl<'p> Worker<'p> {
         }
         self.csv_ends = ends;
         self.csv_row = row;
-        let counted = || {
-            memchr::memchr_iter(b'\n', bytes).count() as u64
-                + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))
-        };
+        let unterminated = u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
+        let counted = || memchr::memchr_iter(b'\n', bytes).count() as u64 + unterminated;
         if ended {
             return counted();
         }
-        let physical = line - 1 + u64::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
+        let physical = line - 1 + unterminated;
         debug_assert_eq!(physical, counted());
         physical
     }
 
     /// Reads the record that starts at `cursor` (on physical line `line`)
-    /// with the `csv` crate into the worker's buffers, counting the empty lines before it as blank;
-    /// returns where the next record starts and its line, or `None` when
-    /// the input holds no further record (only empty lines, counted).
+    /// with the `csv` crate into the worker's buffers, counting the empty
+    /// lines before it as blank; returns where the next record starts and
+    /// its line, or `None` when the input holds no further record (only
+    /// empty lines, counted).
     fn csv_record<'b>(
         &mut self,
         bytes: &'b [u8],

@@ -20,7 +20,6 @@
 //!   `model` is a display name such as `Claude Sonnet 4.5`). `api_key` is
 //!   the key's name, `workspace` the project.
 
-use crate::sources::row::CsvRow;
 use memchr::memmem;
 use serde::Deserialize;
 
@@ -30,6 +29,7 @@ use crate::sources::buckets::{for_each_result, BucketStart};
 use crate::sources::collect::{Collected, Count, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
 use crate::sources::json::{read_object_as, Lenient, Val};
+use crate::sources::row::CsvRow;
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The Anthropic admin-report source.

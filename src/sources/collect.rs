@@ -126,6 +126,15 @@ pub struct Collected<'a> {
     pub usage: Option<Result<Tokens, Reason>>,
 }
 
+/// Returns true if and only if `s` is empty or whitespace: no value.
+#[inline]
+fn is_blank(s: &str) -> bool {
+    // An ASCII first byte that is not whitespace proves the value is not
+    // blank without trimming it (the common case).
+    let plain = s.as_bytes().first().is_some_and(|b| b.is_ascii_graphic());
+    !plain && s.trim().is_empty()
+}
+
 fn offer<T>(slot: &mut Ranked<T>, prio: u8, value: T) {
     if slot.as_ref().is_none_or(|(p, _)| prio < *p) {
         *slot = Some((prio, value));
@@ -146,16 +155,15 @@ impl<'a> Collected<'a> {
             .is_some_and(|(p, _)| *p <= prio)
     }
 
-    /// [`Collected::offer`] of a borrowed string, the common case of CSV
-    /// cells: a text slot takes it here, inlined, without building and
-    /// matching a [`Scalar`] (that call was a seventh of a CSV run).
+    /// [`Collected::offer`] of a borrowed string, the common case (CSV
+    /// cells, JSON strings): a text slot takes it here, inlined, without
+    /// building and matching a [`Scalar`] (that call was a seventh of a CSV
+    /// run).
     #[inline]
     pub fn offer_str(&mut self, slot: Slot, prio: u8, s: &'a str, field_name: &'static str) {
         match slot {
             Slot::Text(f) => {
-                // As `offer`: a blank value is no value.
-                let plain = s.as_bytes().first().is_some_and(|b| b.is_ascii_graphic());
-                if plain || !s.trim().is_empty() {
+                if !is_blank(s) {
                     offer(&mut self.text[f as usize], prio, Cow::Borrowed(s));
                 }
             }
@@ -169,13 +177,8 @@ impl<'a> Collected<'a> {
         if matches!(value, Scalar::Null) {
             return;
         }
-        if let Scalar::Str(s) = &value {
-            // An ASCII first byte that is not whitespace proves the value is
-            // not blank without trimming it (the common case).
-            let plain = s.as_bytes().first().is_some_and(|b| b.is_ascii_graphic());
-            if !plain && s.trim().is_empty() {
-                return;
-            }
+        if matches!(&value, Scalar::Str(s) if is_blank(s)) {
+            return;
         }
         match slot {
             Slot::Text(f) => {

@@ -30,14 +30,13 @@ use std::fmt;
 use std::path::Path;
 
 use csv::ByteRecord;
-
-use crate::sources::row::CsvRow;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::record::{Field, Reason};
 use crate::sources::collect::{Collected, Count, Scalar, Slot};
 use crate::sources::json::{read_object_reference, KeySeed, ObjectVisit, ScalarSeed};
 use crate::sources::keymap::KeyMap;
+use crate::sources::row::CsvRow;
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 use usage::{UsageCtx, UsageObj};

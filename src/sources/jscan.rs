@@ -73,7 +73,7 @@ impl<'a> Cursor<'a> {
 
     /// Skips JSON whitespace.
     #[inline(always)]
-    pub fn ws(&mut self) {
+    fn ws(&mut self) {
         while let Some(&b) = self.buf.get(self.pos) {
             if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
                 break;
@@ -162,7 +162,7 @@ impl<'a> Cursor<'a> {
     /// After the opening quote: the string, borrowed. Bails on an escape
     /// (the value would have to be unescaped) or a control byte.
     #[inline]
-    pub fn plain_str(&mut self) -> Scan<&'a str> {
+    fn plain_str(&mut self) -> Scan<&'a str> {
         let start = self.pos;
         let was = std::mem::replace(&mut self.non_ascii, false);
         let end = self.string_stop(start);

@@ -36,7 +36,6 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::sources::row::CsvRow;
 use memchr::memmem;
 use serde::de::{self, value::MapAccessDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -47,6 +46,7 @@ use crate::sources::gateway::read_csv_header;
 use crate::sources::json::{
     for_each_element, is_array_document, read_object_as, LineCursor, Picked, Usage, Val,
 };
+use crate::sources::row::CsvRow;
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The LiteLLM source.

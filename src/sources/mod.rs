@@ -55,9 +55,8 @@ pub mod testing;
 
 use std::path::Path;
 
-use crate::sources::row::CsvRow;
-
 use crate::record::{Reason, UsageRecord};
+use crate::sources::row::CsvRow;
 
 /// How a parser wants its input cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

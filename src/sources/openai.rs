@@ -21,7 +21,6 @@
 //! Results of other usage endpoints (images, audio, vector stores, ...)
 //! carry no tokens and are `ignored`.
 
-use crate::sources::row::CsvRow;
 use memchr::memmem;
 use serde::Deserialize;
 
@@ -30,6 +29,7 @@ use crate::sources::buckets::{for_each_result, BucketStart};
 use crate::sources::collect::{Collected, Count, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
 use crate::sources::json::{read_object_as, Lenient, Val};
+use crate::sources::row::CsvRow;
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The OpenAI admin-report source.

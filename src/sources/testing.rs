@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::record::{Reason, UsageRecord};
+use crate::sources::row::CsvRow;
 use crate::sources::{Parser, Sink};
 
 /// Everything a parser reported, records owned, with the line of each.
@@ -49,10 +50,7 @@ impl Capture {
                 for row in reader.byte_records() {
                     let row = row.expect("csv row");
                     c.line = row.position().map_or(0, |p| p.line());
-                    parser.parse_csv(
-                        &crate::sources::row::CsvRow::of_record(&row, &mut Vec::new()),
-                        &mut c,
-                    );
+                    parser.parse_csv(&CsvRow::of_record(&row, &mut Vec::new()), &mut c);
                 }
             }
         }
@@ -114,10 +112,7 @@ pub fn run_every_source(name: &str, input: &[u8]) {
                     .flexible(true)
                     .from_reader(input);
                 for row in reader.byte_records().flatten() {
-                    parser.parse_csv(
-                        &crate::sources::row::CsvRow::of_record(&row, &mut Vec::new()),
-                        &mut c,
-                    );
+                    parser.parse_csv(&CsvRow::of_record(&row, &mut Vec::new()), &mut c);
                 }
             }
         }
