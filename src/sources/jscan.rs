@@ -42,6 +42,43 @@ pub enum Token<'a> {
     Array,
 }
 
+/// A key as the bytes `"key":`, for [`Cursor::known_key`]: one compare of
+/// two 16-byte words instead of a scan for the closing quote and a lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownKey {
+    words: [u128; 2],
+    masks: [u128; 2],
+    len: u8,
+}
+
+impl KnownKey {
+    /// The pattern of a key [`Cursor::key`] returned (so free of quotes,
+    /// backslashes and control bytes), if `"key":` fits 32 bytes.
+    pub fn of(key: &str) -> Option<KnownKey> {
+        let len = key.len() + 3;
+        if len > 32 {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        bytes[0] = b'"';
+        bytes[1..=key.len()].copy_from_slice(key.as_bytes());
+        bytes[key.len() + 1] = b'"';
+        bytes[key.len() + 2] = b':';
+        let mut mask = [0u8; 32];
+        mask[..len].fill(0xFF);
+        let word = |b: &[u8; 32], at: usize| {
+            let mut w = [0u8; 16];
+            w.copy_from_slice(&b[at..at + 16]);
+            u128::from_le_bytes(w)
+        };
+        Some(KnownKey {
+            words: [word(&bytes, 0), word(&bytes, 16)],
+            masks: [word(&mask, 0), word(&mask, 16)],
+            len: len as u8,
+        })
+    }
+}
+
 /// A position in one line of JSON.
 pub struct Cursor<'a> {
     buf: &'a [u8],
@@ -369,6 +406,76 @@ impl<'a> Cursor<'a> {
                 _ => return Err(Bail),
             }
         }
+    }
+
+    /// After the `{` of an object: whether it has entries (an empty
+    /// object is consumed whole). Then [`Cursor::key`] or
+    /// [`Cursor::known_key`] reads the first key.
+    #[inline]
+    pub fn first_entry(&mut self) -> Scan<bool> {
+        self.ws();
+        if self.buf.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// After an entry's value: whether another entry follows (`,`) or the
+    /// object ends (`}`).
+    #[inline]
+    pub fn next_entry(&mut self) -> Scan<bool> {
+        self.ws();
+        match self.byte()? {
+            b',' => {
+                self.ws();
+                Ok(true)
+            }
+            b'}' => Ok(false),
+            _ => Err(Bail),
+        }
+    }
+
+    /// An entry's key and its `:`, the cursor then before the value.
+    #[inline]
+    pub fn key(&mut self) -> Scan<&'a str> {
+        if self.byte()? != b'"' {
+            return Err(Bail);
+        }
+        let key = self.plain_str()?;
+        self.expect(b':')?;
+        Ok(key)
+    }
+
+    /// Steps over `"key":` if that is what the cursor is at, and tells
+    /// whether it did. Exactly what [`Cursor::key`] would have read: the
+    /// pattern holds no quote, backslash or control byte inside the key.
+    #[inline(always)]
+    pub fn known_key(&mut self, known: &KnownKey) -> bool {
+        let hit = match self.buf.get(self.pos..self.pos + 32) {
+            Some(window) => {
+                let word = |at: usize| {
+                    let mut w = [0u8; 16];
+                    w.copy_from_slice(&window[at..at + 16]);
+                    u128::from_le_bytes(w)
+                };
+                ((word(0) ^ known.words[0]) & known.masks[0])
+                    | ((word(16) ^ known.words[1]) & known.masks[1])
+                    == 0
+            }
+            // Near the end of the line: compare bytes.
+            None => {
+                let len = usize::from(known.len);
+                let mut pattern = [0u8; 32];
+                pattern[..16].copy_from_slice(&known.words[0].to_le_bytes());
+                pattern[16..].copy_from_slice(&known.words[1].to_le_bytes());
+                self.buf.get(self.pos..self.pos + len) == Some(&pattern[..len])
+            }
+        };
+        if hit {
+            self.pos += usize::from(known.len);
+        }
+        hit
     }
 
     /// Calls `f` once per element of the array whose `[` was just read;

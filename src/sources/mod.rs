@@ -46,6 +46,7 @@ pub mod gateway;
 pub mod jscan;
 pub mod json;
 pub mod keymap;
+pub mod keyorder;
 pub mod litellm;
 pub mod openai;
 pub mod otel;

@@ -2,14 +2,30 @@
 //! same decisions as the serde visitors in the parent module ([`Place`],
 //! containers, tag arrays, usage objects), made while skipping everything
 //! else in place. A line the scanner bails on is read by the serde path.
+//!
+//! Without `--map` and `--alias` (the common case) what a key means depends
+//! only on the key and its nesting level, so the walk guesses keys from the
+//! order earlier lines had them ([`KeyOrder`]).
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
-use crate::sources::collect::{Collected, Scalar};
+use crate::sources::collect::{Collected, Scalar, Slot};
 use crate::sources::jscan::{Cursor, Scan, Token};
+use crate::sources::keyorder::{After, KeyOrder, ROOT};
 
 use super::usage::{UsageCtx, UsageObj};
-use super::{composite, offer_tag, Container, Decision, GatewayJson, Place};
+use super::{
+    composite, offer_tag, Container, Decision, Descend, GatewayJson, KeyInfo, Place, KEYS, LEVELS,
+};
+
+/// What a learned key means: its entry among the known keys, if any.
+type Order = KeyOrder<Option<&'static KeyInfo>>;
+
+thread_local! {
+    /// Per worker thread, so the hot path takes no lock.
+    static ORDER: RefCell<Order> = RefCell::new(KeyOrder::new(None));
+}
 
 /// Reads one line into `out`, or bails (leaving `out` partly filled).
 pub(super) fn collect<'de>(
@@ -19,12 +35,53 @@ pub(super) fn collect<'de>(
 ) -> Scan<()> {
     let mut cur = Cursor::new(line);
     cur.expect(b'{')?;
-    object(
-        &mut cur,
-        out,
-        Place::root(&json.maps, &json.extra, json.all_maps()),
-    )?;
+    if json.maps.is_empty() && json.extra.is_empty() {
+        ORDER.with_borrow_mut(|order| learned(&mut cur, out, 0, ROOT, order))?;
+    } else {
+        object(
+            &mut cur,
+            out,
+            Place::root(&json.maps, &json.extra, json.all_maps()),
+        )?;
+    }
     cur.finish()
+}
+
+/// The entries of an object whose `{` was just read, at canonical nesting
+/// `level`, under the key `parent`, reading keys through `order`.
+fn learned<'de>(
+    cur: &mut Cursor<'de>,
+    out: &mut Collected<'de>,
+    level: u8,
+    parent: u16,
+    order: &mut Order,
+) -> Scan<()> {
+    if !cur.first_entry()? {
+        return Ok(());
+    }
+    let mut after = After::Open(parent);
+    loop {
+        let (id, info) = order.key(cur, after, |key| KEYS.get(key))?;
+        let decision = match info {
+            Some(info) => info.by_level[usize::from(level).min(LEVELS - 1)],
+            None => Decision::default(),
+        };
+        if decision.slot.is_none() && decision.descend.is_none() {
+            cur.skip_value()?;
+        } else {
+            value(cur, out, &[], decision, |cur, out, descend| {
+                match descend.level {
+                    Some(level) => learned(cur, out, level, id, order),
+                    // Below a non-container only map paths are followed.
+                    None => cur.skip_rest(&Token::Object),
+                }
+            })?;
+        }
+        after = After::Entry(id);
+        if !cur.next_entry()? {
+            return Ok(());
+        }
+    }
 }
 
 /// The entries of an object whose `{` was just read.
@@ -34,16 +91,29 @@ fn object<'de>(cur: &mut Cursor<'de>, out: &mut Collected<'de>, place: Place<'_>
         if decision.slot.is_none() && decision.descend.is_none() {
             return cur.skip_value();
         }
-        value(cur, out, place, decision)
+        value(cur, out, place.extra, decision, |cur, out, descend| {
+            object(
+                cur,
+                out,
+                Place {
+                    level: descend.level,
+                    mask: descend.mask,
+                    depth: place.depth + 1,
+                    ..place
+                },
+            )
+        })
     })
 }
 
-/// The value under a key the walk cares about.
+/// The value under a key the walk cares about; `nested` walks an object
+/// the decision descends into (its `{` read).
 fn value<'de>(
     cur: &mut Cursor<'de>,
     out: &mut Collected<'de>,
-    place: Place<'_>,
+    extra: &[(String, Slot)],
     decision: Decision,
+    nested: impl FnOnce(&mut Cursor<'de>, &mut Collected<'de>, Descend) -> Scan<()>,
 ) -> Scan<()> {
     let token = cur.value()?;
     match token {
@@ -71,16 +141,7 @@ fn value<'de>(
                 }
                 Ok(())
             }
-            Some(descend) => object(
-                cur,
-                out,
-                Place {
-                    level: descend.level,
-                    mask: descend.mask,
-                    depth: place.depth + 1,
-                    ..place
-                },
-            ),
+            Some(descend) => nested(cur, out, descend),
         },
         Token::Array => {
             let tags = decision
@@ -90,7 +151,7 @@ fn value<'de>(
             match tags {
                 Some(level) => cur.items(|cur| match cur.value()? {
                     Token::Scalar(Scalar::Str(tag)) => {
-                        offer_tag(out, place.extra, level, tag);
+                        offer_tag(out, extra, level, tag);
                         Ok(())
                     }
                     Token::Scalar(_) | Token::Null => Ok(()),
