@@ -128,7 +128,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Consumes `b` after optional whitespace.
-    #[inline]
+    #[inline(always)]
     pub fn expect(&mut self, b: u8) -> Scan<()> {
         self.ws();
         if self.byte()? == b {
@@ -198,7 +198,7 @@ impl<'a> Cursor<'a> {
 
     /// After the opening quote: the string, borrowed. Bails on an escape
     /// (the value would have to be unescaped) or a control byte.
-    #[inline]
+    #[inline(always)]
     fn plain_str(&mut self) -> Scan<&'a str> {
         let start = self.pos;
         let was = std::mem::replace(&mut self.non_ascii, false);
@@ -220,7 +220,7 @@ impl<'a> Cursor<'a> {
     /// After the opening quote: skips the string, checking its escapes as
     /// serde_json does (a `\u` needs four hex digits; which code point they
     /// name is not checked for a value nobody reads).
-    #[inline]
+    #[inline(always)]
     fn skip_str(&mut self) -> Scan<()> {
         let mut i = self.pos;
         loop {
@@ -250,7 +250,7 @@ impl<'a> Cursor<'a> {
 
     /// The next value (after optional whitespace). Objects and arrays are
     /// only opened: the caller reads or skips their contents.
-    #[inline]
+    #[inline(always)]
     pub fn value(&mut self) -> Scan<Token<'a>> {
         self.ws();
         let b = self.byte()?;
@@ -314,7 +314,7 @@ impl<'a> Cursor<'a> {
     /// Checks the grammar of a number and steps over it: whether it is
     /// negative, its integer value, and whether it is an integer that fits
     /// a `u64` (no fraction, no exponent, no overflow).
-    #[inline]
+    #[inline(always)]
     fn number_shape(&mut self) -> Scan<(bool, u64, bool)> {
         let negative = self.buf.get(self.pos) == Some(&b'-');
         self.pos += usize::from(negative);
@@ -356,7 +356,7 @@ impl<'a> Cursor<'a> {
     /// Skips a number or literal without building it. Like serde_json's
     /// `IgnoredAny`, only the grammar is checked: a float out of `f64`
     /// range is fine where nobody reads it.
-    #[inline]
+    #[inline(always)]
     fn skip_scalar(&mut self) -> Scan<()> {
         match self.byte()? {
             b't' => self.literal(b"rue"),
@@ -385,7 +385,7 @@ impl<'a> Cursor<'a> {
     /// Calls `f` with each key of the object whose `{` was just read, the
     /// cursor before the key's value; `f` must consume the value (read it
     /// with [`Cursor::value`] or skip it with [`Cursor::skip_value`]).
-    #[inline]
+    #[inline(always)]
     pub fn entries(&mut self, mut f: impl FnMut(&mut Self, &'a str) -> Scan<()>) -> Scan<()> {
         self.ws();
         if self.buf.get(self.pos) == Some(&b'}') {
@@ -411,7 +411,7 @@ impl<'a> Cursor<'a> {
     /// After the `{` of an object: whether it has entries (an empty
     /// object is consumed whole). Then [`Cursor::key`] or
     /// [`Cursor::known_key`] reads the first key.
-    #[inline]
+    #[inline(always)]
     pub fn first_entry(&mut self) -> Scan<bool> {
         self.ws();
         if self.buf.get(self.pos) == Some(&b'}') {
@@ -423,7 +423,7 @@ impl<'a> Cursor<'a> {
 
     /// After an entry's value: whether another entry follows (`,`) or the
     /// object ends (`}`).
-    #[inline]
+    #[inline(always)]
     pub fn next_entry(&mut self) -> Scan<bool> {
         self.ws();
         match self.byte()? {
@@ -437,7 +437,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// An entry's key and its `:`, the cursor then before the value.
-    #[inline]
+    #[inline(always)]
     pub fn key(&mut self) -> Scan<&'a str> {
         if self.byte()? != b'"' {
             return Err(Bail);
@@ -498,7 +498,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Skips one whole value, checking it.
-    #[inline]
+    #[inline(always)]
     pub fn skip_value(&mut self) -> Scan<()> {
         self.ws();
         match self.buf.get(self.pos) {

@@ -19,139 +19,154 @@ use rustc_hash::FxHashMap;
 use crate::sources::jscan::{Cursor, KnownKey, Scan};
 
 /// Keys remembered per thread; a log with more distinct keys than this
-/// reads the rest without guesses.
+/// reads the rest without guesses. A power of two, so an id masked to it
+/// needs no bounds check.
 pub const CAPACITY: usize = 512;
 
-/// The id of the pseudo-key above a line's top-level object.
+/// The id of the pseudo-key above a line's top-level object. Never a
+/// guess, so in a list of guesses it marks an empty place.
 pub const ROOT: u16 = 0;
 
-/// No key: unknown, or past [`CAPACITY`].
-pub const NONE: u16 = u16::MAX;
+/// The id of every key not learned (too long, or past [`CAPACITY`]):
+/// nothing is guessed after it.
+pub const NONE: u16 = 1;
 
 /// How many followers are remembered per key: a template with an optional
 /// key (`"error"` on failures only) has two.
 const WAYS: usize = 2;
 
-struct Learned<V> {
-    known: KnownKey,
-    value: V,
-    /// Keys that followed this one in its object, the latest first.
-    next: [u16; WAYS],
-    /// First keys of an object under this key, the latest first.
-    first: [u16; WAYS],
-}
-
 /// Learned keys with what each means (`V`, from the adapter's lookup) and
 /// which keys follow which.
 pub struct KeyOrder<V> {
-    keys: Vec<Learned<V>>,
+    known: Box<[KnownKey; CAPACITY]>,
+    values: Box<[V; CAPACITY]>,
+    /// The guesses at a place ([`After::place`]), the latest first.
+    ways: Box<[[u16; WAYS]; 2 * CAPACITY]>,
+    learned: usize,
     ids: FxHashMap<Box<str>, u16>,
 }
 
-/// Where a key sits: first in the object under `parent`, or after `prev`.
+/// Where a key sits: first in the object under a key, or after one.
 #[derive(Debug, Clone, Copy)]
-pub enum After {
-    /// The first key of the object under this key.
-    Open(u16),
-    /// The key after this one.
-    Entry(u16),
+pub struct After(usize);
+
+impl After {
+    /// The first key of the object under the key `parent`.
+    #[inline(always)]
+    pub fn open(parent: u16) -> After {
+        After(usize::from(parent) * 2 + 1)
+    }
+
+    /// The key after `prev` in its object.
+    #[inline(always)]
+    pub fn entry(prev: u16) -> After {
+        After(usize::from(prev) * 2)
+    }
+
+    #[inline(always)]
+    fn place(self) -> usize {
+        self.0 & (2 * CAPACITY - 1)
+    }
+
+    fn key(self) -> u16 {
+        (self.0 / 2) as u16
+    }
 }
 
-impl<V: Copy> KeyOrder<V> {
-    /// An empty memory; `root` is what the [`ROOT`] pseudo-key means.
-    pub fn new(root: V) -> Self {
+impl<V: Copy + Default> KeyOrder<V> {
+    /// An empty memory.
+    pub fn new() -> Self {
+        let never = KnownKey::of("").expect("an empty key fits");
         KeyOrder {
-            keys: vec![Learned {
-                // Never matched: a pattern of length zero is not looked at
-                // for the root, which no line names.
-                known: KnownKey::of("").expect("an empty key fits"),
-                value: root,
-                next: [NONE; WAYS],
-                first: [NONE; WAYS],
-            }],
+            known: Box::new([never; CAPACITY]),
+            values: Box::new([V::default(); CAPACITY]),
+            ways: Box::new([[ROOT; WAYS]; 2 * CAPACITY]),
+            learned: 2,
             ids: FxHashMap::default(),
         }
     }
 
-    /// Reads the key at the cursor (which must be at one): a guessed one
+    /// Reads the key at the cursor (which must be at one): the guessed one
     /// if it is there, else the plain way, learning it. Gives its id and
     /// what it means; `lookup` is asked only for keys not yet learned.
-    #[inline]
+    #[inline(always)]
     pub fn key<'a>(
         &mut self,
         cur: &mut Cursor<'a>,
         after: After,
         lookup: impl FnOnce(&str) -> V,
     ) -> Scan<(u16, V)> {
-        let guesses = match after {
-            After::Open(NONE) | After::Entry(NONE) => [NONE; WAYS],
-            After::Open(parent) => self.keys[usize::from(parent)].first,
-            After::Entry(prev) => self.keys[usize::from(prev)].next,
-        };
-        for (way, &guess) in guesses.iter().enumerate() {
-            if guess == NONE {
-                break;
-            }
-            let learned = &self.keys[usize::from(guess)];
-            if cur.known_key(&learned.known) {
-                let value = learned.value;
-                if way != 0 {
-                    self.follow(after, guess);
-                }
-                return Ok((guess, value));
-            }
+        let guess = self.ways[after.place()][0];
+        let at = usize::from(guess) & (CAPACITY - 1);
+        if guess != ROOT && cur.known_key(&self.known[at]) {
+            return Ok((guess, self.values[at]));
+        }
+        self.other_key(cur, after, lookup)
+    }
+
+    /// [`KeyOrder::key`] when the first guess was wrong.
+    #[inline(never)]
+    fn other_key<'a>(
+        &mut self,
+        cur: &mut Cursor<'a>,
+        after: After,
+        lookup: impl FnOnce(&str) -> V,
+    ) -> Scan<(u16, V)> {
+        let guess = self.ways[after.place()][1];
+        let at = usize::from(guess) & (CAPACITY - 1);
+        if guess != ROOT && cur.known_key(&self.known[at]) {
+            self.follow(after, guess);
+            return Ok((guess, self.values[at]));
         }
         let key = cur.key()?;
         let (id, value) = match self.ids.get(key) {
-            Some(&id) => (id, self.keys[usize::from(id)].value),
+            Some(&id) => (id, self.values[usize::from(id)]),
             None => {
                 let value = lookup(key);
                 (self.learn(key, value), value)
             }
         };
-        if id != NONE {
-            self.follow(after, id);
-        }
+        self.follow(after, id);
         Ok((id, value))
     }
 
-    /// Remembers `key` (if there is room and it fits a pattern).
-    #[cold]
+    /// Remembers `key`, if there is room and it fits a pattern.
     fn learn(&mut self, key: &str, value: V) -> u16 {
         let Some(known) = KnownKey::of(key) else {
             return NONE;
         };
-        if self.keys.len() >= CAPACITY {
+        if self.learned >= CAPACITY {
             return NONE;
         }
-        let id = self.keys.len() as u16;
-        self.keys.push(Learned {
-            known,
-            value,
-            next: [NONE; WAYS],
-            first: [NONE; WAYS],
-        });
-        self.ids.insert(key.into(), id);
-        id
+        let id = self.learned;
+        self.learned += 1;
+        self.known[id] = known;
+        self.values[id] = value;
+        self.ids.insert(key.into(), id as u16);
+        id as u16
     }
 
-    /// Puts `id` first among the guesses for `after`.
+    /// Puts `id` first among the guesses at `after`.
     fn follow(&mut self, after: After, id: u16) {
-        let ways = match after {
-            After::Open(NONE) | After::Entry(NONE) => return,
-            After::Open(parent) => &mut self.keys[usize::from(parent)].first,
-            After::Entry(prev) => &mut self.keys[usize::from(prev)].next,
-        };
-        if ways[0] == id {
+        if after.key() == NONE || id == NONE {
             return;
         }
-        ways[1] = ways[0];
-        ways[0] = id;
+        let ways = &mut self.ways[after.place()];
+        if ways[0] != id {
+            ways[1] = ways[0];
+            ways[0] = id;
+        }
     }
 
-    /// How many keys are learned (the root included), for tests.
+    /// How many ids are taken (the root and [`NONE`] included), for tests.
     pub fn learned(&self) -> usize {
-        self.keys.len()
+        self.learned
+    }
+}
+
+impl<V: Copy + Default> Default for KeyOrder<V> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -164,13 +179,13 @@ mod tests {
         let mut cur = Cursor::new(line.as_bytes());
         cur.expect(b'{').unwrap();
         let mut out = Vec::new();
-        let mut after = After::Open(ROOT);
+        let mut after = After::open(ROOT);
         if cur.first_entry().unwrap() {
             loop {
                 let (id, v) = order.key(&mut cur, after, str::len).unwrap();
                 out.push((id, v));
                 cur.skip_value().unwrap();
-                after = After::Entry(id);
+                after = After::entry(id);
                 if !cur.next_entry().unwrap() {
                     break;
                 }
@@ -182,7 +197,7 @@ mod tests {
 
     #[test]
     fn guessed_keys_mean_what_read_keys_mean() {
-        let mut order = KeyOrder::new(0);
+        let mut order = KeyOrder::new();
         let lines = [
             r#"{"model":"a","team":"x","cost":1}"#,
             r#"{"model":"b","team":"y","cost":2}"#,
@@ -209,13 +224,13 @@ mod tests {
                 assert_eq!(got, want, "{line}");
             }
         }
-        // model, team, cost, teax, te, costs, error.
-        assert_eq!(order.learned(), 8);
+        // The root, NONE, and model, team, cost, teax, te, costs, error.
+        assert_eq!(order.learned(), 9);
     }
 
     #[test]
     fn a_full_memory_still_reads_every_key() {
-        let mut order = KeyOrder::new(0);
+        let mut order = KeyOrder::new();
         let line: String = {
             let entries: Vec<String> = (0..CAPACITY + 10)
                 .map(|i| format!("\"k{i}\":{i}"))
@@ -236,7 +251,7 @@ mod tests {
 
     #[test]
     fn a_key_too_long_for_a_pattern_is_read_every_time() {
-        let mut order = KeyOrder::new(0);
+        let mut order = KeyOrder::new();
         let long = "k".repeat(40);
         let line = format!(r#"{{"a":1,"{long}":2,"b":3}}"#);
         for _ in 0..2 {

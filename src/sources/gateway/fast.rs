@@ -14,17 +14,34 @@ use crate::sources::collect::{Collected, Scalar, Slot};
 use crate::sources::jscan::{Cursor, Scan, Token};
 use crate::sources::keyorder::{After, KeyOrder, ROOT};
 
-use super::usage::{UsageCtx, UsageObj};
+use super::usage::{UsageCtx, UsageObj, UsageSteps};
 use super::{
     composite, offer_tag, Container, Decision, Descend, GatewayJson, KeyInfo, Place, KEYS, LEVELS,
 };
 
-/// What a learned key means: its entry among the known keys, if any.
-type Order = KeyOrder<Option<&'static KeyInfo>>;
+/// What a learned key means: in a gateway object (its entry among the
+/// known keys, if any) and in a usage object.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Meaning {
+    pub(super) key: Option<&'static KeyInfo>,
+    pub(super) usage: UsageSteps,
+}
+
+impl Meaning {
+    pub(super) fn of(key: &str) -> Meaning {
+        Meaning {
+            key: KEYS.get(key),
+            usage: UsageSteps::of(key),
+        }
+    }
+}
+
+/// The learned keys of this thread's lines.
+pub(super) type Order = KeyOrder<Meaning>;
 
 thread_local! {
     /// Per worker thread, so the hot path takes no lock.
-    static ORDER: RefCell<Order> = RefCell::new(KeyOrder::new(None));
+    static ORDER: RefCell<Order> = RefCell::new(KeyOrder::new());
 }
 
 /// Reads one line into `out`, or bails (leaving `out` partly filled).
@@ -59,10 +76,10 @@ fn learned<'de>(
     if !cur.first_entry()? {
         return Ok(());
     }
-    let mut after = After::Open(parent);
+    let mut after = After::open(parent);
     loop {
-        let (id, info) = order.key(cur, after, |key| KEYS.get(key))?;
-        let decision = match info {
+        let (id, meaning) = order.key(cur, after, Meaning::of)?;
+        let decision = match meaning.key {
             Some(info) => info.by_level[usize::from(level).min(LEVELS - 1)],
             None => Decision::default(),
         };
@@ -70,14 +87,17 @@ fn learned<'de>(
             cur.skip_value()?;
         } else {
             value(cur, out, &[], decision, |cur, out, descend| {
-                match descend.level {
-                    Some(level) => learned(cur, out, level, id, order),
+                match (descend.container, descend.level) {
+                    (Some(Container::Usage), _) => usage(cur, out, |cur, obj| {
+                        UsageCtx::Root.scan_learned(cur, obj, id, order)
+                    }),
+                    (_, Some(level)) => learned(cur, out, level, id, order),
                     // Below a non-container only map paths are followed.
-                    None => cur.skip_rest(&Token::Object),
+                    (_, None) => cur.skip_rest(&Token::Object),
                 }
             })?;
         }
-        after = After::Entry(id);
+        after = After::entry(id);
         if !cur.next_entry()? {
             return Ok(());
         }
@@ -92,6 +112,9 @@ fn object<'de>(cur: &mut Cursor<'de>, out: &mut Collected<'de>, place: Place<'_>
             return cur.skip_value();
         }
         value(cur, out, place.extra, decision, |cur, out, descend| {
+            if descend.container == Some(Container::Usage) {
+                return usage(cur, out, |cur, obj| UsageCtx::Root.scan(cur, obj));
+            }
             object(
                 cur,
                 out,
@@ -106,8 +129,24 @@ fn object<'de>(cur: &mut Cursor<'de>, out: &mut Collected<'de>, place: Place<'_>
     })
 }
 
+/// A usage object whose `{` was just read, with `scan`; the first one of
+/// a line counts.
+fn usage<'de>(
+    cur: &mut Cursor<'de>,
+    out: &mut Collected<'de>,
+    scan: impl FnOnce(&mut Cursor<'de>, &mut UsageObj) -> Scan<()>,
+) -> Scan<()> {
+    let mut usage = UsageObj::default();
+    scan(cur, &mut usage)?;
+    if out.usage.is_none() {
+        out.usage = usage.tokens();
+    }
+    Ok(())
+}
+
 /// The value under a key the walk cares about; `nested` walks an object
-/// the decision descends into (its `{` read).
+/// the decision descends into (its `{` read): a container or a usage
+/// object.
 fn value<'de>(
     cur: &mut Cursor<'de>,
     out: &mut Collected<'de>,
@@ -131,14 +170,6 @@ fn value<'de>(
             None => {
                 cur.skip_rest(&token)?;
                 composite(out, decision, "{…}");
-                Ok(())
-            }
-            Some(descend) if descend.container == Some(Container::Usage) => {
-                let mut usage = UsageObj::default();
-                UsageCtx::Root.scan(cur, &mut usage)?;
-                if out.usage.is_none() {
-                    out.usage = usage.tokens();
-                }
                 Ok(())
             }
             Some(descend) => nested(cur, out, descend),

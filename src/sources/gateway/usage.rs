@@ -27,6 +27,9 @@ use crate::sources::collect::{count_of, Scalar};
 use crate::sources::jscan::{Cursor, Scan, Token};
 use crate::sources::json::{KeySeed, ScalarSeed};
 use crate::sources::keymap::KeyMap;
+use crate::sources::keyorder::After;
+
+use super::fast::{Meaning, Order};
 
 /// A count inside a usage object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,7 +232,67 @@ impl UsageCtx {
         if self == UsageCtx::InputDetails {
             obj.has_itd = true;
         }
-        cur.entries(|cur, key| match self.step(key) {
+        cur.entries(|cur, key| {
+            self.step(key)
+                .take(cur, obj, |ctx, cur, obj| ctx.scan(cur, obj))
+        })
+    }
+
+    /// [`UsageCtx::scan`] with keys read through `order`, for the object
+    /// under the key `parent`.
+    pub(super) fn scan_learned(
+        self,
+        cur: &mut Cursor<'_>,
+        obj: &mut UsageObj,
+        parent: u16,
+        order: &mut Order,
+    ) -> Scan<()> {
+        if self == UsageCtx::InputDetails {
+            obj.has_itd = true;
+        }
+        if !cur.first_entry()? {
+            return Ok(());
+        }
+        let mut after = After::open(parent);
+        loop {
+            let (id, meaning) = order.key(cur, after, Meaning::of)?;
+            let step = meaning
+                .usage
+                .0
+                .map_or(Step::Skip, |steps| steps[self as usize]);
+            step.take(cur, obj, |ctx, cur, obj| {
+                ctx.scan_learned(cur, obj, id, order)
+            })?;
+            after = After::entry(id);
+            if !cur.next_entry()? {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// What a key means inside each usage context, for [`Meaning`].
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct UsageSteps(Option<&'static [Step; CONTEXTS]>);
+
+impl UsageSteps {
+    /// The steps of `key`, if it is a usage key anywhere.
+    pub(super) fn of(key: &str) -> UsageSteps {
+        UsageSteps(STEP_MAP.get(key))
+    }
+}
+
+impl Step {
+    /// Consumes the value under a key: a count is offered, a nested part
+    /// read with `into`, anything else skipped.
+    #[inline]
+    fn take<'de>(
+        self,
+        cur: &mut Cursor<'de>,
+        obj: &mut UsageObj,
+        into: impl FnOnce(UsageCtx, &mut Cursor<'de>, &mut UsageObj) -> Scan<()>,
+    ) -> Scan<()> {
+        match self {
             Step::Count(key) => {
                 let token = cur.value()?;
                 let value = match token {
@@ -243,13 +306,13 @@ impl UsageCtx {
             Step::Into(ctx) => {
                 let token = cur.value()?;
                 match token {
-                    Token::Object => ctx.scan(cur, obj),
+                    Token::Object => into(ctx, cur, obj),
                     Token::Array => cur.skip_rest(&token),
                     Token::Scalar(_) | Token::Null => Ok(()),
                 }
             }
             Step::Skip => cur.skip_value(),
-        })
+        }
     }
 }
 
