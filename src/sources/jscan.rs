@@ -81,11 +81,10 @@ impl KnownKey {
 
 /// A position in one line of JSON.
 pub struct Cursor<'a> {
+    /// The line; `buf` is its bytes.
+    text: &'a str,
     buf: &'a [u8],
     pos: usize,
-    /// A byte >= 0x80 was passed over inside a skipped string: the line
-    /// must be checked as UTF-8 before it is accepted.
-    non_ascii: bool,
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -99,20 +98,27 @@ fn zero_bytes(w: u64) -> u64 {
 }
 
 impl<'a> Cursor<'a> {
-    /// A cursor at the start of `buf`.
-    pub fn new(buf: &'a [u8]) -> Self {
-        Cursor {
-            buf,
+    /// A cursor at the start of `line`, which must be UTF-8 as a whole (a
+    /// line that is not is malformed anyway). Checking it once here, with
+    /// SIMD, is cheaper than noting bytes >= 0x80 in every string, and a
+    /// string then needs no check of its own: it starts and ends at ASCII
+    /// bytes (quotes), which are character boundaries.
+    #[inline]
+    pub fn new(line: &'a [u8]) -> Scan<Self> {
+        let text = simdutf8::basic::from_utf8(line).map_err(|_| Bail)?;
+        Ok(Cursor {
+            text,
+            buf: line,
             pos: 0,
-            non_ascii: false,
-        }
+        })
     }
 
     /// Skips JSON whitespace.
     #[inline(always)]
     fn ws(&mut self) {
         while let Some(&b) = self.buf.get(self.pos) {
-            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            // One compare settles the common case, a token right here.
+            if b > b' ' || !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
                 break;
             }
             self.pos += 1;
@@ -138,36 +144,28 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Accepts the line: only whitespace may follow, and every skipped
-    /// string must have been UTF-8.
+    /// Accepts the line: only whitespace may follow.
     pub fn finish(mut self) -> Scan<()> {
         self.ws();
         if self.pos != self.buf.len() {
-            return Err(Bail);
-        }
-        if self.non_ascii && std::str::from_utf8(self.buf).is_err() {
             return Err(Bail);
         }
         Ok(())
     }
 
     /// From inside a string, the offset of the next `"`, `\` or control
-    /// byte (or the end of the line), noting any byte >= 0x80 on the way.
+    /// byte (or the end of the line).
     #[inline(always)]
-    fn string_stop(&mut self, mut i: usize) -> usize {
+    fn string_stop(&self, mut i: usize) -> usize {
         let buf = self.buf;
         #[cfg(target_arch = "x86_64")]
         while let Some(block) = buf.get(i..i + 16) {
-            let (stops, high) = sse2::stops(block);
+            let stops = sse2::stops(block);
             if stops != 0 {
-                let at = stops.trailing_zeros();
-                self.non_ascii |= high & ((1u32 << at) - 1) != 0;
-                return i + at as usize;
+                return i + stops.trailing_zeros() as usize;
             }
-            self.non_ascii |= high != 0;
             i += 16;
         }
-        let mut high = 0u64;
         while let Some(chunk) = buf.get(i..i + 8) {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
@@ -176,21 +174,14 @@ impl<'a> Cursor<'a> {
                 | zero_bytes(w ^ (LO * u64::from(b'\\')))
                 | (w.wrapping_sub(LO * 0x20) & !w & HI);
             if stops != 0 {
-                let at = (stops.trailing_zeros() / 8) as usize;
-                // Only the bytes before the stop are the string's.
-                high |= w & HI & ((1u64 << (at * 8)) - 1);
-                self.non_ascii |= high != 0;
-                return i + at;
+                return i + (stops.trailing_zeros() / 8) as usize;
             }
-            high |= w & HI;
             i += 8;
         }
-        self.non_ascii |= high != 0;
         while let Some(&b) = buf.get(i) {
             if b == b'"' || b == b'\\' || b < 0x20 {
                 break;
             }
-            self.non_ascii |= b >= 0x80;
             i += 1;
         }
         i
@@ -201,20 +192,13 @@ impl<'a> Cursor<'a> {
     #[inline(always)]
     fn plain_str(&mut self) -> Scan<&'a str> {
         let start = self.pos;
-        let was = std::mem::replace(&mut self.non_ascii, false);
         let end = self.string_stop(start);
         if self.buf.get(end) != Some(&b'"') {
             return Err(Bail);
         }
         self.pos = end + 1;
-        let bytes = &self.buf[start..end];
-        let text = if self.non_ascii {
-            std::str::from_utf8(bytes).map_err(|_| Bail)?
-        } else {
-            ascii(bytes)
-        };
-        self.non_ascii = was;
-        Ok(text)
+        // Both ends are at ASCII bytes, so this never fails.
+        self.text.get(start..end).ok_or(Bail)
     }
 
     /// After the opening quote: skips the string, checking its escapes as
@@ -303,7 +287,7 @@ impl<'a> Cursor<'a> {
             }
             return Ok(Scalar::F64(-(value as f64)));
         }
-        let text = ascii(&self.buf[start..self.pos]);
+        let text = self.text.get(start..self.pos).ok_or(Bail)?;
         let v: f64 = text.parse().map_err(|_| Bail)?;
         if !v.is_finite() {
             return Err(Bail);
@@ -599,11 +583,10 @@ mod sse2 {
         _mm_set1_epi8,
     };
 
-    /// For 16 bytes of a string: a bit per `"`, `\\` or control byte, and a
-    /// bit per byte >= 0x80. SSE2 is part of every x86_64 CPU, so no
-    /// runtime detection is needed.
+    /// For 16 bytes of a string: a bit per `"`, `\\` or control byte.
+    /// SSE2 is part of every x86_64 CPU, so no runtime detection is needed.
     #[inline(always)]
-    pub fn stops(block: &[u8]) -> (u32, u32) {
+    pub fn stops(block: &[u8]) -> u32 {
         assert!(block.len() >= 16);
         // SAFETY: the block holds at least 16 bytes (checked above), the
         // load is unaligned, and SSE2 is always enabled on x86_64.
@@ -613,20 +596,9 @@ mod sse2 {
             let slash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
             let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
             let any = _mm_or_si128(_mm_or_si128(quote, slash), control);
-            (_mm_movemask_epi8(any) as u32, _mm_movemask_epi8(v) as u32)
+            _mm_movemask_epi8(any) as u32
         }
     }
-}
-
-/// Bytes already known to be ASCII, as text.
-#[inline(always)]
-fn ascii(bytes: &[u8]) -> &str {
-    debug_assert!(bytes.is_ascii());
-    // SAFETY: every caller has seen each byte of `bytes` and found none
-    // >= 0x80 (string contents scanned by `string_stop`, number digits),
-    // and ASCII is UTF-8. `from_utf8` here cost a fifth of the run: it is
-    // called for every key of every line.
-    unsafe { std::str::from_utf8_unchecked(bytes) }
 }
 
 #[cfg(test)]
@@ -634,7 +606,7 @@ mod tests {
     use super::*;
 
     fn skips(line: &str) -> bool {
-        let mut c = Cursor::new(line.as_bytes());
+        let mut c = Cursor::new(line.as_bytes()).unwrap();
         c.skip_value().is_ok() && c.finish().is_ok()
     }
 
@@ -690,7 +662,7 @@ mod tests {
             "-2.5e-3",
             "1E2",
         ] {
-            let mut c = Cursor::new(text.as_bytes());
+            let mut c = Cursor::new(text.as_bytes()).unwrap();
             let mine = match c.value().unwrap() {
                 Token::Scalar(s) => format!("{s:?}"),
                 other => panic!("{other:?}"),
@@ -705,27 +677,27 @@ mod tests {
             };
             assert_eq!(mine, theirs, "{text}");
         }
-        assert!(Cursor::new(b"1e400").value().is_err());
+        assert!(Cursor::new(b"1e400").unwrap().value().is_err());
     }
 
     #[test]
     fn strings_stop_at_quotes_escapes_and_control_bytes() {
-        let mut c = Cursor::new(b"abcdefghijklmnop\"rest");
+        let cursor = |bytes: &'static [u8]| Cursor::new(bytes).unwrap();
+        let mut c = cursor(b"abcdefghijklmnop\"rest");
         assert_eq!(c.plain_str(), Ok("abcdefghijklmnop"));
-        assert_eq!(Cursor::new(b"abc\\\"def\"").plain_str(), Err(Bail));
-        assert_eq!(Cursor::new(b"abcdefghij\x01k\"").plain_str(), Err(Bail));
+        assert_eq!(cursor(b"abc\\\"def\"").plain_str(), Err(Bail));
+        assert_eq!(cursor(b"abcdefghij\x01k\"").plain_str(), Err(Bail));
         assert_eq!(
-            Cursor::new("caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e\"".as_bytes()).plain_str(),
+            cursor("caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e\"".as_bytes()).plain_str(),
             Ok("caf\u{e9} cr\u{e8}me br\u{fb}l\u{e9}e")
         );
-        assert_eq!(Cursor::new(b"ab\xffcdefghijk\"").plain_str(), Err(Bail));
-        // Invalid UTF-8 in a skipped string is found at the end.
-        let c = {
-            let mut c = Cursor::new(b"[\"a\xffbcdefghijk\"]");
-            c.skip_value().unwrap();
-            c
-        };
-        assert_eq!(c.finish(), Err(Bail));
+        // A line that is not UTF-8 is refused whole, wherever the bad byte
+        // sits (a skipped string, a read one), short or long.
+        assert!(Cursor::new(b"ab\xffcdefghijk\"").is_err());
+        assert!(Cursor::new(b"[\"a\xffbcdefghijk\"]").is_err());
+        let mut long = br#"{"a":""#.repeat(40);
+        long.extend_from_slice(b"\xc3\x28\"}");
+        assert!(Cursor::new(&long).is_err());
     }
 
     #[test]
