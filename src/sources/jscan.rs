@@ -158,8 +158,18 @@ impl<'a> Cursor<'a> {
     #[inline(always)]
     fn string_stop(&self, mut i: usize) -> usize {
         let buf = self.buf;
+        // 32 bytes a step, as two 16-byte masks joined: a string shorter
+        // than 32 bytes (most values) ends without a data-dependent branch.
         #[cfg(target_arch = "x86_64")]
-        while let Some(block) = buf.get(i..i + 16) {
+        while let Some(block) = buf.get(i..i + 32) {
+            let stops = sse2::stops(&block[..16]) | sse2::stops(&block[16..]) << 16;
+            if stops != 0 {
+                return i + stops.trailing_zeros() as usize;
+            }
+            i += 32;
+        }
+        #[cfg(target_arch = "x86_64")]
+        if let Some(block) = buf.get(i..i + 16) {
             let stops = sse2::stops(block);
             if stops != 0 {
                 return i + stops.trailing_zeros() as usize;
@@ -698,6 +708,23 @@ mod tests {
         let mut long = br#"{"a":""#.repeat(40);
         long.extend_from_slice(b"\xc3\x28\"}");
         assert!(Cursor::new(&long).is_err());
+    }
+
+    #[test]
+    fn a_string_ends_where_it_ends_at_every_length_and_block_edge() {
+        for len in 0..80 {
+            for stop in [b'"', b'\\', b'\x01'] {
+                let mut line = "\u{e9}".repeat(len / 2).into_bytes();
+                line.truncate(len - len % 2);
+                line.extend(std::iter::repeat_n(b'x', len % 2));
+                line.push(stop);
+                line.extend_from_slice(b"tail\"");
+                let c = Cursor::new(&line).unwrap();
+                assert_eq!(c.string_stop(0), len, "len {len}");
+            }
+            let line = vec![b'y'; len];
+            assert_eq!(Cursor::new(&line).unwrap().string_stop(0), len);
+        }
     }
 
     #[test]
