@@ -205,9 +205,11 @@ impl<'a> Collected<'a> {
     /// Turns the candidates into a record, or the reason it is malformed.
     /// Returns `Ok(None)` for a row that carries no usage at all (neither
     /// model nor any token count): such a row is `ignored`.
-    pub fn finish(self, source: &'static str) -> Result<Option<UsageRecord<'a>>, Reason> {
+    /// Takes the values out of `self` rather than consuming it, so the
+    /// candidates are not moved (copied) once more per row.
+    pub fn finish(&mut self, source: &'static str) -> Result<Option<UsageRecord<'a>>, Reason> {
         let mut record = UsageRecord::new(source);
-        let tokens = match self.usage {
+        let tokens = match self.usage.take() {
             Some(usage) => Some(usage?),
             None => self.flat_tokens()?,
         };
@@ -223,8 +225,8 @@ impl<'a> Collected<'a> {
         if let Some((_, r)) = &self.counts[Count::Requests as usize] {
             record.requests = (*r)?;
         }
-        for (slot, value) in record.text.iter_mut().zip(self.text) {
-            *slot = value.map(|(_, v)| v);
+        for (slot, value) in record.text.iter_mut().zip(&mut self.text) {
+            *slot = value.take().map(|(_, v)| v);
         }
         record.reported_cost = self.cost.and_then(|(_, c)| c);
         Ok(Some(record))

@@ -216,7 +216,7 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
     finish(out, sink);
 }
 
-fn finish(out: Collected<'_>, sink: &mut dyn Sink) {
+fn finish(mut out: Collected<'_>, sink: &mut dyn Sink) {
     match out.finish(NAME) {
         Ok(Some(record)) => sink.record(record),
         Ok(None) => sink.ignored(),
