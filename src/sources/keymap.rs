@@ -37,8 +37,10 @@ pub const INLINE: usize = 32;
 /// A key of at most [`INLINE`] bytes as its length and the words that
 /// determine it: the first eight bytes, the last eight (they overlap for
 /// short keys), and bytes 8..16 and 16..24 where the key reaches them.
+/// Two strings are equal exactly when their `Words` are: the interner
+/// uses them too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Words {
+pub struct Words {
     len: usize,
     first: u64,
     last: u64,
@@ -46,8 +48,9 @@ struct Words {
 }
 
 impl Words {
+    /// The words of `key`, if it has at most [`INLINE`] bytes.
     #[inline(always)]
-    fn of(key: &[u8]) -> Option<Words> {
+    pub fn of(key: &[u8]) -> Option<Words> {
         let n = key.len();
         if n > INLINE {
             return None;
@@ -75,6 +78,20 @@ impl Words {
         })
     }
 
+    /// A hash of every word, for large tables whose keys share their
+    /// first and last bytes (model names): take its high bits.
+    #[inline(always)]
+    pub fn hash64(&self) -> u64 {
+        (self.first
+            ^ self.last.rotate_left(29)
+            ^ self.mid[0].rotate_left(13)
+            ^ self.mid[1].rotate_left(47)
+            ^ self.len as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// A hash of the words for the small key tables (its first and last
+    /// words tell the keys of one adapter apart).
     #[inline(always)]
     fn hash(&self) -> usize {
         let h = (self.first ^ self.last.rotate_left(29) ^ self.len as u64)
