@@ -89,21 +89,28 @@ impl<V: Copy + Default> KeyOrder<V> {
     }
 
     /// Reads the key at the cursor (which must be at one): the guessed one
-    /// if it is there, else the plain way, learning it. Gives its id and
-    /// what it means; `lookup` is asked only for keys not yet learned.
+    /// if it is there, else the plain way, learning it. Gives its id, whose
+    /// [`KeyOrder::meaning`] holds what it means until the next key is
+    /// read; `lookup` is asked only for keys not yet learned.
     #[inline(always)]
     pub fn key<'a>(
         &mut self,
         cur: &mut Cursor<'a>,
         after: After,
         lookup: impl FnOnce(&str) -> V,
-    ) -> Scan<(u16, V)> {
+    ) -> Scan<u16> {
         let guess = self.ways[after.place()][0];
-        let at = usize::from(guess) & (CAPACITY - 1);
-        if guess != ROOT && cur.known_key(&self.known[at]) {
-            return Ok((guess, self.values[at]));
+        if guess != ROOT && cur.known_key(&self.known[usize::from(guess) & (CAPACITY - 1)]) {
+            return Ok(guess);
         }
         self.other_key(cur, after, lookup)
+    }
+
+    /// What the key `id` (from [`KeyOrder::key`]) means. Borrowed, since a
+    /// meaning may be large: one load of the part needed, not a copy.
+    #[inline(always)]
+    pub fn meaning(&self, id: u16) -> &V {
+        &self.values[usize::from(id) & (CAPACITY - 1)]
     }
 
     /// [`KeyOrder::key`] when the first guess was wrong.
@@ -113,7 +120,7 @@ impl<V: Copy + Default> KeyOrder<V> {
         cur: &mut Cursor<'a>,
         after: After,
         lookup: impl FnOnce(&str) -> V,
-    ) -> Scan<(u16, V)> {
+    ) -> Scan<u16> {
         for way in 1..WAYS {
             let guess = self.ways[after.place()][way];
             if guess == ROOT {
@@ -122,19 +129,23 @@ impl<V: Copy + Default> KeyOrder<V> {
             let at = usize::from(guess) & (CAPACITY - 1);
             if cur.known_key(&self.known[at]) {
                 self.follow(after, guess);
-                return Ok((guess, self.values[at]));
+                return Ok(guess);
             }
         }
         let key = cur.key()?;
-        let (id, value) = match self.ids.get(key) {
-            Some(&id) => (id, self.values[usize::from(id)]),
+        let id = match self.ids.get(key) {
+            Some(&id) => id,
             None => {
                 let value = lookup(key);
-                (self.learn(key, value), value)
+                let id = self.learn(key, value);
+                // A key not learned keeps its meaning in NONE's place, for
+                // the caller to read before the next key.
+                self.values[usize::from(id)] = value;
+                id
             }
         };
         self.follow(after, id);
-        Ok((id, value))
+        Ok(id)
     }
 
     /// Remembers `key`, if there is room and it fits a pattern.
@@ -188,8 +199,8 @@ mod tests {
         let mut after = After::open(ROOT);
         if cur.first_entry().unwrap() {
             loop {
-                let (id, v) = order.key(&mut cur, after, str::len).unwrap();
-                out.push((id, v));
+                let id = order.key(&mut cur, after, str::len).unwrap();
+                out.push((id, *order.meaning(id)));
                 cur.skip_value().unwrap();
                 after = After::entry(id);
                 if !cur.next_entry().unwrap() {

@@ -15,22 +15,20 @@ use crate::sources::jscan::{Cursor, Scan, Token};
 use crate::sources::keyorder::{After, KeyOrder, ROOT};
 
 use super::usage::{UsageCtx, UsageObj, UsageSteps};
-use super::{
-    composite, offer_tag, Container, Decision, Descend, GatewayJson, KeyInfo, Place, KEYS, LEVELS,
-};
+use super::{composite, offer_tag, Container, Decision, Descend, GatewayJson, Place, KEYS, LEVELS};
 
-/// What a learned key means: in a gateway object (its entry among the
-/// known keys, if any) and in a usage object.
+/// What a learned key means: in a gateway object, at each nesting level
+/// (worked out once, when the key is learned), and in a usage object.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Meaning {
-    pub(super) key: Option<&'static KeyInfo>,
+    by_level: [Decision; LEVELS],
     pub(super) usage: UsageSteps,
 }
 
 impl Meaning {
     pub(super) fn of(key: &str) -> Meaning {
         Meaning {
-            key: KEYS.get(key),
+            by_level: KEYS.get(key).map(|info| info.by_level).unwrap_or_default(),
             usage: UsageSteps::of(key),
         }
     }
@@ -78,11 +76,8 @@ fn learned<'de>(
     }
     let mut after = After::open(parent);
     loop {
-        let (id, meaning) = order.key(cur, after, Meaning::of)?;
-        let decision = match meaning.key {
-            Some(info) => info.by_level[usize::from(level).min(LEVELS - 1)],
-            None => Decision::default(),
-        };
+        let id = order.key(cur, after, Meaning::of)?;
+        let decision = order.meaning(id).by_level[usize::from(level).min(LEVELS - 1)];
         if decision.slot.is_none() && decision.descend.is_none() {
             cur.skip_value()?;
         } else {

@@ -255,8 +255,9 @@ impl UsageCtx {
         }
         let mut after = After::open(parent);
         loop {
-            let (id, meaning) = order.key(cur, after, Meaning::of)?;
-            let step = meaning
+            let id = order.key(cur, after, Meaning::of)?;
+            let step = order
+                .meaning(id)
                 .usage
                 .0
                 .map_or(Step::Skip, |steps| steps[self as usize]);
