@@ -128,7 +128,7 @@ pub struct Collected<'a> {
 
 /// Returns true if and only if `s` is empty or whitespace: no value.
 #[inline]
-fn is_blank(s: &str) -> bool {
+pub fn is_blank(s: &str) -> bool {
     // An ASCII first byte that is not whitespace proves the value is not
     // blank without trimming it (the common case).
     let plain = s.as_bytes().first().is_some_and(|b| b.is_ascii_graphic());
@@ -209,37 +209,64 @@ impl<'a> Collected<'a> {
     /// candidates are not moved (copied) once more per row.
     pub fn finish(&mut self, source: &'static str) -> Result<Option<UsageRecord<'a>>, Reason> {
         let mut record = UsageRecord::new(source);
-        let tokens = match self.usage.take() {
+        for (slot, value) in record.text.iter_mut().zip(&mut self.text) {
+            *slot = value.take().map(|(_, v)| v);
+        }
+        let counts = self.counts.each_ref().map(|c| c.as_ref().map(|(_, v)| *v));
+        Winners {
+            time: self.time.take().map(|(_, t)| t),
+            counts,
+            cost: self.cost.take().map(|(_, c)| c),
+            usage: self.usage.take(),
+        }
+        .finish(record)
+    }
+}
+
+/// The winning value of every non-text slot of a row, for a reader that
+/// picks the winners itself (the CSV reader, whose columns are known per
+/// header) instead of offering every candidate to a [`Collected`].
+#[derive(Debug, Default)]
+pub struct Winners {
+    /// The timestamp, or why it is bad.
+    pub time: Option<Result<Timestamp, Reason>>,
+    /// The flat counts, by [`Count`].
+    pub counts: [Option<Result<u64, Reason>>; Count::COUNT],
+    /// A stated cost (`None` inside: present but unreadable).
+    pub cost: Option<Option<u128>>,
+    /// Tokens from a usage object, which beat flat counts.
+    pub usage: Option<Result<Tokens, Reason>>,
+}
+
+impl Winners {
+    /// Completes `record` (whose text fields are set) with these values,
+    /// as [`Collected::finish`] describes.
+    pub fn finish<'a>(
+        self,
+        mut record: UsageRecord<'a>,
+    ) -> Result<Option<UsageRecord<'a>>, Reason> {
+        let tokens = match self.usage {
             Some(usage) => Some(usage?),
             None => self.flat_tokens()?,
         };
-        let has_model = self.text[Field::Model as usize].is_some();
+        let has_model = record.text[Field::Model as usize].is_some();
         if tokens.is_none() && !has_model {
             return Ok(None);
         }
         record.timestamp = match self.time {
-            Some((_, t)) => t?,
+            Some(t) => t?,
             None => return Err(Reason::NoTimestamp),
         };
         record.tokens = tokens.unwrap_or_default();
-        if let Some((_, r)) = &self.counts[Count::Requests as usize] {
-            record.requests = (*r)?;
+        if let Some(r) = self.counts[Count::Requests as usize] {
+            record.requests = r?;
         }
-        for (slot, value) in record.text.iter_mut().zip(&mut self.text) {
-            *slot = value.take().map(|(_, v)| v);
-        }
-        record.reported_cost = self.cost.and_then(|(_, c)| c);
+        record.reported_cost = self.cost.flatten();
         Ok(Some(record))
     }
 
     fn flat_tokens(&self) -> Result<Option<Tokens>, Reason> {
-        let get = |c: Count| -> Result<Option<u64>, Reason> {
-            match &self.counts[c as usize] {
-                Some((_, Ok(v))) => Ok(Some(*v)),
-                Some((_, Err(e))) => Err(*e),
-                None => Ok(None),
-            }
-        };
+        let get = |c: Count| -> Result<Option<u64>, Reason> { self.counts[c as usize].transpose() };
         let parts = [
             get(Count::Input)?,
             get(Count::Output)?,
@@ -260,6 +287,11 @@ impl<'a> Collected<'a> {
             cache_write_1h,
         }))
     }
+}
+
+/// A timestamp given as text, checked.
+pub fn time_of_text(text: &str) -> Result<Timestamp, Reason> {
+    fields::parse_timestamp(text).ok_or(Reason::BadTimestamp)
 }
 
 fn time_of(value: Scalar<'_>) -> Result<Timestamp, Reason> {
@@ -293,7 +325,7 @@ pub fn count_of(field: &'static str, value: Scalar<'_>) -> Result<u64, Reason> {
 /// Reads a stated cost in USD into pico-dollars. Reported costs are floats
 /// computed elsewhere; they are kept for reconciliation only, so a
 /// nearest-pico conversion is exact enough.
-fn cost_of(value: Scalar<'_>) -> Option<u128> {
+pub fn cost_of(value: Scalar<'_>) -> Option<u128> {
     let v = match value {
         Scalar::U64(v) => return Some(u128::from(v) * crate::price::money::PICO_PER_USD),
         Scalar::F64(v) => v,

@@ -1,7 +1,7 @@
 use super::*;
 use crate::record::{Tokens, UsageRecord};
 
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Capture {
     records: Vec<UsageRecord<'static>>,
     malformed: Vec<Reason>,
@@ -315,6 +315,72 @@ fn csv_rows_map_columns_by_header_name() {
     );
     assert_eq!(c.malformed.len(), 2);
     assert_eq!(c.malformed[1], Reason::BadCsvRow);
+}
+
+/// The CSV reader picks each slot's winning cell itself; it must give
+/// exactly what offering every cell to a `Collected` gives: with aliases of
+/// one field at several priorities, a `--map` column, blank and bad cells.
+#[test]
+fn csv_winners_agree_with_collecting_every_cell() {
+    let header = read_csv_header(
+        b"timestamp,model,model_name,team,team_id,prompt_tokens,input_tokens,output_tokens,completion_tokens,cost,spend,owner,requests,extra\n",
+    )
+    .unwrap();
+    let options = [
+        SourceOptions::default(),
+        SourceOptions {
+            map: vec![(Slot::Text(Field::Team), "owner".into())],
+            ..SourceOptions::default()
+        },
+    ];
+    let cells = [
+        ["2026-10-03T09:14:02Z", "1790812803", " ", ""],
+        ["gpt-4o", "", " ", "claude"],
+        ["m2", "", "x", " "],
+        ["search", "", " ", "s2"],
+        ["t9", "", "ads", " "],
+        ["10", "", "-1", "ten"],
+        ["7", "", " ", "1.5"],
+        ["2", "", "", "x"],
+        ["3", "", " 4", "99999999999999999999"],
+        ["0.25", "", "x", "1e3"],
+        ["0.5", "", " ", "-2"],
+        ["own", "", " ", "o2"],
+        ["1", "", "3", "0"],
+        ["x", "", "", ""],
+    ];
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let (mut records, mut malformed, mut ignored) = (0, 0, 0);
+    for options in &options {
+        let parser = GatewayCsv::new(&header, options).unwrap();
+        for _ in 0..3000 {
+            let row: Vec<&str> = cells
+                .iter()
+                .map(|choices| choices[(next() % 4) as usize])
+                .collect();
+            let row = ByteRecord::from(row);
+            let mut scratch = Vec::new();
+            let row = crate::sources::row::CsvRow::of_record(&row, &mut scratch);
+            let (mut direct, mut cells) = (Capture::default(), Capture::default());
+            parser.parse_csv(&row, &mut direct);
+            parser.parse_cells(&row, &mut cells);
+            assert_eq!(format!("{direct:?}"), format!("{cells:?}"), "{row:?}");
+            records += direct.records.len();
+            malformed += direct.malformed.len();
+            ignored += direct.ignored;
+        }
+    }
+    // Every outcome occurs, so the agreement means something.
+    assert!(
+        records > 100 && malformed > 100 && ignored > 0,
+        "{records} {malformed} {ignored}"
+    );
 }
 
 #[test]
