@@ -12,8 +12,9 @@
 //!    hashing into a table, no lock. Entries go to fixed-size blocks, so
 //!    growing never copies, and merging two workers moves blocks.
 //! 2. After the merge, [`Seen::finish`] gathers the blocks into one vector,
-//!    sorts it by (hash, chunk) in place and keeps, of each hash, the entry
-//!    of the earliest chunk. Every other entry of a hash is a duplicate, and
+//!    in 256 buckets by the hash's top byte, sorts each bucket by hash in
+//!    place (in parallel, each within a core's cache) and keeps, of each
+//!    hash, the entry of the earliest chunk. Every other entry of a hash is a duplicate, and
 //!    its chunk is noted for a rescan. (Standard input is finished once per
 //!    batch, so its entries become further sorted runs, merged like a binary
 //!    counter.)
@@ -26,8 +27,8 @@
 //!
 //! Memory: 12 bytes per record that has an id while reading and while the
 //! blocks are gathered (each block is freed once copied), then 12 bytes per
-//! distinct id, plus a small set of the repeated ids' hashes. On a virtual machine every page
-//! touched for the first time is expensive (most of the cost of dedupe was
+//! distinct id, plus a small set of the repeated ids' hashes. On a
+//! virtual machine every page touched for the first time is expensive (most of the cost of dedupe was
 //! once vectors doubling and being appended), so each entry is written
 //! twice at most. Two different ids with the same 64-bit hash would be
 //! taken for one (for 100 million ids, a chance of about 3 in 10 000).
@@ -66,6 +67,10 @@ type Entry = [u32; 3];
 /// Entries per block: big enough that the block list stays short, small
 /// enough that a run with few ids touches little memory.
 const BLOCK: usize = 1 << 16;
+
+/// Buckets of the sort in [`Seen::finish`], by the top bits of the hash.
+const BUCKET_BITS: u32 = 8;
+const BUCKETS: usize = 1 << BUCKET_BITS;
 
 fn hash_of(e: &Entry) -> u64 {
     u64::from(e[0]) << 32 | u64::from(e[1])
@@ -187,20 +192,32 @@ impl Seen {
         None
     }
 
-    /// The pending blocks as one vector, chunk indices made absolute; each
-    /// block is freed once copied, so the peak is one copy plus a block.
-    fn gather(&mut self) -> Vec<Entry> {
+    /// The pending blocks as one vector, chunk indices made absolute, in
+    /// [`BUCKETS`] buckets by the top bits of the hash (so sorting each
+    /// bucket sorts the whole), with where each bucket starts. Each block
+    /// is freed once copied, so the peak is one copy plus a block.
+    fn gather(&mut self) -> (Vec<Entry>, Vec<usize>) {
         let pending = std::mem::take(&mut self.pending);
-        let total = pending.iter().map(|(_, b)| b.len()).sum();
-        let mut all = Vec::with_capacity(total);
-        for (base, block) in pending {
-            if base == 0 {
-                all.extend_from_slice(&block);
-            } else {
-                all.extend(block.iter().map(|e| [e[0], e[1], e[2] + base]));
+        let bucket = |e: &Entry| (e[0] >> (32 - BUCKET_BITS)) as usize;
+        let mut starts = vec![0usize; BUCKETS + 1];
+        for (_, block) in &pending {
+            for e in block {
+                starts[bucket(e) + 1] += 1;
             }
         }
-        all
+        for b in 0..BUCKETS {
+            starts[b + 1] += starts[b];
+        }
+        let mut all = vec![[0u32; 3]; starts[BUCKETS]];
+        let mut next = starts.clone();
+        for (base, block) in pending {
+            for e in &block {
+                let at = &mut next[bucket(e)];
+                all[*at] = [e[0], e[1], e[2] + base];
+                *at += 1;
+            }
+        }
+        (all, starts)
     }
 
     /// Sorts the pending entries, keeps the earliest occurrence of each id
@@ -212,14 +229,25 @@ impl Seen {
         if self.pending.is_empty() {
             return;
         }
-        let mut new = self.gather();
+        let (mut new, starts) = self.gather();
         // By hash: one hash's occurrences side by side, in any order (which
         // is kept is decided by chunk position below), so the sort compares
         // one u64, not three words. In parallel: this runs once, after the
         // workers, on every id.
         {
-            use rayon::slice::ParallelSliceMut;
-            new.par_sort_unstable_by_key(hash_of);
+            use rayon::prelude::*;
+            let mut buckets: Vec<&mut [Entry]> = Vec::with_capacity(BUCKETS);
+            let mut rest = &mut new[..];
+            for b in 0..BUCKETS {
+                let (bucket, tail) = rest.split_at_mut(starts[b + 1] - starts[b]);
+                buckets.push(bucket);
+                rest = tail;
+            }
+            // A bucket fits a core's cache (ten million ids make 40,000 a
+            // bucket), where one sort of all of them went to memory.
+            buckets
+                .into_par_iter()
+                .for_each(|bucket| bucket.sort_unstable_by_key(hash_of));
         }
         let mut losers = Losers {
             chunks: &self.chunks,
