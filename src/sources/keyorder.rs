@@ -80,9 +80,9 @@ impl<V: Copy + Default> KeyOrder<V> {
     pub fn new() -> Self {
         let never = KnownKey::of("").expect("an empty key fits");
         KeyOrder {
-            known: Box::new([never; CAPACITY]),
-            values: Box::new([V::default(); CAPACITY]),
-            ways: Box::new([[ROOT; WAYS]; 2 * CAPACITY]),
+            known: boxed(never),
+            values: boxed(V::default()),
+            ways: boxed([ROOT; WAYS]),
             learned: 2,
             ids: FxHashMap::default(),
         }
@@ -179,6 +179,15 @@ impl<V: Copy + Default> KeyOrder<V> {
     pub fn learned(&self) -> usize {
         self.learned
     }
+}
+
+/// `N` copies of `value`, allocated on the heap directly (`Box::new` of an
+/// array may build it on the stack first: 130 KB here, in a debug build).
+fn boxed<T: Copy, const N: usize>(value: T) -> Box<[T; N]> {
+    vec![value; N]
+        .into_boxed_slice()
+        .try_into()
+        .unwrap_or_else(|_| unreachable!("the vector has N elements"))
 }
 
 impl<V: Copy + Default> Default for KeyOrder<V> {

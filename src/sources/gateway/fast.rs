@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use crate::sources::collect::{Collected, Scalar, Slot};
-use crate::sources::jscan::{Cursor, Scan, Token};
+use crate::sources::jscan::{Bail, Cursor, Scan, Token, MAX_DEPTH};
 use crate::sources::keyorder::{After, KeyOrder, ROOT};
 
 use super::usage::{UsageCtx, UsageObj, UsageSteps};
@@ -109,6 +109,12 @@ fn object<'de>(cur: &mut Cursor<'de>, out: &mut Collected<'de>, place: Place<'_>
         value(cur, out, place.extra, decision, |cur, out, descend| {
             if descend.container == Some(Container::Usage) {
                 return usage(cur, out, |cur, obj| UsageCtx::Root.scan(cur, obj));
+            }
+            // A `--map` path may lead deep; the reference parser, with its
+            // own limit, reads such a line rather than this walk recursing
+            // (a debug build's frames overflowed a worker's stack at 200).
+            if place.depth + 1 >= MAX_DEPTH as usize {
+                return Err(Bail);
             }
             object(
                 cur,

@@ -317,6 +317,16 @@ fn csv_rows_map_columns_by_header_name() {
     assert_eq!(c.malformed[1], Reason::BadCsvRow);
 }
 
+/// A seeded pseudo-random sequence for the damage and row generators.
+fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 /// The CSV reader picks each slot's winning cell itself; it must give
 /// exactly what offering every cell to a `Collected` gives: with aliases of
 /// one field at several priorities, a `--map` column, blank and bad cells.
@@ -349,13 +359,7 @@ fn csv_winners_agree_with_collecting_every_cell() {
         ["1", "", "3", "0"],
         ["x", "", "", ""],
     ];
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
     let (mut records, mut malformed, mut ignored) = (0, 0, 0);
     for options in &options {
         let parser = GatewayCsv::new(&header, options).unwrap();
@@ -507,13 +511,7 @@ fn the_fast_path_agrees_with_serde_json_on_every_line() {
     let damage: &[&[u8]] = &[
         b",", b"\"", b"{", b"}", b"\\", b"-", b"e", b"\x00", b"\xff", b"9", b"-0", b" ",
     ];
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = xorshift(0x2545_F491_4F6C_DD1D);
     for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
         check(line);
         for _ in 0..4 {
