@@ -14,10 +14,10 @@
 //! 2. After the merge, [`Seen::finish`] gathers the blocks into one vector,
 //!    in 256 buckets by the hash's top byte, sorts each bucket by hash in
 //!    place (in parallel, each within a core's cache) and keeps, of each
-//!    hash, the entry of the earliest chunk. Every other entry of a hash is a duplicate, and
-//!    its chunk is noted for a rescan. (Standard input is finished once per
-//!    batch, so its entries become further sorted runs, merged like a binary
-//!    counter.)
+//!    hash, the entry of the earliest chunk. Every other entry of a hash is
+//!    a duplicate, and its chunk is noted for a rescan. (Standard input is
+//!    finished once per batch, so its entries become further sorted runs,
+//!    merged like a binary counter.)
 //! 3. Only the chunks in the rescan set are read again, by workers that
 //!    count just the records that are not the kept occurrence: every
 //!    occurrence of a repeated id outside its kept chunk, and every one but
@@ -27,10 +27,10 @@
 //!
 //! Memory: 12 bytes per record that has an id while reading and while the
 //! blocks are gathered (each block is freed once copied), then 12 bytes per
-//! distinct id, plus a small set of the repeated ids' hashes. On a
-//! virtual machine every page touched for the first time is expensive (most of the cost of dedupe was
-//! once vectors doubling and being appended), so each entry is written
-//! twice at most. Two different ids with the same 64-bit hash would be
+//! distinct id, plus a small set of the repeated ids' hashes. On a virtual
+//! machine every page touched for the first time is expensive (most of the
+//! cost of dedupe was once vectors doubling and being appended), so each
+//! entry is written twice at most. Two different ids with the same 64-bit hash would be
 //! taken for one (for 100 million ids, a chance of about 3 in 10 000).
 
 use std::hash::Hasher;

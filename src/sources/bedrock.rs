@@ -232,11 +232,7 @@ impl Parser for BedrockLines {
             crate::sources::collect::Scalar::Str(Cow::Borrowed(NAME)),
             "provider",
         );
-        match out.finish(NAME) {
-            Ok(Some(record)) => sink.record(record),
-            Ok(None) => sink.ignored(),
-            Err(reason) => sink.malformed(reason),
-        }
+        sink.outcome(out.finish(NAME))
     }
 }
 

@@ -289,12 +289,9 @@ impl Winners {
     }
 }
 
-/// A timestamp given as text, checked.
-pub fn time_of_text(text: &str) -> Result<Timestamp, Reason> {
-    fields::parse_timestamp(text).ok_or(Reason::BadTimestamp)
-}
-
-fn time_of(value: Scalar<'_>) -> Result<Timestamp, Reason> {
+/// Checks a timestamp value: epoch seconds or milliseconds (number or
+/// text), or the accepted text forms (see [`fields::parse_timestamp`]).
+pub fn time_of(value: Scalar<'_>) -> Result<Timestamp, Reason> {
     match value {
         Scalar::Str(s) => fields::parse_timestamp(&s),
         Scalar::U64(v) => fields::epoch_from_int(v),

@@ -381,23 +381,14 @@ impl<'a> Cursor<'a> {
     /// with [`Cursor::value`] or skip it with [`Cursor::skip_value`]).
     #[inline(always)]
     pub fn entries(&mut self, mut f: impl FnMut(&mut Self, &'a str) -> Scan<()>) -> Scan<()> {
-        self.ws();
-        if self.buf.get(self.pos) == Some(&b'}') {
-            self.pos += 1;
+        if !self.first_entry()? {
             return Ok(());
         }
         loop {
-            if self.byte()? != b'"' {
-                return Err(Bail);
-            }
-            let key = self.plain_str()?;
-            self.expect(b':')?;
+            let key = self.key()?;
             f(self, key)?;
-            self.ws();
-            match self.byte()? {
-                b',' => self.ws(),
-                b'}' => return Ok(()),
-                _ => return Err(Bail),
+            if !self.next_entry()? {
+                return Ok(());
             }
         }
     }

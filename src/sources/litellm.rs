@@ -230,11 +230,7 @@ fn emit(mut row: Row<'_>, sink: &mut dyn Sink) {
         Some(t) if tags.is_none() => Picked::tags_from_text(t),
         _ => tags.unwrap_or_default(),
     };
-    match collect(row, meta, tags).finish(NAME) {
-        Ok(Some(record)) => sink.record(record),
-        Ok(None) => sink.ignored(),
-        Err(reason) => sink.malformed(reason),
-    }
+    sink.outcome(collect(row, meta, tags).finish(NAME))
 }
 
 fn is_true(v: &Val<'_>) -> bool {

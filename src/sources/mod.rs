@@ -139,6 +139,15 @@ pub struct RunScratch {
 pub trait Sink {
     /// A usage record.
     fn record(&mut self, record: UsageRecord<'_>);
+    /// What a row became, as [`Collected::finish`](collect::Collected::finish)
+    /// gives it: a record, ignored (no usage at all), or malformed.
+    fn outcome(&mut self, finished: Result<Option<UsageRecord<'_>>, Reason>) {
+        match finished {
+            Ok(Some(record)) => self.record(record),
+            Ok(None) => self.ignored(),
+            Err(reason) => self.malformed(reason),
+        }
+    }
     /// A unit that cannot be used, and why.
     fn malformed(&mut self, reason: Reason);
     /// A unit that carries no usage by design (a page envelope, a non-LLM span).

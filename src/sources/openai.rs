@@ -217,11 +217,7 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
 }
 
 fn finish(mut out: Collected<'_>, sink: &mut dyn Sink) {
-    match out.finish(NAME) {
-        Ok(Some(record)) => sink.record(record),
-        Ok(None) => sink.ignored(),
-        Err(reason) => sink.malformed(reason),
-    }
+    sink.outcome(out.finish(NAME))
 }
 
 /// Usage or Costs API pages, as one document.

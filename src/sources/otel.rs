@@ -566,11 +566,7 @@ fn report_span<'a>(raw: &'a RawValue, resource: &Attrs<'a>, sink: &mut dyn Sink)
     attrs.picked.offer_copy(o, 0);
     resource.picked.offer_copy(o, 20);
     out.usage = Some(Ok(tokens));
-    match out.finish(NAME) {
-        Ok(Some(record)) => sink.record(record),
-        Ok(None) => sink.ignored(),
-        Err(reason) => sink.malformed(reason),
-    }
+    sink.outcome(out.finish(NAME))
 }
 
 /// Reports every span of one `TracesData`; with a cursor (document

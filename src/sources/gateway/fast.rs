@@ -83,7 +83,7 @@ fn learned<'de>(
         } else {
             value(cur, out, &[], decision, |cur, out, descend| {
                 match (descend.container, descend.level) {
-                    (Some(Container::Usage), _) => usage(cur, out, |cur, obj| {
+                    (Some(Container::Usage), _) => read_usage(cur, out, |cur, obj| {
                         UsageCtx::Root.scan_learned(cur, obj, id, order)
                     }),
                     (_, Some(level)) => learned(cur, out, level, id, order),
@@ -108,7 +108,7 @@ fn object<'de>(cur: &mut Cursor<'de>, out: &mut Collected<'de>, place: Place<'_>
         }
         value(cur, out, place.extra, decision, |cur, out, descend| {
             if descend.container == Some(Container::Usage) {
-                return usage(cur, out, |cur, obj| UsageCtx::Root.scan(cur, obj));
+                return read_usage(cur, out, |cur, obj| UsageCtx::Root.scan(cur, obj));
             }
             // A `--map` path may lead deep; the reference parser, with its
             // own limit, reads such a line rather than this walk recursing
@@ -132,7 +132,7 @@ fn object<'de>(cur: &mut Cursor<'de>, out: &mut Collected<'de>, place: Place<'_>
 
 /// A usage object whose `{` was just read, with `scan`; the first one of
 /// a line counts.
-fn usage<'de>(
+fn read_usage<'de>(
     cur: &mut Cursor<'de>,
     out: &mut Collected<'de>,
     scan: impl FnOnce(&mut Cursor<'de>, &mut UsageObj) -> Scan<()>,

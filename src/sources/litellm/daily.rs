@@ -165,10 +165,6 @@ impl Parser for LitellmDailyCsv {
                     }),
             );
         }
-        match out.finish(super::NAME) {
-            Ok(Some(record)) => sink.record(record),
-            Ok(None) => sink.ignored(),
-            Err(reason) => sink.malformed(reason),
-        }
+        sink.outcome(out.finish(super::NAME))
     }
 }
