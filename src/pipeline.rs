@@ -405,6 +405,15 @@ struct PendingStream<'r> {
 /// process every mapped chunk and document in parallel, then the streamed
 /// line and CSV files, then stdin.
 pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::Result<Report> {
+    // Sources may skip the text fields nothing reads: 7% of the instructions
+    // of a `--by team,model` JSONL run, 11% of a CSV one (cachegrind).
+    let options = &ReadOptions {
+        source_options: SourceOptions {
+            fields: plan.fields_read(),
+            ..options.source_options.clone()
+        },
+        ..options.clone()
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads.max(1))
         .build()?;

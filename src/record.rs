@@ -96,6 +96,43 @@ impl fmt::Display for Field {
     }
 }
 
+/// A set of text fields: those a run reads (see
+/// [`SourceOptions::fields`](crate::sources::SourceOptions::fields)).
+/// Every field by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSet(u16);
+
+impl FieldSet {
+    /// Every text field.
+    pub const ALL: FieldSet = FieldSet((1 << Field::COUNT) - 1);
+
+    /// No field.
+    pub const NONE: FieldSet = FieldSet(0);
+
+    /// This set and `field`.
+    pub fn with(self, field: Field) -> FieldSet {
+        FieldSet(self.0 | 1 << field as u16)
+    }
+
+    /// Returns true if and only if `field` is in the set.
+    #[inline]
+    pub fn contains(self, field: Field) -> bool {
+        self.0 & 1 << field as u16 != 0
+    }
+}
+
+impl Default for FieldSet {
+    fn default() -> Self {
+        FieldSet::ALL
+    }
+}
+
+impl FromIterator<Field> for FieldSet {
+    fn from_iter<I: IntoIterator<Item = Field>>(iter: I) -> Self {
+        iter.into_iter().fold(FieldSet::NONE, FieldSet::with)
+    }
+}
+
 /// Token counts with the disjoint semantics of DESIGN.md: `input` is the
 /// uncached input; the cache counts are separate from it and from each other.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]

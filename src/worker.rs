@@ -19,7 +19,7 @@ use crate::filter::{Where, Window};
 use crate::input::chunk::CsvState;
 use crate::price::card::RateCard;
 use crate::price::{Priced, Pricer};
-use crate::record::{Field, Reason, UsageRecord};
+use crate::record::{Field, FieldSet, Reason, UsageRecord};
 use crate::sources::row::{plain_line, CsvRow};
 use crate::sources::{Framing, Parser, Sink};
 
@@ -111,6 +111,36 @@ pub struct AttributionPlan<'c> {
     /// Fields whose distinct values (with requests) are collected, to find
     /// inconsistent spellings.
     pub value_fields: Vec<Field>,
+}
+
+impl Plan<'_> {
+    /// The text fields [`Worker::account`] reads for this plan: pricing
+    /// (provider, model, service tier), the unattributed shares (team,
+    /// cost center), dedupe (request id), and whatever the dimensions,
+    /// filters and attribution name. An ownership map may match on any
+    /// field, so with one every field is read.
+    pub fn fields_read(&self) -> FieldSet {
+        let a = &self.attribution;
+        if a.owners.is_some() {
+            return FieldSet::ALL;
+        }
+        let named = |d: &Dimension| d.field();
+        [
+            Field::Provider,
+            Field::Model,
+            Field::ServiceTier,
+            Field::Team,
+            Field::CostCenter,
+            Field::RequestId,
+        ]
+        .into_iter()
+        .chain(self.dims.iter().filter_map(named))
+        .chain(self.wheres.iter().filter_map(|w| w.dim.field()))
+        .chain(a.offender_dims.iter().filter_map(named))
+        .chain(a.required.iter().copied())
+        .chain(a.value_fields.iter().copied())
+        .collect()
+    }
 }
 
 /// Per required field: what lacks it, and who sends it.
@@ -701,5 +731,78 @@ impl Sink for Worker<'_> {
 
     fn at_line(&mut self, line: u64) {
         self.at.line = line;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(plan_of: impl FnOnce(&mut Plan<'_>)) -> FieldSet {
+        let card = RateCard::embedded().unwrap();
+        let mut plan = Plan {
+            dims: vec![Dimension::Team, Dimension::Model],
+            window: Window::default(),
+            wheres: Vec::new(),
+            card: &card,
+            tz_offset: 0,
+            max_line_bytes: 1 << 20,
+            attribution: AttributionPlan::default(),
+        };
+        plan_of(&mut plan);
+        plan.fields_read()
+    }
+
+    #[test]
+    fn a_plan_reads_pricing_attribution_and_what_it_names() {
+        let base = [
+            Field::Provider,
+            Field::Model,
+            Field::ServiceTier,
+            Field::Team,
+            Field::CostCenter,
+            Field::RequestId,
+        ];
+        assert_eq!(fields(|_| {}), base.into_iter().collect());
+        let with = |more: &[Field]| base.iter().chain(more).copied().collect::<FieldSet>();
+        assert_eq!(
+            fields(|p| p.dims = vec![Dimension::Route, Dimension::Day]),
+            with(&[Field::Route])
+        );
+        assert_eq!(
+            fields(|p| p.wheres = vec!["environment=prod".parse().unwrap()]),
+            with(&[Field::Environment])
+        );
+        assert_eq!(
+            fields(|p| {
+                p.attribution.required = vec![Field::Service];
+                p.attribution.offender_dims = vec![Dimension::User];
+                p.attribution.value_fields = vec![Field::Project];
+            }),
+            with(&[Field::Service, Field::User, Field::Project])
+        );
+    }
+
+    #[test]
+    fn an_ownership_map_reads_every_field() {
+        let map = OwnerMap::parse(
+            std::path::Path::new("owners.csv"),
+            b"field,value,team\nservice,checkout,payments\n",
+        )
+        .unwrap();
+        let card = RateCard::embedded().unwrap();
+        let plan = Plan {
+            dims: vec![Dimension::Team],
+            window: Window::default(),
+            wheres: Vec::new(),
+            card: &card,
+            tz_offset: 0,
+            max_line_bytes: 1 << 20,
+            attribution: AttributionPlan {
+                owners: Some(&map),
+                ..AttributionPlan::default()
+            },
+        };
+        assert_eq!(plan.fields_read(), FieldSet::ALL);
     }
 }

@@ -33,7 +33,7 @@ use std::path::Path;
 use csv::ByteRecord;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::record::{Field, Reason, UsageRecord};
+use crate::record::{Field, FieldSet, Reason, UsageRecord};
 use crate::sources::collect::{
     self as collect, cost_of, count_of, time_of, Collected, Count, Scalar, Slot, Winners,
 };
@@ -270,6 +270,8 @@ fn priority(level: u8, rank: u8) -> u8 {
 pub struct GatewayJson {
     maps: Vec<MapPath>,
     extra: Vec<(String, Slot)>,
+    /// The text fields the run reads; the learned walk skips the others.
+    fields: FieldSet,
 }
 
 impl GatewayJson {
@@ -290,6 +292,7 @@ impl GatewayJson {
         Ok(GatewayJson {
             maps,
             extra: options.aliases.clone(),
+            fields: options.fields,
         })
     }
 
@@ -752,6 +755,12 @@ impl GatewayCsv {
                 columns: of_slot.into_iter().map(|(_, i, name)| (i, name)).collect(),
             });
         }
+        // A text field the run does not read is not picked (the model
+        // always is: it decides whether a row is a record).
+        winners.retain(|w| match w.slot {
+            Slot::Text(f) => f == Field::Model || options.fields.contains(f),
+            _ => true,
+        });
         Ok(GatewayCsv { columns, winners })
     }
 }

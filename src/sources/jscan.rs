@@ -87,6 +87,12 @@ pub struct Cursor<'a> {
     pos: usize,
 }
 
+/// The JSON whitespace bytes, as match arms.
+const WS0: u8 = b' ';
+const WS1: u8 = b'\t';
+const WS2: u8 = b'\n';
+const WS3: u8 = b'\r';
+
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
@@ -246,7 +252,6 @@ impl<'a> Cursor<'a> {
     /// only opened: the caller reads or skips their contents.
     #[inline(always)]
     pub fn value(&mut self) -> Scan<Token<'a>> {
-        self.ws();
         let b = self.byte()?;
         Ok(match b {
             b'"' => Token::Scalar(Scalar::Str(self.plain_str()?.into())),
@@ -268,8 +273,17 @@ impl<'a> Cursor<'a> {
                 self.pos -= 1;
                 Token::Scalar(self.number()?)
             }
+            // Whitespace is one more arm of the match on the first byte,
+            // not a check of its own before every value: logs are compact.
+            WS0 | WS1 | WS2 | WS3 => return self.value_after_ws(),
             _ => return Err(Bail),
         })
+    }
+
+    #[inline(never)]
+    fn value_after_ws(&mut self) -> Scan<Token<'a>> {
+        self.ws();
+        self.value()
     }
 
     fn literal(&mut self, rest: &[u8]) -> Scan<()> {
@@ -360,8 +374,15 @@ impl<'a> Cursor<'a> {
                 self.pos -= 1;
                 self.number_shape().map(|_| ())
             }
+            WS0 | WS1 | WS2 | WS3 => self.skip_value_after_ws(),
             _ => Err(Bail),
         }
+    }
+
+    #[inline(never)]
+    fn skip_value_after_ws(&mut self) -> Scan<()> {
+        self.ws();
+        self.skip_value()
     }
 
     fn digits(&mut self) -> Scan<()> {
@@ -407,23 +428,40 @@ impl<'a> Cursor<'a> {
     }
 
     /// After an entry's value: whether another entry follows (`,`) or the
-    /// object ends (`}`).
+    /// object ends (`}`). After a `,` the cursor may be at whitespace
+    /// before the key: [`Cursor::key`] skips it, [`Cursor::known_key`]
+    /// does not match there (see [`Cursor::skip_ws`]).
     #[inline(always)]
     pub fn next_entry(&mut self) -> Scan<bool> {
-        self.ws();
         match self.byte()? {
-            b',' => {
-                self.ws();
-                Ok(true)
-            }
+            b',' => Ok(true),
             b'}' => Ok(false),
+            WS0 | WS1 | WS2 | WS3 => self.next_entry_after_ws(),
             _ => Err(Bail),
         }
     }
 
-    /// An entry's key and its `:`, the cursor then before the value.
+    #[inline(never)]
+    fn next_entry_after_ws(&mut self) -> Scan<bool> {
+        self.ws();
+        self.next_entry()
+    }
+
+    /// Skips whitespace and tells whether there was any.
+    #[inline]
+    pub fn skip_ws(&mut self) -> bool {
+        if !matches!(self.buf.get(self.pos), Some(&(WS0 | WS1 | WS2 | WS3))) {
+            return false;
+        }
+        self.ws();
+        true
+    }
+
+    /// An entry's key (after optional whitespace) and its `:`, the cursor
+    /// then before the value.
     #[inline(always)]
     pub fn key(&mut self) -> Scan<&'a str> {
+        self.ws();
         if self.byte()? != b'"' {
             return Err(Bail);
         }
@@ -482,10 +520,9 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Skips one whole value, checking it.
+    /// Skips one whole value (after optional whitespace), checking it.
     #[inline(always)]
     pub fn skip_value(&mut self) -> Scan<()> {
-        self.ws();
         match self.buf.get(self.pos) {
             Some(b'"') => {
                 self.pos += 1;

@@ -121,7 +121,10 @@ impl<V: Copy + Default> KeyOrder<V> {
         after: After,
         lookup: impl FnOnce(&str) -> V,
     ) -> Scan<u16> {
-        for way in 1..WAYS {
+        // Whitespace before the key (after a `,`) made the first guess miss
+        // without being wrong: past it, every guess is tried.
+        let first = if cur.skip_ws() { 0 } else { 1 };
+        for way in first..WAYS {
             let guess = self.ways[after.place()][way];
             if guess == ROOT {
                 break;

@@ -56,7 +56,7 @@ pub mod testing;
 
 use std::path::Path;
 
-use crate::record::{Reason, UsageRecord};
+use crate::record::{FieldSet, Reason, UsageRecord};
 use crate::sources::row::CsvRow;
 
 /// How a parser wants its input cut.
@@ -117,6 +117,14 @@ pub struct SourceOptions {
     pub map: Vec<(collect::Slot, String)>,
     /// `--alias KEY=FIELD`: extra key names for canonical fields.
     pub aliases: Vec<(String, collect::Slot)>,
+    /// The text fields the run reads ([`Plan::fields_read`]). A source may
+    /// leave the others out of its records, unread. Only the model decides
+    /// whether a row is a record (a row without model or tokens is
+    /// ignored), so the model is always read and the rest changes only the
+    /// work, never a row's outcome.
+    ///
+    /// [`Plan::fields_read`]: crate::worker::Plan::fields_read
+    pub fields: FieldSet,
     /// Scratch shared by every parser of one run.
     pub run: std::sync::Arc<RunScratch>,
 }

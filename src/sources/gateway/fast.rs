@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
+use crate::record::{Field, FieldSet};
 use crate::sources::collect::{Collected, Scalar, Slot};
 use crate::sources::jscan::{Bail, Cursor, Scan, Token, MAX_DEPTH};
 use crate::sources::keyorder::{After, KeyOrder, ROOT};
@@ -26,9 +27,19 @@ pub(super) struct Meaning {
 }
 
 impl Meaning {
-    pub(super) fn of(key: &str) -> Meaning {
+    /// What `key` means when the run reads only the text fields `fields`:
+    /// a value for any other field is skipped, not offered.
+    pub(super) fn of(key: &str, fields: FieldSet) -> Meaning {
+        let mut by_level = KEYS.get(key).map(|info| info.by_level).unwrap_or_default();
+        for decision in &mut by_level {
+            if let Some((Slot::Text(f), ..)) = decision.slot {
+                if f != Field::Model && !fields.contains(f) {
+                    decision.slot = None;
+                }
+            }
+        }
         Meaning {
-            by_level: KEYS.get(key).map(|info| info.by_level).unwrap_or_default(),
+            by_level,
             usage: UsageSteps::of(key),
         }
     }
@@ -37,9 +48,19 @@ impl Meaning {
 /// The learned keys of this thread's lines.
 pub(super) type Order = KeyOrder<Meaning>;
 
+/// A thread's learned keys, with the fields their meanings were worked
+/// out for.
+struct Learned {
+    fields: FieldSet,
+    order: Order,
+}
+
 thread_local! {
     /// Per worker thread, so the hot path takes no lock.
-    static ORDER: RefCell<Order> = RefCell::new(KeyOrder::new());
+    static ORDER: RefCell<Learned> = RefCell::new(Learned {
+        fields: FieldSet::ALL,
+        order: KeyOrder::new(),
+    });
 }
 
 /// Reads one line into `out`, or bails (leaving `out` partly filled).
@@ -51,7 +72,18 @@ pub(super) fn collect<'de>(
     let mut cur = Cursor::new(line)?;
     cur.expect(b'{')?;
     if json.maps.is_empty() && json.extra.is_empty() {
-        ORDER.with_borrow_mut(|order| learned(&mut cur, out, 0, ROOT, order))?;
+        ORDER.with_borrow_mut(|learned_keys| {
+            // Meanings depend on the fields read: a parser of another run
+            // on this thread (tests share rayon's threads) starts afresh.
+            if learned_keys.fields != json.fields {
+                *learned_keys = Learned {
+                    fields: json.fields,
+                    order: KeyOrder::new(),
+                };
+            }
+            let fields = json.fields;
+            learned(&mut cur, out, 0, ROOT, &mut learned_keys.order, fields)
+        })?;
     } else {
         object(
             &mut cur,
@@ -70,13 +102,14 @@ fn learned<'de>(
     level: u8,
     parent: u16,
     order: &mut Order,
+    fields: FieldSet,
 ) -> Scan<()> {
     if !cur.first_entry()? {
         return Ok(());
     }
     let mut after = After::open(parent);
     loop {
-        let id = order.key(cur, after, Meaning::of)?;
+        let id = order.key(cur, after, |key| Meaning::of(key, fields))?;
         let decision = order.meaning(id).by_level[usize::from(level).min(LEVELS - 1)];
         if decision.slot.is_none() && decision.descend.is_none() {
             cur.skip_value()?;
@@ -84,9 +117,9 @@ fn learned<'de>(
             value(cur, out, &[], decision, |cur, out, descend| {
                 match (descend.container, descend.level) {
                     (Some(Container::Usage), _) => read_usage(cur, out, |cur, obj| {
-                        UsageCtx::Root.scan_learned(cur, obj, id, order)
+                        UsageCtx::Root.scan_learned(cur, obj, id, order, fields)
                     }),
-                    (_, Some(level)) => learned(cur, out, level, id, order),
+                    (_, Some(level)) => learned(cur, out, level, id, order, fields),
                     // Below a non-container only map paths are followed.
                     (_, None) => cur.skip_rest(&Token::Object),
                 }

@@ -558,3 +558,83 @@ fn the_scanner_reads_generated_lines_itself() {
         lines.len()
     );
 }
+
+/// A record with the text fields outside `fields` (the model aside)
+/// cleared: what a run that reads only `fields` should get.
+fn narrowed(r: &UsageRecord<'static>, fields: FieldSet) -> UsageRecord<'static> {
+    let mut r = r.clone();
+    for f in Field::ALL {
+        if f != Field::Model && !fields.contains(f) {
+            r.text[f as usize] = None;
+        }
+    }
+    r
+}
+
+#[test]
+fn a_run_reading_fewer_fields_gets_the_same_rows_without_the_rest() {
+    let data = genlogs::generate(1 << 18, 11, false);
+    let sets = [
+        FieldSet::ALL,
+        [Field::Team, Field::CostCenter].into_iter().collect(),
+        FieldSet::NONE,
+        [Field::Route, Field::User, Field::Status]
+            .into_iter()
+            .collect(),
+        FieldSet::ALL,
+    ];
+    let all = GatewayJson::new(&SourceOptions::default()).unwrap();
+    // One thread, parsers with different fields one after the other: the
+    // learned keys must follow the fields of the parser at hand.
+    for fields in sets {
+        let some = GatewayJson::new(&SourceOptions {
+            fields,
+            ..SourceOptions::default()
+        })
+        .unwrap();
+        for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            let (mut want, mut got) = (Capture::default(), Capture::default());
+            all.parse_unit(line, &mut want);
+            some.parse_unit(line, &mut got);
+            let line = String::from_utf8_lossy(line);
+            assert_eq!(got.malformed, want.malformed, "{line}");
+            assert_eq!(got.ignored, want.ignored, "{line}");
+            let want: Vec<_> = want.records.iter().map(|r| narrowed(r, fields)).collect();
+            assert_eq!(got.records, want, "{line}");
+        }
+    }
+}
+
+#[test]
+fn a_csv_run_reading_fewer_fields_gets_the_same_rows_without_the_rest() {
+    let data = genlogs::generate(1 << 18, 12, true);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&data[..]);
+    let mut rows = reader.byte_records().map(Result::unwrap);
+    let header = rows.next().unwrap();
+    let fields: FieldSet = [Field::Team, Field::Service].into_iter().collect();
+    let all = GatewayCsv::new(&header, &SourceOptions::default()).unwrap();
+    let some = GatewayCsv::new(
+        &header,
+        &SourceOptions {
+            fields,
+            ..SourceOptions::default()
+        },
+    )
+    .unwrap();
+    let mut records = 0;
+    for row in rows {
+        let mut scratch = Vec::new();
+        let row = crate::sources::row::CsvRow::of_record(&row, &mut scratch);
+        let (mut want, mut got) = (Capture::default(), Capture::default());
+        all.parse_csv(&row, &mut want);
+        some.parse_csv(&row, &mut got);
+        assert_eq!(got.malformed, want.malformed);
+        let want: Vec<_> = want.records.iter().map(|r| narrowed(r, fields)).collect();
+        records += got.records.len();
+        assert_eq!(got.records, want);
+    }
+    assert!(records > 100, "{records} records");
+}

@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use crate::record::{Reason, Tokens};
+use crate::record::{FieldSet, Reason, Tokens};
 use crate::sources::collect::{count_of, Scalar};
 use crate::sources::jscan::{Cursor, Scan, Token};
 use crate::sources::json::{KeySeed, ScalarSeed};
@@ -246,6 +246,7 @@ impl UsageCtx {
         obj: &mut UsageObj,
         parent: u16,
         order: &mut Order,
+        fields: FieldSet,
     ) -> Scan<()> {
         if self == UsageCtx::InputDetails {
             obj.has_itd = true;
@@ -255,14 +256,14 @@ impl UsageCtx {
         }
         let mut after = After::open(parent);
         loop {
-            let id = order.key(cur, after, Meaning::of)?;
+            let id = order.key(cur, after, |key| Meaning::of(key, fields))?;
             let step = order
                 .meaning(id)
                 .usage
                 .0
                 .map_or(Step::Skip, |steps| steps[self as usize]);
             step.take(cur, obj, |ctx, cur, obj| {
-                ctx.scan_learned(cur, obj, id, order)
+                ctx.scan_learned(cur, obj, id, order, fields)
             })?;
             after = After::entry(id);
             if !cur.next_entry()? {
