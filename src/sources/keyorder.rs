@@ -36,6 +36,7 @@ pub const NONE: u16 = 1;
 /// at one place. Four cut the keys read the plain way in generated logs
 /// from 1.9 a line to 0.1.
 const WAYS: usize = 4;
+const _: () = assert!(WAYS == 4, "KeyOrder::follow is written for four ways");
 
 /// Learned keys with what each means (`V`, from the adapter's lookup) and
 /// which keys follow which.
@@ -173,9 +174,15 @@ impl<V: Copy + Default> KeyOrder<V> {
             return;
         }
         let ways = &mut self.ways[after.place()];
-        let from = ways.iter().position(|&w| w == id).unwrap_or(WAYS - 1);
-        ways.copy_within(0..from, 1);
-        ways[0] = id;
+        let w = *ways;
+        // Spelled out for four ways: `copy_within` of a length known only
+        // at run time was a call to memmove per wrong first guess.
+        *ways = match w.iter().position(|&k| k == id) {
+            Some(0) => w,
+            Some(1) => [id, w[0], w[2], w[3]],
+            Some(2) => [id, w[0], w[1], w[3]],
+            _ => [id, w[0], w[1], w[2]],
+        };
     }
 
     /// How many ids are taken (the root and [`NONE`] included), for tests.
