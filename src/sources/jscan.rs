@@ -103,6 +103,33 @@ fn zero_bytes(w: u64) -> u64 {
     w.wrapping_sub(LO) & !w & HI
 }
 
+/// How many of the bytes of `w` (little-endian: the first byte lowest)
+/// are ASCII digits before the first one that is not; 8 if all are.
+#[inline(always)]
+fn digit_run(w: u64) -> usize {
+    // Per byte, on its low seven bits (so no sum carries into the next
+    // byte): `+ 0x50` sets bit 7 from 0x30 up, `+ 0x46` from 0x3A up.
+    let low = w & !HI;
+    let from_0 = low.wrapping_add(LO * 0x50);
+    let from_colon = low.wrapping_add(LO * 0x46);
+    let digits = from_0 & !from_colon & !w & HI;
+    ((!digits & HI).trailing_zeros() / 8) as usize
+}
+
+/// The value of the first `len` bytes of `w` (1 to 7), all digits.
+#[inline(always)]
+fn digits_value(w: u64, len: usize) -> u64 {
+    // Digits minus '0' (a borrow only runs up, into the bytes after them),
+    // moved to the top so that zero bytes lead; then the digits are paired,
+    // the pairs paired and the fours joined (simdjson's eight digits).
+    let mut v = w.wrapping_sub(LO * u64::from(b'0')) << (8 * (8 - len));
+    v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let pairs = 0x0000_00FF_0000_00FF;
+    let high = (v & pairs).wrapping_mul(100 + (1_000_000 << 32));
+    let low = ((v >> 16) & pairs).wrapping_mul(1 + (10_000 << 32));
+    high.wrapping_add(low) >> 32
+}
+
 impl<'a> Cursor<'a> {
     /// A cursor at the start of `line`, which must be UTF-8 as a whole (a
     /// line that is not is malformed anyway). Checking it once here, with
@@ -326,24 +353,14 @@ impl<'a> Cursor<'a> {
     fn number_shape(&mut self) -> Scan<(bool, u64, bool)> {
         let negative = self.buf.get(self.pos) == Some(&b'-');
         self.pos += usize::from(negative);
-        let mut value: u64 = 0;
-        let mut overflow = false;
-        match self.buf.get(self.pos) {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                while let Some(&d @ b'0'..=b'9') = self.buf.get(self.pos) {
-                    match value
-                        .checked_mul(10)
-                        .and_then(|v| v.checked_add(u64::from(d - b'0')))
-                    {
-                        Some(v) => value = v,
-                        None => overflow = true,
-                    }
-                    self.pos += 1;
-                }
+        let (value, overflow) = match self.buf.get(self.pos) {
+            Some(b'0') => {
+                self.pos += 1;
+                (0, false)
             }
+            Some(b'1'..=b'9') => self.integer_digits(),
             _ => return Err(Bail),
-        }
+        };
         let mut integer = !overflow;
         if self.buf.get(self.pos) == Some(&b'.') {
             self.pos += 1;
@@ -359,6 +376,38 @@ impl<'a> Cursor<'a> {
             integer = false;
         }
         Ok((negative, value, integer))
+    }
+
+    /// The digits at the cursor (the first is one), stepped over: their
+    /// value, and whether it overflowed a `u64`.
+    #[inline(always)]
+    fn integer_digits(&mut self) -> (u64, bool) {
+        // Up to seven digits (token counts, latencies) in one word, without
+        // a loop: a loop's exit depends on the number's length, which a
+        // branch predictor cannot know.
+        if let Some(chunk) = self.buf.get(self.pos..self.pos + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let len = digit_run(w);
+            if len < 8 {
+                self.pos += len;
+                return (digits_value(w, len), false);
+            }
+        }
+        let mut value: u64 = 0;
+        let mut overflow = false;
+        while let Some(&d @ b'0'..=b'9') = self.buf.get(self.pos) {
+            match value
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(d - b'0')))
+            {
+                Some(v) => value = v,
+                None => overflow = true,
+            }
+            self.pos += 1;
+        }
+        (value, overflow)
     }
 
     /// Skips a number or literal without building it. Like serde_json's
@@ -716,6 +765,43 @@ mod tests {
             assert_eq!(mine, theirs, "{text}");
         }
         assert!(Cursor::new(b"1e400").unwrap().value().is_err());
+    }
+
+    /// Every length of integer part, ended by every kind of byte: the
+    /// value as `number` promises it (a `u64` if it is an integer that
+    /// fits, else Rust's nearest `f64`), and the cursor just after it.
+    /// (serde_json's default float parsing may miss the nearest double
+    /// past 15 significant digits, so it is not the reference here.)
+    #[test]
+    fn numbers_of_every_length_are_read_whole() {
+        let mut next = crate::sources::testing::xorshift(0x51_7CC1_B727_220A);
+        for len in 1..=22 {
+            for _ in 0..200 {
+                let mut digits: String = (0..len)
+                    .map(|_| char::from(b'0' + (next() % 10) as u8))
+                    .collect();
+                if digits.starts_with('0') && len > 1 {
+                    digits.replace_range(..1, "7");
+                }
+                for after in [",", "}", " ", ",\"é\":1", "]", ".5,", "e3,", "E-2}"] {
+                    let text = format!("{digits}{after}          ");
+                    let mut c = Cursor::new(text.as_bytes()).unwrap();
+                    let mine = format!("{:?}", c.value().unwrap());
+                    let end = text.find([',', '}', ' ', ']']).unwrap();
+                    let number = &text[..end];
+                    let want = match number.parse::<u64>() {
+                        Ok(u) => Scalar::U64(u),
+                        Err(_) => Scalar::F64(number.parse().unwrap()),
+                    };
+                    assert_eq!(mine, format!("{:?}", Token::Scalar(want)), "{text}");
+                    assert_eq!(c.pos, end, "{text}");
+                }
+            }
+        }
+        // A leading zero ends the integer part, as the grammar says.
+        let mut c = Cursor::new(b"01234567,").unwrap();
+        assert!(matches!(c.value(), Ok(Token::Scalar(Scalar::U64(0)))));
+        assert_eq!(c.pos, 1);
     }
 
     #[test]

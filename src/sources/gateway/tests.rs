@@ -1,5 +1,6 @@
 use super::*;
 use crate::record::{Tokens, UsageRecord};
+use crate::sources::testing::xorshift;
 
 #[derive(Debug, Default)]
 struct Capture {
@@ -315,16 +316,6 @@ fn csv_rows_map_columns_by_header_name() {
     );
     assert_eq!(c.malformed.len(), 2);
     assert_eq!(c.malformed[1], Reason::BadCsvRow);
-}
-
-/// A seeded pseudo-random sequence for the damage and row generators.
-fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
-    move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    }
 }
 
 /// The CSV reader picks each slot's winning cell itself; it must give
