@@ -212,7 +212,7 @@ mod tests {
 
     /// Reads every key of a flat object, as the walk would, skipping values.
     fn keys_of(order: &mut KeyOrder<usize>, line: &str) -> Vec<(u16, usize)> {
-        let mut cur = Cursor::new(line.as_bytes()).unwrap();
+        let mut cur = Cursor::new(line.as_bytes());
         cur.expect(b'{').unwrap();
         let mut out = Vec::new();
         let mut after = After::open(ROOT);
@@ -248,7 +248,7 @@ mod tests {
         for _ in 0..3 {
             for line in lines {
                 let got = keys_of(&mut order, line);
-                let mut cur = Cursor::new(line.as_bytes()).unwrap();
+                let mut cur = Cursor::new(line.as_bytes());
                 cur.expect(b'{').unwrap();
                 let mut want = Vec::new();
                 cur.entries(|cur, key| {

@@ -69,7 +69,7 @@ pub(super) fn collect<'de>(
     line: &'de [u8],
     out: &mut Collected<'de>,
 ) -> Scan<()> {
-    let mut cur = Cursor::new(line)?;
+    let mut cur = Cursor::new(line);
     cur.expect(b'{')?;
     if json.maps.is_empty() && json.extra.is_empty() {
         ORDER.with_borrow_mut(|learned_keys| {
