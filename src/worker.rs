@@ -299,13 +299,17 @@ impl<'p> Worker<'p> {
         let mut rest = bytes;
         let mut line = 0;
         while !rest.is_empty() {
+            line += 1;
+            self.at.line = line;
+            if let Some(len) = parser.parse_line(rest, self.plan.max_line_bytes, self) {
+                rest = rest.get(len + 1..).unwrap_or_default();
+                continue;
+            }
             let (unit, next) = match memchr(b'\n', rest) {
                 Some(i) => (&rest[..i], &rest[i + 1..]),
                 None => (rest, &rest[rest.len()..]),
             };
             rest = next;
-            line += 1;
-            self.at.line = line;
             let unit = unit.strip_suffix(b"\r").unwrap_or(unit);
             // A byte order mark starts the file (stripped above) or, in
             // files joined with `cat`, any line.

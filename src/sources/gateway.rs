@@ -381,6 +381,17 @@ impl Parser for GatewayJson {
         }
         sink.outcome(out.finish("gateway"))
     }
+
+    fn parse_line(&self, rest: &[u8], max: usize, sink: &mut dyn Sink) -> Option<usize> {
+        let mut out = Collected::default();
+        let len = fast::collect_line(self, rest, &mut out).ok()?;
+        let unit = rest[..len].strip_suffix(b"\r").unwrap_or(&rest[..len]);
+        if unit.len() > max {
+            return None;
+        }
+        sink.outcome(out.finish("gateway"));
+        Some(len)
+    }
 }
 
 /// For a key at `depth`, the map path that ends here (if any) and the mask

@@ -86,11 +86,12 @@ pub struct Cursor<'a> {
     pos: usize,
 }
 
-/// The JSON whitespace bytes, as match arms.
+/// The JSON whitespace bytes but `\n`, as match arms: the scanner reads
+/// one line, and a `\n` ends it (so given the rest of a chunk it stops at
+/// its line's end; a line split off before has no `\n` anyway).
 const WS0: u8 = b' ';
 const WS1: u8 = b'\t';
-const WS2: u8 = b'\n';
-const WS3: u8 = b'\r';
+const WS2: u8 = b'\r';
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
@@ -154,12 +155,12 @@ impl<'a> Cursor<'a> {
         Ok(i + end)
     }
 
-    /// Skips JSON whitespace.
+    /// Skips whitespace within the line (see [`WS0`]).
     #[inline(always)]
     fn ws(&mut self) {
         while let Some(&b) = self.buf.get(self.pos) {
             // One compare settles the common case, a token right here.
-            if b > b' ' || !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            if b > b' ' || !matches!(b, WS0 | WS1 | WS2) {
                 break;
             }
             self.pos += 1;
@@ -192,6 +193,17 @@ impl<'a> Cursor<'a> {
             return Err(Bail);
         }
         Ok(())
+    }
+
+    /// Accepts the line that starts the buffer: only whitespace may follow
+    /// up to a `\n` or the end. Gives the offset of that end.
+    #[inline]
+    pub fn finish_line(mut self) -> Scan<usize> {
+        self.ws();
+        match self.buf.get(self.pos) {
+            None | Some(b'\n') => Ok(self.pos),
+            Some(_) => Err(Bail),
+        }
     }
 
     /// From inside a string, the offset of the next `"`, `\`, control
@@ -319,7 +331,7 @@ impl<'a> Cursor<'a> {
             }
             // Whitespace is one more arm of the match on the first byte,
             // not a check of its own before every value: logs are compact.
-            WS0 | WS1 | WS2 | WS3 => return self.value_after_ws(),
+            WS0 | WS1 | WS2 => return self.value_after_ws(),
             _ => return Err(Bail),
         })
     }
@@ -442,7 +454,7 @@ impl<'a> Cursor<'a> {
                 self.pos -= 1;
                 self.number_shape().map(|_| ())
             }
-            WS0 | WS1 | WS2 | WS3 => self.skip_value_after_ws(),
+            WS0 | WS1 | WS2 => self.skip_value_after_ws(),
             _ => Err(Bail),
         }
     }
@@ -504,7 +516,7 @@ impl<'a> Cursor<'a> {
         match self.byte()? {
             b',' => Ok(true),
             b'}' => Ok(false),
-            WS0 | WS1 | WS2 | WS3 => self.next_entry_after_ws(),
+            WS0 | WS1 | WS2 => self.next_entry_after_ws(),
             _ => Err(Bail),
         }
     }
@@ -518,7 +530,7 @@ impl<'a> Cursor<'a> {
     /// Skips whitespace and tells whether there was any.
     #[inline]
     pub fn skip_ws(&mut self) -> bool {
-        if !matches!(self.buf.get(self.pos), Some(&(WS0 | WS1 | WS2 | WS3))) {
+        if !matches!(self.buf.get(self.pos), Some(&(WS0 | WS1 | WS2))) {
             return false;
         }
         self.ws();

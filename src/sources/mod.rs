@@ -187,6 +187,18 @@ pub trait Parser: Send + Sync {
         sink.malformed(Reason::Other("this source does not read lines"));
     }
 
+    /// For line framing: reads the line that starts `rest` while finding
+    /// its end, instead of having the caller find the end first (a second
+    /// pass over every line). Returns the line's length (`rest[len]` is its
+    /// `\n`, or `len` is `rest.len()`) after reporting exactly what
+    /// [`Parser::parse_unit`] would report for it, or `None` having
+    /// reported nothing: for a line it did not read whole, or longer than
+    /// `max` bytes without its line ending. The caller then splits the
+    /// line and calls `parse_unit`. The default always declines.
+    fn parse_line(&self, _rest: &[u8], _max: usize, _sink: &mut dyn Sink) -> Option<usize> {
+        None
+    }
+
     /// Parses one CSV record.
     fn parse_csv(&self, _row: &CsvRow<'_>, sink: &mut dyn Sink) {
         sink.malformed(Reason::Other("this source does not read CSV"));

@@ -70,6 +70,24 @@ pub(super) fn collect<'de>(
     out: &mut Collected<'de>,
 ) -> Scan<()> {
     let mut cur = Cursor::new(line);
+    walk(json, &mut cur, out)?;
+    cur.finish()
+}
+
+/// Reads the line that starts `rest` into `out` and gives its length (up
+/// to its `\n` or the end of `rest`), or bails as [`collect`] does.
+pub(super) fn collect_line<'de>(
+    json: &GatewayJson,
+    rest: &'de [u8],
+    out: &mut Collected<'de>,
+) -> Scan<usize> {
+    let mut cur = Cursor::new(rest);
+    walk(json, &mut cur, out)?;
+    cur.finish_line()
+}
+
+/// The object that starts the cursor's line, into `out`.
+fn walk<'de>(json: &GatewayJson, cur: &mut Cursor<'de>, out: &mut Collected<'de>) -> Scan<()> {
     cur.expect(b'{')?;
     if json.maps.is_empty() && json.extra.is_empty() {
         ORDER.with_borrow_mut(|learned_keys| {
@@ -82,16 +100,15 @@ pub(super) fn collect<'de>(
                 };
             }
             let fields = json.fields;
-            learned(&mut cur, out, 0, ROOT, &mut learned_keys.order, fields)
-        })?;
+            learned(cur, out, 0, ROOT, &mut learned_keys.order, fields)
+        })
     } else {
         object(
-            &mut cur,
+            cur,
             out,
             Place::root(&json.maps, &json.extra, json.all_maps()),
-        )?;
+        )
     }
-    cur.finish()
 }
 
 /// The entries of an object whose `{` was just read, at canonical nesting

@@ -629,3 +629,76 @@ fn a_csv_run_reading_fewer_fields_gets_the_same_rows_without_the_rest() {
     }
     assert!(records > 100, "{records} records");
 }
+
+/// What `parse_unit` reports for the line that starts `rest`, split off as
+/// the worker splits it (at the first `\n`, one `\r` dropped).
+fn unit_of(rest: &[u8]) -> &[u8] {
+    let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+    rest[..end].strip_suffix(b"\r").unwrap_or(&rest[..end])
+}
+
+/// `parse_line` finds a line's end while reading it; it must report what
+/// `parse_unit` reports for that line split off first, or decline, on
+/// generated and damaged lines followed by every kind of line ending.
+#[test]
+fn reading_a_line_in_place_reports_what_reading_it_split_off_does() {
+    let json = GatewayJson::new(&SourceOptions::default()).unwrap();
+    let data = genlogs::generate(1 << 19, 13, false);
+    let damage: &[&[u8]] = &[b"\n", b"\r", b"\r\n", b" ", b"\x00", b"\xff", b"}", b"\""];
+    let endings: &[&[u8]] = &[
+        b"",
+        b"\n",
+        b"\r\n",
+        b" \t\n",
+        b"\n{\"model\":\"m\"}",
+        b"\r",
+        b"\n\n",
+    ];
+    let mut next = xorshift(0x9E6C_63D0_676A_9A99);
+    // Undamaged lines with no length limit: how many, and how many read.
+    let (mut clean, mut clean_read) = (0, 0);
+    for line in data.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        let mut variants = vec![line.to_vec()];
+        for _ in 0..2 {
+            let at = (next() % line.len() as u64) as usize;
+            let mut bad = line[..at].to_vec();
+            bad.extend_from_slice(damage[(next() % damage.len() as u64) as usize]);
+            bad.extend_from_slice(&line[at..]);
+            variants.push(bad);
+        }
+        for (damaged, variant) in variants.into_iter().enumerate() {
+            for ending in endings {
+                let mut rest = variant.clone();
+                rest.extend_from_slice(ending);
+                let unit = unit_of(&rest);
+                let mut want = Capture::default();
+                json.parse_unit(unit, &mut want);
+                for max in [usize::MAX, unit.len(), unit.len().saturating_sub(1)] {
+                    let mut got = Capture::default();
+                    let result = json.parse_line(&rest, max, &mut got);
+                    if damaged == 0 && max == usize::MAX {
+                        clean += 1;
+                        clean_read += usize::from(result.is_some());
+                    }
+                    match result {
+                        Some(len) => {
+                            let text = String::from_utf8_lossy(&rest);
+                            assert!(unit.len() <= max, "{text}");
+                            assert_eq!(unit_of(&rest[..len]), unit, "{text}");
+                            assert!(len == rest.len() || rest[len] == b'\n', "{text}");
+                            assert_eq!(got.records, want.records, "{text}");
+                            assert_eq!(got.malformed, want.malformed, "{text}");
+                            assert_eq!(got.ignored, want.ignored, "{text}");
+                        }
+                        None => {
+                            assert!(got.records.is_empty() && got.malformed.is_empty());
+                            assert_eq!(got.ignored, 0);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // Undamaged lines are read in place (generated malformed ones aside).
+    assert!(clean_read * 1000 >= clean * 995, "{clean_read} of {clean}");
+}
