@@ -367,9 +367,11 @@ impl<'a> Cursor<'a> {
             }
             return Ok(Scalar::F64(-(value as f64)));
         }
-        // Sign, digits, point and exponent: ASCII, so this never fails.
-        let text =
-            std::str::from_utf8(self.buf.get(start..self.pos).ok_or(Bail)?).map_err(|_| Bail)?;
+        let bytes = self.buf.get(start..self.pos).ok_or(Bail)?;
+        // SAFETY: `number_shape` stepped only over a sign, digits, a point
+        // and an exponent: ASCII. (A checked conversion here was 1.5% of a
+        // JSONL run's samples: every line states a cost.)
+        let text = unsafe { std::str::from_utf8_unchecked(bytes) };
         let v: f64 = text.parse().map_err(|_| Bail)?;
         if !v.is_finite() {
             return Err(Bail);
