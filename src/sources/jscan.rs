@@ -804,9 +804,11 @@ mod tests {
 
     /// Every length of integer part, ended by every kind of byte: the
     /// value as `number` promises it (a `u64` if it is an integer that
-    /// fits, else Rust's nearest `f64`), and the cursor just after it.
-    /// (serde_json's default float parsing may miss the nearest double
-    /// past 15 significant digits, so it is not the reference here.)
+    /// fits, else the nearest `f64`), the cursor just after it, and
+    /// serde_json's value (with `float_roundtrip`, which this crate turns
+    /// on: without it serde_json may miss the nearest double past 15
+    /// significant digits, and a line it reads would differ from one the
+    /// scanner reads).
     #[test]
     fn numbers_of_every_length_are_read_whole() {
         let mut next = crate::sources::testing::xorshift(0x51_7CC1_B727_220A);
@@ -830,6 +832,12 @@ mod tests {
                     };
                     assert_eq!(mine, format!("{:?}", Token::Scalar(want)), "{text}");
                     assert_eq!(c.pos, end, "{text}");
+                    let theirs: serde_json::Value = serde_json::from_str(number).unwrap();
+                    let theirs = match theirs.as_u64() {
+                        Some(u) => Scalar::U64(u),
+                        None => Scalar::F64(theirs.as_f64().unwrap()),
+                    };
+                    assert_eq!(mine, format!("{:?}", Token::Scalar(theirs)), "{text}");
                 }
             }
         }
