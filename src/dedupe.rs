@@ -30,8 +30,9 @@
 //! distinct id, plus a small set of the repeated ids' hashes. On a virtual
 //! machine every page touched for the first time is expensive (most of the
 //! cost of dedupe was once vectors doubling and being appended), so each
-//! entry is written twice at most. Two different ids with the same 64-bit hash would be
-//! taken for one (for 100 million ids, a chance of about 3 in 10 000).
+//! entry is written twice at most. Two different ids with the same 64-bit
+//! hash would be taken for one (for 100 million ids, a chance of about 3 in
+//! 10 000).
 
 use std::hash::Hasher;
 

@@ -742,7 +742,9 @@ impl Sink for Worker<'_> {
 mod tests {
     use super::*;
 
-    fn fields(plan_of: impl FnOnce(&mut Plan<'_>)) -> FieldSet {
+    /// What a `--by team,model` plan with `owners`, changed by `plan_of`,
+    /// reads.
+    fn fields(owners: Option<&OwnerMap>, plan_of: impl FnOnce(&mut Plan<'_>)) -> FieldSet {
         let card = RateCard::embedded().unwrap();
         let mut plan = Plan {
             dims: vec![Dimension::Team, Dimension::Model],
@@ -751,7 +753,10 @@ mod tests {
             card: &card,
             tz_offset: 0,
             max_line_bytes: 1 << 20,
-            attribution: AttributionPlan::default(),
+            attribution: AttributionPlan {
+                owners,
+                ..AttributionPlan::default()
+            },
         };
         plan_of(&mut plan);
         plan.fields_read()
@@ -767,18 +772,19 @@ mod tests {
             Field::CostCenter,
             Field::RequestId,
         ];
-        assert_eq!(fields(|_| {}), base.into_iter().collect());
+        assert_eq!(fields(None, |_| {}), base.into_iter().collect());
         let with = |more: &[Field]| base.iter().chain(more).copied().collect::<FieldSet>();
         assert_eq!(
-            fields(|p| p.dims = vec![Dimension::Route, Dimension::Day]),
+            fields(None, |p| p.dims = vec![Dimension::Route, Dimension::Day]),
             with(&[Field::Route])
         );
         assert_eq!(
-            fields(|p| p.wheres = vec!["environment=prod".parse().unwrap()]),
+            fields(None, |p| p.wheres =
+                vec!["environment=prod".parse().unwrap()]),
             with(&[Field::Environment])
         );
         assert_eq!(
-            fields(|p| {
+            fields(None, |p| {
                 p.attribution.required = vec![Field::Service];
                 p.attribution.offender_dims = vec![Dimension::User];
                 p.attribution.value_fields = vec![Field::Project];
@@ -794,19 +800,6 @@ mod tests {
             b"field,value,team\nservice,checkout,payments\n",
         )
         .unwrap();
-        let card = RateCard::embedded().unwrap();
-        let plan = Plan {
-            dims: vec![Dimension::Team],
-            window: Window::default(),
-            wheres: Vec::new(),
-            card: &card,
-            tz_offset: 0,
-            max_line_bytes: 1 << 20,
-            attribution: AttributionPlan {
-                owners: Some(&map),
-                ..AttributionPlan::default()
-            },
-        };
-        assert_eq!(plan.fields_read(), FieldSet::ALL);
+        assert_eq!(fields(Some(&map), |_| {}), FieldSet::ALL);
     }
 }

@@ -411,8 +411,8 @@ impl<'a> Cursor<'a> {
         Ok((negative, value, integer))
     }
 
-    /// The digits at the cursor (the first is one), stepped over: their
-    /// value, and whether it overflowed a `u64`.
+    /// The digits at the cursor (at least one), stepped over: their value,
+    /// and whether it overflowed a `u64`.
     #[inline(always)]
     fn integer_digits(&mut self) -> (u64, bool) {
         // Up to seven digits (token counts, latencies) in one word, without
@@ -704,8 +704,8 @@ mod sse2 {
     };
 
     /// For 16 bytes of a string: a bit per `"`, `\\`, control byte or
-    /// byte >= 0x80.
-    /// SSE2 is part of every x86_64 CPU, so no runtime detection is needed.
+    /// byte from 0x80 up. SSE2 is part of every x86_64 CPU, so no runtime
+    /// detection is needed.
     #[inline(always)]
     pub fn stops(block: &[u8]) -> u32 {
         assert!(block.len() >= 16);

@@ -29,7 +29,7 @@ pub(super) struct Meaning {
 impl Meaning {
     /// What `key` means when the run reads only the text fields `fields`:
     /// a value for any other field is skipped, not offered.
-    pub(super) fn of(key: &str, fields: FieldSet) -> Meaning {
+    fn of(key: &str, fields: FieldSet) -> Meaning {
         let mut by_level = KEYS.get(key).map(|info| info.by_level).unwrap_or_default();
         for decision in &mut by_level {
             if let Some((Slot::Text(f), ..)) = decision.slot {
@@ -45,22 +45,39 @@ impl Meaning {
     }
 }
 
-/// The learned keys of this thread's lines.
-pub(super) type Order = KeyOrder<Meaning>;
-
-/// A thread's learned keys, with the fields their meanings were worked
-/// out for.
-struct Learned {
+/// The learned keys of this thread's lines, with the fields their
+/// meanings were worked out for.
+pub(super) struct Learned {
     fields: FieldSet,
-    order: Order,
+    order: KeyOrder<Meaning>,
+}
+
+impl Learned {
+    fn new(fields: FieldSet) -> Learned {
+        Learned {
+            fields,
+            order: KeyOrder::new(),
+        }
+    }
+
+    /// Reads the key at the cursor ([`KeyOrder::key`]), a key not yet
+    /// learned meaning what it means for these fields.
+    #[inline(always)]
+    pub(super) fn key(&mut self, cur: &mut Cursor<'_>, after: After) -> Scan<u16> {
+        let fields = self.fields;
+        self.order.key(cur, after, |key| Meaning::of(key, fields))
+    }
+
+    /// What the key `id` means ([`KeyOrder::meaning`]).
+    #[inline(always)]
+    pub(super) fn meaning(&self, id: u16) -> &Meaning {
+        self.order.meaning(id)
+    }
 }
 
 thread_local! {
     /// Per worker thread, so the hot path takes no lock.
-    static ORDER: RefCell<Learned> = RefCell::new(Learned {
-        fields: FieldSet::ALL,
-        order: KeyOrder::new(),
-    });
+    static LEARNED: RefCell<Learned> = RefCell::new(Learned::new(FieldSet::ALL));
 }
 
 /// Reads one line into `out`, or bails (leaving `out` partly filled).
@@ -90,17 +107,13 @@ pub(super) fn collect_line<'de>(
 fn walk<'de>(json: &GatewayJson, cur: &mut Cursor<'de>, out: &mut Collected<'de>) -> Scan<()> {
     cur.expect(b'{')?;
     if json.maps.is_empty() && json.extra.is_empty() {
-        ORDER.with_borrow_mut(|learned_keys| {
+        LEARNED.with_borrow_mut(|keys| {
             // Meanings depend on the fields read: a parser of another run
             // on this thread (tests share rayon's threads) starts afresh.
-            if learned_keys.fields != json.fields {
-                *learned_keys = Learned {
-                    fields: json.fields,
-                    order: KeyOrder::new(),
-                };
+            if keys.fields != json.fields {
+                *keys = Learned::new(json.fields);
             }
-            let fields = json.fields;
-            learned(cur, out, 0, ROOT, &mut learned_keys.order, fields)
+            learned(cur, out, 0, ROOT, keys)
         })
     } else {
         object(
@@ -112,31 +125,30 @@ fn walk<'de>(json: &GatewayJson, cur: &mut Cursor<'de>, out: &mut Collected<'de>
 }
 
 /// The entries of an object whose `{` was just read, at canonical nesting
-/// `level`, under the key `parent`, reading keys through `order`.
+/// `level`, under the key `parent`, reading keys through `keys`.
 fn learned<'de>(
     cur: &mut Cursor<'de>,
     out: &mut Collected<'de>,
     level: u8,
     parent: u16,
-    order: &mut Order,
-    fields: FieldSet,
+    keys: &mut Learned,
 ) -> Scan<()> {
     if !cur.first_entry()? {
         return Ok(());
     }
     let mut after = After::open(parent);
     loop {
-        let id = order.key(cur, after, |key| Meaning::of(key, fields))?;
-        let decision = order.meaning(id).by_level[usize::from(level).min(LEVELS - 1)];
+        let id = keys.key(cur, after)?;
+        let decision = keys.meaning(id).by_level[usize::from(level).min(LEVELS - 1)];
         if decision.slot.is_none() && decision.descend.is_none() {
             cur.skip_value()?;
         } else {
             value(cur, out, &[], decision, |cur, out, descend| {
                 match (descend.container, descend.level) {
                     (Some(Container::Usage), _) => read_usage(cur, out, |cur, obj| {
-                        UsageCtx::Root.scan_learned(cur, obj, id, order, fields)
+                        UsageCtx::Root.scan_learned(cur, obj, id, keys)
                     }),
-                    (_, Some(level)) => learned(cur, out, level, id, order, fields),
+                    (_, Some(level)) => learned(cur, out, level, id, keys),
                     // Below a non-container only map paths are followed.
                     (_, None) => cur.skip_rest(&Token::Object),
                 }

@@ -22,14 +22,14 @@ use std::sync::LazyLock;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use crate::record::{FieldSet, Reason, Tokens};
+use crate::record::{Reason, Tokens};
 use crate::sources::collect::{count_of, Scalar};
 use crate::sources::jscan::{Cursor, Scan, Token};
 use crate::sources::json::{KeySeed, ScalarSeed};
 use crate::sources::keymap::KeyMap;
 use crate::sources::keyorder::After;
 
-use super::fast::{Meaning, Order};
+use super::fast::Learned;
 
 /// A count inside a usage object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,15 +238,14 @@ impl UsageCtx {
         })
     }
 
-    /// [`UsageCtx::scan`] with keys read through `order`, for the object
+    /// [`UsageCtx::scan`] with keys read through `keys`, for the object
     /// under the key `parent`.
     pub(super) fn scan_learned(
         self,
         cur: &mut Cursor<'_>,
         obj: &mut UsageObj,
         parent: u16,
-        order: &mut Order,
-        fields: FieldSet,
+        keys: &mut Learned,
     ) -> Scan<()> {
         if self == UsageCtx::InputDetails {
             obj.has_itd = true;
@@ -256,14 +255,14 @@ impl UsageCtx {
         }
         let mut after = After::open(parent);
         loop {
-            let id = order.key(cur, after, |key| Meaning::of(key, fields))?;
-            let step = order
+            let id = keys.key(cur, after)?;
+            let step = keys
                 .meaning(id)
                 .usage
                 .0
                 .map_or(Step::Skip, |steps| steps[self as usize]);
             step.take(cur, obj, |ctx, cur, obj| {
-                ctx.scan_learned(cur, obj, id, order, fields)
+                ctx.scan_learned(cur, obj, id, keys)
             })?;
             after = After::entry(id);
             if !cur.next_entry()? {
@@ -273,7 +272,8 @@ impl UsageCtx {
     }
 }
 
-/// What a key means inside each usage context, for [`Meaning`].
+/// What a key means inside each usage context, for
+/// [`Meaning`](super::fast::Meaning).
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct UsageSteps(Option<&'static [Step; CONTEXTS]>);
 
