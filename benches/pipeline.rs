@@ -115,6 +115,7 @@ fn plan(card: &RateCard) -> Plan<'_> {
         card,
         tz_offset: 0,
         max_line_bytes: 16 << 20,
+        reported_cost: false,
         attribution: Default::default(),
     }
 }

@@ -37,6 +37,7 @@ fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> 
         card,
         tz_offset: 3600,
         max_line_bytes: 4096,
+        reported_cost: true,
         attribution: Default::default(),
     };
     let mut total = Counts::default();

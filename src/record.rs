@@ -96,17 +96,22 @@ impl fmt::Display for Field {
     }
 }
 
-/// A set of text fields: those a run reads (see
-/// [`SourceOptions::fields`](crate::sources::SourceOptions::fields)).
-/// Every field by default.
+/// What a run reads of a row (see
+/// [`SourceOptions::fields`](crate::sources::SourceOptions::fields)): a set
+/// of text fields, and whether the cost a source states is read. All of it
+/// by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSet(u16);
 
-impl FieldSet {
-    /// Every text field.
-    pub const ALL: FieldSet = FieldSet((1 << Field::COUNT) - 1);
+/// The bit past the text fields: the stated cost.
+const REPORTED_COST: u16 = 1 << Field::COUNT;
+const _: () = assert!(Field::COUNT < 16);
 
-    /// No field.
+impl FieldSet {
+    /// Every text field and the stated cost.
+    pub const ALL: FieldSet = FieldSet((REPORTED_COST << 1) - 1);
+
+    /// No field, no stated cost.
     pub const NONE: FieldSet = FieldSet(0);
 
     /// This set and `field`.
@@ -114,10 +119,21 @@ impl FieldSet {
         FieldSet(self.0 | 1 << field as u16)
     }
 
+    /// This set and the stated cost.
+    pub fn with_reported_cost(self) -> FieldSet {
+        FieldSet(self.0 | REPORTED_COST)
+    }
+
     /// Returns true if and only if `field` is in the set.
     #[inline]
     pub fn contains(self, field: Field) -> bool {
         self.0 & 1 << field as u16 != 0
+    }
+
+    /// Returns true if and only if the stated cost is read.
+    #[inline]
+    pub fn reads_reported_cost(self) -> bool {
+        self.0 & REPORTED_COST != 0
     }
 }
 

@@ -83,6 +83,10 @@ pub struct Plan<'c> {
     pub tz_offset: i64,
     /// Longest line accepted, in bytes.
     pub max_line_bytes: usize,
+    /// Sum the costs sources state (`reported_cost`): only output that
+    /// shows them asks, since most rows state one and reading it is a
+    /// float parse per row.
+    pub reported_cost: bool,
     /// Enrichment, dedupe and the required fields.
     pub attribution: AttributionPlan<'c>,
 }
@@ -114,15 +118,24 @@ pub struct AttributionPlan<'c> {
 }
 
 impl Plan<'_> {
-    /// The text fields [`Worker::account`] reads for this plan: pricing
-    /// (provider, model, service tier), the unattributed shares (team,
-    /// cost center), dedupe (request id), and whatever the dimensions,
-    /// filters and attribution name. An ownership map may match on any
-    /// field, so with one every field is read.
+    /// What [`Worker::account`] reads for this plan: the text fields of
+    /// pricing (provider, model, service tier), the unattributed shares
+    /// (team, cost center), dedupe (request id), and whatever the
+    /// dimensions, filters and attribution name; the stated cost if asked.
+    /// An ownership map may match on any field, so with one every field is
+    /// read.
     pub fn fields_read(&self) -> FieldSet {
+        let fields = self.text_fields_read();
+        match self.reported_cost {
+            true => fields.with_reported_cost(),
+            false => fields,
+        }
+    }
+
+    fn text_fields_read(&self) -> FieldSet {
         let a = &self.attribution;
         if a.owners.is_some() {
-            return FieldSet::ALL;
+            return Field::ALL.into_iter().collect();
         }
         let named = |d: &Dimension| d.field();
         [
@@ -753,6 +766,7 @@ mod tests {
             card: &card,
             tz_offset: 0,
             max_line_bytes: 1 << 20,
+            reported_cost: false,
             attribution: AttributionPlan {
                 owners,
                 ..AttributionPlan::default()
@@ -800,6 +814,16 @@ mod tests {
             b"field,value,team\nservice,checkout,payments\n",
         )
         .unwrap();
-        assert_eq!(fields(Some(&map), |_| {}), FieldSet::ALL);
+        let every: FieldSet = Field::ALL.into_iter().collect();
+        assert_eq!(fields(Some(&map), |_| {}), every);
+        assert_eq!(fields(Some(&map), |p| p.reported_cost = true), FieldSet::ALL);
+    }
+
+    #[test]
+    fn the_stated_cost_is_read_only_when_asked() {
+        assert!(!fields(None, |_| {}).reads_reported_cost());
+        let asked = fields(None, |p| p.reported_cost = true);
+        assert!(asked.reads_reported_cost());
+        assert_eq!(asked, fields(None, |_| {}).with_reported_cost());
     }
 }

@@ -48,6 +48,7 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
         card: &config.card,
         tz_offset: config.tz_offset,
         max_line_bytes: config.max_line_bytes,
+        reported_cost: config.format == Format::Json,
         attribution: AttributionPlan {
             required: config.required.clone(),
             offender_dims: config.offender_dims.clone(),

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
+use crate::record::{Field, FieldSet, Reason, Timestamp, Tokens, UsageRecord};
 use crate::sources::fields;
 
 /// A count a source can carry as a flat field.
@@ -77,6 +77,18 @@ impl Slot {
             "reported_cost_usd" | "cost" => Slot::Cost,
             _ => return None,
         })
+    }
+
+    /// Returns true if and only if a run that reads `fields` needs this
+    /// slot's value. The model is always read: it decides whether a row is
+    /// a record; times and counts too, since they decide whether it is
+    /// malformed. A stated cost never does (an unreadable one is no cost).
+    pub fn is_read(self, fields: FieldSet) -> bool {
+        match self {
+            Slot::Text(f) => f == Field::Model || fields.contains(f),
+            Slot::Cost => fields.reads_reported_cost(),
+            Slot::Time | Slot::Count(_) => true,
+        }
     }
 
     /// Every canonical slot name, for error messages.

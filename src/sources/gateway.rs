@@ -766,12 +766,7 @@ impl GatewayCsv {
                 columns: of_slot.into_iter().map(|(_, i, name)| (i, name)).collect(),
             });
         }
-        // A text field the run does not read is not picked (the model
-        // always is: it decides whether a row is a record).
-        winners.retain(|w| match w.slot {
-            Slot::Text(f) => f == Field::Model || options.fields.contains(f),
-            _ => true,
-        });
+        winners.retain(|w| w.slot.is_read(options.fields));
         Ok(GatewayCsv { columns, winners })
     }
 }

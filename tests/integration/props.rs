@@ -206,6 +206,7 @@ fn run_in(
         card: &card,
         tz_offset: 0,
         max_line_bytes: MAX_LINE,
+        reported_cost: true,
         attribution: Default::default(),
     };
     let options = ReadOptions {

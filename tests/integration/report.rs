@@ -271,3 +271,44 @@ fn csv_on_stdin_is_recognised_by_its_header() {
         Some("search,1,1000000,0,0,0,2.500000")
     );
 }
+
+/// The costs gateway rows state (`cost`, `spend`, `reported_cost_usd` as
+/// text) are summed for JSON output, from JSONL and CSV alike, beside the
+/// cost priced from the card; output that does not show them skips them.
+#[test]
+fn json_output_sums_the_costs_gateway_rows_state() {
+    let (dir, card, _) = setup();
+    let jsonl = dir.create(
+        "stated/gateway.jsonl",
+        r#"{"timestamp":"2026-10-03T09:14:02Z","team":"payments","model":"gpt-4o","input_tokens":1000,"output_tokens":0,"cost":0.0025}
+{"timestamp":"2026-10-03T09:15:02Z","team":"payments","model":"gpt-4o","input_tokens":1000,"output_tokens":0,"spend":0.5}
+{"timestamp":"2026-10-03T09:16:02Z","team":"payments","model":"gpt-4o","input_tokens":1000,"output_tokens":0,"reported_cost_usd":"0.000001"}
+{"timestamp":"2026-10-03T09:17:02Z","team":"payments","model":"gpt-4o","input_tokens":1000,"output_tokens":0}
+"#,
+    );
+    let csv = dir.create(
+        "stated-csv/gateway.csv",
+        "timestamp,team,model,input_tokens,output_tokens,cost_usd\n\
+         2026-10-03T09:14:02Z,payments,gpt-4o,1000,0,0.0025\n\
+         2026-10-03T09:15:02Z,payments,gpt-4o,1000,0,0.5\n\
+         2026-10-03T09:16:02Z,payments,gpt-4o,1000,0,\n",
+    );
+    for (logs, stated) in [(&jsonl, "0.502501"), (&csv, "0.502500")] {
+        let report = |format: &str| {
+            stdout_ok(
+                llmspend()
+                    .args(["report", "--by", "team", "--format", format, "--rates"])
+                    .arg(&card)
+                    .arg(logs),
+            )
+        };
+        let v = json(&report("json"));
+        assert_eq!(v["groups"][0]["reported_cost_usd"], stated, "{logs:?}");
+        assert_eq!(v["totals"]["reported_cost_usd"], stated, "{logs:?}");
+        let priced = if logs == &jsonl { "0.010000" } else { "0.007500" };
+        assert_eq!(v["totals"]["cost_usd"], priced, "{logs:?}");
+        let rows = csv_rows(&report("csv"));
+        assert_eq!(rows[1][0], "payments");
+        assert!(rows[1].contains(&priced.to_string()), "{rows:?}");
+    }
+}

@@ -50,6 +50,7 @@ fn report(path: PathBuf, card: &RateCard, threads: usize, chunk_bytes: usize) ->
         card,
         tz_offset: 0,
         max_line_bytes: 1 << 20,
+        reported_cost: true,
         attribution: Default::default(),
     };
     let options = ReadOptions {

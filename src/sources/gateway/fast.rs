@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use crate::record::{Field, FieldSet};
+use crate::record::FieldSet;
 use crate::sources::collect::{Collected, Scalar, Slot};
 use crate::sources::jscan::{Bail, Cursor, Scan, Token, MAX_DEPTH};
 use crate::sources::keyorder::{After, KeyOrder, ROOT};
@@ -27,15 +27,13 @@ pub(super) struct Meaning {
 }
 
 impl Meaning {
-    /// What `key` means when the run reads only the text fields `fields`:
-    /// a value for any other field is skipped, not offered.
+    /// What `key` means when the run reads only `fields`: a value for a
+    /// slot it does not read is skipped, not offered.
     fn of(key: &str, fields: FieldSet) -> Meaning {
         let mut by_level = KEYS.get(key).map(|info| info.by_level).unwrap_or_default();
         for decision in &mut by_level {
-            if let Some((Slot::Text(f), ..)) = decision.slot {
-                if f != Field::Model && !fields.contains(f) {
-                    decision.slot = None;
-                }
+            if decision.slot.is_some_and(|(slot, ..)| !slot.is_read(fields)) {
+                decision.slot = None;
             }
         }
         Meaning {

@@ -550,14 +550,18 @@ fn the_scanner_reads_generated_lines_itself() {
     );
 }
 
-/// A record with the text fields outside `fields` (the model aside)
-/// cleared: what a run that reads only `fields` should get.
+/// A record with the text fields outside `fields` (the model aside), and
+/// the stated cost unless `fields` reads it, cleared: what a run that reads
+/// only `fields` should get.
 fn narrowed(r: &UsageRecord<'static>, fields: FieldSet) -> UsageRecord<'static> {
     let mut r = r.clone();
     for f in Field::ALL {
         if f != Field::Model && !fields.contains(f) {
             r.text[f as usize] = None;
         }
+    }
+    if !fields.reads_reported_cost() {
+        r.reported_cost = None;
     }
     r
 }
@@ -572,6 +576,7 @@ fn a_run_reading_fewer_fields_gets_the_same_rows_without_the_rest() {
         [Field::Route, Field::User, Field::Status]
             .into_iter()
             .collect(),
+        FieldSet::NONE.with_reported_cost(),
         FieldSet::ALL,
     ];
     let lines: Vec<&[u8]> = data
