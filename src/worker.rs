@@ -314,6 +314,10 @@ impl<'p> Worker<'p> {
         while !rest.is_empty() {
             line += 1;
             self.at.line = line;
+            if self.unneeded() {
+                rest = memchr(b'\n', rest).map_or(&rest[rest.len()..], |i| &rest[i + 1..]);
+                continue;
+            }
             if let Some(len) = parser.parse_line(rest, self.plan.max_line_bytes, self) {
                 rest = rest.get(len + 1..).unwrap_or_default();
                 continue;
@@ -336,6 +340,17 @@ impl<'p> Worker<'p> {
             }
         }
         line
+    }
+
+    /// Returns true if and only if this is a rescan and the block of the
+    /// line at `self.at` holds no duplicate: its records need not be read
+    /// (a rescan counts only duplicates).
+    #[inline]
+    fn unneeded(&self) -> bool {
+        match self.mode {
+            Mode::Count => false,
+            Mode::Duplicates(seen) => !seen.holds_duplicate(dedupe::pos(self.at)),
+        }
     }
 
     /// CSV records. The `csv` crate skips empty lines and reports a
@@ -386,7 +401,7 @@ impl<'p> Worker<'p> {
                 self.ignored();
             } else if content.len() > self.plan.max_line_bytes {
                 self.malformed(Reason::LineTooLong);
-            } else {
+            } else if !self.unneeded() {
                 parser.parse_csv(&CsvRow::of_plain(&plain, &ends), self);
             }
             line += u64::from(plain.next > plain.end);
@@ -816,7 +831,10 @@ mod tests {
         .unwrap();
         let every: FieldSet = Field::ALL.into_iter().collect();
         assert_eq!(fields(Some(&map), |_| {}), every);
-        assert_eq!(fields(Some(&map), |p| p.reported_cost = true), FieldSet::ALL);
+        assert_eq!(
+            fields(Some(&map), |p| p.reported_cost = true),
+            FieldSet::ALL
+        );
     }
 
     #[test]

@@ -401,11 +401,54 @@ fn first_occurrences(texts: &[&str]) -> std::collections::BTreeMap<String, (u64,
 
 #[test]
 fn dedupe_keeps_the_first_occurrence_in_file_order_within_and_across_chunks() {
+    assert_dedupe_keeps_first_occurrences(&dup_lines(3, 1200), &dup_lines(4, 900));
+}
+
+/// Lines with unique ids but for a few that repeat an earlier one (from
+/// either file), with other teams and tokens: retries spread thinly, as
+/// real logs have them, so most blocks of a rescanned chunk hold none.
+fn sparse_dup_lines(seed: u64, n: usize, prefix: &str, other: &str) -> String {
+    let teams = ["search", "payments", "", "growth"];
+    let mut x = seed;
+    let mut out = String::new();
+    for i in 0..n {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let r = (x >> 33) as usize;
+        let id = match r % 97 {
+            0 if i > 0 => format!("{prefix}-{}", r / 97 % i),
+            1 => format!("{other}-{}", r / 97 % n),
+            _ => format!("{prefix}-{i}"),
+        };
+        out.push_str(&format!(
+            "{{\"timestamp\":\"2026-10-{:02}T12:00:00Z\",\"team\":\"{}\",\"model\":\"gpt-4o\",\"input_tokens\":{},\"output_tokens\":{},\"request_id\":\"{id}\"}}\n",
+            1 + i % 28,
+            teams[r / 7 % 4],
+            1000 + r % 3000,
+            r % 500
+        ));
+    }
+    out
+}
+
+#[test]
+fn dedupe_keeps_the_first_occurrence_of_thinly_spread_repeats() {
+    let (ta, tb) = (
+        sparse_dup_lines(5, 4000, "a", "b"),
+        sparse_dup_lines(6, 3000, "b", "a"),
+    );
+    assert_dedupe_keeps_first_occurrences(&ta, &tb);
+}
+
+/// Runs a `--by team` report of files `a.jsonl` (`ta`) and `b.jsonl`
+/// (`tb`) with many chunk sizes, streamed and mapped, and checks requests
+/// and input tokens per team against the first occurrence of each id.
+fn assert_dedupe_keeps_first_occurrences(ta: &str, tb: &str) {
     let dir = TestDir::new();
-    let (ta, tb) = (dup_lines(3, 1200), dup_lines(4, 900));
-    let a = dir.create("a.jsonl", &ta);
-    let b = dir.create("b.jsonl", &tb);
-    let expected = first_occurrences(&[&ta, &tb]);
+    let a = dir.create("a.jsonl", ta);
+    let b = dir.create("b.jsonl", tb);
+    let expected = first_occurrences(&[ta, tb]);
     // Files written a moment ago are streamed (and read again from disk
     // for dedupe), not mapped; 100000 bytes a chunk once cut those two
     // reads differently and kept the wrong occurrences.

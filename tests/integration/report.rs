@@ -305,7 +305,11 @@ fn json_output_sums_the_costs_gateway_rows_state() {
         let v = json(&report("json"));
         assert_eq!(v["groups"][0]["reported_cost_usd"], stated, "{logs:?}");
         assert_eq!(v["totals"]["reported_cost_usd"], stated, "{logs:?}");
-        let priced = if logs == &jsonl { "0.010000" } else { "0.007500" };
+        let priced = if logs == &jsonl {
+            "0.010000"
+        } else {
+            "0.007500"
+        };
         assert_eq!(v["totals"]["cost_usd"], priced, "{logs:?}");
         let rows = csv_rows(&report("csv"));
         assert_eq!(rows[1][0], "payments");

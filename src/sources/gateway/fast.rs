@@ -32,7 +32,10 @@ impl Meaning {
     fn of(key: &str, fields: FieldSet) -> Meaning {
         let mut by_level = KEYS.get(key).map(|info| info.by_level).unwrap_or_default();
         for decision in &mut by_level {
-            if decision.slot.is_some_and(|(slot, ..)| !slot.is_read(fields)) {
+            if decision
+                .slot
+                .is_some_and(|(slot, ..)| !slot.is_read(fields))
+            {
                 decision.slot = None;
             }
         }
