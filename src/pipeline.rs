@@ -295,8 +295,15 @@ impl Partial {
     }
 
     /// Reads again the chunks that hold a losing occurrence of a request
-    /// id (and are in `chunks`) and subtracts those records.
-    fn drop_duplicates(&mut self, chunks: &[Chunk<'_>], plan: &Plan<'_>, pool: &rayon::ThreadPool) {
+    /// id (and are in `chunks`) and subtracts those records; `release` is
+    /// called after each chunk (a mapped one drops its pages again).
+    fn drop_duplicates(
+        &mut self,
+        chunks: &[Chunk<'_>],
+        plan: &Plan<'_>,
+        pool: &rayon::ThreadPool,
+        release: &(dyn Fn(&Chunk<'_>) + Sync),
+    ) {
         if !plan.attribution.dedupe {
             return;
         }
@@ -312,7 +319,7 @@ impl Partial {
         if todo.is_empty() {
             return;
         }
-        let dup = pool.install(|| process(&todo, plan, Mode::Duplicates(&self.seen), &|_| ()));
+        let dup = pool.install(|| process(&todo, plan, Mode::Duplicates(&self.seen), release));
         self.subtract(dup);
     }
 
@@ -510,9 +517,9 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
             first: true,
         });
     }
-    // The first pass reads every document; drop each one's pages after it
-    // (they fault back in when it is parsed), so a large tree of documents
-    // is not resident all at once.
+    // The first pass reads every document, and dedupe reads chunks again:
+    // drop each one's pages after it (they fault back in when it is read
+    // next), so a large input is not resident all at once.
     let release = |c: &Chunk<'_>| {
         if let Ok(i) = opened.binary_search_by_key(&c.file, |o| o.id) {
             opened[i].bytes.release(c.bytes);
@@ -617,7 +624,7 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
     // Every input has been seen: the kept occurrence of each request id is
     // final, so the chunks holding later occurrences can be read again:
     // mapped files and documents from memory, streamed files from disk.
-    partial.drop_duplicates(&chunks, plan, &pool);
+    partial.drop_duplicates(&chunks, plan, &pool, &release);
     for (id, input, parser) in &rereadable {
         if !partial.needs_rescan(*id) {
             continue;
@@ -818,7 +825,7 @@ fn read_batches(
                     let p = pool.install(|| process(&chunks, plan, Mode::Count, &|_| ()));
                     *total = std::mem::take(total).merge(p);
                 }
-                total.drop_duplicates(&chunks, plan, pool);
+                total.drop_duplicates(&chunks, plan, pool, &|_| ());
             }
         }
         pending.clear();

@@ -44,7 +44,8 @@ use crate::record::{Field, Reason, Tokens};
 use crate::sources::collect::{count_of, Collected, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
 use crate::sources::json::{
-    for_each_element, is_array_document, read_object_as, LineCursor, Picked, Usage, Val,
+    for_each_element, is_array_document, read_object_as, CacheDetails, LineCursor, Picked, Usage,
+    Val,
 };
 use crate::sources::row::CsvRow;
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
@@ -125,7 +126,7 @@ struct Meta<'a> {
     #[serde(borrow)]
     spend_logs_metadata: Picked<'a>,
     usage_object: Option<Usage>,
-    additional_usage_values: Option<Usage>,
+    additional_usage_values: Option<CacheDetails>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -335,13 +336,16 @@ fn collect<'b>(mut row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<
 }
 
 /// The disjoint tokens of a row. `usage_object` wins (it carries the cache
-/// split); otherwise the top-level counts, less the cache counts of
-/// `additional_usage_values` when an older row has them.
+/// split); otherwise the top-level counts (the prompt cache inclusive), less
+/// the cache counts that `additional_usage_values` details in an older row:
+/// OpenAI's `prompt_tokens_details.cached_tokens`, Anthropic's
+/// `cache_read_input_tokens` and `cache_creation_input_tokens` with the
+/// 1-hour part of `prompt_tokens_details.cache_creation_token_details`.
 fn tokens(
     prompt: Val<'_>,
     completion: Val<'_>,
     usage_object: Option<Usage>,
-    additional: Option<Usage>,
+    additional: Option<CacheDetails>,
 ) -> Option<Result<Tokens, Reason>> {
     if let Some(t) = usage_object.and_then(|u| u.tokens()) {
         return Some(t);
@@ -353,24 +357,7 @@ fn tokens(
     Some((|| {
         let prompt = count(prompt, "prompt_tokens")?;
         let output = count(completion, "completion_tokens")?;
-        // Anthropic-shaped cache counts: disjoint from each other, but
-        // inside LiteLLM's inclusive prompt count.
-        let cache = match additional.and_then(|u| u.tokens()) {
-            Some(t) => t?,
-            None => Tokens::default(),
-        };
-        let input = prompt
-            .checked_sub(cache.cache_read)
-            .and_then(|v| v.checked_sub(cache.cache_write))
-            .and_then(|v| v.checked_sub(cache.cache_write_1h))
-            .ok_or(Reason::CachedExceedsInput)?;
-        Ok(Tokens {
-            input,
-            output,
-            cache_read: cache.cache_read,
-            cache_write: cache.cache_write,
-            cache_write_1h: cache.cache_write_1h,
-        })
+        additional.unwrap_or_default().0.tokens_of(prompt, output)
     })())
 }
 

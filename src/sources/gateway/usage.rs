@@ -389,6 +389,19 @@ impl UsageObj {
         Ok(None)
     }
 
+    /// The cache counts that detail a cache-inclusive prompt count, in
+    /// OpenAI or Anthropic names, as [`CacheDetail::tokens_of`] takes them
+    /// out of it.
+    pub fn cache_detail(&self) -> CacheDetail {
+        use Key::*;
+        CacheDetail {
+            read: self.first(&[PtdCached, CacheReadInput, CanonCacheRead]),
+            write: self.first(&[PtdCacheWrite, CacheCreationInput]),
+            one_hour: self.first(&[Ptd1h, Cc1h]),
+            five_min: self.first(&[Ptd5m, Cc5m]),
+        }
+    }
+
     /// The disjoint tokens of this object, `None` when it holds no count.
     pub fn tokens(&self) -> Option<Result<Tokens, Reason>> {
         if self.values.iter().all(Option::is_none) {
@@ -415,25 +428,8 @@ impl UsageObj {
             });
         }
         if let Some(prompt) = self.get(PromptTokens)? {
-            let read = self
-                .first(&[PtdCached, CacheReadInput, CanonCacheRead])?
-                .unwrap_or(0);
-            let write = self.first(&[PtdCacheWrite, CacheCreationInput])?;
-            let one_hour = self.first(&[Ptd1h, Cc1h])?;
-            let five_min = self.first(&[Ptd5m, Cc5m])?;
-            let (w5, w1) = split_writes(write, five_min, one_hour)?;
-            let input = prompt
-                .checked_sub(read)
-                .and_then(|v| v.checked_sub(w5))
-                .and_then(|v| v.checked_sub(w1))
-                .ok_or(Reason::CachedExceedsInput)?;
-            return Ok(Tokens {
-                input,
-                output: self.get(CompletionTokens)?.unwrap_or(0),
-                cache_read: read,
-                cache_write: w5,
-                cache_write_1h: w1,
-            });
+            let output = self.get(CompletionTokens)?.unwrap_or(0);
+            return self.cache_detail().tokens_of(prompt, output);
         }
         let output = self.first(&[OutputTokens, CompletionTokens])?.unwrap_or(0);
         let input = self.get(InputTokens)?.unwrap_or(0);
@@ -467,6 +463,50 @@ impl UsageObj {
         Ok(Tokens {
             input,
             output,
+            cache_read: read,
+            cache_write: w5,
+            cache_write_1h: w1,
+        })
+    }
+}
+
+/// The cache counts of a usage object that details a cache-inclusive
+/// prompt count (OpenAI's shape; LiteLLM's `additional_usage_values` beside
+/// its row's `prompt_tokens`), each as read: small enough to keep in a row.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheDetail {
+    read: Result<Option<u64>, Reason>,
+    write: Result<Option<u64>, Reason>,
+    one_hour: Result<Option<u64>, Reason>,
+    five_min: Result<Option<u64>, Reason>,
+}
+
+impl Default for CacheDetail {
+    fn default() -> Self {
+        CacheDetail {
+            read: Ok(None),
+            write: Ok(None),
+            one_hour: Ok(None),
+            five_min: Ok(None),
+        }
+    }
+}
+
+impl CacheDetail {
+    /// The disjoint tokens of a request of `prompt` (cache inclusive) and
+    /// `completion` tokens with these cache counts: reads and writes (the
+    /// 5-minute/1-hour split kept) are taken out of `prompt`.
+    pub fn tokens_of(self, prompt: u64, completion: u64) -> Result<Tokens, Reason> {
+        let read = self.read?.unwrap_or(0);
+        let (w5, w1) = split_writes(self.write?, self.five_min?, self.one_hour?)?;
+        let input = prompt
+            .checked_sub(read)
+            .and_then(|v| v.checked_sub(w5))
+            .and_then(|v| v.checked_sub(w1))
+            .ok_or(Reason::CachedExceedsInput)?;
+        Ok(Tokens {
+            input,
+            output: completion,
             cache_read: read,
             cache_write: w5,
             cache_write_1h: w1,

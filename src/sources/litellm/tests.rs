@@ -139,6 +139,33 @@ fn without_usage_object_top_level_counts_less_additional_cache_values() {
 }
 
 #[test]
+fn additional_cache_values_in_openai_names_and_the_1h_split_are_taken_out() {
+    // Older rows detail the cache in OpenAI's names (the proxy UI reads
+    // `prompt_tokens_details.cached_tokens` there for its cache rate), and
+    // Anthropic traffic adds the 5-minute/1-hour split of the writes.
+    let openai = r#"{"request_id":"r1","spend":0.00408,"startTime":"2026-11-03T09:14:02.874","model":"gpt-4o-2024-08-06","prompt_tokens":2000,"completion_tokens":100,"metadata":{"additional_usage_values":{"prompt_tokens_details":{"audio_tokens":0,"cached_tokens":1536},"completion_tokens_details":{"reasoning_tokens":0}}}}"#;
+    assert_eq!(
+        parse("x.jsonl", openai).one().tokens,
+        Tokens {
+            input: 464,
+            output: 100,
+            cache_read: 1536,
+            ..Tokens::default()
+        }
+    );
+    let anthropic = r#"{"request_id":"r2","spend":0.0105,"startTime":"2026-11-03T09:14:03.000","model":"claude-sonnet-4-6","prompt_tokens":2000,"completion_tokens":100,"metadata":{"additional_usage_values":{"prompt_tokens_details":{"cached_tokens":0,"cache_creation_tokens":1000,"cache_creation_token_details":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":1000}},"cache_creation_input_tokens":1000,"cache_read_input_tokens":0}}}"#;
+    assert_eq!(
+        parse("x.jsonl", anthropic).one().tokens,
+        Tokens {
+            input: 1000,
+            output: 100,
+            cache_write_1h: 1000,
+            ..Tokens::default()
+        }
+    );
+}
+
+#[test]
 fn bad_rows_are_malformed_with_a_reason() {
     let reason = |line: &str| parse("x.jsonl", line).malformed[0].1;
     assert_eq!(
@@ -294,4 +321,22 @@ fn rows_stay_small_enough_to_move_cheaply() {
     // objects are kept as tokens (48 bytes), not as their raw counts.
     assert!(std::mem::size_of::<Row<'_>>() <= 2048);
     assert!(std::mem::size_of::<Usage>() <= 64);
+}
+
+#[test]
+fn a_row_that_is_not_utf8_is_malformed_as_such_and_its_neighbours_read() {
+    let parser = Litellm
+        .open(&sample("x.jsonl", SPEND_LOG), &SourceOptions::default())
+        .unwrap();
+    let mut broken = SPEND_LOG.as_bytes().to_vec();
+    let at = SPEND_LOG.find("u-4411").unwrap();
+    broken[at] = 0xFF;
+    let mut c = Capture::default();
+    for line in [SPEND_LOG.as_bytes(), &broken, SPEND_LOG.as_bytes()] {
+        parser.parse_unit(line, &mut c);
+    }
+    assert_eq!(c.records.len(), 2);
+    assert_eq!(c.records[0].1.tokens, c.records[1].1.tokens);
+    assert_eq!(c.malformed.len(), 1);
+    assert_eq!(c.malformed[0].1, Reason::InvalidUtf8);
 }
