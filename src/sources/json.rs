@@ -18,6 +18,7 @@ use crate::sources::gateway::{
     self,
     usage::{CacheDetail, UsageCtx, UsageObj},
 };
+use crate::sources::jscan::{Cursor, Scan, Token};
 use crate::sources::Sink;
 
 /// Deserializes any value as a [`Scalar`]; objects and arrays are skipped
@@ -79,6 +80,19 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
         Ok(None)
     }
+}
+
+/// [`ScalarSeed`]'s reading of the next value, with the scanner: null is
+/// `Scalar::Null`, an object or an array `None` (skipped).
+pub fn scan_scalar<'a>(cur: &mut Cursor<'a>) -> Scan<Option<Scalar<'a>>> {
+    Ok(match cur.value()? {
+        Token::Scalar(s) => Some(s),
+        Token::Null => Some(Scalar::Null),
+        t @ (Token::Object | Token::Array) => {
+            cur.skip_rest(&t)?;
+            None
+        }
+    })
 }
 
 /// A key classified by a caller-supplied function, without copying it.
@@ -426,6 +440,32 @@ impl<'a> Picked<'a> {
         }
     }
 
+    /// What [`PickedVisitor`] reads from a value whose start `token` the
+    /// scanner read: the attribution keys of an object, the `key:value`
+    /// strings of an array, nothing from a scalar.
+    pub fn scan_rest(cur: &mut Cursor<'a>, token: Token<'a>) -> Scan<Picked<'a>> {
+        let mut p = Picked::default();
+        match token {
+            Token::Object => cur.entries(|cur, key| match attribution_alias(key) {
+                Some((_, _, name)) => {
+                    if let Some(v) = scan_scalar(cur)? {
+                        p.push(name, v);
+                    }
+                    Ok(())
+                }
+                None => cur.skip_value(),
+            })?,
+            Token::Array => cur.items(|cur| {
+                if let Some(Scalar::Str(s)) = scan_scalar(cur)? {
+                    p.push_tag(s);
+                }
+                Ok(())
+            })?,
+            Token::Scalar(_) | Token::Null => {}
+        }
+        Ok(p)
+    }
+
     /// Reads a JSON array of `key:value` strings held in text (a CSV cell).
     pub fn tags_from_text(text: &'a str) -> Picked<'a> {
         serde_json::from_str::<Tags<'a>>(text)
@@ -512,6 +552,11 @@ impl<'de: 'a, 'a> Deserialize<'de> for Tags<'a> {
 pub struct Usage(Option<Result<Tokens, Reason>>);
 
 impl Usage {
+    /// The usage of counts read with the scanner.
+    pub fn of(obj: &UsageObj) -> Usage {
+        Usage(obj.tokens())
+    }
+
     /// The disjoint tokens, or why they cannot be read; `None` when the
     /// object holds no count.
     pub fn tokens(&self) -> Option<Result<Tokens, Reason>> {

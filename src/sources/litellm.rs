@@ -362,6 +362,9 @@ fn tokens(
 }
 
 fn parse_object(unit: &[u8], sink: &mut dyn Sink) {
+    if let Ok(row) = fast::row(unit) {
+        return emit(row, sink);
+    }
     match read_object_as::<Row>(unit) {
         Ok(row) => emit(row, sink),
         Err(reason) => sink.malformed(reason),
@@ -624,5 +627,6 @@ impl Source for Litellm {
 }
 
 mod daily;
+mod fast;
 #[cfg(test)]
 mod tests;

@@ -340,3 +340,110 @@ fn a_row_that_is_not_utf8_is_malformed_as_such_and_its_neighbours_read() {
     assert_eq!(c.malformed.len(), 1);
     assert_eq!(c.malformed[0].1, Reason::InvalidUtf8);
 }
+
+/// `LiteLLM_SpendLogs` rows as a Postgres export writes them (jsonb keys by
+/// length, `", "` and `": "`), current and older metadata layouts.
+const EXPORT: &str = include_str!("../../../tests/fixtures/litellm-export/spend_logs.jsonl");
+
+/// What `emit` reports for the row the scanner reads from `line` and for
+/// the one serde reads: the same, whenever the scanner reads one. Returns
+/// whether it did.
+fn scanner_agrees(line: &[u8]) -> bool {
+    let Ok(row) = super::fast::row(line) else {
+        return false;
+    };
+    let mut fast = Capture::default();
+    emit(row, &mut fast);
+    let mut slow = Capture::default();
+    match read_object_as::<Row>(line) {
+        Ok(row) => emit(row, &mut slow),
+        Err(reason) => slow.malformed(reason),
+    }
+    let text = String::from_utf8_lossy(line);
+    assert_eq!(fast.records, slow.records, "{text}");
+    assert_eq!(fast.malformed, slow.malformed, "{text}");
+    assert_eq!(fast.ignored, slow.ignored, "{text}");
+    true
+}
+
+#[test]
+fn the_scanner_reads_export_rows_as_serde_does() {
+    let lines: Vec<&str> = EXPORT.lines().chain(SPEND_LOG.lines()).collect();
+    for line in &lines {
+        assert!(scanner_agrees(line.as_bytes()), "declined: {line}");
+    }
+    // Other shapes of the fields it reads, and of the ones it skips.
+    let row = lines[0];
+    let variants: [(&str, &str); 24] = [
+        (r#""metadata":{"#, r#""metadata":null,"x":{"#),
+        (r#""metadata":{"#, r#""metadata":"{\"a\":1}","x":{"#),
+        (r#""metadata":{"#, r#""metadata":[],"x":{"#),
+        (r#""metadata":{"#, r#""metadata":7,"x":{"#),
+        (
+            r#""request_tags":["#,
+            r#""request_tags":{"team":"t","x":[1]},"y":["#,
+        ),
+        (r#""request_tags":["#, r#""request_tags":"team:t","y":["#),
+        (r#""request_tags":["#, r#""request_tags":null,"y":["#),
+        (
+            r#""request_tags":["#,
+            r#""request_tags":["team:a",7,null,{"b":2},"cost_center=CC-9"],"y":["#,
+        ),
+        (r#""spend":"#, r#""spend":"0.5","x":"#),
+        (r#""prompt_tokens":"#, r#""prompt_tokens":-3,"x":"#),
+        (r#""prompt_tokens":"#, r#""prompt_tokens":1e3,"x":"#),
+        (r#""prompt_tokens":"#, r#""prompt_tokens":"12","x":"#),
+        (
+            r#""prompt_tokens":"#,
+            r#""prompt_tokens":18446744073709551616,"x":"#,
+        ),
+        (r#""model":"#, r#""model":null,"x":"#),
+        (r#""model":"#, r#""model":{"a":"b"},"x":"#),
+        (r#""model":"#, r#""model":"m\u00e9","x":"#),
+        (r#""model":"#, r#""model":"x","model":"#),
+        (r#""cache_hit":"#, r#""cache_hit":true,"x":"#),
+        (r#""user":"#, r#""us\u0065r":"u","x":"#),
+        (r#""usage_object": {"#, r#""usage_object": null, "x": {"#),
+        (r#""usage_object": {"#, r#""usage_object": "none", "x": {"#),
+        (
+            r#""spend_logs_metadata": {"#,
+            r#""spend_logs_metadata": ["team:t"], "x": {"#,
+        ),
+        (
+            r#""spend_logs_metadata": {"#,
+            r#""spend_logs_metadata": null, "x": {"#,
+        ),
+        (
+            r#""startTime":"#,
+            r#""model_parameters":{"user":"p","t":[1,{}]},"startTime":"#,
+        ),
+    ];
+    let mut read = 0;
+    for (from, to) in variants {
+        assert!(row.contains(from), "{from}");
+        let line = row.replacen(from, to, 1);
+        read += usize::from(scanner_agrees(line.as_bytes()));
+    }
+    // Escapes, repeats, arrays for structs are left to serde; the rest is
+    // the scanner's.
+    assert!(read >= 17, "{read} of {}", variants.len());
+}
+
+#[test]
+fn the_scanner_agrees_with_serde_on_damaged_rows() {
+    // Every prefix and every byte replaced by JSON's structural bytes: the
+    // scanner reads a row serde reads alike, or leaves it to serde.
+    let row = EXPORT.lines().nth(4).unwrap().as_bytes();
+    let mut read = 0;
+    for end in 0..row.len() {
+        read += usize::from(scanner_agrees(&row[..end]));
+    }
+    for at in (0..row.len()).step_by(3) {
+        for b in [b'"', b'\\', b'{', b'}', b'[', b',', b':', b'1', b' ', 0xC3] {
+            let mut line = row.to_vec();
+            line[at] = b;
+            read += usize::from(scanner_agrees(&line));
+        }
+    }
+    assert!(read > 1000, "{read}");
+}
