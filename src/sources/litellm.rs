@@ -217,8 +217,14 @@ impl<'a, T> Embedded<'a, T> {
 
 /// Turns one row into a record (or the reason it is malformed) and reports it.
 fn emit(mut row: Row<'_>, sink: &mut dyn Sink) {
-    let (meta, meta_text) = std::mem::take(&mut row.metadata).split();
+    let (mut meta, meta_text) = std::mem::take(&mut row.metadata).split();
     let (tags, tags_text) = std::mem::take(&mut row.request_tags).split();
+    if meta.is_none() {
+        // A CSV cell, or a JSON column exported as text.
+        meta = meta_text
+            .as_deref()
+            .and_then(|t| fast::meta_of_text(t).ok());
+    }
     let meta = match resolve(
         meta,
         meta_text.as_deref(),

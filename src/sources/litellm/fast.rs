@@ -126,6 +126,17 @@ fn embedded<'a>(cur: &mut Cursor<'a>) -> Scan<Embedded<'a, ()>> {
     })
 }
 
+/// A `metadata` object held in JSON text (a CSV cell), as serde reads it
+/// there, or [`Bail`] (also for blank text and `null`, which serde's caller
+/// takes as absent).
+pub(super) fn meta_of_text(text: &str) -> Scan<Meta<'_>> {
+    let mut cur = Cursor::new(text.as_bytes());
+    cur.expect(b'{')?;
+    let m = meta(&mut cur)?;
+    cur.finish()?;
+    Ok(m)
+}
+
 /// The entries of a `metadata` object whose `{` was read.
 fn meta<'a>(cur: &mut Cursor<'a>) -> Scan<Meta<'a>> {
     let mut m = Meta::default();

@@ -447,3 +447,32 @@ fn the_scanner_agrees_with_serde_on_damaged_rows() {
     }
     assert!(read > 1000, "{read}");
 }
+
+#[test]
+fn the_scanner_reads_metadata_text_as_serde_does() {
+    // A CSV export holds `metadata` as JSON text in its cell.
+    for line in EXPORT.lines().chain(SPEND_LOG.lines()) {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let compact = serde_json::to_string(&value["metadata"]).unwrap();
+        let start = line.find(r#""metadata":"#).unwrap() + r#""metadata":"#.len();
+        let end = start
+            + line[start..]
+                .find(r#","cache_hit""#)
+                .unwrap_or(compact.len());
+        let spaced = format!(" {} ", &line[start..end]);
+        for text in [compact.as_str(), spaced.as_str()] {
+            let fast = super::fast::meta_of_text(text).expect(text);
+            let slow: Meta<'_> = serde_json::from_str(text).unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
+        }
+    }
+    for declined in [
+        "",
+        "null",
+        "[]",
+        r#"{"a":1} x"#,
+        r#"{"user_api_key_alias":"a","user_api_key_alias":"b"}"#,
+    ] {
+        assert!(super::fast::meta_of_text(declined).is_err(), "{declined}");
+    }
+}
