@@ -95,7 +95,7 @@ done
 echo "== timings: best of $RUNS rounds, warm cache"
 printf "%-36s %8s %9s %10s\n" command seconds MB/s "peak RSS"
 for n in "${NAMES[@]}"; do
-    awk -v n="$n" -v w="${WALL[$n]}" -v s="$(stat -c %s "${FILE[$n]}")" -v k="${RSS[$n]}" \
+    awk -v n="$n" -v w="${WALL[$n]}" -v s="$(stat -L -c %s "${FILE[$n]}")" -v k="${RSS[$n]}" \
         'BEGIN {printf "%-36s %8.2f %9.0f %7.1f MB\n", n, w, s / 1e6 / w, k / 1024}'
 done
 ratio() { awk -v d="${WALL[$2]}" -v l="${WALL[$1]}" 'BEGIN {printf "%.2fx", d / l}'; }
