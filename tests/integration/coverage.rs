@@ -298,9 +298,9 @@ fn require_and_format_misuse_are_usage_errors() {
     );
 }
 
-fn dup_lines(seed: u64, n: usize) -> String {
-    // Many request ids repeated, with different teams and tokens per
-    // occurrence, so which occurrence is kept shows in the totals.
+/// `n` log lines with pseudo-random days, teams and tokens; `id(i, r)`
+/// gives line `i`'s request id (or none) from its random draw `r`.
+fn lines_with_ids(seed: u64, n: usize, id: impl Fn(usize, usize) -> Option<String>) -> String {
     let teams = ["search", "payments", "", "growth"];
     let mut x = seed;
     let mut out = String::new();
@@ -309,12 +309,7 @@ fn dup_lines(seed: u64, n: usize) -> String {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         let r = (x >> 33) as usize;
-        let id = r % (n / 3).max(1);
-        let id = if r % 5 == 0 {
-            String::new()
-        } else {
-            format!(",\"request_id\":\"req-{id}\"")
-        };
+        let id = id(i, r).map_or(String::new(), |id| format!(",\"request_id\":\"{id}\""));
         out.push_str(&format!(
             "{{\"timestamp\":\"2026-10-{:02}T12:00:00Z\",\"team\":\"{}\",\"model\":\"gpt-4o\",\"input_tokens\":{},\"output_tokens\":{}{id}}}\n",
             1 + i % 28,
@@ -324,6 +319,14 @@ fn dup_lines(seed: u64, n: usize) -> String {
         ));
     }
     out
+}
+
+fn dup_lines(seed: u64, n: usize) -> String {
+    // Many request ids repeated, with different teams and tokens per
+    // occurrence, so which occurrence is kept shows in the totals.
+    lines_with_ids(seed, n, |_, r| {
+        (r % 5 != 0).then(|| format!("req-{}", r % (n / 3).max(1)))
+    })
 }
 
 #[test]
@@ -408,28 +411,13 @@ fn dedupe_keeps_the_first_occurrence_in_file_order_within_and_across_chunks() {
 /// either file), with other teams and tokens: retries spread thinly, as
 /// real logs have them, so most blocks of a rescanned chunk hold none.
 fn sparse_dup_lines(seed: u64, n: usize, prefix: &str, other: &str) -> String {
-    let teams = ["search", "payments", "", "growth"];
-    let mut x = seed;
-    let mut out = String::new();
-    for i in 0..n {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let r = (x >> 33) as usize;
-        let id = match r % 97 {
+    lines_with_ids(seed, n, |i, r| {
+        Some(match r % 97 {
             0 if i > 0 => format!("{prefix}-{}", r / 97 % i),
             1 => format!("{other}-{}", r / 97 % n),
             _ => format!("{prefix}-{i}"),
-        };
-        out.push_str(&format!(
-            "{{\"timestamp\":\"2026-10-{:02}T12:00:00Z\",\"team\":\"{}\",\"model\":\"gpt-4o\",\"input_tokens\":{},\"output_tokens\":{},\"request_id\":\"{id}\"}}\n",
-            1 + i % 28,
-            teams[r / 7 % 4],
-            1000 + r % 3000,
-            r % 500
-        ));
-    }
-    out
+        })
+    })
 }
 
 #[test]
