@@ -7,10 +7,13 @@
 //!
 //! The scanner gives up (and serde_json reads the line, for its verdict) on
 //! anything but the common shape: escapes in a key or in a value that is
-//! read, a repeated known key (serde rejects the row), metadata or model
-//! parameters that are neither an object nor null, a line that is not one
-//! object, nesting past [`MAX_DEPTH`](crate::sources::jscan::MAX_DEPTH).
+//! read, a repeated known key (serde rejects the row), metadata held in an
+//! array or model parameters that are neither an object nor null (serde
+//! reads an array as a struct's fields in order and rejects a scalar), a
+//! line that is not one object, nesting past
+//! [`MAX_DEPTH`](crate::sources::jscan::MAX_DEPTH).
 
+use crate::sources::collect::Scalar;
 use crate::sources::gateway::usage::{UsageCtx, UsageObj};
 use crate::sources::jscan::{Bail, Cursor, Scan, Token};
 use crate::sources::json::{CacheDetails, Picked, Usage, Val};
@@ -57,7 +60,7 @@ pub(super) fn row(line: &[u8]) -> Scan<Row<'_>> {
                     t @ (Token::Object | Token::Array) => {
                         Embedded::Inline(Picked::scan_rest(cur, t)?)
                     }
-                    Token::Scalar(crate::sources::collect::Scalar::Str(s)) => Embedded::Text(s),
+                    Token::Scalar(Scalar::Str(s)) => Embedded::Text(s),
                     Token::Scalar(_) | Token::Null => Embedded::Absent,
                 };
                 Ok(())
@@ -67,7 +70,7 @@ pub(super) fn row(line: &[u8]) -> Scan<Row<'_>> {
                 row.model_parameters = match cur.value()? {
                     Token::Null => None,
                     Token::Object => Some(model_params(cur)?),
-                    // serde rejects the row: let it say why.
+                    // An array (read by position) or a scalar (rejected).
                     _ => return Err(Bail),
                 };
                 Ok(())
@@ -121,7 +124,7 @@ fn embedded<'a>(cur: &mut Cursor<'a>) -> Scan<Embedded<'a, ()>> {
     Ok(match cur.value()? {
         Token::Object => Embedded::Inline(()),
         Token::Array => return Err(Bail),
-        Token::Scalar(crate::sources::collect::Scalar::Str(s)) => Embedded::Text(s),
+        Token::Scalar(Scalar::Str(s)) => Embedded::Text(s),
         Token::Scalar(_) | Token::Null => Embedded::Absent,
     })
 }
