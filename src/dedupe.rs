@@ -10,8 +10,9 @@
 //!    record with an id, a 64-bit hash of the id and the number of its
 //!    block (a run of [`BLOCK_LINES`] lines of a chunk) among the worker's
 //!    blocks, which a small per-worker table of chunks resolves ([`Seen`]):
-//!    12 bytes, no hashing into a table, no lock. Entries go to fixed-size blocks, so
-//!    growing never copies, and merging two workers moves blocks.
+//!    12 bytes, no hashing into a table, no lock. Entries go to fixed-size
+//!    blocks, so growing never copies, and merging two workers moves
+//!    blocks.
 //! 2. After the merge, [`Seen::finish`] gathers the blocks into one vector,
 //!    in 256 buckets by the hash's top byte, sorts each bucket by hash in
 //!    place (in parallel, each within a core's cache) and keeps, of each
@@ -51,8 +52,8 @@ use crate::accounting::RelOrigin;
 pub type Pos = [u32; 3];
 
 /// Lines of a chunk per block: the unit of a rescan. Small, so a rescan
-/// parses few lines; large enough that the table of blocks stays small
-/// beside the entries.
+/// parses few lines beside each duplicate; large enough that the set of
+/// blocks holding one stays small.
 pub const BLOCK_LINES: u64 = 32;
 
 /// The last block of a chunk: lines past `MAX_BLOCK * BLOCK_LINES` (only
@@ -195,7 +196,8 @@ impl Seen {
                 self.blocks_numbered
             }
         };
-        // Past 2^32 blocks (10^11 lines in one worker) numbers would wrap.
+        // Past 2^32 blocks (10^11 lines in one worker) numbers saturate and
+        // such entries would share the last block: far past any input.
         let number = first.saturating_add(block);
         self.blocks_numbered = self.blocks_numbered.max(number.saturating_add(1));
         let e = [(hash >> 32) as u32, hash as u32, number];

@@ -173,13 +173,18 @@ pub fn read_object_as<'de, T: serde::Deserialize<'de>>(line: &'de [u8]) -> Resul
     // from bytes it checks every string on its own, a call per string that
     // was 15% of a LiteLLM run. A line that is not UTF-8 is read from
     // bytes, for serde_json's verdict.
-    if let Ok(text) = simdutf8::basic::from_utf8(line) {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let value = T::deserialize(&mut de).map_err(classify)?;
-        de.end().map_err(|_| trailing(line))?;
-        return Ok(value);
+    match simdutf8::basic::from_utf8(line) {
+        Ok(text) => read_all(serde_json::Deserializer::from_str(text), line),
+        Err(_) => read_all(serde_json::Deserializer::from_slice(line), line),
     }
-    let mut de = serde_json::Deserializer::from_slice(line);
+}
+
+/// `T` from `de`, which reads `line`, and nothing after it.
+fn read_all<'de, R, T>(mut de: serde_json::Deserializer<R>, line: &[u8]) -> Result<T, Reason>
+where
+    R: serde_json::de::Read<'de>,
+    T: serde::Deserialize<'de>,
+{
     let value = T::deserialize(&mut de).map_err(classify)?;
     de.end().map_err(|_| trailing(line))?;
     Ok(value)
@@ -578,8 +583,7 @@ pub struct CacheDetails(pub CacheDetail);
 
 impl<'de> Deserialize<'de> for CacheDetails {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let parts = d.deserialize_any(UsageVisitor)?;
-        Ok(CacheDetails(parts.0.cache_detail()))
+        UsageParts::deserialize(d).map(|parts| CacheDetails(parts.0.cache_detail()))
     }
 }
 

@@ -16,7 +16,7 @@
 use crate::sources::collect::Scalar;
 use crate::sources::gateway::usage::{UsageCtx, UsageObj};
 use crate::sources::jscan::{Bail, Cursor, Scan, Token};
-use crate::sources::json::{CacheDetails, Picked, Usage, Val};
+use crate::sources::json::{scan_scalar, CacheDetails, Picked, Usage, Val};
 
 use super::{Embedded, Meta, ModelParams, Row};
 
@@ -104,16 +104,10 @@ impl Once {
 }
 
 /// A scalar field ([`Val`]): strings, numbers and booleans kept; null, an
-/// object or an array as absent.
+/// object or an array as absent (as `Val`'s serde reading, over the same
+/// [`scan_scalar`]).
 fn val<'a>(cur: &mut Cursor<'a>, slot: &mut Val<'a>) -> Scan<()> {
-    *slot = Val(match cur.value()? {
-        Token::Scalar(s) => Some(s),
-        Token::Null => None,
-        t @ (Token::Object | Token::Array) => {
-            cur.skip_rest(&t)?;
-            None
-        }
-    });
+    *slot = Val(scan_scalar(cur)?.filter(|s| !matches!(s, Scalar::Null)));
     Ok(())
 }
 
