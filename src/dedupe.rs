@@ -14,9 +14,9 @@
 //!    blocks, so growing never copies, and merging two workers moves
 //!    blocks.
 //! 2. After the merge, [`Seen::finish`] gathers the blocks into one vector,
-//!    in 256 buckets by the hash's top byte, sorts each bucket by hash in
-//!    place (in parallel, each within a core's cache) and keeps, of each
-//!    hash, the entry of the earliest block. Every other entry of a hash
+//!    in 256 buckets by the hash's top byte, sorts each bucket by hash
+//!    (each within a core's cache) and keeps, of each hash, the entry of
+//!    the earliest block; every step in parallel, by block or by bucket. Every other entry of a hash
 //!    is a duplicate, and its block is noted for a rescan. (Standard input is
 //!    finished once per batch, so its entries become further sorted runs,
 //!    merged like a binary counter.)
@@ -154,34 +154,108 @@ fn merge_runs(a: Vec<Entry>, b: Vec<Entry>) -> Vec<Entry> {
     out
 }
 
-/// What [`Seen::finish`] notes of a losing occurrence.
-struct Losers<'a> {
-    chunks: &'a [[u32; 3]],
-    rescan: &'a mut FxHashSet<(u32, u32)>,
-    blocks: &'a mut FxHashSet<Pos>,
-    repeated: &'a mut FxHashSet<u64>,
+/// What [`Seen::finish`] notes of the losing occurrences in one bucket,
+/// and the entries of earlier runs that a new occurrence displaced (the
+/// runs are shared by every bucket's task, so those are written after).
+#[derive(Default)]
+struct Losers {
+    rescan: FxHashSet<(u32, u32)>,
+    blocks: FxHashSet<Pos>,
+    repeated: FxHashSet<u64>,
+    displaced: Vec<Entry>,
 }
 
-impl Losers<'_> {
-    fn at(&self, e: &Entry) -> Pos {
-        block_at(self.chunks, e[2])
-    }
-
+impl Losers {
     /// Of two occurrences of one hash, returns the kept one (the earlier
     /// block; of one block, either: its first record is kept on rescan)
     /// and notes the other.
-    fn settle(&mut self, a: Entry, b: Entry) -> Entry {
-        let (keep, lose) = if self.at(&b) < self.at(&a) {
-            (b, a)
-        } else {
-            (a, b)
-        };
-        let at = self.at(&lose);
-        self.rescan.insert((at[0], at[1]));
-        self.blocks.insert(at);
+    fn settle(&mut self, chunks: &[[u32; 3]], a: Entry, b: Entry) -> Entry {
+        let at = |e: &Entry| block_at(chunks, e[2]);
+        let (keep, lose) = if at(&b) < at(&a) { (b, a) } else { (a, b) };
+        let lost = at(&lose);
+        self.rescan.insert((lost[0], lost[1]));
+        self.blocks.insert(lost);
         self.repeated.insert(hash_of(&lose));
         keep
     }
+}
+
+/// Sorts one bucket's entries and moves the earliest occurrence of each
+/// hash to its front, against the finished `runs` too (an id already
+/// there stays there); gives how many it kept and what lost.
+fn settle_bucket(
+    bucket: &mut [Entry],
+    scratch: &mut Vec<Entry>,
+    runs: &[Vec<Entry>],
+    chunks: &[[u32; 3]],
+) -> (usize, Losers) {
+    sort_bucket(bucket, scratch);
+    let mut losers = Losers::default();
+    let mut kept = 0;
+    let mut i = 0;
+    while i < bucket.len() {
+        let mut best = bucket[i];
+        i += 1;
+        while i < bucket.len() && hash_of(&bucket[i]) == hash_of(&best) {
+            best = losers.settle(chunks, best, bucket[i]);
+            i += 1;
+        }
+        if let Some(old) = find(runs, hash_of(&best)) {
+            let keep = losers.settle(chunks, old, best);
+            if keep != old {
+                losers.displaced.push(keep);
+            }
+            continue;
+        }
+        bucket[kept] = best;
+        kept += 1;
+    }
+    (kept, losers)
+}
+
+/// Sorts one bucket by hash, so that one hash's occurrences lie side by
+/// side (in any order: which is kept is decided by block position).
+/// Hashes are uniform, so the bits below the bucket's spread its entries
+/// evenly: one counting pass by the next bits, into `scratch`, leaves runs
+/// of a few entries to sort. A comparison sort of the whole bucket, whose
+/// every compare of random keys is a coin toss for the branch predictor,
+/// took most of the time of finishing.
+fn sort_bucket(bucket: &mut [Entry], scratch: &mut Vec<Entry>) {
+    let n = bucket.len();
+    if n < 64 {
+        bucket.sort_unstable_by_key(hash_of);
+        return;
+    }
+    // About four entries per run.
+    let bits = (usize::BITS - (n / 4).leading_zeros()).min(16);
+    let shift = 64 - BUCKET_BITS - bits;
+    let digit = |e: &Entry| (hash_of(e) >> shift) as usize & ((1 << bits) - 1);
+    let mut starts = vec![0usize; (1 << bits) + 1];
+    for e in bucket.iter() {
+        starts[digit(e) + 1] += 1;
+    }
+    for d in 0..1 << bits {
+        starts[d + 1] += starts[d];
+    }
+    scratch.clear();
+    scratch.resize(n, [0; 3]);
+    let mut next = starts.clone();
+    for e in bucket.iter() {
+        let at = &mut next[digit(e)];
+        scratch[*at] = *e;
+        *at += 1;
+    }
+    for run in starts.windows(2) {
+        scratch[run[0]..run[1]].sort_unstable_by_key(hash_of);
+    }
+    bucket.copy_from_slice(scratch);
+}
+
+fn find(runs: &[Vec<Entry>], hash: u64) -> Option<Entry> {
+    runs.iter().find_map(|run| {
+        let i = run.binary_search_by_key(&hash, hash_of).ok()?;
+        Some(run[i])
+    })
 }
 
 impl Seen {
@@ -233,93 +307,97 @@ impl Seen {
         self.repeated.extend(o.repeated);
     }
 
-    fn find_mut(runs: &mut [Vec<Entry>], hash: u64) -> Option<&mut Entry> {
-        for run in runs {
-            if let Ok(i) = run.binary_search_by_key(&hash, hash_of) {
-                return Some(&mut run[i]);
-            }
-        }
-        None
-    }
-
-    /// The pending blocks as one vector, chunk indices made absolute, in
+    /// The pending blocks as one vector, block numbers made absolute, in
     /// [`BUCKETS`] buckets by the top bits of the hash (so sorting each
-    /// bucket sorts the whole), with where each bucket starts. Each block
-    /// is freed once copied, so the peak is one copy plus a block.
+    /// bucket sorts the whole), with where each bucket starts. In
+    /// parallel, a task per block, each block freed once copied, so the
+    /// peak is one copy plus the blocks in flight.
     fn gather(&mut self) -> (Vec<Entry>, Vec<usize>) {
+        use rayon::prelude::*;
         let pending = std::mem::take(&mut self.pending);
         let bucket = |e: &Entry| (e[0] >> (32 - BUCKET_BITS)) as usize;
+        let counts: Vec<Vec<usize>> = pending
+            .par_iter()
+            .map(|(_, block)| {
+                let mut n = vec![0; BUCKETS];
+                block.iter().for_each(|e| n[bucket(e)] += 1);
+                n
+            })
+            .collect();
         let mut starts = vec![0usize; BUCKETS + 1];
-        for (_, block) in &pending {
-            for e in block {
-                starts[bucket(e) + 1] += 1;
-            }
-        }
         for b in 0..BUCKETS {
-            starts[b + 1] += starts[b];
+            starts[b + 1] = starts[b] + counts.iter().map(|n| n[b]).sum::<usize>();
         }
         let mut all = vec![[0u32; 3]; starts[BUCKETS]];
-        let mut next = starts.clone();
-        for (base, block) in pending {
-            for e in &block {
-                let at = &mut next[bucket(e)];
-                all[*at] = [e[0], e[1], e[2] + base];
-                *at += 1;
+        // Each block's share of each bucket, cut from `all` in bucket
+        // order: disjoint slices, so the blocks are copied side by side.
+        let mut shares: Vec<Vec<&mut [Entry]>> =
+            counts.iter().map(|_| Vec::with_capacity(BUCKETS)).collect();
+        let mut rest = &mut all[..];
+        for b in 0..BUCKETS {
+            for (share, n) in shares.iter_mut().zip(&counts) {
+                let (piece, tail) = std::mem::take(&mut rest).split_at_mut(n[b]);
+                share.push(piece);
+                rest = tail;
             }
         }
+        pending
+            .into_par_iter()
+            .zip(shares)
+            .for_each(|((base, block), mut share)| {
+                let mut next = [0usize; BUCKETS];
+                for e in &block {
+                    let b = bucket(e);
+                    share[b][next[b]] = [e[0], e[1], e[2] + base];
+                    next[b] += 1;
+                }
+            });
         (all, starts)
     }
 
     /// Sorts the pending entries, keeps the earliest occurrence of each id
     /// (against the finished runs too) and notes the chunk of every other
-    /// one in `rescan`. The cost is the pending entries' sort plus a
-    /// lookup each in the runs, so calling it once per stdin batch stays
-    /// cheap.
+    /// one in `rescan`. Bucket by bucket, in parallel (this runs once,
+    /// after the workers, on every id); the cost is the pending entries'
+    /// sort plus a lookup each in the runs, so calling it once per stdin
+    /// batch stays cheap.
     pub fn finish(&mut self) {
+        use rayon::prelude::*;
         if self.pending.is_empty() {
             return;
         }
         let (mut new, starts) = self.gather();
-        // By hash: one hash's occurrences side by side, in any order (which
-        // is kept is decided by chunk position below), so the sort compares
-        // one u64, not three words. In parallel: this runs once, after the
-        // workers, on every id.
-        {
-            use rayon::prelude::*;
-            let mut buckets: Vec<&mut [Entry]> = Vec::with_capacity(BUCKETS);
-            let mut rest = &mut new[..];
-            for b in 0..BUCKETS {
-                let (bucket, tail) = rest.split_at_mut(starts[b + 1] - starts[b]);
-                buckets.push(bucket);
-                rest = tail;
-            }
-            // A bucket fits a core's cache (ten million ids make 40,000 a
-            // bucket), where one sort of all of them went to memory.
-            buckets
-                .into_par_iter()
-                .for_each(|bucket| bucket.sort_unstable_by_key(hash_of));
+        let mut buckets: Vec<&mut [Entry]> = Vec::with_capacity(BUCKETS);
+        let mut rest = &mut new[..];
+        for b in 0..BUCKETS {
+            let (bucket, tail) = std::mem::take(&mut rest).split_at_mut(starts[b + 1] - starts[b]);
+            buckets.push(bucket);
+            rest = tail;
         }
-        let mut losers = Losers {
-            chunks: &self.chunks,
-            rescan: &mut self.rescan,
-            blocks: &mut self.blocks,
-            repeated: &mut self.repeated,
-        };
+        let (runs, chunks) = (&self.runs, &self.chunks);
+        let settled: Vec<(usize, Losers)> = buckets
+            .into_par_iter()
+            .map_init(Vec::new, |scratch, bucket| {
+                settle_bucket(bucket, scratch, runs, chunks)
+            })
+            .collect();
+        // Each bucket's kept entries lead its part: close the gaps.
         let mut kept = 0;
-        let mut i = 0;
-        while i < new.len() {
-            let mut best = new[i];
-            i += 1;
-            while i < new.len() && hash_of(&new[i]) == hash_of(&best) {
-                best = losers.settle(best, new[i]);
-                i += 1;
+        for (b, (n, losers)) in settled.into_iter().enumerate() {
+            new.copy_within(starts[b]..starts[b] + n, kept);
+            kept += n;
+            self.rescan.extend(losers.rescan);
+            self.blocks.extend(losers.blocks);
+            self.repeated.extend(losers.repeated);
+            for e in losers.displaced {
+                let hash = hash_of(&e);
+                if let Some(run) = self.runs.iter_mut().find_map(|run| {
+                    let i = run.binary_search_by_key(&hash, hash_of).ok()?;
+                    Some(&mut run[i])
+                }) {
+                    *run = e;
+                }
             }
-            if let Some(old) = Self::find_mut(&mut self.runs, hash_of(&best)) {
-                *old = losers.settle(*old, best);
-                continue;
-            }
-            new[kept] = best;
-            kept += 1;
         }
         new.truncate(kept);
         new.shrink_to_fit();
@@ -489,6 +567,41 @@ mod tests {
         let mut rescan: Vec<_> = s.rescan.iter().copied().collect();
         rescan.sort_unstable();
         assert_eq!(rescan, vec![(0, 0), (0, 3)]);
+    }
+
+    #[test]
+    fn buckets_sort_as_a_comparison_sort_would() {
+        let mut x = 11u64;
+        let mut scratch = Vec::new();
+        for n in [0, 1, 63, 64, 65, 300, 5000, 70_000] {
+            let mut bucket: Vec<Entry> = (0..n)
+                .map(|i| {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    // One bucket: the top bits equal; some hashes repeated.
+                    let h = (x >> BUCKET_BITS) % (n as u64 / 3 + 1) * 0x9E37_79B9;
+                    [(h >> 32) as u32 & (u32::MAX >> BUCKET_BITS), h as u32, i]
+                })
+                .collect();
+            let mut want: Vec<u64> = bucket.iter().map(hash_of).collect();
+            want.sort_unstable();
+            sort_bucket(&mut bucket, &mut scratch);
+            let got: Vec<u64> = bucket.iter().map(hash_of).collect();
+            assert_eq!(got, want, "{n}");
+        }
+    }
+
+    #[test]
+    fn a_later_batch_with_an_earlier_occurrence_takes_its_place() {
+        let mut s = Seen::default();
+        s.see(hash_id("x"), [0, 5, 0]);
+        s.finish();
+        let mut earlier = Seen::default();
+        earlier.see(hash_id("x"), [0, 1, 2]);
+        s.merge(earlier);
+        s.finish();
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.kept(hash_id("x")), Some([0, 1, 2]));
+        assert_eq!(s.rescan.iter().copied().collect::<Vec<_>>(), vec![(0, 5)]);
     }
 
     #[test]
