@@ -10,6 +10,58 @@ use crate::record::{Reason, Timestamp};
 /// UTC), or epoch seconds / ms / µs / ns as digits (told apart by magnitude),
 /// optionally with a fraction (float epoch seconds).
 pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
+    // Gateways write one form per log, nearly always one of two: tried
+    // first without trimming or searching (the general path was a twentieth
+    // of a JSONL run's instructions). Each answers only what the general
+    // path would, and leaves everything else to it.
+    let b = text.as_bytes();
+    match b.first() {
+        Some(b'0'..=b'9') if b.len() <= 19 && b.iter().all(u8::is_ascii_digit) => {
+            let v = b.iter().fold(0, |v, &d| v * 10 + u64::from(d - b'0'));
+            epoch_from_int(v)
+        }
+        _ => rfc3339_utc(b).or_else(|| parse_timestamp_general(text)),
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` with an optional fraction, then `Z`: the form
+/// most logs write. `None` for anything else, valid or not.
+fn rfc3339_utc(b: &[u8]) -> Option<Timestamp> {
+    if b.len() < 20 || b[b.len() - 1] != b'Z' {
+        return None;
+    }
+    let shape = [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':')];
+    if shape.iter().any(|&(i, c)| b[i] != c) {
+        return None;
+    }
+    let digit = |i: usize| b[i].wrapping_sub(b'0');
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    if digits.iter().any(|&i| digit(i) > 9) {
+        return None;
+    }
+    match &b[19..b.len() - 1] {
+        [] => {}
+        [b'.', frac @ ..] if !frac.is_empty() && frac.iter().all(u8::is_ascii_digit) => {}
+        _ => return None,
+    }
+    let num = |i: usize| u32::from(digit(i)) * 10 + u32::from(digit(i + 1));
+    let (year, month, day) = (num(0) * 100 + num(2), num(5), num(8));
+    let (hour, minute, second) = (num(11), num(14), num(17));
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year as i32, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let days = days_from_civil(year as i32, month, day);
+    Some(days * 86_400 + i64::from(hour * 3600 + minute * 60 + second))
+}
+
+/// [`parse_timestamp`] for every form.
+fn parse_timestamp_general(text: &str) -> Option<Timestamp> {
     let t = text.trim();
     let bytes = t.as_bytes();
     if bytes.is_empty() {
@@ -274,6 +326,52 @@ mod tests {
             Some(T - (9 * 3600 + 14 * 60 + 2))
         );
         assert_eq!(parse_timestamp("2025-10-03T09:14Z"), Some(T - 2));
+    }
+
+    #[test]
+    fn the_common_forms_read_as_the_general_path_reads_them() {
+        let seeds = [
+            "2025-10-03T09:14:02Z",
+            "2025-10-03T09:14:02.118Z",
+            "2024-02-29T23:59:60.5Z",
+            "2025-12-31T00:00:00.000000Z",
+            "1759482842",
+            "1759482842874",
+            "0000000001",
+            "99999999999999999999",
+        ];
+        let bytes = [
+            b'0', b'1', b'2', b'3', b'5', b'9', b':', b'-', b'.', b'T', b'Z', b' ', b'/', b'a',
+            0xFF,
+        ];
+        let mut tried = 0;
+        for seed in seeds {
+            let mut forms = vec![seed.to_string()];
+            for i in 0..=seed.len() {
+                // Byte i dropped.
+                forms.push(format!("{}{}", &seed[..i], seed.get(i + 1..).unwrap_or("")));
+                forms.push(seed[..i].to_string());
+                forms.push(format!(" {seed}"));
+                for &b in &bytes {
+                    let mut v = seed.as_bytes().to_vec();
+                    if i < v.len() {
+                        v[i] = b;
+                    } else {
+                        v.push(b);
+                    }
+                    forms.push(String::from_utf8_lossy(&v).into_owned());
+                }
+            }
+            for form in forms {
+                assert_eq!(
+                    parse_timestamp(&form),
+                    parse_timestamp_general(&form),
+                    "{form:?}"
+                );
+                tried += 1;
+            }
+        }
+        assert!(tried > 1000);
     }
 
     #[test]
