@@ -548,6 +548,54 @@ impl<'c> Candidates<'c> {
     }
 }
 
+/// What [`Candidates::pick`] gives on one day for the standard tier below
+/// every long-context threshold, and the lowest threshold of those rows:
+/// the answer for most records, worked out once per model and day.
+#[derive(Debug, Clone, Copy)]
+pub struct DayPick<'c> {
+    /// The day it holds for.
+    pub day: i64,
+    /// The pick for a request of at most `lowest_above` input tokens.
+    pub pick: Option<Pick<'c>>,
+    /// The lowest long-context threshold in force; `None`: no such row.
+    pub lowest_above: Option<u64>,
+}
+
+impl<'c> Candidates<'c> {
+    /// The standard-tier pick of `day` for requests below every threshold.
+    pub fn day_pick(&self, day: i64) -> DayPick<'c> {
+        let pick = self.pick(day, None, 0, false);
+        let lowest_above = self
+            .rows
+            .iter()
+            .position(|r| r.in_force(day))
+            .and_then(|top| {
+                let group = self.groups[top];
+                self.rows
+                    .iter()
+                    .zip(&self.groups)
+                    .filter(|(r, g)| **g == group && r.in_force(day) && r.tier.is_none())
+                    .filter_map(|(r, _)| r.above)
+                    .min()
+            });
+        DayPick {
+            day,
+            pick,
+            lowest_above,
+        }
+    }
+}
+
+impl DayPick<'_> {
+    /// Returns true if and only if this answers a standard-tier request of
+    /// `total_input` input tokens on `day` (single or aggregated alike:
+    /// below every threshold, neither is tiered).
+    #[inline]
+    pub fn holds(&self, day: i64, total_input: u64) -> bool {
+        self.day == day && self.lowest_above.is_none_or(|n| total_input <= n)
+    }
+}
+
 /// Returns true if and only if a tier name means the standard price.
 pub fn is_standard_tier(tier: &str) -> bool {
     // No allocation: this runs per record that names a tier.

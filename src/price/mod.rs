@@ -9,11 +9,12 @@ pub mod embedded;
 pub mod money;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use rustc_hash::FxHashMap;
 
 use crate::record::Tokens;
-use card::{Candidates, Rate, RateCard};
+use card::{is_standard_tier, Candidates, DayPick, Rate, RateCard};
 use money::Money;
 
 /// The price of one record.
@@ -93,6 +94,9 @@ pub struct Resolved<'c> {
     pub candidates: Option<Candidates<'c>>,
     /// The canonical provider, given or inferred from the model.
     pub provider: Option<Cow<'static, str>>,
+    /// The standard-tier pick of the last day priced (per worker, as the
+    /// cache that holds this).
+    pub day_pick: Cell<Option<DayPick<'c>>>,
 }
 
 impl Resolved<'_> {
@@ -103,7 +107,25 @@ impl Resolved<'_> {
         };
         // A row for many requests, or for an unknown number (0: an aggregated
         // report without a request count), is never long-context tiered.
-        match candidates.pick(day, tier, tokens.total_input(), requests != 1) {
+        let total_input = tokens.total_input();
+        let pick = if tier.is_none_or(is_standard_tier) {
+            let memo = match self.day_pick.get() {
+                Some(memo) if memo.day == day => memo,
+                _ => {
+                    let memo = candidates.day_pick(day);
+                    self.day_pick.set(Some(memo));
+                    memo
+                }
+            };
+            if memo.holds(day, total_input) {
+                memo.pick
+            } else {
+                candidates.pick(day, tier, total_input, requests != 1)
+            }
+        } else {
+            candidates.pick(day, tier, total_input, requests != 1)
+        };
+        match pick {
             Some(pick) => Priced::Cost {
                 cost: cost(pick.rate, tokens),
                 tier_fallback: pick.tier_fallback,
@@ -151,6 +173,7 @@ impl<'c> Pricer<'c> {
             Resolved {
                 candidates,
                 provider,
+                day_pick: Cell::new(None),
             }
         })
     }

@@ -343,3 +343,51 @@ fn error_lines_count_the_blank_and_comment_lines_before_a_row() {
     );
     assert_eq!(line_of(&format!("\u{feff}{header}\nopenai,x,-1,1\n")), 2);
 }
+
+#[test]
+fn the_pricer_remembering_a_day_prices_as_pick_does() {
+    let c = card();
+    let mut p = Pricer::new(&c);
+    let models = [
+        ("anthropic", "claude-sonnet-4-5"),
+        ("openai", "gpt-4o"),
+        ("openai", "o3"),
+    ];
+    // Days back and forth across o3's price change, inputs around the
+    // 200,000 threshold, tiers standard and not, single and aggregated.
+    let days = [
+        "2025-06-09",
+        "2025-06-10",
+        "2025-06-10",
+        "2025-06-09",
+        "2026-01-01",
+    ];
+    for (i, &(provider, model)) in models.iter().enumerate() {
+        let cands = c.candidates(Some(provider), model).unwrap();
+        for d in days {
+            for input in [0, 199_999, 200_000, 200_001, 10_000_000, 5] {
+                for tier in [None, Some("batch"), Some("standard"), Some("flex")] {
+                    for requests in [1, 0, 7] {
+                        let t = Tokens {
+                            input,
+                            output: 3,
+                            ..Tokens::default()
+                        };
+                        let key = (i as u32, i as u32);
+                        let got =
+                            p.price(key, Some(provider), Some(model), day(d), tier, &t, requests);
+                        let want = match cands.pick(day(d), tier, input, requests != 1) {
+                            Some(pick) => Priced::Cost {
+                                cost: cost(pick.rate, &t),
+                                tier_fallback: pick.tier_fallback,
+                                tier_skipped: pick.tier_skipped,
+                            },
+                            None => Priced::Unpriced,
+                        };
+                        assert_eq!(got, want, "{model} {d} {input} {tier:?} {requests}");
+                    }
+                }
+            }
+        }
+    }
+}
