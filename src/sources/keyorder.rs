@@ -100,9 +100,15 @@ impl<V: Copy + Default> KeyOrder<V> {
         after: After,
         lookup: impl FnOnce(&str) -> V,
     ) -> Scan<u16> {
-        let guess = self.ways[after.place()][0];
+        let [guess, second, ..] = self.ways[after.place()];
         if guess != ROOT && cur.known_key(&self.known[usize::from(guess) & (CAPACITY - 1)]) {
             return Ok(guess);
+        }
+        // Most wrong first guesses are the other of two keys that take
+        // turns at a place (an optional key): tried here, without the call.
+        if second != ROOT && cur.known_key(&self.known[usize::from(second) & (CAPACITY - 1)]) {
+            self.ways[after.place()].swap(0, 1);
+            return Ok(second);
         }
         self.other_key(cur, after, lookup)
     }
@@ -114,7 +120,7 @@ impl<V: Copy + Default> KeyOrder<V> {
         &self.values[usize::from(id) & (CAPACITY - 1)]
     }
 
-    /// [`KeyOrder::key`] when the first guess was wrong.
+    /// [`KeyOrder::key`] when the first two guesses were wrong.
     #[inline(never)]
     fn other_key<'a>(
         &mut self,
@@ -122,9 +128,9 @@ impl<V: Copy + Default> KeyOrder<V> {
         after: After,
         lookup: impl FnOnce(&str) -> V,
     ) -> Scan<u16> {
-        // Whitespace before the key (after a `,`) made the first guess miss
+        // Whitespace before the key (after a `,`) made the first two guesses miss
         // without being wrong: past it, every guess is tried.
-        let first = if cur.skip_ws() { 0 } else { 1 };
+        let first = if cur.skip_ws() { 0 } else { 2 };
         for way in first..WAYS {
             let guess = self.ways[after.place()][way];
             if guess == ROOT {
