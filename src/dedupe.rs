@@ -16,10 +16,11 @@
 //! 2. After the merge, [`Seen::finish`] gathers the blocks into one vector,
 //!    in 256 buckets by the hash's top byte, sorts each bucket by hash
 //!    (each within a core's cache) and keeps, of each hash, the entry of
-//!    the earliest block; every step in parallel, by block or by bucket. Every other entry of a hash
-//!    is a duplicate, and its block is noted for a rescan. (Standard input is
-//!    finished once per batch, so its entries become further sorted runs,
-//!    merged like a binary counter.)
+//!    the earliest block; each step runs in parallel, by block or by
+//!    bucket. Every other entry of a hash is a duplicate, and its block is
+//!    noted for a rescan. (Standard input is finished once per batch, so
+//!    its entries become further sorted runs, merged like a binary
+//!    counter.)
 //! 3. Only the chunks that hold a noted block are read again, and of a
 //!    line-framed chunk only the lines of its noted blocks are parsed, by
 //!    workers that count just the records that are not the kept
@@ -258,6 +259,13 @@ fn find(runs: &[Vec<Entry>], hash: u64) -> Option<Entry> {
     })
 }
 
+fn find_mut(runs: &mut [Vec<Entry>], hash: u64) -> Option<&mut Entry> {
+    runs.iter_mut().find_map(|run| {
+        let i = run.binary_search_by_key(&hash, hash_of).ok()?;
+        Some(&mut run[i])
+    })
+}
+
 impl Seen {
     /// Notes an occurrence of `hash` in the block at `at`.
     #[inline]
@@ -390,12 +398,8 @@ impl Seen {
             self.blocks.extend(losers.blocks);
             self.repeated.extend(losers.repeated);
             for e in losers.displaced {
-                let hash = hash_of(&e);
-                if let Some(run) = self.runs.iter_mut().find_map(|run| {
-                    let i = run.binary_search_by_key(&hash, hash_of).ok()?;
-                    Some(&mut run[i])
-                }) {
-                    *run = e;
+                if let Some(old) = find_mut(&mut self.runs, hash_of(&e)) {
+                    *old = e;
                 }
             }
         }
@@ -433,10 +437,7 @@ impl Seen {
         if !self.repeated.contains(&hash) {
             return None;
         }
-        self.runs.iter().find_map(|run| {
-            let i = run.binary_search_by_key(&hash, hash_of).ok()?;
-            Some(block_at(&self.chunks, run[i][2]))
-        })
+        find(&self.runs, hash).map(|e| block_at(&self.chunks, e[2]))
     }
 
     /// Returns true if and only if the block at `at` holds a duplicate
