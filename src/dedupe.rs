@@ -227,7 +227,7 @@ fn sort_bucket(bucket: &mut [Entry], scratch: &mut Vec<Entry>) {
         bucket.sort_unstable_by_key(hash_of);
         return;
     }
-    // About four entries per run.
+    // Two to four entries per run.
     let bits = (usize::BITS - (n / 4).leading_zeros()).min(16);
     let shift = 64 - BUCKET_BITS - bits;
     let digit = |e: &Entry| (hash_of(e) >> shift) as usize & ((1 << bits) - 1);

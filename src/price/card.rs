@@ -588,11 +588,11 @@ impl<'c> Candidates<'c> {
 
 impl DayPick<'_> {
     /// Returns true if and only if this answers a standard-tier request of
-    /// `total_input` input tokens on `day` (single or aggregated alike:
+    /// `total_input` input tokens on its day (single or aggregated alike:
     /// below every threshold, neither is tiered).
     #[inline]
-    pub fn holds(&self, day: i64, total_input: u64) -> bool {
-        self.day == day && self.lowest_above.is_none_or(|n| total_input <= n)
+    pub fn holds(&self, total_input: u64) -> bool {
+        self.lowest_above.is_none_or(|n| total_input <= n)
     }
 }
 

@@ -99,7 +99,7 @@ pub struct Resolved<'c> {
     pub day_pick: Cell<Option<DayPick<'c>>>,
 }
 
-impl Resolved<'_> {
+impl<'c> Resolved<'c> {
     /// Prices a record of this (provider, model) on `day` (UTC days).
     pub fn price(&self, day: i64, tier: Option<&str>, tokens: &Tokens, requests: u64) -> Priced {
         let Some(candidates) = &self.candidates else {
@@ -108,22 +108,13 @@ impl Resolved<'_> {
         // A row for many requests, or for an unknown number (0: an aggregated
         // report without a request count), is never long-context tiered.
         let total_input = tokens.total_input();
-        let pick = if tier.is_none_or(is_standard_tier) {
-            let memo = match self.day_pick.get() {
-                Some(memo) if memo.day == day => memo,
-                _ => {
-                    let memo = candidates.day_pick(day);
-                    self.day_pick.set(Some(memo));
-                    memo
-                }
-            };
-            if memo.holds(day, total_input) {
-                memo.pick
-            } else {
-                candidates.pick(day, tier, total_input, requests != 1)
-            }
-        } else {
-            candidates.pick(day, tier, total_input, requests != 1)
+        let remembered = tier
+            .is_none_or(is_standard_tier)
+            .then(|| self.day_pick_of(candidates, day))
+            .filter(|memo| memo.holds(total_input));
+        let pick = match remembered {
+            Some(memo) => memo.pick,
+            None => candidates.pick(day, tier, total_input, requests != 1),
         };
         match pick {
             Some(pick) => Priced::Cost {
@@ -132,6 +123,18 @@ impl Resolved<'_> {
                 tier_skipped: pick.tier_skipped,
             },
             None => Priced::Unpriced,
+        }
+    }
+
+    /// The standard-tier pick of `day`, remembered until another day.
+    fn day_pick_of(&self, candidates: &Candidates<'c>, day: i64) -> DayPick<'c> {
+        match self.day_pick.get() {
+            Some(memo) if memo.day == day => memo,
+            _ => {
+                let memo = candidates.day_pick(day);
+                self.day_pick.set(Some(memo));
+                memo
+            }
         }
     }
 }

@@ -346,12 +346,11 @@ mod tests {
         ];
         let mut tried = 0;
         for seed in seeds {
-            let mut forms = vec![seed.to_string()];
+            let mut forms = vec![seed.to_string(), format!(" {seed}")];
             for i in 0..=seed.len() {
                 // Byte i dropped.
                 forms.push(format!("{}{}", &seed[..i], seed.get(i + 1..).unwrap_or("")));
                 forms.push(seed[..i].to_string());
-                forms.push(format!(" {seed}"));
                 for &b in &bytes {
                     let mut v = seed.as_bytes().to_vec();
                     if i < v.len() {

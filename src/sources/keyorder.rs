@@ -128,8 +128,8 @@ impl<V: Copy + Default> KeyOrder<V> {
         after: After,
         lookup: impl FnOnce(&str) -> V,
     ) -> Scan<u16> {
-        // Whitespace before the key (after a `,`) made the first two guesses miss
-        // without being wrong: past it, every guess is tried.
+        // Whitespace before the key (after a `,`) made the first two guesses
+        // miss without being wrong: past it, every guess is tried.
         let first = if cur.skip_ws() { 0 } else { 2 };
         for way in first..WAYS {
             let guess = self.ways[after.place()][way];
