@@ -7,6 +7,7 @@ mod determinism;
 #[cfg(unix)]
 mod files;
 mod fuzz;
+mod golden;
 mod props;
 mod report;
 mod shuffle;
