@@ -20,13 +20,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-use llmspend::aggregate::Dimension;
+use llmspend::dimension::Dimension;
 use llmspend::input::Input;
 use llmspend::pipeline::{self, ReadOptions};
 use llmspend::price::card::RateCard;
 use llmspend::record::{Reason, UsageRecord};
+use llmspend::sink::tally::{GroupTally, Tally};
 use llmspend::sources::{self, Parser, Sample, Sink, SourceOptions};
-use llmspend::worker::{Chunk, Plan, Worker};
+use llmspend::worker::{Chunk, Mode, Plan, Worker};
 
 #[allow(dead_code)]
 #[path = "../examples/genlogs.rs"]
@@ -127,7 +128,7 @@ fn parse_lines(parser: &dyn Parser, data: &[u8], sink: &mut CountSink) {
 }
 
 fn process(plan: &Plan<'_>, parser: &dyn Parser, data: &[u8]) -> u64 {
-    let mut w = Worker::new(plan);
+    let mut w = Worker::new(plan, Mode::Count, GroupTally::new(plan));
     w.process_chunk(&Chunk {
         file: 0,
         index: 0,
@@ -135,8 +136,9 @@ fn process(plan: &Plan<'_>, parser: &dyn Parser, data: &[u8]) -> u64 {
         parser,
         first: true,
     });
-    black_box(&w.groups);
-    w.ledger.counts.parsed
+    let done = w.finish(&Tally { plan });
+    black_box(&done.out);
+    done.ledger.counts.parsed
 }
 
 /// Prints allocations per record for the parser alone and for the worker.
@@ -177,7 +179,7 @@ fn report_allocations(card: &RateCard, json: &[u8], csv: &[u8]) {
     );
     for (name, data) in [("bench.jsonl", json), ("bench.csv", csv)] {
         let parser = parser_for(name, data);
-        let mut w = Worker::new(&plan);
+        let mut w = Worker::new(&plan, Mode::Count, GroupTally::new(&plan));
         let chunk = Chunk {
             file: 0,
             index: 0,
@@ -186,7 +188,7 @@ fn report_allocations(card: &RateCard, json: &[u8], csv: &[u8]) {
             first: true,
         };
         w.process_chunk(&chunk);
-        let parsed = w.ledger.counts.parsed;
+        let parsed = w.counts().parsed;
         let before = allocations();
         w.process_chunk(&Chunk { index: 1, ..chunk });
         let steady = allocations() - before;
@@ -240,7 +242,12 @@ fn benches(c: &mut Criterion) {
             ..ReadOptions::default()
         };
         g.bench_function(format!("run_jsonl_{threads}_threads"), |b| {
-            b.iter(|| pipeline::run(&inputs, &plan, &options).expect("run").totals)
+            b.iter(|| {
+                pipeline::tally(&inputs, &plan, &options)
+                    .expect("run")
+                    .sums
+                    .total
+            })
         });
     }
     g.finish();

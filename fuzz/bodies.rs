@@ -6,12 +6,13 @@
 #![allow(dead_code)]
 
 use llmspend::accounting::Counts;
-use llmspend::aggregate::Totals;
 use llmspend::input::chunk::split;
 use llmspend::price::card::{Layer, RateCard};
+use llmspend::report::Totals;
+use llmspend::sink::tally::{GroupTally, Tally};
 use llmspend::sources::gateway::{read_csv_header, GatewayCsv, GatewayJson};
 use llmspend::sources::{Parser, SourceOptions};
-use llmspend::worker::{Chunk, Plan, Worker};
+use llmspend::worker::{Chunk, Mode, Plan, Worker};
 
 fn card() -> RateCard {
     let mut card = RateCard::default();
@@ -29,8 +30,8 @@ fn card() -> RateCard {
 fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> (Counts, Totals) {
     let plan = Plan {
         dims: vec![
-            llmspend::aggregate::Dimension::Team,
-            llmspend::aggregate::Dimension::Day,
+            llmspend::dimension::Dimension::Team,
+            llmspend::dimension::Dimension::Day,
         ],
         window: Default::default(),
         wheres: Vec::new(),
@@ -46,7 +47,7 @@ fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> 
         .into_iter()
         .enumerate()
     {
-        let mut w = Worker::new(&plan);
+        let mut w = Worker::new(&plan, Mode::Count, GroupTally::new(&plan));
         w.process_chunk(&Chunk {
             file: 0,
             index: index as u32,
@@ -54,8 +55,9 @@ fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> 
             parser,
             first: index == 0,
         });
-        total.merge(&w.ledger.counts);
-        totals.merge(&w.coverage.total);
+        let done = w.finish(&Tally { plan: &plan });
+        total.merge(&done.ledger.counts);
+        totals.merge(&done.out.total);
     }
     (total, totals)
 }

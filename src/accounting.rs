@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::record::Reason;
 
@@ -18,7 +18,7 @@ use crate::record::Reason;
 pub const SAMPLES_PER_REASON: usize = 5;
 
 /// A position before line numbers are resolved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct RelOrigin {
     /// File id.
     pub file: u32,
@@ -29,7 +29,7 @@ pub struct RelOrigin {
 }
 
 /// The bucket counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
     /// Units read: lines, CSV records incl. the header, and records of a
     /// document or of a line that holds several.
@@ -85,14 +85,51 @@ impl Ledger {
         keep_earliest(samples, at);
     }
 
+    /// The ledger with its reasons as text: what a partial carries.
+    pub fn into_sums(self) -> LedgerSums {
+        let mut sums = LedgerSums {
+            counts: self.counts,
+            reasons: BTreeMap::new(),
+        };
+        for (reason, (n, samples)) in self.reasons {
+            sums.add_reason(reason.to_string(), n, samples);
+        }
+        sums
+    }
+}
+
+/// A ledger whose reasons are text: plain data that merges in any order
+/// and can be written out and read back.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerSums {
+    /// The bucket counts.
+    pub counts: Counts,
+    /// Per reason: how many, and the earliest positions.
+    pub reasons: BTreeMap<String, (u64, Vec<RelOrigin>)>,
+}
+
+impl LedgerSums {
+    fn add_reason(&mut self, reason: String, n: u64, samples: Vec<RelOrigin>) {
+        let (mine, kept) = self.reasons.entry(reason).or_default();
+        *mine += n;
+        for s in samples {
+            keep_earliest(kept, s);
+        }
+    }
+
     /// Adds another ledger.
-    pub fn merge(&mut self, o: Ledger) {
+    pub fn merge(&mut self, o: LedgerSums) {
         self.counts.merge(&o.counts);
         for (reason, (n, samples)) in o.reasons {
-            let (mine, kept) = self.reasons.entry(reason).or_default();
-            *mine += n;
+            self.add_reason(reason, n, samples);
+        }
+    }
+
+    /// Renumbers the files of the samples: `f` becomes `f + offset`.
+    pub fn shift_files(&mut self, offset: u32) {
+        for (_, samples) in self.reasons.values_mut() {
             for s in samples {
-                keep_earliest(kept, s);
+                s.file += offset;
             }
         }
     }
@@ -136,14 +173,13 @@ impl Accounting {
     /// Resolves a merged ledger: `first_line(file, chunk)` gives the
     /// physical line the chunk starts at; `name(file)` the file's name.
     pub fn resolve(
-        ledger: Ledger,
+        ledger: LedgerSums,
         first_line: impl Fn(u32, u32) -> u64,
         name: impl Fn(u32) -> String,
     ) -> Accounting {
         let mut reasons = BTreeMap::new();
         let mut samples = Vec::new();
-        for (reason, (n, at)) in ledger.reasons {
-            let text = reason.to_string();
+        for (text, (n, at)) in ledger.reasons {
             *reasons.entry(text.clone()).or_insert(0) += n;
             for a in at {
                 samples.push((
@@ -183,10 +219,10 @@ mod tests {
             a.malformed(Reason::InvalidJson, at(0, 1, i + 1));
             b.malformed(Reason::InvalidJson, at(0, 0, i + 1));
         }
-        let mut ab = Ledger::default();
-        ab.merge(a);
-        ab.merge(b);
-        let (n, kept) = &ab.reasons[&Reason::InvalidJson];
+        let mut ab = LedgerSums::default();
+        ab.merge(a.into_sums());
+        ab.merge(b.into_sums());
+        let (n, kept) = &ab.reasons[&Reason::InvalidJson.to_string()];
         assert_eq!(*n, 20);
         assert_eq!(kept, &(1..=5).map(|l| at(0, 0, l)).collect::<Vec<_>>());
         let acc = Accounting::resolve(ab, |_, chunk| 1 + u64::from(chunk) * 100, |_| "f".into());

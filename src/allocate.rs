@@ -12,9 +12,10 @@
 //! report's row order). So the allocated column sums exactly to the
 //! total cost. With no attributed group, nothing is moved.
 
-use crate::aggregate::{Dimension, Group};
 use crate::cli::Allocate;
+use crate::dimension::Dimension;
 use crate::price::money::Money;
+use crate::report::Group;
 
 /// Returns true if and only if a missing value of `d` means the cost has
 /// no owner.
@@ -134,7 +135,7 @@ fn mul_div(a: u128, b: u128, c: u128) -> (u128, u128) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::Totals;
+    use crate::report::Totals;
 
     fn g(team: Option<&str>, cost: u128) -> Group {
         Group {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::aggregate::Dimension;
+use crate::dimension::Dimension;
 use crate::filter::Where;
 use crate::render::Format;
 

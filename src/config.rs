@@ -7,11 +7,11 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::aggregate::Dimension;
 use crate::cli::{
     Allocate, AttributionArgs, CoverageArgs, FilterArgs, GateArgs, InputArgs, OutputArgs,
     ReportArgs,
 };
+use crate::dimension::Dimension;
 use crate::enrich::ownership::OwnerMap;
 use crate::error::UsageError;
 use crate::filter::{parse_bound, Where, Window};

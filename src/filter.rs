@@ -3,8 +3,9 @@
 
 use std::fmt;
 
-use crate::aggregate::{Dimension, UNATTRIBUTED};
+use crate::dimension::Dimension;
 use crate::record::Timestamp;
+use crate::report::UNATTRIBUTED;
 use crate::sources::fields;
 
 /// A half-open UTC window `[since, until)`.
@@ -91,6 +92,15 @@ impl fmt::Display for WhereError {
 }
 
 impl std::error::Error for WhereError {}
+
+impl fmt::Display for Where {
+    /// The condition as `--where` takes it: `dim=value` or `dim!=value`,
+    /// a missing value written empty.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = if self.negate { "!=" } else { "=" };
+        write!(f, "{}{op}{}", self.dim, self.value.as_deref().unwrap_or(""))
+    }
+}
 
 impl std::str::FromStr for Where {
     type Err = WhereError;

@@ -6,11 +6,11 @@
 
 use std::fmt;
 
-use crate::aggregate::Totals;
 use crate::cli::Basis;
-use crate::pipeline::Report;
 use crate::price::money::percent;
 use crate::record::Field;
+use crate::report::Report;
+use crate::report::Totals;
 
 /// A threshold in thousandths of a percent, 0 to 100 000.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -26,6 +26,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod dedupe;
+pub mod dimension;
 pub mod enrich;
 pub mod error;
 pub mod exit;
@@ -37,6 +38,8 @@ pub mod price;
 pub mod progress;
 pub mod record;
 pub mod render;
+pub mod report;
+pub mod sink;
 pub mod sources;
 pub mod worker;
 

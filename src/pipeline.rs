@@ -8,8 +8,9 @@
 //! files, `--no-mmap`, special files) are read chunk by chunk, one rayon
 //! task per file, so several compressed files decompress in parallel.
 //! Standard input is read in batches of chunks parsed in parallel. Nothing
-//! has to fit in memory whole. Per-worker partials become string-keyed
-//! [`Partial`]s and are summed: the only synchronization.
+//! has to fit in memory whole. Each worker hands its priced records to a
+//! sink of the run's [`Consumer`]; the finished workers' outputs are added
+//! up: the only synchronization.
 
 use std::io::{Cursor, Read};
 use std::sync::atomic::AtomicU64;
@@ -17,17 +18,15 @@ use std::sync::Arc;
 
 use indicatif::ProgressBar;
 
-use rustc_hash::FxHashMap;
-
-use crate::accounting::{Accounting, Ledger};
-use crate::aggregate::{sort_groups, Dimension, Group, GroupValues, Totals};
 use crate::dedupe::Seen;
 use crate::input::chunk::{split_csv_parallel, split_scanned, StreamChunks, CHUNK_BYTES};
 use crate::input::decompress::{self, Counting};
 use crate::input::{mmap, Input};
-use crate::record::Field;
+use crate::report::{Partial, Sums};
+use crate::sink::tally::Tally;
+use crate::sink::Consumer;
 use crate::sources::{self, Parser, Sample, Source, SourceOptions};
-use crate::worker::{Chunk, Mode, Plan, Worker};
+use crate::worker::{Chunk, Done, Mode, Plan, Worker};
 
 /// How the run reads its inputs.
 #[derive(Clone)]
@@ -60,279 +59,99 @@ impl Default for ReadOptions {
     }
 }
 
-/// Unattributed shares, unpriced models and pricing notes of a run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Coverage {
-    /// Parsed records without a team.
-    pub no_team: Totals,
-    /// Parsed records without a cost center.
-    pub no_cost_center: Totals,
-    /// Unpriced models (`None`: no model field) with requests and tokens,
-    /// most requests first.
-    pub unpriced: Vec<(Option<String>, u128, u128)>,
-    /// Requests priced at standard because their tier had no row.
-    pub tier_fallback: u128,
-    /// Aggregated rows that a long-context tier could have repriced.
-    pub tier_skipped: u128,
-    /// Per required field (`--require`), in order.
-    pub required: Vec<FieldCoverage>,
-    /// The dimensions offenders are grouped by.
-    pub offender_dims: Vec<Dimension>,
-    /// Records whose required fields all came with the request.
-    pub by_request: Totals,
-    /// Records attributed with help from the ownership map.
-    pub by_map: Totals,
-    /// Ownership map rows that matched no record (`file:line: field=value`).
-    pub stale_owners: Vec<String>,
-    /// Returns true if and only if an ownership map was used.
-    pub owners_used: bool,
-    /// Values of one field that differ only in spelling (same
-    /// [`crate::enrich::values::key`]), each with its requests, most first.
-    pub inconsistent: Vec<(Field, Vec<(String, u128)>)>,
-}
-
-/// The unattributed figures of one required field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldCoverage {
-    /// The field.
-    pub field: Field,
-    /// Records without it.
-    pub missing: Totals,
-    /// Who sends them, grouped by the offender dimensions, worst (most
-    /// cost, then most requests) first.
-    pub offenders: Vec<Group>,
-}
-
-/// The merged result of a run.
-#[derive(Debug, Clone)]
-pub struct Report {
-    /// `--by`.
-    pub dims: Vec<Dimension>,
-    /// Groups, sorted by cost desc then values asc.
-    pub groups: Vec<Group>,
-    /// Totals over all groups.
-    pub totals: Totals,
-    /// Line accounting.
-    pub accounting: Accounting,
-    /// Coverage.
-    pub coverage: Coverage,
-    /// Per input: its name and the source that read it.
+/// What the reading of a run leaves: the merged results of every worker,
+/// and what was read with which source.
+pub struct Run<O> {
+    /// The workers' results, merged, duplicates taken away.
+    pub done: Done<O>,
+    /// The inputs by file id: their names as given.
+    pub files: Vec<String>,
+    /// Per input read: its name and the source that read it.
     pub sources: Vec<(String, &'static str)>,
-    /// `--allocate-unattributed`: per group (in order), the estimated cost
-    /// with the unattributed cost spread in; `None` when not asked for.
-    pub allocated: Option<Vec<crate::price::money::Money>>,
+    /// Inputs that could not be read or recognised, with why.
+    pub unreadable: Vec<(String, String)>,
 }
 
-/// Per-worker results with string keys: plain data, merged by addition.
-#[derive(Debug, Default)]
-pub struct Partial {
-    groups: FxHashMap<GroupValues, Totals>,
-    ledger: Ledger,
-    total: Totals,
-    no_team: Totals,
-    no_cost_center: Totals,
-    unpriced: FxHashMap<Option<String>, (u128, u128)>,
-    tier_fallback: u128,
-    tier_skipped: u128,
-    chunk_lines: Vec<((u32, u32), u64)>,
-    required: Vec<(Totals, FxHashMap<GroupValues, Totals>)>,
-    by_request: Totals,
-    by_map: Totals,
-    owner_hits: Vec<u64>,
-    values: Vec<FxHashMap<String, u128>>,
-    seen: Seen,
-}
-
-fn subtract_map<K: std::hash::Hash + Eq>(map: &mut FxHashMap<K, Totals>, o: FxHashMap<K, Totals>) {
-    for (k, t) in o {
-        if let Some(mine) = map.get_mut(&k) {
-            mine.subtract(&t);
-            if *mine == Totals::default() {
-                map.remove(&k);
-            }
-        }
-    }
-}
-
-impl Partial {
-    fn from_worker(w: Worker<'_>, plan: &Plan<'_>) -> Partial {
-        let dims = &plan.dims;
-        let unpriced = w
-            .coverage
-            .unpriced
-            .iter()
-            .map(|(&id, &v)| {
-                (
-                    (id != u32::MAX).then(|| w.groups.interner.get(id).to_string()),
-                    v,
-                )
-            })
-            .collect();
-        let offender_dims = &plan.attribution.offender_dims;
-        let required = w
-            .coverage
-            .required
+/// Reads every input into the group tally: the partial of `report` and
+/// `coverage`, ready to merge or finish.
+pub fn tally(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::Result<Partial> {
+    let Run {
+        done,
+        files,
+        sources,
+        unreadable,
+    } = run(inputs, plan, options, &Tally { plan })?;
+    Ok(Partial {
+        meta: plan.meta(),
+        files,
+        sources: sources
             .into_iter()
-            .map(|r| {
-                (
-                    r.missing,
-                    w.groups.interner.values_of(r.offenders, offender_dims),
-                )
-            })
-            .collect();
-        Partial {
-            unpriced,
-            required,
-            by_request: w.coverage.by_request,
-            by_map: w.coverage.by_map,
-            owner_hits: w.coverage.owner_hits,
-            values: w
-                .coverage
-                .values
-                .iter()
-                .map(|m| {
-                    m.iter()
-                        .map(|(&id, &n)| (w.groups.interner.get(id).to_string(), n))
-                        .collect()
-                })
-                .collect(),
-            seen: w.seen,
-            groups: w.groups.into_values(dims),
-            ledger: w.ledger,
-            total: w.coverage.total,
-            no_team: w.coverage.no_team,
-            no_cost_center: w.coverage.no_cost_center,
-            tier_fallback: w.coverage.tier_fallback,
-            tier_skipped: w.coverage.tier_skipped,
-            chunk_lines: w.chunk_lines,
-        }
-    }
-
-    /// Adds another partial; commutative and associative.
-    pub fn merge(mut self, o: Partial) -> Partial {
-        for (k, t) in o.groups {
-            self.groups.entry(k).or_default().merge(&t);
-        }
-        self.ledger.merge(o.ledger);
-        self.total.merge(&o.total);
-        self.no_team.merge(&o.no_team);
-        self.no_cost_center.merge(&o.no_cost_center);
-        for (k, (r, t)) in o.unpriced {
-            let e = self.unpriced.entry(k).or_default();
-            e.0 += r;
-            e.1 += t;
-        }
-        self.tier_fallback += o.tier_fallback;
-        self.tier_skipped += o.tier_skipped;
-        self.chunk_lines.extend(o.chunk_lines);
-        if self.required.len() < o.required.len() {
-            self.required
-                .resize_with(o.required.len(), Default::default);
-        }
-        for (mine, (missing, offenders)) in self.required.iter_mut().zip(o.required) {
-            mine.0.merge(&missing);
-            for (k, t) in offenders {
-                mine.1.entry(k).or_default().merge(&t);
-            }
-        }
-        self.by_request.merge(&o.by_request);
-        self.by_map.merge(&o.by_map);
-        if self.owner_hits.len() < o.owner_hits.len() {
-            self.owner_hits.resize(o.owner_hits.len(), 0);
-        }
-        for (mine, theirs) in self.owner_hits.iter_mut().zip(o.owner_hits) {
-            *mine |= theirs;
-        }
-        if self.values.len() < o.values.len() {
-            self.values.resize_with(o.values.len(), Default::default);
-        }
-        for (mine, theirs) in self.values.iter_mut().zip(o.values) {
-            for (v, n) in theirs {
-                *mine.entry(v).or_default() += n;
-            }
-        }
-        self.seen.merge(o.seen);
-        self
-    }
-
-    /// Takes away the records of `dup`, a partial of duplicates counted
-    /// before, and moves them from `parsed` to `duplicate`.
-    fn subtract(&mut self, dup: Partial) {
-        subtract_map(&mut self.groups, dup.groups);
-        let n = dup.ledger.counts.parsed;
-        self.ledger.counts.parsed -= n;
-        self.ledger.counts.duplicate += n;
-        self.total.subtract(&dup.total);
-        self.no_team.subtract(&dup.no_team);
-        self.no_cost_center.subtract(&dup.no_cost_center);
-        for (k, (r, t)) in dup.unpriced {
-            if let Some(e) = self.unpriced.get_mut(&k) {
-                e.0 -= r;
-                e.1 -= t;
-                if *e == (0, 0) {
-                    self.unpriced.remove(&k);
-                }
-            }
-        }
-        self.tier_fallback -= dup.tier_fallback;
-        self.tier_skipped -= dup.tier_skipped;
-        for (mine, (missing, offenders)) in self.required.iter_mut().zip(dup.required) {
-            mine.0.subtract(&missing);
-            subtract_map(&mut mine.1, offenders);
-        }
-        self.by_request.subtract(&dup.by_request);
-        self.by_map.subtract(&dup.by_map);
-        for (mine, theirs) in self.values.iter_mut().zip(dup.values) {
-            for (v, n) in theirs {
-                if let Some(e) = mine.get_mut(&v) {
-                    *e -= n;
-                    if *e == 0 {
-                        mine.remove(&v);
-                    }
-                }
-            }
-        }
-    }
-
-    /// Reads again the chunks that hold a losing occurrence of a request
-    /// id (and are in `chunks`) and subtracts those records; `release` is
-    /// called after each chunk (a mapped one drops its pages again).
-    fn drop_duplicates(
-        &mut self,
-        chunks: &[Chunk<'_>],
-        plan: &Plan<'_>,
-        pool: &rayon::ThreadPool,
-        release: &(dyn Fn(&Chunk<'_>) + Sync),
-    ) {
-        if !plan.attribution.dedupe {
-            return;
-        }
-        pool.install(|| self.seen.finish());
-        if self.seen.rescan.is_empty() {
-            return;
-        }
-        let todo: Vec<Chunk<'_>> = chunks
-            .iter()
-            .filter(|c| self.seen.rescan.remove(&(c.file, c.index)))
-            .copied()
-            .collect();
-        if todo.is_empty() {
-            return;
-        }
-        let dup = pool.install(|| process(&todo, plan, Mode::Duplicates(&self.seen), release));
-        self.subtract(dup);
-    }
-
-    /// Returns true if and only if some chunk of input `file` holds a later
-    /// occurrence of a request id, under the occurrences seen so far.
-    fn needs_rescan(&mut self, file: u32) -> bool {
-        if self.seen.rescan.is_empty() && self.seen.is_empty() {
-            return false;
-        }
-        self.seen.finish();
-        self.seen.rescan.iter().any(|(f, _)| *f == file)
-    }
+            .map(|(f, s)| (f, s.to_string()))
+            .collect(),
+        unreadable,
+        sums: Sums {
+            ledger: done.ledger,
+            chunk_lines: done.chunk_lines,
+            owner_hits: done.owner_hits,
+            ..done.out
+        },
+    })
 }
+
+/// Reads again the chunks that hold a losing occurrence of a request id
+/// (and are in `chunks`) and takes their records away from `total`;
+/// `release` is called after each chunk (a mapped one drops its pages
+/// again).
+fn drop_duplicates<C: Consumer>(
+    total: &mut Done<C::Output>,
+    chunks: &[Chunk<'_>],
+    plan: &Plan<'_>,
+    consumer: &C,
+    pool: &rayon::ThreadPool,
+    release: &(dyn Fn(&Chunk<'_>) + Sync),
+) {
+    if !plan.attribution.dedupe {
+        return;
+    }
+    pool.install(|| total.seen.finish());
+    if total.seen.rescan.is_empty() {
+        return;
+    }
+    let todo: Vec<Chunk<'_>> = chunks
+        .iter()
+        .filter(|c| total.seen.rescan.remove(&(c.file, c.index)))
+        .copied()
+        .collect();
+    if todo.is_empty() {
+        return;
+    }
+    let dup = pool.install(|| {
+        process(
+            &todo,
+            plan,
+            consumer,
+            Mode::Duplicates(&total.seen),
+            release,
+        )
+    });
+    let n = dup.ledger.counts.parsed;
+    total.ledger.counts.parsed -= n;
+    total.ledger.counts.duplicate += n;
+    consumer.subtract(&mut total.out, dup.out);
+}
+
+/// Returns true if and only if some chunk of input `file` holds a later
+/// occurrence of a request id, under the occurrences seen so far.
+fn needs_rescan<O>(total: &mut Done<O>, file: u32) -> bool {
+    if total.seen.rescan.is_empty() && total.seen.is_empty() {
+        return false;
+    }
+    total.seen.finish();
+    total.seen.rescan.iter().any(|(f, _)| *f == file)
+}
+
+/// A streamed file's results, or why it could not be read.
+type FileResult<O> = Result<Done<O>, String>;
 
 /// An input opened and recognised.
 struct Opened {
@@ -404,14 +223,20 @@ struct PendingStream<'r> {
     reader: Box<dyn Read + Send + 'r>,
 }
 
-/// Reads every input and returns the merged report.
+/// Reads every input through workers that hand priced records to sinks
+/// of `consumer`, and returns their merged results.
 ///
 /// Order: open and detect every input; read streamed *documents* whole
 /// (a document is one unit anyway); run the document parsers' first pass
 /// ([`Parser::prepare`], e.g. cross-file dedupe) over all documents; then
 /// process every mapped chunk and document in parallel, then the streamed
 /// line and CSV files, then stdin.
-pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::Result<Report> {
+pub fn run<C: Consumer>(
+    inputs: &[Input],
+    plan: &Plan<'_>,
+    options: &ReadOptions,
+    consumer: &C,
+) -> anyhow::Result<Run<C::Output>> {
     // Sources may skip the text fields nothing reads: 7% of the instructions
     // of a `--by team,model` JSONL run, 11% of a CSV one (cachegrind).
     let options = &ReadOptions {
@@ -535,13 +360,13 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
             progress.inc(c.bytes.len() as u64);
         }
     };
-    let mut partial = pool.install(|| process(&chunks, plan, Mode::Count, &done));
+    let mut partial = pool.install(|| process(&chunks, plan, consumer, Mode::Count, &done));
     // Many streamed files: one task per file. Few: each file in turn, its
     // chunks in parallel batches, so one big live or compressed file still
     // uses every core.
     let threads = options.threads.max(1);
     let mut rereadable = Vec::new();
-    let streamed: Vec<(String, Result<Partial, String>)> = if streams.len() >= threads {
+    let streamed: Vec<(String, FileResult<C::Output>)> = if streams.len() >= threads {
         let (jobs, keep): (Vec<_>, Vec<_>) = streams
             .into_iter()
             .map(|s| {
@@ -557,7 +382,7 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
                 .map(|((id, display, reader), (_, _, parser))| {
                     (
                         display,
-                        read_file(id, parser.as_ref(), reader, plan, options),
+                        read_file(id, parser.as_ref(), reader, plan, consumer, options),
                     )
                 })
                 .collect()
@@ -570,6 +395,7 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
                 s.parser.as_ref(),
                 s.reader,
                 plan,
+                consumer,
                 options,
                 &pool,
                 None,
@@ -581,7 +407,7 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
     };
     for (display, result) in streamed {
         match result {
-            Ok(p) => partial = partial.merge(p),
+            Ok(p) => partial = partial.merge(p, |a, b| consumer.merge(a, b)),
             Err(e) => {
                 used_sources.retain(|(f, _)| *f != display);
                 rereadable.retain(|(_, input, _)| input.display() != display);
@@ -605,6 +431,7 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
                 parser.as_ref(),
                 head.chain(rest),
                 plan,
+                consumer,
                 options,
                 &pool,
                 Some(&mut total),
@@ -615,7 +442,7 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
         match result {
             Ok(Some((p, name))) => {
                 used_sources.push(("-".to_string(), name));
-                partial = partial.merge(p);
+                partial = partial.merge(p, |a, b| consumer.merge(a, b));
             }
             Ok(None) => used_sources.push(("-".to_string(), "(empty)")),
             Err(e) => unreadable.push(("-".to_string(), e)),
@@ -624,9 +451,9 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
     // Every input has been seen: the kept occurrence of each request id is
     // final, so the chunks holding later occurrences can be read again:
     // mapped files and documents from memory, streamed files from disk.
-    partial.drop_duplicates(&chunks, plan, &pool, &release);
+    drop_duplicates(&mut partial, &chunks, plan, consumer, &pool, &release);
     for (id, input, parser) in &rereadable {
-        if !partial.needs_rescan(*id) {
+        if !needs_rescan(&mut partial, *id) {
             continue;
         }
         let reread = reopen(input, options).and_then(|reader| {
@@ -636,6 +463,7 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
                 parser.as_ref(),
                 reader,
                 plan,
+                consumer,
                 options,
                 &pool,
                 Some(&mut total),
@@ -655,7 +483,13 @@ pub fn run(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::
     drop(opened);
     drop(documents);
     progress.finish_and_clear();
-    Ok(finish(partial, plan, names, unreadable, used_sources))
+    used_sources.sort();
+    Ok(Run {
+        done: partial,
+        files: names,
+        sources: used_sources,
+        unreadable,
+    })
 }
 
 /// Opens a streamed file again, from the start, decompressed.
@@ -731,17 +565,18 @@ fn open_stream<'r>(
 }
 
 /// Reads one streamed file in this task, chunk by chunk, with one worker.
-fn read_file(
+fn read_file<C: Consumer>(
     id: u32,
     parser: &dyn Parser,
     reader: impl Read,
     plan: &Plan<'_>,
+    consumer: &C,
     options: &ReadOptions,
-) -> Result<Partial, String> {
+) -> Result<Done<C::Output>, String> {
     let framing = parser.framing();
     let mut stream =
         StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
-    let mut worker = Worker::with_mode(plan, Mode::Count);
+    let mut worker = Worker::new(plan, Mode::Count, consumer.sink());
     let mut index = 0u32;
     while let Some(bytes) = stream.next_chunk(framing).map_err(|e| e.to_string())? {
         worker.process_chunk(&Chunk {
@@ -753,7 +588,7 @@ fn read_file(
         });
         index += 1;
     }
-    Ok(Partial::from_worker(worker, plan))
+    Ok(worker.finish(consumer))
 }
 
 /// Reads a stream in batches of chunks, one batch in memory at a time, each
@@ -766,24 +601,26 @@ fn read_file(
 /// batch's chunks that hold later occurrences of a request id are dropped
 /// from `total` while their bytes are in memory. A re-read (the stream's
 /// records are already in `total`) only drops duplicates.
-fn read_batches(
+#[allow(clippy::too_many_arguments)]
+fn read_batches<C: Consumer>(
     id: u32,
     parser: &dyn Parser,
     reader: impl Read,
     plan: &Plan<'_>,
+    consumer: &C,
     options: &ReadOptions,
     pool: &rayon::ThreadPool,
-    mut dedupe: Option<&mut Partial>,
-) -> Result<Partial, String> {
+    mut dedupe: Option<&mut Done<C::Output>>,
+) -> Result<Done<C::Output>, String> {
     let framing = parser.framing();
     let mut stream =
         StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
     let rereading = match dedupe.as_deref_mut() {
-        Some(total) => total.needs_rescan(id),
+        Some(total) => needs_rescan(total, id),
         None => false,
     };
     let mut pending = Vec::new();
-    let mut counted = Partial::default();
+    let mut counted = Done::default();
     let mut index = 0u32;
     let batch = options.threads.max(1) * 2;
     loop {
@@ -817,15 +654,15 @@ fn read_batches(
         index += chunks.len() as u32;
         match dedupe.as_deref_mut() {
             None => {
-                counted =
-                    counted.merge(pool.install(|| process(&chunks, plan, Mode::Count, &|_| ())));
+                let p = pool.install(|| process(&chunks, plan, consumer, Mode::Count, &|_| ()));
+                counted = counted.merge(p, |a, b| consumer.merge(a, b));
             }
             Some(total) => {
                 if !rereading {
-                    let p = pool.install(|| process(&chunks, plan, Mode::Count, &|_| ()));
-                    *total = std::mem::take(total).merge(p);
+                    let p = pool.install(|| process(&chunks, plan, consumer, Mode::Count, &|_| ()));
+                    *total = std::mem::take(total).merge(p, |a, b| consumer.merge(a, b));
                 }
-                total.drop_duplicates(&chunks, plan, pool, &|_| ());
+                drop_duplicates(total, &chunks, plan, consumer, pool, &|_| ());
             }
         }
         pending.clear();
@@ -837,120 +674,26 @@ fn read_batches(
 }
 
 /// Processes chunks in parallel; `done` runs after each one.
-fn process(
+fn process<C: Consumer>(
     chunks: &[Chunk<'_>],
     plan: &Plan<'_>,
+    consumer: &C,
     mode: Mode<'_>,
     done: &(dyn Fn(&Chunk<'_>) + Sync),
-) -> Partial {
+) -> Done<C::Output> {
     use rayon::prelude::*;
     chunks
         .par_iter()
         .fold(
-            || Worker::with_mode(plan, mode),
+            || Worker::new(plan, mode, consumer.sink()),
             |mut w, c| {
                 w.process_chunk(c);
                 done(c);
                 w
             },
         )
-        .map(|w| Partial::from_worker(w, plan))
-        .reduce(Partial::default, Partial::merge)
-}
-
-fn finish(
-    p: Partial,
-    plan: &Plan<'_>,
-    names: Vec<String>,
-    unreadable: Vec<(String, String)>,
-    sources: Vec<(String, &'static str)>,
-) -> Report {
-    let mut lines: FxHashMap<u32, Vec<(u32, u64)>> = FxHashMap::default();
-    for ((file, chunk), n) in &p.chunk_lines {
-        lines.entry(*file).or_default().push((*chunk, *n));
-    }
-    let mut starts: FxHashMap<(u32, u32), u64> = FxHashMap::default();
-    for (file, mut chunks) in lines {
-        chunks.sort_unstable();
-        let mut next = 1;
-        for (chunk, n) in chunks {
-            starts.insert((file, chunk), next);
-            next += n;
-        }
-    }
-    let mut accounting = Accounting::resolve(
-        p.ledger,
-        |file, chunk| starts.get(&(file, chunk)).copied().unwrap_or(1),
-        |file| names.get(file as usize).cloned().unwrap_or_default(),
-    );
-    accounting.unreadable = unreadable;
-    let mut unpriced: Vec<_> = p
-        .unpriced
-        .into_iter()
-        .map(|(m, (r, t))| (m, r, t))
-        .collect();
-    unpriced.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let mut sources = sources;
-    sources.sort();
-    let a = &plan.attribution;
-    let required = a
-        .required
-        .iter()
-        .zip(
-            p.required
-                .into_iter()
-                .chain(std::iter::repeat_with(Default::default)),
-        )
-        .map(|(&field, (missing, offenders))| {
-            let mut offenders = sort_groups(offenders);
-            offenders.sort_by(|x, y| {
-                (y.totals.cost, y.totals.requests).cmp(&(x.totals.cost, x.totals.requests))
-            });
-            FieldCoverage {
-                field,
-                missing,
-                offenders,
-            }
+        .map(|w| w.finish(consumer))
+        .reduce(Done::default, |a, b| {
+            a.merge(b, |x, y| consumer.merge(x, y))
         })
-        .collect();
-    let stale_owners = a.owners.map(|m| m.stale(&p.owner_hits)).unwrap_or_default();
-    let mut inconsistent = Vec::new();
-    for (&field, values) in a.value_fields.iter().zip(p.values) {
-        let mut by_key: std::collections::BTreeMap<String, Vec<(String, u128)>> =
-            std::collections::BTreeMap::new();
-        for (v, n) in values {
-            by_key
-                .entry(crate::enrich::values::key(field, &v))
-                .or_default()
-                .push((v, n));
-        }
-        for (_, mut variants) in by_key {
-            if variants.len() > 1 {
-                variants.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-                inconsistent.push((field, variants));
-            }
-        }
-    }
-    Report {
-        dims: plan.dims.clone(),
-        groups: sort_groups(p.groups),
-        totals: p.total,
-        accounting,
-        coverage: Coverage {
-            no_team: p.no_team,
-            no_cost_center: p.no_cost_center,
-            unpriced,
-            tier_fallback: p.tier_fallback,
-            tier_skipped: p.tier_skipped,
-            required,
-            offender_dims: a.offender_dims.clone(),
-            by_request: p.by_request,
-            by_map: p.by_map,
-            stale_owners,
-            owners_used: a.owners.is_some(),
-            inconsistent,
-        },
-        sources,
-        allocated: None,
-    }
 }

@@ -1,25 +1,29 @@
 //! The worker: one per rayon task, owning its scratch, its partial groups,
 //! its partial ledger and its price cache. No locks below this line.
 //!
-//! [`Worker::process_chunk`] runs steps 3 to 8 of the data flow for one
-//! chunk: cut it into units as the parser's framing says, parse each unit
-//! through the source, then filter, price and aggregate every record at
-//! once (the [`Sink`] implementation). Sequential and parallel runs call the
-//! same function.
+//! [`Worker::process_chunk`] runs the per-record steps of the data flow for
+//! one chunk: cut it into units as the parser's framing says, parse each
+//! unit through the source (the worker is the source's [`Sink`]), then
+//! enrich, admit (window, `--where`, dedupe), price, and hand the priced
+//! record to the run's [`RecordSink`]. Sequential and parallel runs call
+//! the same function.
 
 use memchr::memchr;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
-use crate::accounting::{Ledger, RelOrigin};
-use crate::aggregate::{Dimension, GroupKey, Groups, Totals};
+use crate::accounting::{Ledger, LedgerSums, RelOrigin};
+use crate::aggregate::Interner;
 use crate::dedupe::{self, Seen};
+use crate::dimension::Dimension;
 use crate::enrich::ownership::{OwnerMap, OWNERS};
-use crate::enrich::{route, values, OwnerOrigin, TextView};
+use crate::enrich::{route, values, TextView};
 use crate::filter::{Where, Window};
 use crate::input::chunk::CsvState;
 use crate::price::card::RateCard;
 use crate::price::{Priced, Pricer};
 use crate::record::{Field, FieldSet, Reason, UsageRecord};
+use crate::report::{Filters, Meta};
+use crate::sink::{Consumer, PricedRecord, RecordSink};
 use crate::sources::row::{plain_line, CsvRow};
 use crate::sources::{Framing, Parser, Sink};
 
@@ -91,6 +95,18 @@ pub struct Plan<'c> {
     pub attribution: AttributionPlan<'c>,
 }
 
+/// A fingerprint of a rate card's rows (FNV-1a over each row as debug
+/// text, hex): equal cards give equal fingerprints on one build.
+fn card_fingerprint(card: &RateCard) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for row in card.rows() {
+        for b in format!("{row:?}\n").bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
 /// The attribution part of a [`Plan`]: off by default.
 #[derive(Debug, Clone, Default)]
 pub struct AttributionPlan<'c> {
@@ -132,6 +148,27 @@ impl Plan<'_> {
         }
     }
 
+    /// What the partial of this plan's run is of: everything two partials
+    /// must agree on to be added up.
+    pub fn meta(&self) -> Meta {
+        let a = &self.attribution;
+        Meta {
+            dims: self.dims.clone(),
+            required: a.required.clone(),
+            offender_dims: a.offender_dims.clone(),
+            value_fields: a.value_fields.clone(),
+            filters: Filters {
+                since: self.window.since,
+                until: self.window.until,
+                wheres: self.wheres.iter().map(|w| w.to_string()).collect(),
+                tz_offset: self.tz_offset,
+                dedupe: a.dedupe,
+            },
+            rate_card: card_fingerprint(self.card),
+            owner_rows: a.owners.map(OwnerMap::row_names),
+        }
+    }
+
     fn text_fields_read(&self) -> FieldSet {
         let a = &self.attribution;
         if a.owners.is_some() {
@@ -156,15 +193,6 @@ impl Plan<'_> {
     }
 }
 
-/// Per required field: what lacks it, and who sends it.
-#[derive(Debug, Default)]
-pub struct RequiredPart {
-    /// Records without the field.
-    pub missing: Totals,
-    /// The same, per offender key (`offender_dims`).
-    pub offenders: FxHashMap<GroupKey, Totals>,
-}
-
 /// Whether a worker counts records or picks out duplicates to subtract.
 #[derive(Debug, Clone, Copy)]
 pub enum Mode<'p> {
@@ -172,34 +200,6 @@ pub enum Mode<'p> {
     Count,
     /// Count only the records that are duplicates under the kept positions.
     Duplicates(&'p Seen),
-}
-
-/// Coverage figures a worker gathers beside the groups.
-#[derive(Debug, Default)]
-pub struct CoverageParts {
-    /// All parsed records.
-    pub total: Totals,
-    /// Records without a team.
-    pub no_team: Totals,
-    /// Records without a cost center.
-    pub no_cost_center: Totals,
-    /// Unpriced models (worker-interned id, or `u32::MAX` for no model) ->
-    /// (requests, tokens).
-    pub unpriced: FxHashMap<u32, (u128, u128)>,
-    /// Requests whose service tier had no row and were priced at standard.
-    pub tier_fallback: u128,
-    /// Aggregated rows a long-context tier could have repriced.
-    pub tier_skipped: u128,
-    /// Per required field (in `required` order).
-    pub required: Vec<RequiredPart>,
-    /// Records whose required fields all came with the request.
-    pub by_request: Totals,
-    /// Records attributed with help from the ownership map.
-    pub by_map: Totals,
-    /// Ownership map rows that matched, a bit per row.
-    pub owner_hits: Vec<u64>,
-    /// Per `value_fields` entry: interned value -> requests.
-    pub values: Vec<FxHashMap<u32, u128>>,
 }
 
 /// One chunk of input to process.
@@ -218,20 +218,21 @@ pub struct Chunk<'a> {
     pub first: bool,
 }
 
-/// A per-thread worker.
-pub struct Worker<'p> {
+/// A per-thread worker; `S` is what it hands priced records to.
+pub struct Worker<'p, S> {
     plan: &'p Plan<'p>,
     pricer: Pricer<'p>,
-    /// Groups of this worker.
-    pub groups: Groups,
-    /// Ledger of this worker.
-    pub ledger: Ledger,
-    /// Coverage of this worker.
-    pub coverage: CoverageParts,
+    /// Strings of this worker: models and providers for the price cache,
+    /// and whatever the sink keys by.
+    interner: Interner,
+    sink: S,
+    ledger: Ledger,
     /// Physical line count per (file, chunk) this worker processed.
-    pub chunk_lines: Vec<((u32, u32), u64)>,
+    chunk_lines: Vec<((u32, u32), u64)>,
+    /// Ownership map rows that matched, a bit per row.
+    owner_hits: Vec<u64>,
     /// Request ids seen by this worker.
-    pub seen: Seen,
+    seen: Seen,
     mode: Mode<'p>,
     at: RelOrigin,
     /// Rescanning for duplicates: the repeated ids whose first occurrence
@@ -243,32 +244,61 @@ pub struct Worker<'p> {
     value_bufs: [String; OWNERS.len()],
 }
 
-impl<'p> Worker<'p> {
-    /// A fresh worker.
-    pub fn new(plan: &'p Plan<'p>) -> Self {
-        Self::with_mode(plan, Mode::Count)
-    }
+/// What a worker leaves when it is done: its sink's output and the
+/// run-level figures every consumer shares.
+#[derive(Default)]
+pub struct Done<O> {
+    /// The sink's output.
+    pub out: O,
+    /// Line accounting.
+    pub ledger: LedgerSums,
+    /// Physical line count per (file, chunk) processed.
+    pub chunk_lines: Vec<((u32, u32), u64)>,
+    /// Ownership map rows that matched, a bit per row.
+    pub owner_hits: Vec<u64>,
+    /// Request ids seen.
+    pub seen: Seen,
+}
 
-    /// A worker in the given mode.
-    pub fn with_mode(plan: &'p Plan<'p>, mode: Mode<'p>) -> Self {
-        let a = &plan.attribution;
-        let coverage = CoverageParts {
-            required: a.required.iter().map(|_| RequiredPart::default()).collect(),
-            owner_hits: vec![0; a.owners.map_or(0, |m| m.len().div_ceil(64))],
-            values: a
-                .value_fields
-                .iter()
-                .map(|_| FxHashMap::default())
-                .collect(),
-            ..CoverageParts::default()
+impl<O> Done<O> {
+    /// Adds another worker's results; `merge` adds the outputs.
+    pub fn merge(self, o: Done<O>, merge: impl FnOnce(O, O) -> O) -> Done<O> {
+        let mut ledger = self.ledger;
+        ledger.merge(o.ledger);
+        let mut chunk_lines = self.chunk_lines;
+        chunk_lines.extend(o.chunk_lines);
+        let (mut hits, other) = if self.owner_hits.len() >= o.owner_hits.len() {
+            (self.owner_hits, o.owner_hits)
+        } else {
+            (o.owner_hits, self.owner_hits)
         };
+        for (mine, theirs) in hits.iter_mut().zip(other) {
+            *mine |= theirs;
+        }
+        let mut seen = self.seen;
+        seen.merge(o.seen);
+        Done {
+            out: merge(self.out, o.out),
+            ledger,
+            chunk_lines,
+            owner_hits: hits,
+            seen,
+        }
+    }
+}
+
+impl<'p, S: RecordSink> Worker<'p, S> {
+    /// A worker in the given mode, handing records to `sink`.
+    pub fn new(plan: &'p Plan<'p>, mode: Mode<'p>, sink: S) -> Self {
+        let a = &plan.attribution;
         Worker {
             plan,
             pricer: Pricer::new(plan.card),
-            groups: Groups::default(),
+            interner: Interner::default(),
+            sink,
             ledger: Ledger::default(),
-            coverage,
             chunk_lines: Vec::new(),
+            owner_hits: vec![0; a.owners.map_or(0, |m| m.len().div_ceil(64))],
             seen: Seen::default(),
             mode,
             firsts: FxHashSet::default(),
@@ -281,6 +311,22 @@ impl<'p> Worker<'p> {
             csv_ends: Vec::new(),
             route_buf: String::new(),
             value_bufs: Default::default(),
+        }
+    }
+
+    /// The line buckets so far.
+    pub fn counts(&self) -> &crate::accounting::Counts {
+        &self.ledger.counts
+    }
+
+    /// Finishes: the sink's output by `consumer`, and the shared figures.
+    pub fn finish<C: Consumer<Sink = S>>(self, consumer: &C) -> Done<C::Output> {
+        Done {
+            out: consumer.output(self.sink, &self.interner),
+            ledger: self.ledger.into_sums(),
+            chunk_lines: self.chunk_lines,
+            owner_hits: self.owner_hits,
+            seen: self.seen,
         }
     }
 
@@ -519,11 +565,11 @@ impl<'p> Worker<'p> {
     }
 
     fn intern(&mut self, value: Option<&str>) -> u32 {
-        value.map_or(u32::MAX, |v| self.groups.interner.intern(v))
+        value.map_or(u32::MAX, |v| self.interner.intern(v))
     }
 }
 
-impl Worker<'_> {
+impl<S: RecordSink> Worker<'_, S> {
     /// Route templates, the ownership map and `--normalize-values` on the
     /// text view, then [`Worker::account`]. Folded values live in
     /// per-worker buffers, so nothing is allocated per record.
@@ -540,12 +586,10 @@ impl Worker<'_> {
                 }
             }
         }
-        let mut hits = std::mem::take(&mut self.coverage.owner_hits);
         let from_map = match a.owners {
-            Some(map) => map.apply(&mut text, a.owners_override, &mut hits),
+            Some(map) => map.apply(&mut text, a.owners_override, &mut self.owner_hits),
             None => 0,
         };
-        self.coverage.owner_hits = hits;
         if a.normalize_values {
             for (buf, f) in bufs.iter_mut().zip(OWNERS) {
                 if let Some(v) = text[f as usize] {
@@ -561,9 +605,9 @@ impl Worker<'_> {
         self.route_buf = route_buf;
     }
 
-    /// Filters, dedupes, prices and aggregates one record whose text fields
-    /// (after enrichment) are `text`; `from_map` has a bit per field the
-    /// ownership map set.
+    /// Admits (window, `--where`, dedupe), prices and hands to the sink one
+    /// record whose text fields (after enrichment) are `text`; `from_map`
+    /// has a bit per field the ownership map set.
     fn account(&mut self, r: &UsageRecord<'_>, text: &TextView<'_>, from_map: u32) {
         let plan = self.plan;
         let get = |f: Field| text[f as usize];
@@ -630,107 +674,31 @@ impl Worker<'_> {
         }
         self.ledger.counts.parsed += 1;
         let priced = resolved.price(utc_day, get(Field::ServiceTier), &r.tokens, r.requests);
-        let cost = match priced {
+        let (cost, tier_fallback, tier_skipped) = match priced {
             Priced::Cost {
                 cost,
                 tier_fallback,
                 tier_skipped,
-            } => {
-                if tier_fallback {
-                    self.coverage.tier_fallback += u128::from(r.requests);
-                }
-                if tier_skipped {
-                    self.coverage.tier_skipped += u128::from(r.requests);
-                }
-                Some(cost)
-            }
-            Priced::Unpriced => None,
+            } => (Some(cost), tier_fallback, tier_skipped),
+            Priced::Unpriced => (None, false, false),
         };
-        let mut key: GroupKey = [0; crate::aggregate::MAX_DIMS];
-        for (slot, &d) in key.iter_mut().zip(&plan.dims) {
-            *slot = if d.is_time() {
-                d.period(local_day) + 1
-            } else if d == Dimension::Model {
-                // Interned above for the price cache: no second lookup.
-                match model_id {
-                    u32::MAX => 0,
-                    id => i64::from(id) + 1,
-                }
-            } else {
-                match value(d) {
-                    Some(v) => i64::from(self.groups.interner.intern(v)) + 1,
-                    None => 0,
-                }
-            };
-        }
-        let add = |t: &mut Totals| t.add(r.requests, &r.tokens, cost, r.reported_cost);
-        add(self.groups.map.entry(key).or_default());
-        add(&mut self.coverage.total);
-        if get(Field::Team).is_none() {
-            add(&mut self.coverage.no_team);
-        }
-        if get(Field::CostCenter).is_none() {
-            add(&mut self.coverage.no_cost_center);
-        }
-        let a = &plan.attribution;
-        let mut origin = OwnerOrigin::Request;
-        for (i, &f) in a.required.iter().enumerate() {
-            if get(f).is_some() {
-                if from_map & (1 << f as usize) != 0 && origin == OwnerOrigin::Request {
-                    origin = OwnerOrigin::Map;
-                }
-                continue;
-            }
-            origin = OwnerOrigin::None;
-            add(&mut self.coverage.required[i].missing);
-            if !a.offender_dims.is_empty() {
-                let mut key: GroupKey = [0; crate::aggregate::MAX_DIMS];
-                for (slot, &d) in key.iter_mut().zip(&a.offender_dims) {
-                    *slot = if d.is_time() {
-                        d.period(local_day) + 1
-                    } else {
-                        match value(d) {
-                            Some(v) => i64::from(self.groups.interner.intern(v)) + 1,
-                            None => 0,
-                        }
-                    };
-                }
-                add(self.coverage.required[i].offenders.entry(key).or_default());
-            }
-        }
-        if a.track_origin {
-            match origin {
-                OwnerOrigin::Request => add(&mut self.coverage.by_request),
-                OwnerOrigin::Map => add(&mut self.coverage.by_map),
-                OwnerOrigin::None => {}
-            }
-        }
-        for (i, &f) in a.value_fields.iter().enumerate() {
-            if let Some(v) = get(f) {
-                let id = self.groups.interner.intern(v);
-                *self.coverage.values[i].entry(id).or_default() += u128::from(r.requests);
-            }
-        }
-        if cost.is_none() {
-            let entry = self.coverage.unpriced.entry(model_id).or_default();
-            entry.0 += u128::from(r.requests);
-            // In u128: `Tokens::total` saturates at u64::MAX.
-            let t = &r.tokens;
-            entry.1 += [
-                t.input,
-                t.output,
-                t.cache_read,
-                t.cache_write,
-                t.cache_write_1h,
-            ]
-            .map(u128::from)
-            .iter()
-            .sum::<u128>();
-        }
+        let record = PricedRecord {
+            record: r,
+            text,
+            provider,
+            model_id,
+            cost,
+            tier_fallback,
+            tier_skipped,
+            local_day,
+            from_map,
+            at: self.at,
+        };
+        self.sink.accept(&record, &mut self.interner);
     }
 }
 
-impl Sink for Worker<'_> {
+impl<S: RecordSink> Sink for Worker<'_, S> {
     fn record(&mut self, r: UsageRecord<'_>) {
         self.ledger.counts.lines_read += 1;
         let a = &self.plan.attribution;

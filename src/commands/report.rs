@@ -4,16 +4,17 @@
 
 use std::io::{self, Write};
 
-use crate::aggregate::Dimension;
 use crate::cli::ReportArgs;
 use crate::config::Config;
+use crate::dimension::Dimension;
 use crate::error::InputError;
 use crate::exit::ExitStatus;
 use crate::gate;
 use crate::input;
-use crate::pipeline::{self, Report};
+use crate::pipeline;
 use crate::render::sanitize::terminal;
 use crate::render::{self, Format};
+use crate::report::Report;
 use crate::worker::{AttributionPlan, Plan};
 
 /// Runs `report`.
@@ -61,12 +62,13 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
             value_fields: config.value_fields(),
         },
     };
-    let mut report = pipeline::run(&inputs, &plan, &config.read)?;
+    let mut partial = pipeline::tally(&inputs, &plan, &config.read)?;
     let mut unreadable: Vec<(String, String)> =
         problems.into_iter().map(|p| (p.path, p.message)).collect();
-    unreadable.append(&mut report.accounting.unreadable);
+    unreadable.append(&mut partial.unreadable);
     unreadable.sort();
-    report.accounting.unreadable = unreadable;
+    partial.unreadable = unreadable;
+    let report = partial.finish();
     if report.sources.is_empty() && !report.accounting.unreadable.is_empty() {
         let list: Vec<String> = report
             .accounting

@@ -311,16 +311,24 @@ impl OwnerMap {
         from_map
     }
 
-    /// Rows that matched no record, given the merged hit bitset: `file:line
-    /// field=value` for each.
-    pub fn stale(&self, hits: &[u64]) -> Vec<String> {
+    /// Every row as `file:line: field=value`, in file order: how a row is
+    /// named when it matched no record.
+    pub fn row_names(&self) -> Vec<String> {
         self.rows
             .iter()
-            .enumerate()
-            .filter(|(i, _)| hits.get(i / 64).is_none_or(|w| w & (1 << (i % 64)) == 0))
-            .map(|(_, r)| format!("{}:{}: {}={}", self.path.display(), r.line, r.key, r.value))
+            .map(|r| format!("{}:{}: {}={}", self.path.display(), r.line, r.key, r.value))
             .collect()
     }
+}
+
+/// The rows of `rows` (as [`OwnerMap::row_names`] names them) whose bit in
+/// `hits` is not set: rows that matched no record.
+pub fn unmatched(rows: &[String], hits: &[u64]) -> Vec<String> {
+    rows.iter()
+        .enumerate()
+        .filter(|(i, _)| hits.get(i / 64).is_none_or(|w| w & (1 << (i % 64)) == 0))
+        .map(|(_, r)| r.clone())
+        .collect()
 }
 
 #[cfg(test)]
@@ -346,7 +354,10 @@ mod tests {
         assert_eq!(text[Field::Team as usize], Some("keyteam"));
         assert_eq!(text[Field::CostCenter as usize], Some("CC-9"));
         assert_ne!(set & (1 << Field::Team as usize), 0);
-        assert_eq!(m.stale(&hits), ["owners.csv:4: route=/v1/chat"]);
+        assert_eq!(
+            unmatched(&m.row_names(), &hits),
+            ["owners.csv:4: route=/v1/chat"]
+        );
 
         let mut text: TextView<'_> = [None; crate::record::Field::COUNT];
         text[Field::Route as usize] = Some("/v1/chat/completions");
@@ -357,7 +368,7 @@ mod tests {
         text[Field::Team as usize] = Some("mine");
         m.apply(&mut text, true, &mut hits);
         assert_eq!(text[Field::Team as usize], Some("routeteam"));
-        assert!(m.stale(&hits).is_empty());
+        assert!(unmatched(&m.row_names(), &hits).is_empty());
     }
 
     #[test]

@@ -20,10 +20,10 @@ use serde_json::{json, Map, Value};
 use super::sanitize::{csv_cell, terminal};
 use super::summary::{self, thousands};
 use super::Format;
-use crate::aggregate::{Totals, UNATTRIBUTED};
 use crate::gate::Verdict;
-use crate::pipeline::Report;
 use crate::price::money::percent;
+use crate::report::Report;
+use crate::report::{Totals, UNATTRIBUTED};
 
 /// What a coverage rendering needs beside the report.
 pub struct View<'a> {
@@ -78,7 +78,7 @@ fn show(v: &Option<String>) -> &str {
 }
 
 /// An offender group as `dim=value` pairs, for the CI annotations.
-fn offender(dims: &[crate::aggregate::Dimension], values: &[Option<String>]) -> String {
+fn offender(dims: &[crate::dimension::Dimension], values: &[Option<String>]) -> String {
     let pairs: Vec<String> = dims
         .iter()
         .zip(values)

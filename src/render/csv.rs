@@ -7,8 +7,8 @@
 use std::io::{self, Write};
 
 use super::{sanitize, Renderer};
-use crate::aggregate::UNATTRIBUTED;
-use crate::pipeline::Report;
+use crate::report::Report;
+use crate::report::UNATTRIBUTED;
 
 /// The CSV renderer.
 pub struct Csv;

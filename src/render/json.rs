@@ -9,9 +9,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::Renderer;
-use crate::aggregate::Totals;
-use crate::pipeline::Report;
 use crate::record::Field;
+use crate::report::Report;
+use crate::report::Totals;
 
 /// The JSON renderer.
 pub struct Json;

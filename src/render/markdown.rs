@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use super::sanitize::terminal;
 use super::table::{metric_cells, HEADERS};
 use super::{summary, Renderer};
-use crate::aggregate::UNATTRIBUTED;
-use crate::pipeline::Report;
+use crate::report::Report;
+use crate::report::UNATTRIBUTED;
 
 /// The Markdown renderer.
 pub struct Markdown;

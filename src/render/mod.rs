@@ -13,7 +13,7 @@ pub mod table;
 
 use std::io::{self, Write};
 
-use crate::pipeline::Report;
+use crate::report::Report;
 
 /// An output format of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -5,10 +5,10 @@
 use std::io::{self, Write};
 
 use super::sanitize::terminal;
-use crate::aggregate::Totals;
-use crate::pipeline::Report;
 use crate::price::money::percent;
 use crate::record::Field;
+use crate::report::Report;
+use crate::report::Totals;
 
 /// Formats an integer with thousands separators, for people.
 pub fn thousands(n: u128) -> String {

@@ -10,9 +10,9 @@ use comfy_table::{
 use super::sanitize::terminal;
 use super::summary::{self, thousands};
 use super::Renderer;
-use crate::aggregate::{Totals, UNATTRIBUTED};
-use crate::pipeline::Report;
 use crate::price::money::percent;
+use crate::report::Report;
+use crate::report::{Totals, UNATTRIBUTED};
 
 /// The table renderer.
 pub struct Table;

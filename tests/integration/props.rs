@@ -9,10 +9,11 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 
-use llmspend::aggregate::Dimension;
+use llmspend::dimension::Dimension;
 use llmspend::input::Input;
-use llmspend::pipeline::{self, ReadOptions, Report};
+use llmspend::pipeline::{self, ReadOptions};
 use llmspend::price::card::{Layer, RateCard};
+use llmspend::report::Report;
 use llmspend::worker::Plan;
 
 /// `cases` cases from a fixed seed, so CI runs the same cases every time;
@@ -215,7 +216,9 @@ fn run_in(
         mmap: chunk_bytes % 2 == 0,
         ..ReadOptions::default()
     };
-    pipeline::run(&[Input::File(path.to_path_buf())], &plan, &options).unwrap()
+    pipeline::tally(&[Input::File(path.to_path_buf())], &plan, &options)
+        .unwrap()
+        .finish()
 }
 
 fn check(report: &Report, e: &Expected) -> Result<(), TestCaseError> {

@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use proptest::prelude::*;
 
 use llmspend::input::Input;
-use llmspend::pipeline::{self, ReadOptions, Report};
+use llmspend::pipeline::{self, ReadOptions};
 use llmspend::price::card::RateCard;
 use llmspend::render::{self, Format};
+use llmspend::report::Report;
 use llmspend::worker::Plan;
 
 fn line(kind: u8, team: u8, model: u8, tokens: u32, day: u8) -> String {
@@ -42,8 +43,8 @@ fn line(kind: u8, team: u8, model: u8, tokens: u32, day: u8) -> String {
 fn report(path: PathBuf, card: &RateCard, threads: usize, chunk_bytes: usize) -> Report {
     let plan = Plan {
         dims: vec![
-            llmspend::aggregate::Dimension::Team,
-            llmspend::aggregate::Dimension::Model,
+            llmspend::dimension::Dimension::Team,
+            llmspend::dimension::Dimension::Model,
         ],
         window: Default::default(),
         wheres: vec![],
@@ -58,7 +59,9 @@ fn report(path: PathBuf, card: &RateCard, threads: usize, chunk_bytes: usize) ->
         chunk_bytes,
         ..ReadOptions::default()
     };
-    pipeline::run(&[Input::File(path)], &plan, &options).unwrap()
+    pipeline::tally(&[Input::File(path)], &plan, &options)
+        .unwrap()
+        .finish()
 }
 
 fn csv_and_counts(r: &Report) -> (Vec<u8>, String) {

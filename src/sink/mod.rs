@@ -1,0 +1,107 @@
+//! The seam between a priced record and what consumes it.
+//!
+//! The worker takes each parsed record through its steps: enrich (route
+//! templates, ownership map, value spellings), admit (window, `--where`,
+//! dedupe), price; then it hands the priced record to a [`RecordSink`]. A
+//! sink never filters, prices or looks at input bytes, and the worker never
+//! knows what a sink keeps. This is ripgrep's searcher/printer split: the
+//! worker is the searcher, a priced record is the match, and each consumer
+//! (the group tally of `report` and `coverage` today; a row writer, a FOCUS
+//! charge tally or a budget tally tomorrow) is a printer.
+//!
+//! The scheduler is generic over a [`Consumer`]: it makes one sink per
+//! worker, turns each finished sink into an output and merges the outputs.
+//!
+//! # Dedupe and sinks
+//! Dedupe never holds every request id in a table while reading: the first
+//! pass counts every record and notes (hash, position) per id; after every
+//! input was seen, the chunks holding a later occurrence of an id are read
+//! again in [`Mode::Duplicates`](crate::worker::Mode) and what they hand to
+//! a sink is subtracted ([`Consumer::subtract`]). That works for sums. A
+//! consumer whose output cannot be subtracted (one that writes rows) runs
+//! with dedupe off, and every row it gets carries the `request_id` and its
+//! position ([`PricedRecord::at`], file id and physical line): the engine
+//! downstream keeps, of each `request_id`, the row earliest in (file path,
+//! line) order, the rule `report` applies (docs/design.md, Dedupe).
+
+pub mod tally;
+
+use crate::accounting::RelOrigin;
+use crate::aggregate::Interner;
+use crate::dimension::Dimension;
+use crate::enrich::TextView;
+use crate::price::money::Money;
+use crate::record::{Field, UsageRecord};
+
+/// A record that passed the filters and was priced.
+pub struct PricedRecord<'r> {
+    /// The record as the source read it (timestamp, requests, tokens,
+    /// stated cost, source name).
+    pub record: &'r UsageRecord<'r>,
+    /// Its text fields after enrichment.
+    pub text: &'r TextView<'r>,
+    /// The canonical provider (as logged, or inferred from the model).
+    pub provider: Option<&'r str>,
+    /// The model, interned in the worker's [`Interner`]; `u32::MAX` when
+    /// the record has none.
+    pub model_id: u32,
+    /// The exact cost; `None` when no rate-card row prices the model.
+    pub cost: Option<Money>,
+    /// Returns true if and only if its service tier had no row and the
+    /// standard row priced it.
+    pub tier_fallback: bool,
+    /// Returns true if and only if it is an aggregated row that a
+    /// long-context tier could have repriced.
+    pub tier_skipped: bool,
+    /// The day in `--tz`, days since the epoch.
+    pub local_day: i64,
+    /// A bit per [`Field`] (by `Field as usize`) the ownership map set.
+    pub from_map: u32,
+    /// Where it was read: file id, chunk and physical line in the chunk.
+    pub at: RelOrigin,
+}
+
+impl PricedRecord<'_> {
+    /// The value of a text field, `None` when missing.
+    #[inline]
+    pub fn get(&self, f: Field) -> Option<&str> {
+        self.text[f as usize]
+    }
+
+    /// The value of a non-time dimension: the canonical provider, the
+    /// source's name, or a text field.
+    #[inline]
+    pub fn value(&self, d: Dimension) -> Option<&str> {
+        match d {
+            Dimension::Provider => self.provider,
+            Dimension::Source => Some(self.record.source),
+            d => d.field().and_then(|f| self.get(f)),
+        }
+    }
+}
+
+/// What a worker hands each priced record to.
+pub trait RecordSink {
+    /// Takes one priced record. `interner` is the worker's table of
+    /// strings, shared with the price cache, for sinks that key by text.
+    fn accept(&mut self, record: &PricedRecord<'_>, interner: &mut Interner);
+}
+
+/// What a run's sinks become: the scheduler makes a sink per worker, turns
+/// each into an output when the worker is done, and adds the outputs up.
+pub trait Consumer: Sync {
+    /// The per-worker sink.
+    type Sink: RecordSink + Send;
+    /// A finished sink's result, merged across workers.
+    type Output: Send + Default;
+    /// A fresh sink.
+    fn sink(&self) -> Self::Sink;
+    /// A finished sink's result; `interner` resolves the ids it keeps.
+    fn output(&self, sink: Self::Sink, interner: &Interner) -> Self::Output;
+    /// Adds two outputs; commutative and associative, so the result does
+    /// not depend on threads or chunking.
+    fn merge(&self, a: Self::Output, b: Self::Output) -> Self::Output;
+    /// Takes away `dup`, the output of the records found to be repeats of
+    /// a request id counted before. Only called when dedupe is on.
+    fn subtract(&self, total: &mut Self::Output, dup: Self::Output);
+}

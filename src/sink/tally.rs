@@ -1,0 +1,234 @@
+//! The group tally: the sink of `report` and `coverage`. Per worker it sums
+//! priced records by their `--by` key and gathers the coverage figures
+//! (unattributed shares, offenders per required field, unpriced models,
+//! owner origins, value spellings); its output is a [`Sums`].
+
+use rustc_hash::FxHashMap;
+
+use super::{Consumer, PricedRecord, RecordSink};
+use crate::aggregate::{GroupKey, Interner, MAX_DIMS};
+use crate::dimension::Dimension;
+use crate::enrich::OwnerOrigin;
+use crate::report::{RequiredSums, Sums, Totals, ValueCounts};
+use crate::worker::Plan;
+
+/// Per required field: what lacks it, and who sends it.
+#[derive(Debug, Default)]
+struct RequiredPart {
+    missing: Totals,
+    offenders: FxHashMap<GroupKey, Totals>,
+}
+
+/// One worker's groups and coverage figures, keyed by interned ids.
+pub struct GroupTally<'p> {
+    plan: &'p Plan<'p>,
+    groups: FxHashMap<GroupKey, Totals>,
+    total: Totals,
+    no_team: Totals,
+    no_cost_center: Totals,
+    /// Unpriced models (interned id, `u32::MAX` for none) -> (requests,
+    /// tokens).
+    unpriced: FxHashMap<u32, (u128, u128)>,
+    tier_fallback: u128,
+    tier_skipped: u128,
+    required: Vec<RequiredPart>,
+    by_request: Totals,
+    by_map: Totals,
+    /// Per `value_fields` entry: interned value -> requests.
+    values: Vec<FxHashMap<u32, u128>>,
+}
+
+impl<'p> GroupTally<'p> {
+    /// An empty tally for `plan`.
+    pub fn new(plan: &'p Plan<'p>) -> Self {
+        let a = &plan.attribution;
+        GroupTally {
+            plan,
+            groups: FxHashMap::default(),
+            total: Totals::default(),
+            no_team: Totals::default(),
+            no_cost_center: Totals::default(),
+            unpriced: FxHashMap::default(),
+            tier_fallback: 0,
+            tier_skipped: 0,
+            required: a.required.iter().map(|_| RequiredPart::default()).collect(),
+            by_request: Totals::default(),
+            by_map: Totals::default(),
+            values: a
+                .value_fields
+                .iter()
+                .map(|_| FxHashMap::default())
+                .collect(),
+        }
+    }
+
+    /// The sums with string keys, for merging with other workers.
+    pub fn into_sums(self, interner: &Interner) -> Sums {
+        let plan = self.plan;
+        let unpriced = self
+            .unpriced
+            .iter()
+            .map(|(&id, &v)| ((id != u32::MAX).then(|| interner.get(id).to_string()), v))
+            .collect();
+        let offender_dims = &plan.attribution.offender_dims;
+        let required = self
+            .required
+            .into_iter()
+            .map(|r| RequiredSums {
+                missing: r.missing,
+                offenders: interner.values_of(r.offenders, offender_dims),
+            })
+            .collect();
+        let values = self
+            .values
+            .iter()
+            .map(|m| {
+                ValueCounts(
+                    m.iter()
+                        .map(|(&id, &n)| (interner.get(id).to_string(), n))
+                        .collect(),
+                )
+            })
+            .collect();
+        Sums {
+            groups: interner.values_of(self.groups, &plan.dims),
+            total: self.total,
+            no_team: self.no_team,
+            no_cost_center: self.no_cost_center,
+            unpriced,
+            tier_fallback: self.tier_fallback,
+            tier_skipped: self.tier_skipped,
+            required,
+            by_request: self.by_request,
+            by_map: self.by_map,
+            values,
+            ..Sums::default()
+        }
+    }
+}
+
+impl RecordSink for GroupTally<'_> {
+    #[inline]
+    fn accept(&mut self, p: &PricedRecord<'_>, interner: &mut Interner) {
+        let plan = self.plan;
+        let r = p.record;
+        if p.tier_fallback {
+            self.tier_fallback += u128::from(r.requests);
+        }
+        if p.tier_skipped {
+            self.tier_skipped += u128::from(r.requests);
+        }
+        let cost = p.cost;
+        let mut key: GroupKey = [0; MAX_DIMS];
+        for (slot, &d) in key.iter_mut().zip(&plan.dims) {
+            *slot = if d.is_time() {
+                d.period(p.local_day) + 1
+            } else if d == Dimension::Model {
+                // Interned by the worker for the price cache: no second
+                // lookup.
+                match p.model_id {
+                    u32::MAX => 0,
+                    id => i64::from(id) + 1,
+                }
+            } else {
+                match p.value(d) {
+                    Some(v) => i64::from(interner.intern(v)) + 1,
+                    None => 0,
+                }
+            };
+        }
+        let add = |t: &mut Totals| t.add(r.requests, &r.tokens, cost, r.reported_cost);
+        add(self.groups.entry(key).or_default());
+        add(&mut self.total);
+        use crate::record::Field;
+        if p.get(Field::Team).is_none() {
+            add(&mut self.no_team);
+        }
+        if p.get(Field::CostCenter).is_none() {
+            add(&mut self.no_cost_center);
+        }
+        let a = &plan.attribution;
+        let mut origin = OwnerOrigin::Request;
+        for (i, &f) in a.required.iter().enumerate() {
+            if p.get(f).is_some() {
+                if p.from_map & (1 << f as usize) != 0 && origin == OwnerOrigin::Request {
+                    origin = OwnerOrigin::Map;
+                }
+                continue;
+            }
+            origin = OwnerOrigin::None;
+            add(&mut self.required[i].missing);
+            if !a.offender_dims.is_empty() {
+                let mut key: GroupKey = [0; MAX_DIMS];
+                for (slot, &d) in key.iter_mut().zip(&a.offender_dims) {
+                    *slot = if d.is_time() {
+                        d.period(p.local_day) + 1
+                    } else {
+                        match p.value(d) {
+                            Some(v) => i64::from(interner.intern(v)) + 1,
+                            None => 0,
+                        }
+                    };
+                }
+                add(self.required[i].offenders.entry(key).or_default());
+            }
+        }
+        if a.track_origin {
+            match origin {
+                OwnerOrigin::Request => add(&mut self.by_request),
+                OwnerOrigin::Map => add(&mut self.by_map),
+                OwnerOrigin::None => {}
+            }
+        }
+        for (i, &f) in a.value_fields.iter().enumerate() {
+            if let Some(v) = p.get(f) {
+                let id = interner.intern(v);
+                *self.values[i].entry(id).or_default() += u128::from(r.requests);
+            }
+        }
+        if cost.is_none() {
+            let entry = self.unpriced.entry(p.model_id).or_default();
+            entry.0 += u128::from(r.requests);
+            // In u128: `Tokens::total` saturates at u64::MAX.
+            let t = &r.tokens;
+            entry.1 += [
+                t.input,
+                t.output,
+                t.cache_read,
+                t.cache_write,
+                t.cache_write_1h,
+            ]
+            .map(u128::from)
+            .iter()
+            .sum::<u128>();
+        }
+    }
+}
+
+/// The consumer of `report` and `coverage`: a [`GroupTally`] per worker,
+/// [`Sums`] merged by addition.
+pub struct Tally<'p> {
+    /// The run's plan.
+    pub plan: &'p Plan<'p>,
+}
+
+impl<'p> Consumer for Tally<'p> {
+    type Sink = GroupTally<'p>;
+    type Output = Sums;
+
+    fn sink(&self) -> GroupTally<'p> {
+        GroupTally::new(self.plan)
+    }
+
+    fn output(&self, sink: GroupTally<'p>, interner: &Interner) -> Sums {
+        sink.into_sums(interner)
+    }
+
+    fn merge(&self, a: Sums, b: Sums) -> Sums {
+        a.merge(b)
+    }
+
+    fn subtract(&self, total: &mut Sums, dup: Sums) {
+        total.subtract(dup)
+    }
+}
