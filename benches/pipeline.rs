@@ -1,4 +1,4 @@
-//! The one bench binary (STYLE.md 3.8): throughput in bytes per second on
+//! The one bench binary: throughput in bytes per second on
 //! logs generated here, deterministically, by `examples/genlogs.rs` (the
 //! same generator as the command line, included as a module), and the
 //! allocations per record counted by a global allocator.

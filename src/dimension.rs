@@ -61,7 +61,7 @@ pub enum Dimension {
 }
 
 impl Dimension {
-    /// Every dimension, in the order of DESIGN.md.
+    /// Every dimension, in the order of docs/design.md.
     pub const ALL: [Dimension; 16] = [
         Dimension::Team,
         Dimension::CostCenter,

@@ -1,4 +1,4 @@
-//! The one mapping from outcomes to exit codes (DESIGN.md, Exit codes).
+//! The one mapping from outcomes to exit codes (docs/design.md, Exit codes).
 
 use std::process::ExitCode;
 

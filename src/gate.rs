@@ -1,5 +1,5 @@
 //! Gates: checks the user asks for that fail the run with exit code 1
-//! (DESIGN.md, Exit codes). The output is still written in full; the
+//! (docs/design.md, Exit codes). The output is still written in full; the
 //! reasons go to stderr. Every comparison is in integers: a threshold is
 //! read from decimal text into thousandths of a percent and compared by
 //! cross-multiplication, so `5` means "at most 5.000%" exactly.

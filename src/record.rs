@@ -1,6 +1,6 @@
 //! The one normalized row every step after the adapters sees.
 //!
-//! `record.rs` owns the canonical field names of DESIGN.md and nothing else:
+//! `record.rs` owns the canonical field names of docs/design.md and nothing else:
 //! no parsing, no pricing. Strings borrow from the input chunk where they
 //! can (`Cow::Borrowed`) so the hot path does not allocate per row.
 
@@ -64,7 +64,7 @@ impl Field {
     /// Number of text fields.
     pub const COUNT: usize = Self::ALL.len();
 
-    /// The canonical name (DESIGN.md).
+    /// The canonical name (docs/design.md).
     pub fn name(self) -> &'static str {
         match self {
             Field::Provider => "provider",
@@ -149,7 +149,7 @@ impl FromIterator<Field> for FieldSet {
     }
 }
 
-/// Token counts with the disjoint semantics of DESIGN.md: `input` is the
+/// Token counts with the disjoint semantics of docs/design.md: `input` is the
 /// uncached input; the cache counts are separate from it and from each other.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Tokens {
@@ -226,7 +226,7 @@ impl<'a> UsageRecord<'a> {
         self.text[field as usize].as_deref()
     }
 
-    /// Sets a text field; an empty string is a missing value (DESIGN.md).
+    /// Sets a text field; an empty string is a missing value (docs/design.md).
     pub fn set(&mut self, field: Field, value: Cow<'a, str>) {
         self.text[field as usize] = if value.trim().is_empty() {
             None

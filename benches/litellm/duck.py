@@ -11,8 +11,8 @@ cache_read_tokens, cache_write_tokens, cost_usd; missing dims as
 end, unpriced models cost 0) and prints a one-line summary to stderr:
 rows read, requests, duplicates dropped, rows without cost_center, cost.
 
-Semantics, as llmspend documents them (README "Attribution", SOURCES.md §1,
-§12 and src/sources/litellm.rs):
+Semantics, as llmspend documents them (docs/sources.md, litellm,
+and src/sources/litellm.rs):
 - team: metadata.user_api_key_team_alias, else team_id, else
   metadata.user_api_key_team_id, else metadata.spend_logs_metadata.team,
   else the first request tag `team:VALUE` (blank values count as missing);

@@ -1,7 +1,7 @@
 //! The rate card: parsing `rates/*.csv` (embedded and `--rates`, one
 //! parser) and resolving which row prices a model on a day.
 //!
-//! Contract: DESIGN.md, "Rate card". Columns are found by header name;
+//! Contract: docs/design.md, "Rate card". Columns are found by header name;
 //! `provider`, `model`, `input_per_mtok`, `output_per_mtok` are required.
 //! Every error names the file, the line and the column.
 

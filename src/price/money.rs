@@ -1,6 +1,6 @@
 //! Exact money. Prices are parsed from decimal text into integer units and
 //! every sum is an integer, so the same input gives byte-identical output
-//! for any thread count and any order of files (DESIGN.md, Money).
+//! for any thread count and any order of files (docs/design.md, Money).
 //!
 //! The unit is the pico-dollar (1e-12 USD). A rate-card price has at most
 //! six decimals per million tokens, so a price per single token is a whole

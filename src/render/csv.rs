@@ -1,4 +1,4 @@
-//! `--format csv`: the public CSV contract of DESIGN.md, to the letter.
+//! `--format csv`: the public CSV contract of docs/design.md, to the letter.
 //! Columns: the `--by` dimensions as given, then `requests, input_tokens,
 //! output_tokens, cache_read_tokens, cache_write_tokens, cost_usd`; cost with
 //! exactly six decimals; `(unattributed)` for a missing value; sorted by

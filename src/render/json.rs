@@ -1,5 +1,5 @@
 //! `--format json`: one object with `groups`, `totals` and `accounting`
-//! (DESIGN.md, "Report JSON"). The wire types live here, apart from the
+//! (docs/design.md, "Report JSON"). The wire types live here, apart from the
 //! internal ones, so the contract changes only when this file does.
 //! A missing dimension value is `null`; money is a 6-decimal string.
 

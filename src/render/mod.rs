@@ -1,7 +1,7 @@
 //! Rendering: the bytes users see. Each format is one file implementing
 //! [`Renderer`]; renderers receive a finished [`Report`] and never
 //! recompute totals. Data goes to stdout; the accounting summary goes to
-//! stderr for csv and json (DESIGN.md), below the table for table and md.
+//! stderr for csv and json (docs/design.md), below the table for table and md.
 
 pub mod coverage;
 pub mod csv;

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 /// Prefixes a CSV text cell with `'` when a spreadsheet would run it as a
-/// formula (DESIGN.md: cells beginning with `=`, `+`, `-`, `@`, tab, CR, LF).
+/// formula (docs/design.md: cells beginning with `=`, `+`, `-`, `@`, tab, CR, LF).
 pub fn csv_cell(text: &str) -> Cow<'_, str> {
     match text.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n') => Cow::Owned(format!("'{text}")),

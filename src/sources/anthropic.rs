@@ -1,5 +1,5 @@
 //! `anthropic`: the Anthropic Admin API usage and cost reports and the
-//! Console's CSV exports (SOURCES.md §3).
+//! Console's CSV exports (docs/sources.md).
 //!
 //! - Usage report pages (`/v1/organizations/usage_report/messages`): one
 //!   record per bucket result. Counts are Anthropic-native and

@@ -1,4 +1,4 @@
-//! `bedrock`: AWS Bedrock model invocation logs (SOURCES.md §4), one
+//! `bedrock`: AWS Bedrock model invocation logs (docs/sources.md), one
 //! `ModelInvocationLog` record per line as the S3 delivery writes them
 //! (also with the `<time> ` prefix of a CloudWatch Logs export to S3).
 //!
@@ -8,7 +8,7 @@
 //! is the output. The 1-hour part of the writes is known only when the
 //! response body is logged inline in the Anthropic Messages shape
 //! (`output.outputBodyJson.usage.cache_creation.ephemeral_1h_input_tokens`);
-//! otherwise every write is priced as a 5-minute write (§11.4).
+//! otherwise every write is priced as a 5-minute write.
 //!
 //! The model is `modelId` as written (a foundation model, an inference
 //! profile such as `us.anthropic...`, or an ARN, which stays unpriced); the

@@ -1,5 +1,5 @@
 //! `claude-code`: Claude Code session transcripts
-//! (`~/.claude/projects/<project>/<session>.jsonl`, SOURCES.md §12).
+//! (`~/.claude/projects/<project>/<session>.jsonl`, docs/sources.md).
 //!
 //! Each `type:"assistant"` line carries `message.usage` in the Anthropic
 //! Messages shape: `input_tokens` is **uncached** and disjoint from

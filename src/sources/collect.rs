@@ -3,7 +3,7 @@
 //! Sources find the same canonical field in several places (top level,
 //! nested metadata, aliases, `--map` paths). Each candidate value comes with
 //! a priority; the lowest wins. Values are checked here, once, with the
-//! rules of DESIGN.md (counts are non-negative integers, timestamps in the
+//! rules of docs/design.md (counts are non-negative integers, timestamps in the
 //! accepted forms, an empty string is missing).
 
 use std::borrow::Cow;
@@ -313,7 +313,7 @@ pub fn time_of(value: Scalar<'_>) -> Result<Timestamp, Reason> {
     .ok_or(Reason::BadTimestamp)
 }
 
-/// Checks a count value against the rules of DESIGN.md.
+/// Checks a count value against the rules of docs/design.md.
 pub fn count_of(field: &'static str, value: Scalar<'_>) -> Result<u64, Reason> {
     match value {
         Scalar::U64(v) => Ok(v),

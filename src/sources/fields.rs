@@ -1,5 +1,5 @@
 //! Value helpers every adapter shares: timestamps in all the forms of
-//! DESIGN.md, token counts as integers or numeric strings, and calendar
+//! docs/design.md, token counts as integers or numeric strings, and calendar
 //! arithmetic. Hand-written rather than chrono because they run once per
 //! row in the hot path and must not allocate.
 

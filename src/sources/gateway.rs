@@ -1,5 +1,5 @@
 //! `gateway`: generic gateway logs, one JSON object per line or CSV with a
-//! header (DESIGN.md, "Generic gateway logs").
+//! header (docs/sources.md, gateway).
 //!
 //! Each canonical field is looked up at the top level, then under the
 //! containers `metadata`, `attributes`, `tags`, `labels` (and a few more,

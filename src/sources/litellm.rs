@@ -1,16 +1,16 @@
 //! `litellm`: LiteLLM proxy spend logs and SDK logging payloads
-//! (SOURCES.md §1).
+//! (docs/sources.md, litellm).
 //!
 //! Reads the per-request records in three shapes, and the daily tables:
-//! - `LiteLLM_SpendLogs` rows (§1.1) as JSON Lines, as a JSON array document
+//! - `LiteLLM_SpendLogs` rows as JSON Lines, as a JSON array document
 //!   (what `/spend/logs` returns), as pages of `/spend/logs/ui` and
 //!   `/spend/logs/v2` (`{"data": [...], "total": ...}`), or as CSV from the
 //!   database, where
 //!   `metadata` and `request_tags` are JSON text in a cell and times look
 //!   like `2026-08-27 12:37:44.874000` (UTC);
-//! - `StandardLoggingPayload` lines (§1.3, S3/GCS/generic callbacks), with
+//! - `StandardLoggingPayload` lines (S3/GCS/generic callbacks), with
 //!   float epoch `startTime` and `response_cost`;
-//! - the daily aggregate tables as CSV (§1.4, see `litellm/daily.rs`).
+//! - the daily aggregate tables as CSV (see `litellm/daily.rs`).
 //!
 //! Tokens: `prompt_tokens` is cache-**inclusive** for every provider,
 //! Anthropic included, because LiteLLM rewrites Anthropic usage into the
@@ -23,7 +23,7 @@
 //! A hit in LiteLLM's own response cache (`cache_hit` = `True`, not provider
 //! prompt caching) is a request with no billed tokens.
 //!
-//! Attribution, first found wins (SOURCES.md §12): team from
+//! Attribution, first found wins (docs/sources.md): team from
 //! `metadata.user_api_key_team_alias`, then `team_id` (or
 //! `metadata.user_api_key_team_id`), then `metadata.spend_logs_metadata.team`,
 //! then a `team:` request tag; every other canonical key from
@@ -544,7 +544,7 @@ fn has(hay: &[u8], needle: &str) -> bool {
 }
 
 /// Returns true if and only if `text` has the keys of a SpendLogs row or
-/// of a StandardLoggingPayload (SOURCES.md §11, detection signatures).
+/// of a StandardLoggingPayload (docs/sources.md, litellm).
 fn looks_like_row(text: &[u8]) -> bool {
     let spend_logs = has(text, "\"request_id\"") && has(text, "\"spend\"");
     let payload = has(text, "\"response_cost\"")

@@ -1,5 +1,5 @@
 //! `openai`: the OpenAI organization Usage and Costs APIs and the
-//! dashboard's CSV exports of them (SOURCES.md §2).
+//! dashboard's CSV exports of them (docs/sources.md).
 //!
 //! - Usage API pages (`/v1/organization/usage/completions`, also
 //!   `/embeddings`): one record per bucket result, an **aggregated** row

@@ -1,4 +1,4 @@
-//! `otel`: OpenTelemetry traces in OTLP/JSON (SOURCES.md §5, §12): JSON
+//! `otel`: OpenTelemetry traces in OTLP/JSON (docs/sources.md, otel): JSON
 //! Lines of `TracesData` (the OTLP file exporter, the Collector `file`
 //! exporter) or one pretty-printed document. Each span that carries token
 //! counts is one record; every other span (HTTP, database, tool, chain) is
@@ -26,7 +26,7 @@
 //! so cache reads and writes are subtracted — unless the input is smaller
 //! than reads + writes, which marks an instrumentation that copied
 //! Anthropic's exclusive count (older OpenLLMetry): then nothing is
-//! subtracted (SOURCES.md §0). Reasoning tokens are inside the output and
+//! subtracted (docs/sources.md). Reasoning tokens are inside the output and
 //! never added. OpenLLMetry's Anthropic spans give cache writes as one total
 //! (5-minute and 1-hour together); they are priced as 5-minute writes.
 

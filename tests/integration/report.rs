@@ -36,7 +36,7 @@ fn csv_by_team_is_exact_and_follows_the_contract() {
             .arg(&card)
             .arg(&logs),
     );
-    // payments: 0.004635 (sonnet, SOURCES.md example) + unpriced acme.
+    // payments: 0.004635 (sonnet, the docs/sources.md example) + unpriced acme.
     // search: gpt-4o 600*2.5 + 400*1.25 + 100*10 = 0.003; 1M*2.5 = 2.5;
     //         o3 on 2025-10-03 (after the cut): 1000*2 + 10*8 = 0.00208.
     assert_eq!(

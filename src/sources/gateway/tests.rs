@@ -89,7 +89,7 @@ fn anthropic_shaped_usage_is_disjoint_with_a_1h_split() {
 
 #[test]
 fn litellm_style_usage_object_with_anthropic_cache_names_is_inclusive() {
-    // SOURCES.md §1.2: prompt_tokens = 150 uncached + 1200 read + 300 write.
+    // docs/sources.md, litellm: prompt_tokens = 150 uncached + 1200 read + 300 write.
     let r = one(&format!(
         r#"{{{TS},"model":"anthropic/claude-sonnet-4-5-20250929","metadata":{{"usage_object":{{"prompt_tokens":1650,"completion_tokens":180,"cache_read_input_tokens":1200,"cache_creation_input_tokens":300}}}}}}"#
     ));

@@ -1,6 +1,6 @@
 //! Provider-shaped usage objects embedded in gateway lines, read with the
 //! semantics of their **shape**, not of the provider that served them
-//! (DESIGN.md, token semantics; SOURCES.md §0):
+//! (docs/design.md, token semantics; docs/sources.md):
 //!
 //! - Gemini `usageMetadata` (`promptTokenCount`, ...): the prompt includes
 //!   `cachedContentTokenCount`; `thoughtsTokenCount` is reported beside the
@@ -516,7 +516,7 @@ impl CacheDetail {
 
 /// Splits cache writes into (5-minute, 1-hour) from a total and the
 /// optional parts. When only a total is known, every write is 5-minute
-/// (SOURCES.md §11.4).
+/// (docs/design.md, token semantics).
 fn split_writes(
     total: Option<u64>,
     five_min: Option<u64>,

@@ -1,6 +1,6 @@
 //! LiteLLM's daily aggregate tables (`LiteLLM_DailyUserSpend`,
 //! `..DailyTeamSpend`, `..DailyOrganizationSpend`, `..DailyEndUserSpend`,
-//! `..DailyAgentSpend`; SOURCES.md §1.4) exported as CSV: one aggregated
+//! `..DailyAgentSpend`; docs/sources.md) exported as CSV: one aggregated
 //! row per day, owner, key, model and provider, with `api_requests`.
 //!
 //! Tokens as in the per-request table: `prompt_tokens` is cache-inclusive
