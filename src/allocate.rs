@@ -12,7 +12,6 @@
 //! report's row order). So the allocated column sums exactly to the
 //! total cost. With no attributed group, nothing is moved.
 
-use crate::cli::Allocate;
 use crate::dimension::Dimension;
 use crate::price::money::Money;
 use crate::report::Group;
@@ -31,6 +30,15 @@ pub fn is_owner_dimension(d: Dimension) -> bool {
             | Dimension::User
             | Dimension::ApiKey
     )
+}
+
+/// How `--allocate-unattributed` spreads the unattributed cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Allocate {
+    /// In proportion to each attributed group's measured cost.
+    Proportional,
+    /// In equal parts over the attributed groups.
+    Even,
 }
 
 /// The allocated cost of each group, in the groups' order.

@@ -4,9 +4,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::allocate::Allocate;
 use crate::dimension::Dimension;
 use crate::filter::Where;
-use crate::render::Format;
+use crate::gate::Basis;
+use crate::render::coverage::CoverageFormat;
+use crate::render::ReportFormat;
 
 /// Who spent what: LLM spend by team, cost center, service and model, from
 /// the gateway logs and usage exports you already have, priced exactly.
@@ -50,6 +53,10 @@ pub struct ReportArgs {
     )]
     pub by: Vec<Dimension>,
 
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
     /// Which records count.
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -77,15 +84,6 @@ pub struct ReportArgs {
     pub allocate_unattributed: Option<Allocate>,
 }
 
-/// How `--allocate-unattributed` spreads the unattributed cost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Allocate {
-    /// In proportion to each attributed group's measured cost.
-    Proportional,
-    /// In equal parts over the attributed groups.
-    Even,
-}
-
 /// `llmspend coverage`.
 #[derive(Debug, Args)]
 pub struct CoverageArgs {
@@ -107,6 +105,10 @@ pub struct CoverageArgs {
     /// How many offenders to list per required field.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CoverageFormat::Table)]
+    pub format: CoverageFormat,
 
     /// Which records count.
     #[command(flatten)]
@@ -186,28 +188,6 @@ pub struct GateArgs {
     pub fail_on_unpriced: bool,
 }
 
-/// What an unattributed share is measured in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Basis {
-    /// Share of requests.
-    Requests,
-    /// Share of tokens.
-    Tokens,
-    /// Share of priced cost.
-    Cost,
-}
-
-impl Basis {
-    /// The name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Basis::Requests => "requests",
-            Basis::Tokens => "tokens",
-            Basis::Cost => "cost",
-        }
-    }
-}
-
 /// Which records count.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
@@ -260,9 +240,6 @@ pub struct InputArgs {
 /// Where the report goes.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

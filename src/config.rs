@@ -1,15 +1,15 @@
 //! `ReportArgs` -> `Config`: every flag parsed and validated, the rate card
 //! loaded and merged, the output file opened, all before any log is read
-//! (fail fast). Everything after this sees only `Config`.
+//! (fail fast). Everything after this sees only `Config`; this is the one
+//! library module that reads the command line's types.
 
-use std::fs::File;
 use std::path::PathBuf;
 
 use anyhow::Context;
 
+use crate::allocate::Allocate;
 use crate::cli::{
-    Allocate, AttributionArgs, CoverageArgs, FilterArgs, GateArgs, InputArgs, OutputArgs,
-    ReportArgs,
+    AttributionArgs, CoverageArgs, FilterArgs, GateArgs, InputArgs, OutputArgs, ReportArgs,
 };
 use crate::dimension::Dimension;
 use crate::enrich::ownership::OwnerMap;
@@ -17,10 +17,11 @@ use crate::error::UsageError;
 use crate::filter::{parse_bound, Where, Window};
 use crate::gate::{Gates, Pct};
 use crate::input::chunk::CHUNK_BYTES;
+use crate::output::Output;
 use crate::pipeline::ReadOptions;
 use crate::price::card::RateCard;
 use crate::record::Field;
-use crate::render::Format;
+use crate::render::ReportFormat;
 use crate::sources::collect::Slot;
 use crate::sources::{self, SourceOptions};
 
@@ -42,10 +43,10 @@ pub struct Config {
     pub read: ReadOptions,
     /// Longest line accepted.
     pub max_line_bytes: usize,
-    /// Output format.
-    pub format: Format,
-    /// The output file, already created, or `None` for stdout.
-    pub output: Option<(PathBuf, File)>,
+    /// Sum the costs the sources state (only the JSON report shows them).
+    pub reported_cost: bool,
+    /// Where the data goes, already opened.
+    pub output: Output,
     /// `--quiet`.
     pub quiet: bool,
     /// `--require`: fields every request should carry.
@@ -210,15 +211,6 @@ fn unique_dims(flag: &'static str, by: Vec<Dimension>) -> anyhow::Result<Vec<Dim
 impl Config {
     /// Resolves the arguments of `report`.
     pub fn from_args(args: ReportArgs) -> anyhow::Result<Config> {
-        if matches!(args.output.format, Format::Github | Format::Junit) {
-            return Err(bad(
-                "--format",
-                format!(
-                    "`{}` is a format of `llmspend coverage`; report formats are table, csv, json, md",
-                    args.output.format.name()
-                ),
-            ));
-        }
         let dims = unique_dims("--by", args.by)?;
         let mut config = Config::resolve(Common {
             paths: args.paths,
@@ -230,17 +222,12 @@ impl Config {
         })?;
         config.dims = dims;
         config.allocate = args.allocate_unattributed;
+        config.reported_cost = args.format == ReportFormat::Json;
         Ok(config)
     }
 
     /// Resolves the arguments of `coverage`.
     pub fn from_coverage(args: CoverageArgs) -> anyhow::Result<Config> {
-        if args.output.format == Format::Md {
-            return Err(bad(
-                "--format",
-                "coverage formats are table, json, csv, github, junit",
-            ));
-        }
         let offender_dims = unique_dims("--by", args.by)?;
         let mut config = Config::resolve(Common {
             paths: args.paths,
@@ -321,14 +308,7 @@ impl Config {
             mmap: !args.input.no_mmap,
             progress: crate::progress::wanted(args.output.quiet),
         };
-        let output = match &args.output.output {
-            None => None,
-            Some(path) => {
-                let file = File::create(path)
-                    .with_context(|| format!("cannot create {}", path.display()))?;
-                Some((path.clone(), file))
-            }
-        };
+        let output = Output::create(args.output.output.as_deref())?;
         Ok(Config {
             paths: args.paths,
             dims: Vec::new(),
@@ -338,7 +318,7 @@ impl Config {
             card,
             read,
             max_line_bytes: args.input.max_line_bytes.max(1),
-            format: args.output.format,
+            reported_cost: false,
             output,
             quiet: args.output.quiet,
             required,

@@ -1,16 +1,13 @@
 //! Gates: checks the user asks for that fail the run with exit code 1
-//! (docs/design.md, Exit codes). The output is still written in full; the
-//! reasons go to stderr. Every comparison is in integers: a threshold is
+//! (docs/design.md, Exit codes). Gates only judge: they return verdicts,
+//! and the command writes the output in full and the failures. Every comparison is in integers: a threshold is
 //! read from decimal text into thousandths of a percent and compared by
 //! cross-multiplication, so `5` means "at most 5.000%" exactly.
 
 use std::fmt;
 
-use crate::cli::Basis;
 use crate::price::money::percent;
-use crate::record::Field;
-use crate::report::Report;
-use crate::report::Totals;
+use crate::report::{Report, Totals, Verdict};
 
 /// A threshold in thousandths of a percent, 0 to 100 000.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -63,6 +60,28 @@ impl fmt::Display for Pct {
     }
 }
 
+/// What an unattributed share is measured in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Basis {
+    /// Share of requests.
+    Requests,
+    /// Share of tokens.
+    Tokens,
+    /// Share of priced cost.
+    Cost,
+}
+
+impl Basis {
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::Requests => "requests",
+            Basis::Tokens => "tokens",
+            Basis::Cost => "cost",
+        }
+    }
+}
+
 /// The gates of a run, resolved from the command line.
 #[derive(Debug, Clone, Default)]
 pub struct Gates {
@@ -85,19 +104,6 @@ impl Gates {
     fn basis(&self) -> Basis {
         self.basis.unwrap_or(Basis::Requests)
     }
-}
-
-/// The result of one gate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verdict {
-    /// `unattributed`, `malformed` or `unpriced`.
-    pub gate: &'static str,
-    /// The required field, for `unattributed`.
-    pub field: Option<Field>,
-    /// Returns true if and only if the gate holds.
-    pub passed: bool,
-    /// What was measured against what, for people.
-    pub message: String,
 }
 
 /// The measured part and whole of a basis.
@@ -166,22 +172,9 @@ pub fn evaluate(gates: &Gates, report: &Report) -> Vec<Verdict> {
     out
 }
 
-/// Writes a line per failed gate to `err` and returns true if and only if
-/// every gate passed.
-pub fn report_failures(
-    verdicts: &[Verdict],
-    err: &mut dyn std::io::Write,
-) -> std::io::Result<bool> {
-    let mut ok = true;
-    for v in verdicts.iter().filter(|v| !v.passed) {
-        ok = false;
-        writeln!(
-            err,
-            "llmspend: gate failed: {}",
-            crate::render::sanitize::terminal(&v.message)
-        )?;
-    }
-    Ok(ok)
+/// Returns true if and only if every gate held.
+pub fn all_passed(verdicts: &[Verdict]) -> bool {
+    verdicts.iter().all(|v| v.passed)
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub mod exit;
 pub mod filter;
 pub mod gate;
 pub mod input;
+pub mod output;
 pub mod pipeline;
 pub mod price;
 pub mod progress;

@@ -2,8 +2,6 @@
 //! resolve the config (fail fast), discover inputs, run the pipeline,
 //! render data to stdout (or `-o`), the summary to stderr for data formats.
 
-use std::io::{self, Write};
-
 use crate::cli::ReportArgs;
 use crate::config::Config;
 use crate::dimension::Dimension;
@@ -11,31 +9,41 @@ use crate::error::InputError;
 use crate::exit::ExitStatus;
 use crate::gate;
 use crate::input;
+use crate::output::{self, Output};
 use crate::pipeline;
 use crate::render::sanitize::terminal;
-use crate::render::{self, Format};
+use crate::render::{self, ReportFormat};
 use crate::report::Report;
 use crate::worker::{AttributionPlan, Plan};
 
 /// Runs `report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
-    let config = Config::from_args(args)?;
+    let format = args.format;
+    let mut config = Config::from_args(args)?;
     let mut report = build(&config)?;
     if let Some(how) = config.allocate {
         report.allocated = Some(crate::allocate::allocate(&report.groups, &report.dims, how));
     }
-    write(&config, &report)?;
-    gates(&config, &report)
+    let out = std::mem::replace(&mut config.output, Output::stdout());
+    let path = out.path().map(|p| p.display().to_string());
+    out.write(|w| format.renderer().render(&report, w))?;
+    if format.is_data() {
+        output::stderr(|w| render::summary::write(&report, w))?;
+    }
+    if let (ReportFormat::Table, Some(path), false) = (format, path, config.quiet) {
+        eprintln!("wrote {path}");
+    }
+    let verdicts = gate::evaluate(&config.gates, &report);
+    output::stderr(|w| render::summary::gate_failures(&verdicts, w))?;
+    Ok(status(&verdicts))
 }
 
-/// Checks the gates after the output is written: each failure on stderr,
-/// exit 1 if any.
-pub fn gates(config: &Config, report: &Report) -> anyhow::Result<ExitStatus> {
-    let verdicts = gate::evaluate(&config.gates, report);
-    if gate::report_failures(&verdicts, &mut io::stderr().lock())? {
-        Ok(ExitStatus::Success)
+/// Exit 1 if a gate failed.
+pub fn status(verdicts: &[crate::report::Verdict]) -> ExitStatus {
+    if gate::all_passed(verdicts) {
+        ExitStatus::Success
     } else {
-        Ok(ExitStatus::GateFailed)
+        ExitStatus::GateFailed
     }
 }
 
@@ -49,7 +57,7 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
         card: &config.card,
         tz_offset: config.tz_offset,
         max_line_bytes: config.max_line_bytes,
-        reported_cost: config.format == Format::Json,
+        reported_cost: config.reported_cost,
         attribution: AttributionPlan {
             required: config.required.clone(),
             offender_dims: config.offender_dims.clone(),
@@ -89,37 +97,4 @@ fn route_used(config: &Config) -> bool {
         || config.offender_dims.contains(&route)
         || config.wheres.iter().any(|w| w.dim == route)
         || config.owners.as_ref().is_some_and(|m| m.has_routes())
-}
-
-fn write(config: &Config, report: &Report) -> io::Result<()> {
-    let data = render::to_bytes(config.format, report);
-    match &config.output {
-        Some((_, file)) => {
-            let mut file = file;
-            file.write_all(&data)?;
-            file.flush()?;
-            if config.format.is_data() {
-                render::summary::write(report, &mut io::stderr().lock())?;
-            }
-        }
-        None => {
-            let mut stdout = io::stdout().lock();
-            stdout.write_all(&data)?;
-            stdout.flush()?;
-            if config.format.is_data() {
-                render::summary::write(report, &mut io::stderr().lock())?;
-            }
-        }
-    }
-    if config.format == Format::Table && config.output.is_some() && !config.quiet {
-        eprintln!(
-            "wrote {}",
-            config
-                .output
-                .as_ref()
-                .map(|(p, _)| p.display().to_string())
-                .unwrap_or_default()
-        );
-    }
-    Ok(())
 }

@@ -19,11 +19,32 @@ use serde_json::{json, Map, Value};
 
 use super::sanitize::{csv_cell, terminal};
 use super::summary::{self, thousands};
-use super::Format;
-use crate::gate::Verdict;
 use crate::price::money::percent;
-use crate::report::Report;
+use crate::report::{Report, Verdict};
 use crate::report::{Totals, UNATTRIBUTED};
+
+/// An output format of `coverage`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CoverageFormat {
+    /// Tables for people, with the summary and the gates.
+    Table,
+    /// One row per figure (see the module docs), for spreadsheets.
+    Csv,
+    /// One JSON object: fields, offenders, owners, gates, accounting.
+    Json,
+    /// `::error::`/`::warning::` lines for GitHub Actions.
+    Github,
+    /// JUnit XML, a test case per required field.
+    Junit,
+}
+
+impl CoverageFormat {
+    /// Returns true if and only if the output is machine-readable data, so
+    /// the summary belongs on stderr.
+    pub fn is_data(self) -> bool {
+        self != CoverageFormat::Table
+    }
+}
 
 /// What a coverage rendering needs beside the report.
 pub struct View<'a> {
@@ -51,13 +72,13 @@ impl View<'_> {
 }
 
 /// Renders in one of the coverage formats.
-pub fn render(format: Format, view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(format: CoverageFormat, view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Json => json(view, out),
-        Format::Csv => csv(view, out),
-        Format::Github => github(view, out),
-        Format::Junit => junit(view, out),
-        Format::Table | Format::Md => table(view, out),
+        CoverageFormat::Json => json(view, out),
+        CoverageFormat::Csv => csv(view, out),
+        CoverageFormat::Github => github(view, out),
+        CoverageFormat::Junit => junit(view, out),
+        CoverageFormat::Table => table(view, out),
     }
 }
 

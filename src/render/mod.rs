@@ -1,7 +1,9 @@
-//! Rendering: the bytes users see. Each format is one file implementing
-//! [`Renderer`]; renderers receive a finished [`Report`] and never
-//! recompute totals. Data goes to stdout; the accounting summary goes to
-//! stderr for csv and json (docs/design.md), below the table for table and md.
+//! Rendering: the bytes users see. Each report format is one file
+//! implementing [`Renderer`]; renderers receive a finished [`Report`],
+//! write to a [`Write`] and never recompute totals. Data goes to stdout or
+//! `-o`; the accounting summary goes to stderr for data formats
+//! (docs/design.md), below the table for table and md. The coverage
+//! formats live in [`coverage`].
 
 pub mod coverage;
 pub mod csv;
@@ -17,7 +19,7 @@ use crate::report::Report;
 
 /// An output format of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub enum ReportFormat {
     /// A table for people, with a total row, share of cost and the summary.
     Table,
     /// The public CSV contract, for spreadsheets and pivot tables.
@@ -26,44 +28,22 @@ pub enum Format {
     Json,
     /// A Markdown table, for tickets and wikis.
     Md,
-    /// `coverage` only: `::error::`/`::warning::` lines for GitHub Actions.
-    Github,
-    /// `coverage` only: JUnit XML, a test case per required field.
-    Junit,
 }
 
-impl Format {
-    /// Returns true if and only if stdout carries machine-readable data, so
+impl ReportFormat {
+    /// Returns true if and only if the output is machine-readable data, so
     /// the summary belongs on stderr.
     pub fn is_data(self) -> bool {
-        matches!(
-            self,
-            Format::Csv | Format::Json | Format::Github | Format::Junit
-        )
-    }
-
-    /// The name on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Table => "table",
-            Format::Csv => "csv",
-            Format::Json => "json",
-            Format::Md => "md",
-            Format::Github => "github",
-            Format::Junit => "junit",
-        }
+        matches!(self, ReportFormat::Csv | ReportFormat::Json)
     }
 
     /// The renderer of this format.
     pub fn renderer(self) -> &'static dyn Renderer {
         match self {
-            Format::Table => &table::Table,
-            Format::Csv => &csv::Csv,
-            Format::Json => &json::Json,
-            Format::Md => &markdown::Markdown,
-            // Coverage formats are rendered by `render::coverage`; a report
-            // is never asked for them (config rejects it).
-            Format::Github | Format::Junit => &table::Table,
+            ReportFormat::Table => &table::Table,
+            ReportFormat::Csv => &csv::Csv,
+            ReportFormat::Json => &json::Json,
+            ReportFormat::Md => &markdown::Markdown,
         }
     }
 }
@@ -72,14 +52,4 @@ impl Format {
 pub trait Renderer: Sync {
     /// Writes the report to `out`.
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
-}
-
-/// Renders into a byte vector (for tests and snapshots).
-pub fn to_bytes(format: Format, report: &Report) -> Vec<u8> {
-    let mut out = Vec::new();
-    format
-        .renderer()
-        .render(report, &mut out)
-        .expect("writing to a Vec cannot fail");
-    out
 }

@@ -7,8 +7,7 @@ use std::io::{self, Write};
 use super::sanitize::terminal;
 use crate::price::money::percent;
 use crate::record::Field;
-use crate::report::Report;
-use crate::report::Totals;
+use crate::report::{Report, Totals, Verdict};
 
 /// Formats an integer with thousands separators, for people.
 pub fn thousands(n: u128) -> String {
@@ -131,6 +130,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     for (path, error) in &a.unreadable {
         writeln!(out, "unreadable: {}: {}", terminal(path), terminal(error))?;
+    }
+    Ok(())
+}
+
+/// Writes a line per failed gate.
+pub fn gate_failures(verdicts: &[Verdict], out: &mut dyn Write) -> io::Result<()> {
+    for v in verdicts.iter().filter(|v| !v.passed) {
+        writeln!(out, "llmspend: gate failed: {}", terminal(&v.message))?;
     }
     Ok(())
 }

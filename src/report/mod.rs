@@ -62,6 +62,19 @@ pub struct FieldCoverage {
     pub offenders: Vec<Group>,
 }
 
+/// The result of one gate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// `unattributed`, `malformed` or `unpriced`.
+    pub gate: &'static str,
+    /// The required field, for `unattributed`.
+    pub field: Option<Field>,
+    /// Returns true if and only if the gate holds.
+    pub passed: bool,
+    /// What was measured against what, for people.
+    pub message: String,
+}
+
 /// The finished result of a run.
 #[derive(Debug, Clone)]
 pub struct Report {

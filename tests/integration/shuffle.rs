@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use llmspend::input::Input;
 use llmspend::pipeline::{self, ReadOptions};
 use llmspend::price::card::RateCard;
-use llmspend::render::{self, Format};
+use llmspend::render::{self, ReportFormat};
 use llmspend::report::Report;
 use llmspend::worker::Plan;
 
@@ -70,7 +70,9 @@ fn csv_and_counts(r: &Report) -> (Vec<u8>, String) {
     // The summary names the file; compare everything but the path.
     let summary = String::from_utf8(summary).unwrap();
     let counts = summary.lines().next().unwrap_or("").to_string();
-    (render::to_bytes(Format::Csv, r), counts)
+    let mut csv = Vec::new();
+    ReportFormat::Csv.renderer().render(r, &mut csv).unwrap();
+    (csv, counts)
 }
 
 proptest! {
