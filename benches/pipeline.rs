@@ -1,7 +1,7 @@
 //! The one bench binary (STYLE.md 3.8): throughput in bytes per second on
-//! logs generated here, deterministically, by `examples/genlogs.rs` (the
-//! same generator as the command line, included as a module), and the
-//! allocations per record counted by a global allocator.
+//! logs generated here, deterministically, by the `genlogs` crate (the same
+//! generator as `examples/genlogs.rs`), and the allocations per record
+//! counted by a global allocator.
 //!
 //! - `parse/*`: the gateway adapter alone, line by line, into a sink that
 //!   only counts (JSON Lines).
@@ -27,10 +27,6 @@ use llmspend::price::card::RateCard;
 use llmspend::record::{Reason, UsageRecord};
 use llmspend::sources::{self, Parser, Sample, Sink, SourceOptions};
 use llmspend::worker::{Chunk, Plan, Worker};
-
-#[allow(dead_code)]
-#[path = "../examples/genlogs.rs"]
-mod genlogs;
 
 /// Counts every allocation (and reallocation) of the process.
 struct Counting;
