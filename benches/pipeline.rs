@@ -1,13 +1,13 @@
 //! The one bench binary: throughput in bytes per second on
-//! logs generated here, deterministically, by `examples/genlogs.rs` (the
-//! same generator as the command line, included as a module), and the
-//! allocations per record counted by a global allocator.
+//! logs generated here, deterministically, by the `genlogs` crate (the same
+//! generator as `examples/genlogs.rs`), and the allocations per record
+//! counted by a global allocator.
 //!
 //! - `parse/*`: the gateway adapter alone, line by line, into a sink that
 //!   only counts (JSON Lines).
 //! - `worker/*`: `Worker::process_chunk` on one chunk: parse, price with
 //!   the embedded rate card, aggregate by team and model (JSONL and CSV).
-//! - `pipeline/*`: `pipeline::run` on a temporary file, end to end, at 1
+//! - `pipeline/*`: `pipeline::tally` on a temporary file, end to end, at 1
 //!   and 2 threads.
 //!
 //! Run with `cargo bench --bench pipeline`; the allocation counts are
@@ -28,10 +28,6 @@ use llmspend::record::{Reason, UsageRecord};
 use llmspend::sink::tally::{GroupTally, Tally};
 use llmspend::sources::{self, Parser, Sample, Sink, SourceOptions};
 use llmspend::worker::{Chunk, Mode, Plan, Worker};
-
-#[allow(dead_code)]
-#[path = "../examples/genlogs.rs"]
-mod genlogs;
 
 /// Counts every allocation (and reallocation) of the process.
 struct Counting;

@@ -8,21 +8,46 @@ use std::path::{Path, PathBuf};
 
 use crate::util::*;
 
-/// Inputs run through `report` and `coverage` in every format.
-fn inputs() -> Vec<String> {
-    let mut out = vec!["samples/".to_string()];
+/// Inputs run through `report` and `coverage` in every format, each with
+/// the name of its cases. Every fixture folder is one input, but a folder
+/// with files beside subfolders is split: its files are one input, named
+/// after the folder, and each subfolder is another (`litellm/` holds the
+/// proxy logs, `litellm/daily/` and `litellm/export/`). A folder of folders
+/// only (claude-code's `projects/` tree) stays one input.
+fn inputs() -> Vec<(String, Vec<String>)> {
+    let name = |p: &Path| p.to_string_lossy().trim_end_matches('/').replace('/', "_");
+    let arg = |p: &Path| p.to_string_lossy().into_owned();
+    let mut out = vec![("samples".to_string(), vec!["samples/".to_string()])];
     for dir in ["tests/fixtures", "tests/corpus"] {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| !p.ends_with("fuzz") && p.extension().is_none_or(|e| e != "md"))
-            .filter(|p| !p.ends_with("card.csv"))
-            .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
-            .collect();
-        entries.sort();
-        out.extend(entries.iter().map(|p| p.to_string_lossy().into_owned()));
+        for path in entries(Path::new(dir)) {
+            let inner = if path.is_dir() {
+                entries(&path)
+            } else {
+                Vec::new()
+            };
+            let (dirs, files): (Vec<_>, Vec<_>) = inner.into_iter().partition(|p| p.is_dir());
+            if dirs.is_empty() || files.is_empty() {
+                out.push((name(&path), vec![arg(&path)]));
+                continue;
+            }
+            out.push((name(&path), files.iter().map(|p| arg(p)).collect()));
+            out.extend(dirs.iter().map(|d| (name(d), vec![arg(d)])));
+        }
     }
     out
+}
+
+/// The inputs in `dir`, sorted: no fuzz seeds, notes, rate cards or dotfiles.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.ends_with("fuzz") && p.extension().is_none_or(|e| e != "md"))
+        .filter(|p| !p.ends_with("card.csv"))
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .collect();
+    entries.sort();
+    entries
 }
 
 /// Every case: a file name and the arguments.
@@ -31,30 +56,33 @@ fn cases() -> Vec<(String, Vec<String>)> {
     let mut add = |name: String, args: &[&str]| {
         cases.push((name, args.iter().map(|s| s.to_string()).collect()));
     };
-    for input in inputs() {
-        let stem = input.trim_end_matches('/').replace('/', "_");
+    for (stem, input) in inputs() {
+        let input: Vec<&str> = input.iter().map(String::as_str).collect();
         for format in ["table", "csv", "json", "md"] {
             add(
                 format!("report_{format}_{stem}"),
-                &["report", "--format", format, &input],
+                &[&["report", "--format", format], &input[..]].concat(),
             );
         }
         for format in ["table", "csv", "json", "md", "github", "junit"] {
             add(
                 format!("coverage_{format}_{stem}"),
-                &["coverage", "--format", format, &input],
+                &[&["coverage", "--format", format], &input[..]].concat(),
             );
         }
         add(
             format!("report_wide_{stem}"),
             &[
-                "report",
-                "--format",
-                "csv",
-                "--by",
-                "cost_center,project,service,route,environment,customer,provider,service_tier,source,day",
-                &input,
-            ],
+                &[
+                    "report",
+                    "--format",
+                    "csv",
+                    "--by",
+                    "cost_center,project,service,route,environment,customer,provider,service_tier,source,day",
+                ],
+                &input[..],
+            ]
+            .concat(),
         );
     }
     let s = "samples/";

@@ -10,6 +10,5 @@ mod fuzz;
 mod golden;
 mod props;
 mod report;
-mod shuffle;
 mod sources;
 mod util;

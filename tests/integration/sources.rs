@@ -41,9 +41,18 @@ fn counts(v: &serde_json::Value) -> [u64; 7] {
     .map(|k| a[k].as_u64().unwrap_or(u64::MAX))
 }
 
+/// LiteLLM's proxy logs: the files at the top of `tests/fixtures/litellm/`
+/// (`daily/` and `export/` are other inputs).
+const LITELLM_LOGS: [&str; 4] = [
+    "tests/fixtures/litellm/spend_logs.csv",
+    "tests/fixtures/litellm/spend_logs.json",
+    "tests/fixtures/litellm/spend_logs.jsonl",
+    "tests/fixtures/litellm/standard_logging.jsonl",
+];
+
 #[test]
 fn litellm_folder_by_team_prices_cache_inclusive_prompts() {
-    let rows = report_csv(&["tests/fixtures/litellm", "--by", "team"]);
+    let rows = report_csv(&[&LITELLM_LOGS[..], &["--by", "team"]].concat());
     assert_eq!(
         rows,
         vec![
@@ -66,7 +75,7 @@ fn litellm_folder_by_team_prices_cache_inclusive_prompts() {
 
 #[test]
 fn litellm_accounting_and_reported_cost_reconcile() {
-    let v = report_json(&["tests/fixtures/litellm", "--by", "source"]);
+    let v = report_json(&[&LITELLM_LOGS[..], &["--by", "source"]].concat());
     // 5 JSONL lines (1 blank, 1 truncated), 2 array rows, CSV header + 2, 2 payload lines.
     assert_eq!(counts(&v), [12, 9, 0, 0, 1, 1, 1]);
     assert_eq!(v["groups"][0]["source"], "litellm");
@@ -470,7 +479,7 @@ fn anthropic_reports_keep_the_1h_split_and_cents() {
 #[test]
 fn litellm_daily_team_table_is_read_as_aggregated_rows() {
     let rows = report_csv(&[
-        "tests/fixtures/litellm-daily",
+        "tests/fixtures/litellm/daily",
         "--by",
         "team",
         "--source",
@@ -492,7 +501,7 @@ fn litellm_daily_team_table_is_read_as_aggregated_rows() {
         ]
     );
     // Detected without --source too.
-    let v = report_json(&["tests/fixtures/litellm-daily", "--by", "source"]);
+    let v = report_json(&["tests/fixtures/litellm/daily", "--by", "source"]);
     assert_eq!(v["groups"][0]["source"], "litellm");
     assert_eq!(v["groups"][0]["reported_cost_usd"], "0.786000");
 }

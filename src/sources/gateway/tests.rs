@@ -421,10 +421,6 @@ fn the_key_table_agrees_with_the_alias_list_and_probes_briefly() {
     assert!(worst <= 4, "a key needs {worst} probes");
 }
 
-#[allow(dead_code)]
-#[path = "../../../examples/genlogs.rs"]
-mod genlogs;
-
 /// The fast path (sonic-rs, falling back to serde_json on any error) must
 /// give exactly what serde_json alone gives, on every line: generated
 /// lines, every one of them damaged in a few places, and hand-written edge

@@ -343,7 +343,7 @@ fn a_row_that_is_not_utf8_is_malformed_as_such_and_its_neighbours_read() {
 
 /// `LiteLLM_SpendLogs` rows as a Postgres export writes them (jsonb keys by
 /// length, `", "` and `": "`), current and older metadata layouts.
-const EXPORT: &str = include_str!("../../../tests/fixtures/litellm-export/spend_logs.jsonl");
+const EXPORT: &str = include_str!("../../../tests/fixtures/litellm/export/spend_logs.jsonl");
 
 /// What `emit` reports for the row the scanner reads from `line` and for
 /// the one serde reads: the same, whenever the scanner reads one. Returns

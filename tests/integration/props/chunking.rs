@@ -1,17 +1,20 @@
-//! Property: shuffled lines, random chunk sizes and any thread count give
-//! the same report as one sequential pass (STYLE.md 3.5; issue 2, item 12).
-
-use std::path::PathBuf;
+//! A report does not depend on how its input is read: shuffled lines,
+//! random chunk sizes and any thread count give the same report as one
+//! sequential pass (issue 2, item 12), and so does every small
+//! chunk size over the bad-input corpus.
 
 use proptest::prelude::*;
 
-use llmspend::input::Input;
-use llmspend::pipeline::{self, ReadOptions};
+use llmspend::dimension::Dimension;
+use llmspend::filter::Window;
 use llmspend::price::card::RateCard;
 use llmspend::render::{self, ReportFormat};
 use llmspend::report::Report;
-use llmspend::worker::Plan;
 
+use super::{config, plan, read, run};
+
+/// One of ten kinds of line (six of them records, in three shapes) for
+/// generated numbers.
 fn line(kind: u8, team: u8, model: u8, tokens: u32, day: u8) -> String {
     let team = ["search", "payments", "", "growth"][team as usize % 4];
     let model = [
@@ -40,28 +43,15 @@ fn line(kind: u8, team: u8, model: u8, tokens: u32, day: u8) -> String {
     }
 }
 
-fn report(path: PathBuf, card: &RateCard, threads: usize, chunk_bytes: usize) -> Report {
-    let plan = Plan {
-        dims: vec![
-            llmspend::dimension::Dimension::Team,
-            llmspend::dimension::Dimension::Model,
-        ],
-        window: Default::default(),
-        wheres: vec![],
+/// The report by team and model, priced by the embedded card.
+fn report(path: &std::path::Path, card: &RateCard, threads: usize, chunk_bytes: usize) -> Report {
+    let plan = plan(
         card,
-        tz_offset: 0,
-        max_line_bytes: 1 << 20,
-        reported_cost: true,
-        attribution: Default::default(),
-    };
-    let options = ReadOptions {
-        threads,
-        chunk_bytes,
-        ..ReadOptions::default()
-    };
-    pipeline::tally(&[Input::File(path)], &plan, &options)
-        .unwrap()
-        .finish()
+        vec![Dimension::Team, Dimension::Model],
+        Window::default(),
+        1 << 20,
+    );
+    read(path, &plan, chunk_bytes, threads, true)
 }
 
 fn csv_and_counts(r: &Report) -> (Vec<u8>, String) {
@@ -70,13 +60,18 @@ fn csv_and_counts(r: &Report) -> (Vec<u8>, String) {
     // The summary names the file; compare everything but the path.
     let summary = String::from_utf8(summary).unwrap();
     let counts = summary.lines().next().unwrap_or("").to_string();
-    let mut csv = Vec::new();
-    ReportFormat::Csv.renderer().render(r, &mut csv).unwrap();
-    (csv, counts)
+    (
+        {
+            let mut csv = Vec::new();
+            ReportFormat::Csv.renderer().render(r, &mut csv).unwrap();
+            csv
+        },
+        counts,
+    )
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(config(24))]
 
     #[test]
     fn any_order_chunking_and_threads_give_the_same_report(
@@ -99,11 +94,47 @@ proptest! {
         let b = dir.path().join("b.jsonl");
         std::fs::write(&a, text.join("\n") + "\n").unwrap();
         std::fs::write(&b, shuffled.join("\n") + "\n").unwrap();
-        let reference = report(a, &card, 1, usize::MAX / 2);
-        let other = report(b, &card, threads, chunk_bytes);
+        let reference = report(&a, &card, 1, usize::MAX / 2);
+        let other = report(&b, &card, threads, chunk_bytes);
         prop_assert!(reference.accounting.counts.balanced());
         prop_assert_eq!(reference.accounting.counts.lines_read, text.len() as u64);
         prop_assert_eq!(csv_and_counts(&reference), csv_and_counts(&other));
         prop_assert_eq!(reference.totals, other.totals);
+    }
+}
+
+/// Every chunk size from 1 to 64 bytes (and a few larger), over every
+/// file of the bad-input corpus: the same accounting, samples and groups
+/// as one chunk. A bad line never takes a neighbour with it at a boundary.
+#[test]
+fn every_small_chunk_size_over_the_corpus_gives_one_report() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            (name.ends_with(".jsonl") || name.ends_with(".csv")) && name != "card.csv"
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 20);
+    let key = |r: &Report| {
+        (
+            r.accounting.clone(),
+            r.groups
+                .iter()
+                .map(|g| (g.values.clone(), g.totals))
+                .collect::<Vec<_>>(),
+            r.totals,
+        )
+    };
+    for path in names {
+        let reference = key(&run(&path, usize::MAX, 1));
+        assert!(reference.0.counts.balanced(), "{path:?}");
+        for target in (1..=64).chain([100, 333, 1000]) {
+            let got = key(&run(&path, target, 1 + target % 3));
+            assert_eq!(got, reference, "{path:?} at --chunk-bytes {target}");
+        }
     }
 }
