@@ -35,6 +35,7 @@ pub mod gate;
 pub mod input;
 pub mod output;
 pub mod pipeline;
+pub mod plan;
 pub mod price;
 pub mod progress;
 pub mod record;

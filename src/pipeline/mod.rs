@@ -12,21 +12,24 @@
 //! sink of the run's [`Consumer`]; the finished workers' outputs are added
 //! up: the only synchronization.
 
-use std::io::{Cursor, Read};
+mod open;
+mod stream;
+
+use std::io::Read;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
-use indicatif::ProgressBar;
-
 use crate::dedupe::Seen;
-use crate::input::chunk::{split_csv_parallel, split_scanned, StreamChunks, CHUNK_BYTES};
-use crate::input::decompress::{self, Counting};
+use crate::input::chunk::{split_csv_parallel, split_scanned, CHUNK_BYTES};
+use crate::input::decompress::Counting;
 use crate::input::{mmap, Input};
 use crate::report::{Partial, Sums};
 use crate::sink::tally::Tally;
 use crate::sink::Consumer;
-use crate::sources::{self, Parser, Sample, Source, SourceOptions};
+use crate::sources::{self, Parser, Source, SourceOptions};
 use crate::worker::{Chunk, Done, Mode, Plan, Worker};
+use open::{open_parser, open_stream, reopen, sample_of, Progressing};
+use stream::{read_batches, read_file};
 
 /// How the run reads its inputs.
 #[derive(Clone)]
@@ -158,61 +161,6 @@ struct Opened {
     id: u32,
     parser: Box<dyn Parser>,
     bytes: mmap::Bytes,
-}
-
-const SAMPLE_BYTES: usize = 64 << 10;
-
-fn sample_of(bytes: &[u8]) -> &[u8] {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    &bytes[..bytes.len().min(SAMPLE_BYTES)]
-}
-
-/// Names a UTF-16 or UTF-32 encoding, by its byte order mark or, without
-/// one, by the NUL bytes around printable ASCII in the first four bytes
-/// (`{\0"\0`).
-/// Such a file is refused with that name rather than read as lines that
-/// are all malformed. NUL padding alone (a crashed log) is not text.
-fn wide_encoding(head: &[u8]) -> Option<&'static str> {
-    let text = |b: u8| (0x20..0x7F).contains(&b);
-    match head {
-        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32LE"),
-        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32BE"),
-        [0xFF, 0xFE, ..] => Some("UTF-16LE"),
-        [0xFE, 0xFF, ..] => Some("UTF-16BE"),
-        [a, 0, 0, 0, ..] if text(*a) => Some("UTF-32LE"),
-        [0, 0, 0, a, ..] if text(*a) => Some("UTF-32BE"),
-        [a, 0, b, 0, ..] if text(*a) && text(*b) => Some("UTF-16LE"),
-        [0, a, 0, b, ..] if text(*a) && text(*b) => Some("UTF-16BE"),
-        _ => None,
-    }
-}
-
-/// Recognises the format from a sample, or says why not.
-fn open_parser(
-    input: &Input,
-    head: &[u8],
-    options: &ReadOptions,
-) -> Result<(Box<dyn Parser>, &'static str), String> {
-    if let Some(encoding) = wide_encoding(head) {
-        return Err(format!(
-            "the file is {encoding}; convert it to UTF-8 (e.g. `iconv -f {encoding} -t UTF-8`)"
-        ));
-    }
-    let sample = Sample {
-        path: input.path(),
-        head,
-    };
-    let source = match options.source {
-        Some(s) => s,
-        None => sources::detect(&sample).ok_or_else(|| {
-            format!(
-                "no source recognises this file; force one with --source ({})",
-                sources::names().join(", ")
-            )
-        })?,
-    };
-    let parser = source.open(&sample, &options.source_options)?;
-    Ok((parser, source.name()))
 }
 
 /// A streamed input whose format is known.
@@ -492,17 +440,6 @@ pub fn run<C: Consumer>(
     })
 }
 
-/// Opens a streamed file again, from the start, decompressed.
-fn reopen(input: &Input, _options: &ReadOptions) -> Result<Box<dyn Read + Send>, String> {
-    let Input::File(path) = input else {
-        return Err("standard input cannot be read twice".into());
-    };
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let count = Arc::new(AtomicU64::new(0));
-    let (reader, _) = decompress::open(file, path, count).map_err(|e| e.to_string())?;
-    Ok(reader)
-}
-
 /// Runs every document parser's first pass ([`Parser::prepare`]) to the
 /// end before any chunk is parsed.
 fn prepare(chunks: &[Chunk<'_>], after: &(dyn Fn(&Chunk<'_>) + Sync)) {
@@ -514,163 +451,6 @@ fn prepare(chunks: &[Chunk<'_>], after: &(dyn Fn(&Chunk<'_>) + Sync)) {
             c.parser.prepare(c.bytes);
             after(c);
         });
-}
-
-/// A reader that reports the bytes it passes to the progress bar.
-struct Progressing<'p, R> {
-    inner: R,
-    bar: &'p ProgressBar,
-}
-
-impl<'p, R> Progressing<'p, R> {
-    fn new(inner: R, bar: &'p ProgressBar) -> Self {
-        Progressing { inner, bar }
-    }
-}
-
-impl<R: Read> Read for Progressing<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.bar.inc(n as u64);
-        Ok(n)
-    }
-}
-
-/// A stream ready to be cut into chunks: its parser, the source's name, and
-/// the (decompressed) bytes with the sampled head put back in front.
-type OpenedStream<'r> = (
-    Box<dyn Parser>,
-    &'static str,
-    Cursor<Vec<u8>>,
-    Box<dyn Read + Send + 'r>,
-);
-
-/// Decompresses (if need be) and samples a stream, and recognises its
-/// format. `count` counts the raw bytes read, for the decompression guard.
-/// Returns `Ok(None)` for an empty stream when `allow_empty`.
-fn open_stream<'r>(
-    input: &Input,
-    raw: impl Read + Send + 'r,
-    count: Arc<AtomicU64>,
-    options: &ReadOptions,
-    allow_empty: bool,
-) -> Result<Option<OpenedStream<'r>>, String> {
-    let (mut reader, _) = decompress::open(raw, input.path(), count).map_err(|e| e.to_string())?;
-    let head = decompress::read_head(&mut reader, SAMPLE_BYTES + 3).map_err(|e| e.to_string())?;
-    if head.is_empty() && allow_empty {
-        return Ok(None);
-    }
-    let (parser, name) = open_parser(input, sample_of(&head), options)?;
-    Ok(Some((parser, name, Cursor::new(head), reader)))
-}
-
-/// Reads one streamed file in this task, chunk by chunk, with one worker.
-fn read_file<C: Consumer>(
-    id: u32,
-    parser: &dyn Parser,
-    reader: impl Read,
-    plan: &Plan<'_>,
-    consumer: &C,
-    options: &ReadOptions,
-) -> Result<Done<C::Output>, String> {
-    let framing = parser.framing();
-    let mut stream =
-        StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
-    let mut worker = Worker::new(plan, Mode::Count, consumer.sink());
-    let mut index = 0u32;
-    while let Some(bytes) = stream.next_chunk(framing).map_err(|e| e.to_string())? {
-        worker.process_chunk(&Chunk {
-            file: id,
-            index,
-            bytes: &bytes,
-            parser,
-            first: index == 0,
-        });
-        index += 1;
-    }
-    Ok(worker.finish(consumer))
-}
-
-/// Reads a stream in batches of chunks, one batch in memory at a time, each
-/// batch parsed in parallel.
-///
-/// With `dedupe: None` every record is counted into the returned partial.
-/// With `Some(total)`, for a stream that is the last input (stdin) or read
-/// again after every input was seen: each batch is first counted into
-/// `total` (when reading for the first time, i.e. stdin) and then the
-/// batch's chunks that hold later occurrences of a request id are dropped
-/// from `total` while their bytes are in memory. A re-read (the stream's
-/// records are already in `total`) only drops duplicates.
-#[allow(clippy::too_many_arguments)]
-fn read_batches<C: Consumer>(
-    id: u32,
-    parser: &dyn Parser,
-    reader: impl Read,
-    plan: &Plan<'_>,
-    consumer: &C,
-    options: &ReadOptions,
-    pool: &rayon::ThreadPool,
-    mut dedupe: Option<&mut Done<C::Output>>,
-) -> Result<Done<C::Output>, String> {
-    let framing = parser.framing();
-    let mut stream =
-        StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
-    let rereading = match dedupe.as_deref_mut() {
-        Some(total) => needs_rescan(total, id),
-        None => false,
-    };
-    let mut pending = Vec::new();
-    let mut counted = Done::default();
-    let mut index = 0u32;
-    let batch = options.threads.max(1) * 2;
-    loop {
-        let mut done = false;
-        while pending.len() < batch {
-            match stream.next_chunk(framing).map_err(|e| e.to_string())? {
-                Some(c) => pending.push(c),
-                None => {
-                    done = true;
-                    break;
-                }
-            }
-        }
-        if framing == sources::Framing::Document && pending.len() > 1 {
-            pending = vec![pending.concat()];
-        }
-        let chunks: Vec<Chunk<'_>> = pending
-            .iter()
-            .enumerate()
-            .map(|(i, bytes)| Chunk {
-                file: id,
-                index: index + i as u32,
-                bytes,
-                parser,
-                first: index == 0 && i == 0,
-            })
-            .collect();
-        if framing == sources::Framing::Document && !rereading {
-            prepare(&chunks, &|_| ());
-        }
-        index += chunks.len() as u32;
-        match dedupe.as_deref_mut() {
-            None => {
-                let p = pool.install(|| process(&chunks, plan, consumer, Mode::Count, &|_| ()));
-                counted = counted.merge(p, |a, b| consumer.merge(a, b));
-            }
-            Some(total) => {
-                if !rereading {
-                    let p = pool.install(|| process(&chunks, plan, consumer, Mode::Count, &|_| ()));
-                    *total = std::mem::take(total).merge(p, |a, b| consumer.merge(a, b));
-                }
-                drop_duplicates(total, &chunks, plan, consumer, pool, &|_| ());
-            }
-        }
-        pending.clear();
-        if done {
-            break;
-        }
-    }
-    Ok(counted)
 }
 
 /// Processes chunks in parallel; `done` runs after each one.

@@ -1,0 +1,132 @@
+//! Opening an input: mapping or streaming is decided in `input/`; here a
+//! sample of the head is taken (after a byte order mark), wide encodings
+//! are refused by name, the source is detected (or forced), and a stream
+//! is decompressed, counted for progress and for the decompression guard.
+
+use std::io::{Cursor, Read};
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use indicatif::ProgressBar;
+
+use super::ReadOptions;
+use crate::input::decompress;
+use crate::input::Input;
+use crate::sources::{self, Parser, Sample};
+
+const SAMPLE_BYTES: usize = 64 << 10;
+
+pub(super) fn sample_of(bytes: &[u8]) -> &[u8] {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    &bytes[..bytes.len().min(SAMPLE_BYTES)]
+}
+
+/// Names a UTF-16 or UTF-32 encoding, by its byte order mark or, without
+/// one, by the NUL bytes around printable ASCII in the first four bytes
+/// (`{\0"\0`).
+/// Such a file is refused with that name rather than read as lines that
+/// are all malformed. NUL padding alone (a crashed log) is not text.
+pub(super) fn wide_encoding(head: &[u8]) -> Option<&'static str> {
+    let text = |b: u8| (0x20..0x7F).contains(&b);
+    match head {
+        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32LE"),
+        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32BE"),
+        [0xFF, 0xFE, ..] => Some("UTF-16LE"),
+        [0xFE, 0xFF, ..] => Some("UTF-16BE"),
+        [a, 0, 0, 0, ..] if text(*a) => Some("UTF-32LE"),
+        [0, 0, 0, a, ..] if text(*a) => Some("UTF-32BE"),
+        [a, 0, b, 0, ..] if text(*a) && text(*b) => Some("UTF-16LE"),
+        [0, a, 0, b, ..] if text(*a) && text(*b) => Some("UTF-16BE"),
+        _ => None,
+    }
+}
+
+/// Recognises the format from a sample, or says why not.
+pub(super) fn open_parser(
+    input: &Input,
+    head: &[u8],
+    options: &ReadOptions,
+) -> Result<(Box<dyn Parser>, &'static str), String> {
+    if let Some(encoding) = wide_encoding(head) {
+        return Err(format!(
+            "the file is {encoding}; convert it to UTF-8 (e.g. `iconv -f {encoding} -t UTF-8`)"
+        ));
+    }
+    let sample = Sample {
+        path: input.path(),
+        head,
+    };
+    let source = match options.source {
+        Some(s) => s,
+        None => sources::detect(&sample).ok_or_else(|| {
+            format!(
+                "no source recognises this file; force one with --source ({})",
+                sources::names().join(", ")
+            )
+        })?,
+    };
+    let parser = source.open(&sample, &options.source_options)?;
+    Ok((parser, source.name()))
+}
+
+/// Opens a streamed file again, from the start, decompressed.
+pub(super) fn reopen(
+    input: &Input,
+    _options: &ReadOptions,
+) -> Result<Box<dyn Read + Send>, String> {
+    let Input::File(path) = input else {
+        return Err("standard input cannot be read twice".into());
+    };
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let count = Arc::new(AtomicU64::new(0));
+    let (reader, _) = decompress::open(file, path, count).map_err(|e| e.to_string())?;
+    Ok(reader)
+}
+
+/// A reader that reports the bytes it passes to the progress bar.
+pub(super) struct Progressing<'p, R> {
+    inner: R,
+    bar: &'p ProgressBar,
+}
+
+impl<'p, R> Progressing<'p, R> {
+    pub(super) fn new(inner: R, bar: &'p ProgressBar) -> Self {
+        Progressing { inner, bar }
+    }
+}
+
+impl<R: Read> Read for Progressing<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bar.inc(n as u64);
+        Ok(n)
+    }
+}
+
+/// A stream ready to be cut into chunks: its parser, the source's name, and
+/// the (decompressed) bytes with the sampled head put back in front.
+pub(super) type OpenedStream<'r> = (
+    Box<dyn Parser>,
+    &'static str,
+    Cursor<Vec<u8>>,
+    Box<dyn Read + Send + 'r>,
+);
+
+/// Decompresses (if need be) and samples a stream, and recognises its
+/// format. `count` counts the raw bytes read, for the decompression guard.
+/// Returns `Ok(None)` for an empty stream when `allow_empty`.
+pub(super) fn open_stream<'r>(
+    input: &Input,
+    raw: impl Read + Send + 'r,
+    count: Arc<AtomicU64>,
+    options: &ReadOptions,
+    allow_empty: bool,
+) -> Result<Option<OpenedStream<'r>>, String> {
+    let (mut reader, _) = decompress::open(raw, input.path(), count).map_err(|e| e.to_string())?;
+    let head = decompress::read_head(&mut reader, SAMPLE_BYTES + 3).map_err(|e| e.to_string())?;
+    if head.is_empty() && allow_empty {
+        return Ok(None);
+    }
+    let (parser, name) = open_parser(input, sample_of(&head), options)?;
+    Ok(Some((parser, name, Cursor::new(head), reader)))
+}
