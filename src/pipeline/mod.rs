@@ -1,5 +1,5 @@
-//! The run: every input through its source and the workers, merged into
-//! one [`Report`].
+//! The run: every input through its source and the workers, their results
+//! merged (scheduling only: what is kept of a record is the sink's).
 //!
 //! Files are opened in their sorted order, each detected once. Mapped files
 //! are cut into chunks and all chunks of all of them go to rayon together,

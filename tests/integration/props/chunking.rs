@@ -15,7 +15,7 @@ use super::{config, plan, read, run};
 
 /// One of ten kinds of line (six of them records, in three shapes) for
 /// generated numbers.
-fn line(kind: u8, team: u8, model: u8, tokens: u32, day: u8) -> String {
+pub(super) fn line(kind: u8, team: u8, model: u8, tokens: u32, day: u8) -> String {
     let team = ["search", "payments", "", "growth"][team as usize % 4];
     let model = [
         "gpt-4o-2024-08-06",

@@ -9,11 +9,14 @@
 //! - `chunking`: line order, chunk size and thread count never change a
 //!   report (generated mixes, and every file of the bad-input corpus).
 //! - `fields`: counts and timestamps parsed from text.
+//! - `partial`: partials of the parts merge to the whole, in any order, and
+//!   survive being written out and read back.
 
 mod chunking;
 mod csv;
 mod fields;
 mod jsonl;
+mod partial;
 
 use std::collections::BTreeMap;
 use std::path::Path;
