@@ -1,21 +1,29 @@
 //! llmspend: who spent what on LLM APIs, from the logs that already exist.
 //!
 //! ```text
-//! paths, dirs, "-"            input/      list files; mmap plain files, stream stdin and .gz/.zst
-//!   -> chunks                 input/      split at record boundaries (a few MiB each) for rayon
-//!   -> source                 sources/    detect each file's format once; one adapter per format
-//!   -> UsageRecord            record.rs   the one normalized row every later step sees
-//!   -> enrich                 enrich/     route templates, ownership map
-//!   -> filter, dedupe         filter.rs   --since/--until/--month/--where
-//!                             dedupe.rs   repeated request_id counts once
-//!   -> price                  price/      rate card lookup: provider, model, date, tier
-//!   -> aggregate              aggregate.rs per-worker map GroupKey -> Totals, merged at the end
-//!   -> render                 render/     table, csv, json, md; coverage and accounting
+//! paths, dirs, "-"     input/          list files; mmap plain files, stream stdin and .gz/.zst
+//!   -> chunks          input/chunk.rs  split at record boundaries (a few MiB each) for rayon
+//!   -> source          sources/        detect each file's format once; one adapter per format
+//!   -> UsageRecord     record.rs       the one normalized row every later step sees
+//!   -> enrich          enrich/         route templates, ownership map, value spellings
+//!   -> admit           filter.rs       --since/--until/--month/--where (values: dimension.rs)
+//!                      dedupe.rs       a repeated request_id counts once
+//!   -> price           price/          rate card lookup: provider, model, date, tier
+//!   -> PricedRecord    sink/           handed to the run's RecordSink, one per worker
+//!   -> sink            sink/tally.rs   group tally of report and coverage -> report::Sums
+//!   -> Partial         report/         merged sums and their Meta; Partial::finish -> Report
+//!   -> gates           gate.rs         verdicts (allocate.rs: --allocate-unattributed)
+//!   -> render          render/         ReportFormat: table, csv, json, md;
+//!                                      render/coverage.rs CoverageFormat: table, csv, json, github, junit
+//!   -> output          output.rs       stdout or -o (temporary file, renamed when whole); summary on stderr
 //! ```
-//! `worker.rs` runs the hot path for one chunk; `pipeline.rs` schedules the
-//! chunks and merges the per-worker partials; `commands/report.rs` wires
-//! the steps. Money is exact (pico-dollars, integer sums): see
-//! [`price::money`].
+//! `worker.rs` runs the per-record steps for one chunk; `pipeline.rs` only
+//! schedules the chunks and merges the workers' outputs, generic over a
+//! [`sink::Consumer`]; `commands/` has one file per subcommand and
+//! `config.rs` turns the command line into a `Config` (the one library
+//! module that reads [`cli`]). Adding a format, a consumer of priced
+//! records or a subcommand: docs/design.md, "How to add". Money is exact
+//! (pico-dollars, integer sums): see [`price::money`].
 
 #![warn(missing_docs)]
 
