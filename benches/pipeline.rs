@@ -113,6 +113,7 @@ fn plan(card: &RateCard) -> Plan<'_> {
         tz_offset: 0,
         max_line_bytes: 16 << 20,
         reported_cost: false,
+        also_read: Vec::new(),
         attribution: Default::default(),
     }
 }

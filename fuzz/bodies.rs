@@ -39,6 +39,7 @@ fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> 
         tz_offset: 3600,
         max_line_bytes: 4096,
         reported_cost: true,
+        also_read: Vec::new(),
         attribution: Default::default(),
     };
     let mut total = Counts::default();

@@ -1,13 +1,9 @@
-//! Grouping: the per-worker map `GroupKey -> Totals`, its merge, and the
-//! final deterministic sort.
-//!
-//! A worker interns every dimension value it sees into its own table, so
-//! the per-record work is hash lookups on borrowed strings; a string is
-//! copied only the first time a worker sees it. Partials become
-//! string-keyed [`crate::report::Partial`]s (plain data that can be
-//! serialized and merged in any order) before the merge, and the merge is
-//! integer addition, so the result is independent of thread count and file
-//! order.
+//! Keys for grouping inside one worker: every dimension value is interned
+//! into the worker's own table, so the per-record work is a lookup on a
+//! borrowed string, and a string is copied only the first time a worker
+//! sees it. A group's key is an array of ids ([`GroupKey`]); when a worker
+//! is done, [`Interner::values_of`] turns its keys back into text, so
+//! workers (and runs) merge by their values, never by ids.
 
 use rustc_hash::FxHashMap;
 
@@ -28,8 +24,8 @@ pub type GroupKey = [i64; MAX_DIMS];
 /// Dimension values are short (a team, a model name), so a value of at
 /// most [`INLINE`](crate::sources::keymap::INLINE) bytes is found by its
 /// [`Words`] in an open-addressing table: register compares, no `memcmp`
-/// and no pointer to follow (the hash map this replaces was 5% of a CSV
-/// profile, and most of the 3.8% in `memcmp`). Longer values go to a hash
+/// and no pointer to follow, where a string-keyed hash map spends its time
+/// in `memcmp`. Longer values go to a hash
 /// map.
 #[derive(Debug, Default)]
 pub struct Interner {
@@ -139,22 +135,6 @@ impl Interner {
                 .merge(&totals);
         }
         out
-    }
-}
-
-/// Per-worker groups.
-#[derive(Debug, Default)]
-pub struct Groups {
-    /// Dimension values of this worker.
-    pub interner: Interner,
-    /// Totals per key.
-    pub map: FxHashMap<GroupKey, Totals>,
-}
-
-impl Groups {
-    /// Converts to string keys for merging with other workers.
-    pub fn into_values(self, dims: &[Dimension]) -> FxHashMap<GroupValues, Totals> {
-        self.interner.values_of(self.map, dims)
     }
 }
 

@@ -1,8 +1,9 @@
 //! Gates: checks the user asks for that fail the run with exit code 1
 //! (docs/design.md, Exit codes). Gates only judge: they return verdicts,
-//! and the command writes the output in full and the failures. Every comparison is in integers: a threshold is
-//! read from decimal text into thousandths of a percent and compared by
-//! cross-multiplication, so `5` means "at most 5.000%" exactly.
+//! and the command writes the output in full and then the failures. Every
+//! comparison is in integers: a threshold is read from decimal text into
+//! thousandths of a percent and compared by cross-multiplication, so `5`
+//! means "at most 5.000%" exactly.
 
 use std::fmt;
 

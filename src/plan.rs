@@ -27,6 +27,9 @@ pub struct Plan<'c> {
     /// shows them asks, since most rows state one and reading it is a
     /// float parse per row.
     pub reported_cost: bool,
+    /// Text fields the run's consumer reads beyond those the plan names
+    /// (a row writer's columns): sources fill only the fields read.
+    pub also_read: Vec<Field>,
     /// Enrichment, dedupe and the required fields.
     pub attribution: AttributionPlan<'c>,
 }
@@ -125,6 +128,7 @@ impl Plan<'_> {
         .chain(a.offender_dims.iter().filter_map(named))
         .chain(a.required.iter().copied())
         .chain(a.value_fields.iter().copied())
+        .chain(self.also_read.iter().copied())
         .collect()
     }
 }
@@ -145,6 +149,7 @@ mod tests {
             tz_offset: 0,
             max_line_bytes: 1 << 20,
             reported_cost: false,
+            also_read: Vec::new(),
             attribution: AttributionPlan {
                 owners,
                 ..AttributionPlan::default()

@@ -58,6 +58,7 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
         tz_offset: config.tz_offset,
         max_line_bytes: config.max_line_bytes,
         reported_cost: config.reported_cost,
+        also_read: Vec::new(),
         attribution: AttributionPlan {
             required: config.required.clone(),
             offender_dims: config.offender_dims.clone(),

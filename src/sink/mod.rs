@@ -20,9 +20,11 @@
 //! a sink is subtracted ([`Consumer::subtract`]). That works for sums. A
 //! consumer whose output cannot be subtracted (one that writes rows) runs
 //! with dedupe off, and every row it gets carries the `request_id` and its
-//! position ([`PricedRecord::at`], file id and physical line): the engine
-//! downstream keeps, of each `request_id`, the row earliest in (file path,
-//! line) order, the rule `report` applies (docs/design.md, Dedupe).
+//! position ([`PricedRecord::at`]: file id, chunk, line in the chunk, which
+//! orders exactly like (file path, physical line); the line itself is
+//! known once every chunk's line count is, after the run): the engine
+//! downstream keeps, of each `request_id`, the row earliest in that order,
+//! the rule `report` applies (docs/design.md, Dedupe).
 
 pub mod tally;
 

@@ -1,5 +1,5 @@
-//! The worker: one per rayon task, owning its scratch, its partial groups,
-//! its partial ledger and its price cache. No locks below this line.
+//! The worker: one per rayon task, owning its scratch, its string table,
+//! its price cache, its ledger and its sink. No locks below this line.
 //!
 //! [`Worker::process_chunk`] runs the per-record steps of the data flow for
 //! one chunk: cut it into units as the parser's framing says, parse each

@@ -156,6 +156,7 @@ fn plan(card: &RateCard, dims: Vec<Dimension>, window: Window, max_line_bytes: u
         tz_offset: 0,
         max_line_bytes,
         reported_cost: true,
+        also_read: Vec::new(),
         attribution: Default::default(),
     }
 }
