@@ -12,6 +12,8 @@ pub mod markdown;
 pub mod sanitize;
 pub mod summary;
 pub mod table;
+#[cfg(test)]
+mod tests;
 
 use std::io::{self, Write};
 
