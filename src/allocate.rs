@@ -14,7 +14,7 @@
 
 use crate::aggregate::{Dimension, Group};
 use crate::cli::Allocate;
-use crate::price::money::Money;
+use crate::money::Money;
 
 /// Returns true if and only if a missing value of `d` means the cost has
 /// no owner.

@@ -8,8 +8,8 @@ use std::fmt;
 
 use crate::aggregate::Totals;
 use crate::cli::Basis;
+use crate::money::percent;
 use crate::pipeline::Report;
-use crate::price::money::percent;
 use crate::record::Field;
 
 /// A threshold in thousandths of a percent, 0 to 100 000.

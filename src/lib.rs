@@ -32,12 +32,14 @@ pub mod exit;
 pub mod filter;
 pub mod gate;
 pub mod input;
+pub mod money;
 pub mod pipeline;
 pub mod price;
 pub mod progress;
 pub mod record;
 pub mod render;
 pub mod sources;
+pub mod time;
 pub mod worker;
 
 pub use cli::Cli;

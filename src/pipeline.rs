@@ -120,7 +120,7 @@ pub struct Report {
     pub sources: Vec<(String, &'static str)>,
     /// `--allocate-unattributed`: per group (in order), the estimated cost
     /// with the unattributed cost spread in; `None` when not asked for.
-    pub allocated: Option<Vec<crate::price::money::Money>>,
+    pub allocated: Option<Vec<crate::money::Money>>,
 }
 
 /// Per-worker results with string keys: plain data, merged by addition.

@@ -186,8 +186,7 @@ impl Tokens {
     }
 }
 
-/// Seconds since the Unix epoch, UTC.
-pub type Timestamp = i64;
+pub use crate::time::Timestamp;
 
 /// One usage row, normalized.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,8 +8,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::price::money::TokenPrice;
-use crate::sources::fields::{days_from_civil, days_in_month};
+use crate::money::TokenPrice;
+use crate::time::parse_date;
 
 /// Which layer a row came from; `--rates` rows beat embedded rows at equal
 /// specificity.
@@ -660,25 +660,6 @@ pub fn drop_snapshot(model: &str) -> Option<&str> {
         return Some(&model[..n - 5]);
     }
     None
-}
-
-/// Parses `YYYY-MM-DD` into days since 1970-01-01.
-pub fn parse_date(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |s: &str| {
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse::<u32>().ok())
-            .flatten()
-    };
-    let (y, m, d) = (num(&text[..4])?, num(&text[5..7])?, num(&text[8..])?);
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y as i32, m) {
-        return None;
-    }
-    Some(days_from_civil(y as i32, m, d))
 }
 
 #[cfg(test)]

@@ -6,16 +6,15 @@
 
 pub mod card;
 pub mod embedded;
-pub mod money;
 
 use std::borrow::Cow;
 use std::cell::Cell;
 
 use rustc_hash::FxHashMap;
 
+use crate::money::Money;
 use crate::record::Tokens;
 use card::{is_standard_tier, Candidates, DayPick, Rate, RateCard};
-use money::Money;
 
 /// The price of one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

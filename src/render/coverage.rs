@@ -22,8 +22,8 @@ use super::summary::{self, thousands};
 use super::Format;
 use crate::aggregate::{Totals, UNATTRIBUTED};
 use crate::gate::Verdict;
+use crate::money::percent;
 use crate::pipeline::Report;
-use crate::price::money::percent;
 
 /// What a coverage rendering needs beside the report.
 pub struct View<'a> {

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 
 use super::sanitize::terminal;
 use crate::aggregate::Totals;
+use crate::money::percent;
 use crate::pipeline::Report;
-use crate::price::money::percent;
 use crate::record::Field;
 
 /// Formats an integer with thousands separators, for people.

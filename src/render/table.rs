@@ -11,8 +11,8 @@ use super::sanitize::terminal;
 use super::summary::{self, thousands};
 use super::Renderer;
 use crate::aggregate::{Totals, UNATTRIBUTED};
+use crate::money::percent;
 use crate::pipeline::Report;
-use crate::price::money::percent;
 
 /// The table renderer.
 pub struct Table;

@@ -23,7 +23,7 @@
 use memchr::memmem;
 use serde::Deserialize;
 
-use crate::price::money::PICO_PER_USD;
+use crate::money::PICO_PER_USD;
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::buckets::{for_each_result, BucketStart};
 use crate::sources::collect::{Collected, Count, Scalar, Slot};

@@ -247,11 +247,7 @@ fn strip_export_prefix(unit: &[u8]) -> &[u8] {
     };
     let rest = unit[space + 1..].trim_ascii_start();
     let stamp = std::str::from_utf8(&unit[..space]).ok();
-    if rest.first() == Some(&b'{')
-        && stamp
-            .and_then(crate::sources::fields::parse_timestamp)
-            .is_some()
-    {
+    if rest.first() == Some(&b'{') && stamp.and_then(crate::time::parse_timestamp).is_some() {
         rest
     } else {
         unit

@@ -37,9 +37,9 @@ use serde::Deserialize;
 
 use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
 use crate::sources::collect::Scalar;
-use crate::sources::fields;
 use crate::sources::json::{read_object_as, Lenient, Text, Usage, Val};
 use crate::sources::{Framing, Parser, RunScratch, Sample, Sink, Source, SourceOptions};
+use crate::time;
 
 /// The Claude Code source.
 pub struct ClaudeCode;
@@ -122,7 +122,7 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
     }
     let timestamp = match parsed.timestamp.as_deref() {
         None => return Outcome::Malformed(Reason::NoTimestamp),
-        Some(t) => match fields::parse_timestamp(t) {
+        Some(t) => match time::parse_timestamp(t) {
             Some(t) => t,
             None => return Outcome::Malformed(Reason::BadTimestamp),
         },
@@ -139,7 +139,7 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
             Some(Scalar::F64(v)) if v.is_finite() && (0.0..1e9).contains(&v) => {
                 Some((v * 1e12).round() as u128)
             }
-            Some(Scalar::U64(v)) => Some(u128::from(v) * crate::price::money::PICO_PER_USD),
+            Some(Scalar::U64(v)) => Some(u128::from(v) * crate::money::PICO_PER_USD),
             _ => None,
         },
         cwd: parsed.cwd.0,

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 
 use crate::record::{Field, FieldSet, Reason, Timestamp, Tokens, UsageRecord};
 use crate::sources::fields;
+use crate::time;
 
 /// A count a source can carry as a flat field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -302,12 +303,12 @@ impl Winners {
 }
 
 /// Checks a timestamp value: epoch seconds or milliseconds (number or
-/// text), or the accepted text forms (see [`fields::parse_timestamp`]).
+/// text), or the accepted text forms (see [`time::parse_timestamp`]).
 pub fn time_of(value: Scalar<'_>) -> Result<Timestamp, Reason> {
     match value {
-        Scalar::Str(s) => fields::parse_timestamp(&s),
-        Scalar::U64(v) => fields::epoch_from_int(v),
-        Scalar::F64(v) => fields::epoch_from_float(v),
+        Scalar::Str(s) => time::parse_timestamp(&s),
+        Scalar::U64(v) => time::epoch_from_int(v),
+        Scalar::F64(v) => time::epoch_from_float(v),
         _ => None,
     }
     .ok_or(Reason::BadTimestamp)
@@ -336,7 +337,7 @@ pub fn count_of(field: &'static str, value: Scalar<'_>) -> Result<u64, Reason> {
 /// nearest-pico conversion is exact enough.
 pub fn cost_of(value: Scalar<'_>) -> Option<u128> {
     let v = match value {
-        Scalar::U64(v) => return Some(u128::from(v) * crate::price::money::PICO_PER_USD),
+        Scalar::U64(v) => return Some(u128::from(v) * crate::money::PICO_PER_USD),
         Scalar::F64(v) => v,
         Scalar::Str(s) => s.trim().parse::<f64>().ok()?,
         _ => return None,

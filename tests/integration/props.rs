@@ -187,7 +187,7 @@ fn run(path: &std::path::Path, chunk_bytes: usize, threads: usize) -> Report {
 /// Only 2026 and later.
 fn from_2026() -> llmspend::filter::Window {
     llmspend::filter::Window {
-        since: llmspend::sources::fields::parse_timestamp("2026-01-01"),
+        since: llmspend::time::parse_timestamp("2026-01-01"),
         until: None,
     }
 }
@@ -477,7 +477,7 @@ proptest! {
             text.push_str(&format!(".{f:06}"));
         }
         text.push_str(&t.format("%:z").to_string());
-        prop_assert_eq!(llmspend::sources::fields::parse_timestamp(&text), Some(secs), "{}", text);
+        prop_assert_eq!(llmspend::time::parse_timestamp(&text), Some(secs), "{}", text);
     }
 }
 
