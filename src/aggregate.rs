@@ -14,8 +14,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
+use crate::parse::keymap::Words;
 use crate::record::{Field, Tokens};
-use crate::sources::keymap::Words;
 use crate::time::{civil_from_days, format_day};
 
 /// A dimension of `--by` and `--where`.
@@ -260,7 +260,7 @@ pub type GroupKey = [i64; MAX_DIMS];
 /// Strings seen by one worker, each stored once.
 ///
 /// Dimension values are short (a team, a model name), so a value of at
-/// most [`INLINE`](crate::sources::keymap::INLINE) bytes is found by its
+/// most [`INLINE`](crate::parse::keymap::INLINE) bytes is found by its
 /// [`Words`] in an open-addressing table: register compares, no `memcmp`
 /// and no pointer to follow (the hash map this replaces was 5% of a CSV
 /// profile, and most of the 3.8% in `memcmp`). Longer values go to a hash

@@ -17,11 +17,11 @@ use crate::error::UsageError;
 use crate::filter::{parse_bound, Where, Window};
 use crate::gate::{Gates, Pct};
 use crate::input::chunk::CHUNK_BYTES;
+use crate::parse::collect::Slot;
 use crate::pipeline::ReadOptions;
 use crate::price::card::RateCard;
 use crate::record::Field;
 use crate::render::Format;
-use crate::sources::collect::Slot;
 use crate::sources::{self, SourceOptions};
 
 /// A resolved `report` invocation.

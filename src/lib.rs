@@ -15,7 +15,7 @@
 //! `worker.rs` runs the hot path for one chunk; `pipeline.rs` schedules the
 //! chunks and merges the per-worker partials; `commands/report.rs` wires
 //! the steps. Money is exact (pico-dollars, integer sums): see
-//! [`price::money`].
+//! [`money`].
 
 #![warn(missing_docs)]
 
@@ -33,6 +33,7 @@ pub mod filter;
 pub mod gate;
 pub mod input;
 pub mod money;
+pub mod parse;
 pub mod pipeline;
 pub mod price;
 pub mod progress;

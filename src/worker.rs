@@ -17,10 +17,10 @@ use crate::enrich::ownership::{OwnerMap, OWNERS};
 use crate::enrich::{route, values, OwnerOrigin, TextView};
 use crate::filter::{Where, Window};
 use crate::input::chunk::CsvState;
+use crate::parse::csv_row::{plain_line, CsvRow};
 use crate::price::card::RateCard;
 use crate::price::{Priced, Pricer};
 use crate::record::{Field, FieldSet, Reason, UsageRecord};
-use crate::sources::row::{plain_line, CsvRow};
 use crate::sources::{Framing, Parser, Sink};
 
 /// A CSV record whose quoted field is still open at the end of the input.

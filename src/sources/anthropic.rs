@@ -24,12 +24,12 @@ use memchr::memmem;
 use serde::Deserialize;
 
 use crate::money::PICO_PER_USD;
+use crate::parse::bucket_pages::{for_each_result, BucketStart};
+use crate::parse::collect::{Collected, Count, Scalar, Slot};
+use crate::parse::csv_row::CsvRow;
+use crate::parse::json::{read_object_as, Lenient, Val};
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::buckets::{for_each_result, BucketStart};
-use crate::sources::collect::{Collected, Count, Scalar, Slot};
 use crate::sources::gateway::read_csv_header;
-use crate::sources::json::{read_object_as, Lenient, Val};
-use crate::sources::row::CsvRow;
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The Anthropic admin-report source.

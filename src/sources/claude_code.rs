@@ -35,9 +35,9 @@ use memchr::memmem;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
+use crate::parse::collect::Scalar;
+use crate::parse::json::{read_object_as, Lenient, Text, Usage, Val};
 use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
-use crate::sources::collect::Scalar;
-use crate::sources::json::{read_object_as, Lenient, Text, Usage, Val};
 use crate::sources::{Framing, Parser, RunScratch, Sample, Sink, Source, SourceOptions};
 use crate::time;
 

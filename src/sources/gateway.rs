@@ -33,13 +33,13 @@ use std::path::Path;
 use csv::ByteRecord;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::record::{Field, FieldSet, Reason, UsageRecord};
-use crate::sources::collect::{
+use crate::parse::collect::{
     self as collect, cost_of, count_of, time_of, Collected, Count, Scalar, Slot, Winners,
 };
-use crate::sources::json::{read_object_reference, KeySeed, ObjectVisit, ScalarSeed};
-use crate::sources::keymap::KeyMap;
-use crate::sources::row::CsvRow;
+use crate::parse::csv_row::CsvRow;
+use crate::parse::json::{read_object_reference, KeySeed, ObjectVisit, ScalarSeed};
+use crate::parse::keymap::KeyMap;
+use crate::record::{Field, FieldSet, Reason, UsageRecord};
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 use usage::{UsageCtx, UsageObj};

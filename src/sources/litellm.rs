@@ -40,14 +40,14 @@ use memchr::memmem;
 use serde::de::{self, value::MapAccessDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::record::{Field, Reason, Tokens};
-use crate::sources::collect::{count_of, Collected, Scalar, Slot};
-use crate::sources::gateway::read_csv_header;
-use crate::sources::json::{
+use crate::parse::collect::{count_of, Collected, Scalar, Slot};
+use crate::parse::csv_row::CsvRow;
+use crate::parse::json::{
     for_each_element, is_array_document, read_object_as, CacheDetails, LineCursor, Picked, Usage,
     Val,
 };
-use crate::sources::row::CsvRow;
+use crate::record::{Field, Reason, Tokens};
+use crate::sources::gateway::read_csv_header;
 use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The LiteLLM source.

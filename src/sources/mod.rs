@@ -32,32 +32,30 @@
 //! A source that must see every file of a run before parsing any (Claude
 //! Code's cross-file dedupe) uses document framing, fills a field of
 //! [`RunScratch`] in [`Parser::prepare`] and reads it in `parse_unit`.
-//! Helpers: [`json`] (borrowed scalars, tag and key/value pickers, array
-//! documents), [`collect`] (priorities and value checks), [`buckets`]
-//! (provider report pages), [`fields`] (timestamps, counts).
+//! The machinery adapters build on lives in [`crate::parse`]: [`json`]
+//! (borrowed scalars, tag and key/value pickers, array documents),
+//! [`collect`] (priorities and value checks), [`bucket_pages`] (provider
+//! report pages), [`counts`], and [`crate::time`] for timestamps.
+//!
+//! [`json`]: crate::parse::json
+//! [`collect`]: crate::parse::collect
+//! [`bucket_pages`]: crate::parse::bucket_pages
+//! [`counts`]: crate::parse::counts
 
 pub mod anthropic;
 pub mod bedrock;
-pub mod buckets;
 pub mod claude_code;
-pub mod collect;
-pub mod fields;
 pub mod gateway;
-pub mod jscan;
-pub mod json;
-pub mod keymap;
-pub mod keyorder;
 pub mod litellm;
 pub mod openai;
 pub mod otel;
-pub mod row;
 #[cfg(test)]
 pub mod testing;
 
 use std::path::Path;
 
+use crate::parse::csv_row::CsvRow;
 use crate::record::{FieldSet, Reason, UsageRecord};
-use crate::sources::row::CsvRow;
 
 /// How a parser wants its input cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,9 +112,9 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
 #[derive(Debug, Clone, Default)]
 pub struct SourceOptions {
     /// `--map FIELD=dotted.path` overrides, as given.
-    pub map: Vec<(collect::Slot, String)>,
+    pub map: Vec<(crate::parse::collect::Slot, String)>,
     /// `--alias KEY=FIELD`: extra key names for canonical fields.
-    pub aliases: Vec<(String, collect::Slot)>,
+    pub aliases: Vec<(String, crate::parse::collect::Slot)>,
     /// The text fields the run reads ([`Plan::fields_read`]). A source may
     /// leave the others out of its records, unread. Only the model decides
     /// whether a row is a record (a row without model or tokens is
@@ -147,7 +145,7 @@ pub struct RunScratch {
 pub trait Sink {
     /// A usage record.
     fn record(&mut self, record: UsageRecord<'_>);
-    /// What a row became, as [`Collected::finish`](collect::Collected::finish)
+    /// What a row became, as [`Collected::finish`](crate::parse::collect::Collected::finish)
     /// gives it: a record, ignored (no usage at all), or malformed.
     fn outcome(&mut self, finished: Result<Option<UsageRecord<'_>>, Reason>) {
         match finished {

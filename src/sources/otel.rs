@@ -38,11 +38,11 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::record::{Field, Reason, Tokens};
-use crate::sources::collect::{count_of, Collected, Scalar, Slot};
-use crate::sources::json::{
+use crate::parse::collect::{count_of, Collected, Scalar, Slot};
+use crate::parse::json::{
     attribution_alias, read_object_as, KeySeed, Lenient, LineCursor, Picked, Val,
 };
+use crate::record::{Field, Reason, Tokens};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The OTLP/JSON traces source.

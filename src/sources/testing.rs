@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
+use crate::parse::csv_row::CsvRow;
 use crate::record::{Reason, UsageRecord};
-use crate::sources::row::CsvRow;
 use crate::sources::{Parser, Sink};
 
 /// Everything a parser reported, records owned, with the line of each.

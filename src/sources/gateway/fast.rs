@@ -1,4 +1,4 @@
-//! The gateway walk over the [`jscan`](crate::sources::jscan) scanner: the
+//! The gateway walk over the [`jscan`](crate::parse::jscan) scanner: the
 //! same decisions as the serde visitors in the parent module ([`Place`],
 //! containers, tag arrays, usage objects), made while skipping everything
 //! else in place. A line the scanner bails on is read by the serde path.
@@ -10,10 +10,10 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
+use crate::parse::collect::{Collected, Scalar, Slot};
+use crate::parse::jscan::{Bail, Cursor, Scan, Token, MAX_DEPTH};
+use crate::parse::keyorder::{After, KeyOrder, ROOT};
 use crate::record::FieldSet;
-use crate::sources::collect::{Collected, Scalar, Slot};
-use crate::sources::jscan::{Bail, Cursor, Scan, Token, MAX_DEPTH};
-use crate::sources::keyorder::{After, KeyOrder, ROOT};
 
 use super::usage::{UsageCtx, UsageObj, UsageSteps};
 use super::{composite, offer_tag, Container, Decision, Descend, GatewayJson, Place, KEYS, LEVELS};

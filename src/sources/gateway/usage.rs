@@ -22,12 +22,12 @@ use std::sync::LazyLock;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
+use crate::parse::collect::{count_of, Scalar};
+use crate::parse::jscan::{Cursor, Scan, Token};
+use crate::parse::json::{KeySeed, ScalarSeed};
+use crate::parse::keymap::KeyMap;
+use crate::parse::keyorder::After;
 use crate::record::{Reason, Tokens};
-use crate::sources::collect::{count_of, Scalar};
-use crate::sources::jscan::{Cursor, Scan, Token};
-use crate::sources::json::{KeySeed, ScalarSeed};
-use crate::sources::keymap::KeyMap;
-use crate::sources::keyorder::After;
 
 use super::fast::Learned;
 

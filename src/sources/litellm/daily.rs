@@ -11,9 +11,9 @@
 //! `LiteLLM_DailyTagSpend` is refused: a request with several tags is
 //! counted once per tag, so its rows overlap and cannot be summed.
 
+use crate::parse::collect::{count_of, Collected, Count, Scalar, Slot};
+use crate::parse::csv_row::CsvRow;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::collect::{count_of, Collected, Count, Scalar, Slot};
-use crate::sources::row::CsvRow;
 use crate::sources::{csv_row_fits, Framing, Parser, Sink};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

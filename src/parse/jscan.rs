@@ -15,7 +15,7 @@
 //! the reference. So the scanner decides only lines both agree on, and a
 //! test compares the two on every generated and damaged line.
 
-use crate::sources::collect::Scalar;
+use crate::parse::collect::Scalar;
 
 /// The scanner gave up on the line; read it with the reference parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,8 +8,8 @@
 
 use std::borrow::Cow;
 
+use crate::parse::counts;
 use crate::record::{Field, FieldSet, Reason, Timestamp, Tokens, UsageRecord};
-use crate::sources::fields;
 use crate::time;
 
 /// A count a source can carry as a flat field.
@@ -322,8 +322,8 @@ pub fn count_of(field: &'static str, value: Scalar<'_>) -> Result<u64, Reason> {
             field,
             why: "negative",
         }),
-        Scalar::F64(v) => Err(fields::count_from_float(field, v)),
-        Scalar::Str(s) => fields::count_from_text(field, &s).map(Option::unwrap_or_default),
+        Scalar::F64(v) => Err(counts::count_from_float(field, v)),
+        Scalar::Str(s) => counts::count_from_text(field, &s).map(Option::unwrap_or_default),
         Scalar::Bool(_) => Err(Reason::BadCount {
             field,
             why: "boolean",

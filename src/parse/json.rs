@@ -12,13 +12,13 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::parse::collect::{Collected, Scalar, Slot};
+use crate::parse::jscan::{Cursor, Scan, Token};
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::collect::{Collected, Scalar, Slot};
 use crate::sources::gateway::{
     self,
     usage::{CacheDetail, UsageCtx, UsageObj},
 };
-use crate::sources::jscan::{Cursor, Scan, Token};
 use crate::sources::Sink;
 
 /// Deserializes any value as a [`Scalar`]; objects and arrays are skipped
@@ -289,7 +289,7 @@ impl<'a> Val<'a> {
         match &self.0 {
             None => Ok(None),
             Some(Scalar::Str(s)) if s.trim().is_empty() => Ok(None),
-            Some(s) => crate::sources::collect::count_of(name, s.clone()).map(Some),
+            Some(s) => crate::parse::collect::count_of(name, s.clone()).map(Some),
         }
     }
 

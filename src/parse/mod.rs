@@ -1,0 +1,16 @@
+//! Parsing machinery the source adapters share, with no knowledge of any
+//! vendor's format: the byte-level JSON scanner and the serde helpers over
+//! borrowed input, key maps and learned key orders, CSV rows, the count
+//! readers, and the collector that turns candidate values into a record.
+//!
+//! Adapters (`crate::sources`) build on these; nothing here imports an
+//! adapter.
+
+pub mod bucket_pages;
+pub mod collect;
+pub mod counts;
+pub mod csv_row;
+pub mod jscan;
+pub mod json;
+pub mod keymap;
+pub mod keyorder;
