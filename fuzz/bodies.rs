@@ -8,8 +8,9 @@
 use llmspend::accounting::Counts;
 use llmspend::aggregate::Totals;
 use llmspend::input::chunk::split;
+use llmspend::parse::csv_row::read_csv_header;
 use llmspend::price::card::{Layer, RateCard};
-use llmspend::sources::gateway::{read_csv_header, GatewayCsv, GatewayJson};
+use llmspend::sources::gateway::{GatewayCsv, GatewayJson};
 use llmspend::sources::{Parser, SourceOptions};
 use llmspend::worker::{Chunk, Plan, Worker};
 

@@ -97,7 +97,7 @@ impl fmt::Display for Field {
 }
 
 /// What a run reads of a row (see
-/// [`SourceOptions::fields`](crate::sources::SourceOptions::fields)): a set
+/// `sources::SourceOptions::fields`): a set
 /// of text fields, and whether the cost a source states is read. All of it
 /// by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

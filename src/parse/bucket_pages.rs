@@ -12,8 +12,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::parse::json::{LineCursor, Val};
+use crate::parse::sink::Sink;
 use crate::record::Reason;
-use crate::sources::Sink;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

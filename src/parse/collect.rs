@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 
 use crate::parse::counts;
+use crate::parse::scalar::Scalar;
 use crate::record::{Field, FieldSet, Reason, Timestamp, Tokens, UsageRecord};
 use crate::time;
 
@@ -107,23 +108,6 @@ impl Slot {
         ]);
         v
     }
-}
-
-/// A scalar value as a source delivered it.
-#[derive(Debug, Clone)]
-pub enum Scalar<'a> {
-    /// A string (JSON string or CSV cell).
-    Str(Cow<'a, str>),
-    /// A non-negative JSON integer.
-    U64(u64),
-    /// A negative JSON integer.
-    I64(i64),
-    /// A JSON float (or an integer too large for u64).
-    F64(f64),
-    /// A JSON boolean.
-    Bool(bool),
-    /// JSON null: a missing value.
-    Null,
 }
 
 type Ranked<T> = Option<(u8, T)>;

@@ -15,7 +15,7 @@
 //! the reference. So the scanner decides only lines both agree on, and a
 //! test compares the two on every generated and damaged line.
 
-use crate::parse::collect::Scalar;
+use crate::parse::scalar::Scalar;
 
 /// The scanner gave up on the line; read it with the reference parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -811,7 +811,7 @@ mod tests {
     /// scanner reads).
     #[test]
     fn numbers_of_every_length_are_read_whole() {
-        let mut next = crate::sources::testing::xorshift(0x51_7CC1_B727_220A);
+        let mut next = crate::parse::testing::xorshift(0x51_7CC1_B727_220A);
         for len in 1..=22 {
             for _ in 0..200 {
                 let mut digits: String = (0..len)

@@ -12,14 +12,16 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::parse::collect::{Collected, Scalar, Slot};
+use crate::parse::collect::{Collected, Slot};
+
 use crate::parse::jscan::{Cursor, Scan, Token};
+use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::gateway::{
     self,
     usage::{CacheDetail, UsageCtx, UsageObj},
 };
-use crate::sources::Sink;
 
 /// Deserializes any value as a [`Scalar`]; objects and arrays are skipped
 /// and come back as `None`.

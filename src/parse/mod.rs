@@ -14,3 +14,18 @@ pub mod jscan;
 pub mod json;
 pub mod keymap;
 pub mod keyorder;
+pub mod scalar;
+pub mod sink;
+#[cfg(test)]
+pub mod testing;
+
+/// How a parser wants its input cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// One unit per physical line (JSON Lines, plain logs).
+    Lines,
+    /// One unit per CSV record; the header was read by `open`.
+    Csv,
+    /// The whole file is one unit (a JSON document).
+    Document,
+}

@@ -25,12 +25,14 @@ use serde::Deserialize;
 
 use crate::money::PICO_PER_USD;
 use crate::parse::bucket_pages::{for_each_result, BucketStart};
-use crate::parse::collect::{Collected, Count, Scalar, Slot};
+use crate::parse::collect::{Collected, Count, Slot};
+use crate::parse::csv_row::csv_row_fits;
+use crate::parse::csv_row::read_csv_header;
 use crate::parse::csv_row::CsvRow;
 use crate::parse::json::{read_object_as, Lenient, Val};
+use crate::parse::scalar::Scalar;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::gateway::read_csv_header;
-use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The Anthropic admin-report source.
 pub struct Anthropic;

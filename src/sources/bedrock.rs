@@ -197,7 +197,7 @@ fn collect<'a>(log: Log<'a>) -> Collected<'a> {
     log.account_id
         .offer(&mut out, text(Field::Project), 10, "accountId");
     if let Some(arn) = log.identity.0.and_then(|i| i.arn.0) {
-        Val(Some(crate::parse::collect::Scalar::Str(principal(arn)))).offer(
+        Val(Some(crate::parse::scalar::Scalar::Str(principal(arn)))).offer(
             &mut out,
             text(Field::User),
             10,
@@ -229,7 +229,7 @@ impl Parser for BedrockLines {
         out.offer(
             Slot::Text(Field::Provider),
             0,
-            crate::parse::collect::Scalar::Str(Cow::Borrowed(NAME)),
+            crate::parse::scalar::Scalar::Str(Cow::Borrowed(NAME)),
             "provider",
         );
         sink.outcome(out.finish(NAME))

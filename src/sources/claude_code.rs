@@ -35,8 +35,8 @@ use memchr::memmem;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use crate::parse::collect::Scalar;
 use crate::parse::json::{read_object_as, Lenient, Text, Usage, Val};
+use crate::parse::scalar::Scalar;
 use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
 use crate::sources::{Framing, Parser, RunScratch, Sample, Sink, Source, SourceOptions};
 use crate::time;

@@ -34,13 +34,16 @@ use csv::ByteRecord;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::parse::collect::{
-    self as collect, cost_of, count_of, time_of, Collected, Count, Scalar, Slot, Winners,
+    self as collect, cost_of, count_of, time_of, Collected, Count, Slot, Winners,
 };
+
 use crate::parse::csv_row::CsvRow;
+use crate::parse::csv_row::{csv_row_fits, read_csv_header};
 use crate::parse::json::{read_object_reference, KeySeed, ObjectVisit, ScalarSeed};
 use crate::parse::keymap::KeyMap;
+use crate::parse::scalar::Scalar;
 use crate::record::{Field, FieldSet, Reason, UsageRecord};
-use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 use usage::{UsageCtx, UsageObj};
 
@@ -908,20 +911,6 @@ impl Source for Gateway {
 /// Returns true if and only if `bytes` holds only whitespace and NULs.
 fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(|b| b.is_ascii_whitespace() || *b == 0)
-}
-
-/// Reads the header row of a CSV sample.
-pub fn read_csv_header(head: &[u8]) -> Result<ByteRecord, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(head);
-    let mut header = ByteRecord::new();
-    match reader.read_byte_record(&mut header) {
-        Ok(true) => Ok(header),
-        Ok(false) => Err("empty CSV file: no header".into()),
-        Err(e) => Err(format!("unreadable CSV header: {e}")),
-    }
 }
 
 /// The path used when none is known.

@@ -40,15 +40,18 @@ use memchr::memmem;
 use serde::de::{self, value::MapAccessDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use crate::parse::collect::{count_of, Collected, Scalar, Slot};
+use crate::parse::collect::{count_of, Collected, Slot};
+
+use crate::parse::csv_row::csv_row_fits;
+use crate::parse::csv_row::read_csv_header;
 use crate::parse::csv_row::CsvRow;
 use crate::parse::json::{
     for_each_element, is_array_document, read_object_as, CacheDetails, LineCursor, Picked, Usage,
     Val,
 };
+use crate::parse::scalar::Scalar;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::gateway::read_csv_header;
-use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 
 /// The LiteLLM source.
 pub struct Litellm;

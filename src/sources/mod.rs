@@ -54,19 +54,11 @@ pub mod testing;
 
 use std::path::Path;
 
-use crate::parse::csv_row::CsvRow;
-use crate::record::{FieldSet, Reason, UsageRecord};
+pub use crate::parse::sink::Sink;
+pub use crate::parse::Framing;
 
-/// How a parser wants its input cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framing {
-    /// One unit per physical line (JSON Lines, plain logs).
-    Lines,
-    /// One unit per CSV record; the header was read by `open`.
-    Csv,
-    /// The whole file is one unit (a JSON document).
-    Document,
-}
+use crate::parse::csv_row::CsvRow;
+use crate::record::{FieldSet, Reason};
 
 /// The first bytes of a file, for detection and for reading a header.
 #[derive(Debug, Clone, Copy)]
@@ -115,13 +107,11 @@ pub struct SourceOptions {
     pub map: Vec<(crate::parse::collect::Slot, String)>,
     /// `--alias KEY=FIELD`: extra key names for canonical fields.
     pub aliases: Vec<(String, crate::parse::collect::Slot)>,
-    /// The text fields the run reads ([`Plan::fields_read`]). A source may
+    /// The text fields the run reads (the worker's `Plan::fields_read`). A source may
     /// leave the others out of its records, unread. Only the model decides
     /// whether a row is a record (a row without model or tokens is
     /// ignored), so the model is always read and the rest changes only the
     /// work, never a row's outcome.
-    ///
-    /// [`Plan::fields_read`]: crate::worker::Plan::fields_read
     pub fields: FieldSet,
     /// Scratch shared by every parser of one run.
     pub run: std::sync::Arc<RunScratch>,
@@ -133,39 +123,6 @@ pub struct SourceOptions {
 pub struct RunScratch {
     /// Claude Code responses seen across transcripts (cross-file dedupe).
     pub claude_code: claude_code::Claims,
-}
-
-/// Where a parser reports each unit it reads. The pipeline's worker
-/// implements it: it enriches, filters, prices and aggregates a record at
-/// once, so a record may borrow from the unit and is never stored.
-///
-/// Every report is one unit of the accounting (`lines_read`): a line, a CSV
-/// row, or one record of a document or of a line that holds several (a
-/// trace line with many spans), so the buckets always add up.
-pub trait Sink {
-    /// A usage record.
-    fn record(&mut self, record: UsageRecord<'_>);
-    /// What a row became, as [`Collected::finish`](crate::parse::collect::Collected::finish)
-    /// gives it: a record, ignored (no usage at all), or malformed.
-    fn outcome(&mut self, finished: Result<Option<UsageRecord<'_>>, Reason>) {
-        match finished {
-            Ok(Some(record)) => self.record(record),
-            Ok(None) => self.ignored(),
-            Err(reason) => self.malformed(reason),
-        }
-    }
-    /// A unit that cannot be used, and why.
-    fn malformed(&mut self, reason: Reason);
-    /// A unit that carries no usage by design (a page envelope, a non-LLM span).
-    fn ignored(&mut self);
-    /// An empty or whitespace-only line.
-    fn blank(&mut self);
-    /// A record already reported under the same request id (a streaming
-    /// snapshot, a repeated content block): counted, not totalled.
-    fn duplicate(&mut self);
-    /// For document framing: the physical line (from 1) the next report
-    /// belongs to. Line framing sets this itself.
-    fn at_line(&mut self, _line: u64) {}
 }
 
 /// A per-file parser, built once by [`Source::open`] and shared by every
@@ -201,22 +158,6 @@ pub trait Parser: Send + Sync {
     fn parse_csv(&self, _row: &CsvRow<'_>, sink: &mut dyn Sink) {
         sink.malformed(Reason::Other("this source does not read CSV"));
     }
-}
-
-/// The common start of every CSV parser: a row of only whitespace (or NUL
-/// padding) is reported blank, and a row whose width differs from the
-/// header's is malformed. Returns true if and only if the row is to be read.
-pub fn csv_row_fits(row: &CsvRow<'_>, width: usize, sink: &mut dyn Sink) -> bool {
-    let blank = |f: &[u8]| f.iter().all(|b| b.is_ascii_whitespace() || *b == 0);
-    if row.len() == 1 && row.get(0).is_some_and(blank) {
-        sink.blank();
-        return false;
-    }
-    if row.len() != width {
-        sink.malformed(Reason::BadCsvRow);
-        return false;
-    }
-    true
 }
 
 /// A log or export format.

@@ -38,10 +38,12 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::parse::collect::{count_of, Collected, Scalar, Slot};
+use crate::parse::collect::{count_of, Collected, Slot};
+
 use crate::parse::json::{
     attribution_alias, read_object_as, KeySeed, Lenient, LineCursor, Picked, Val,
 };
+use crate::parse::scalar::Scalar;
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 

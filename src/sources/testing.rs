@@ -223,7 +223,7 @@ pub mod alloc {
         pub records: u64,
     }
 
-    impl crate::sources::Sink for Discard {
+    impl crate::parse::sink::Sink for Discard {
         fn record(&mut self, r: crate::record::UsageRecord<'_>) {
             assert!(!r.tokens.is_zero());
             self.records += 1;
@@ -234,16 +234,5 @@ pub mod alloc {
         fn ignored(&mut self) {}
         fn blank(&mut self) {}
         fn duplicate(&mut self) {}
-    }
-}
-
-/// A seeded pseudo-random sequence (xorshift64) for tests that generate
-/// or damage input.
-pub fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
-    move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
     }
 }

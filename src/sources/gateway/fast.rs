@@ -10,9 +10,11 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use crate::parse::collect::{Collected, Scalar, Slot};
+use crate::parse::collect::{Collected, Slot};
+
 use crate::parse::jscan::{Bail, Cursor, Scan, Token, MAX_DEPTH};
 use crate::parse::keyorder::{After, KeyOrder, ROOT};
+use crate::parse::scalar::Scalar;
 use crate::record::FieldSet;
 
 use super::usage::{UsageCtx, UsageObj, UsageSteps};

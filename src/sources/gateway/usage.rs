@@ -22,11 +22,13 @@ use std::sync::LazyLock;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
-use crate::parse::collect::{count_of, Scalar};
+use crate::parse::collect::count_of;
+
 use crate::parse::jscan::{Cursor, Scan, Token};
 use crate::parse::json::{KeySeed, ScalarSeed};
 use crate::parse::keymap::KeyMap;
 use crate::parse::keyorder::After;
+use crate::parse::scalar::Scalar;
 use crate::record::{Reason, Tokens};
 
 use super::fast::Learned;
