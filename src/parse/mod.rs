@@ -6,6 +6,8 @@
 //! Adapters (`crate::sources`) build on these; nothing here imports an
 //! adapter.
 
+pub mod aliases;
+pub mod attribution;
 pub mod bucket_pages;
 pub mod collect;
 pub mod counts;
@@ -18,6 +20,7 @@ pub mod scalar;
 pub mod sink;
 #[cfg(test)]
 pub mod testing;
+pub mod usage;
 
 /// How a parser wants its input cut.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,8 +22,9 @@ use std::borrow::Cow;
 use memchr::memmem;
 use serde::Deserialize;
 
+use crate::parse::attribution::Picked;
 use crate::parse::collect::{count_of, Collected, Slot};
-use crate::parse::json::{read_object_as, Lenient, Picked, Text, Val};
+use crate::parse::json::{read_object_as, Lenient, Text, Val};
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 

@@ -35,8 +35,10 @@ use memchr::memmem;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use crate::parse::json::{read_object_as, Lenient, Text, Usage, Val};
+use crate::parse::json::{read_object_as, Lenient, Text, Val};
+
 use crate::parse::scalar::Scalar;
+use crate::parse::usage::Usage;
 use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
 use crate::sources::{Framing, Parser, RunScratch, Sample, Sink, Source, SourceOptions};
 use crate::time;

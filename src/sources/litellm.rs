@@ -17,7 +17,7 @@
 //! OpenAI shape (`prompt_tokens = input + cache_creation + cache_read`;
 //! LiteLLM PRs #31282, #40016, issue #40006). Cache counts live only in
 //! `metadata.usage_object` (read with the OpenAI-shape rules of
-//! [`crate::sources::gateway::usage`]: reads and writes are subtracted,
+//! [`crate::parse::usage`]: reads and writes are subtracted,
 //! the 5m/1h split kept) or, in older rows, `metadata.additional_usage_values`.
 //!
 //! A hit in LiteLLM's own response cache (`cache_hit` = `True`, not provider
@@ -42,14 +42,13 @@ use serde::Deserialize;
 
 use crate::parse::collect::{count_of, Collected, Slot};
 
+use crate::parse::attribution::Picked;
 use crate::parse::csv_row::csv_row_fits;
 use crate::parse::csv_row::read_csv_header;
 use crate::parse::csv_row::CsvRow;
-use crate::parse::json::{
-    for_each_element, is_array_document, read_object_as, CacheDetails, LineCursor, Picked, Usage,
-    Val,
-};
+use crate::parse::json::{for_each_element, is_array_document, read_object_as, LineCursor, Val};
 use crate::parse::scalar::Scalar;
+use crate::parse::usage::{CacheDetails, Usage};
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
 

@@ -17,7 +17,7 @@
 //! 2. Implement `recognizes` from the detection signature in SOURCES.md
 //!    (cheap: it sees the file name and the first 64 KiB).
 //! 3. Implement `open` returning a [`Parser`]; convert vendor fields into a
-//!    [`UsageRecord`] with the token semantics of DESIGN.md, and report
+//!    [`UsageRecord`](crate::record::UsageRecord) with the token semantics of DESIGN.md, and report
 //!    every unit through the [`Sink`]: a record, `malformed(reason)`,
 //!    `ignored()` or `blank()`. Never return errors for a bad row.
 //!    A unit that holds several records (a JSON array document, a trace

@@ -40,9 +40,9 @@ use serde_json::value::RawValue;
 
 use crate::parse::collect::{count_of, Collected, Slot};
 
-use crate::parse::json::{
-    attribution_alias, read_object_as, KeySeed, Lenient, LineCursor, Picked, Val,
-};
+use crate::parse::json::{read_object_as, KeySeed, Lenient, LineCursor, Val};
+
+use crate::parse::attribution::{attribution_alias, Picked};
 use crate::parse::scalar::Scalar;
 use crate::record::{Field, Reason, Tokens};
 use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};

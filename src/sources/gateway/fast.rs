@@ -17,8 +17,8 @@ use crate::parse::keyorder::{After, KeyOrder, ROOT};
 use crate::parse::scalar::Scalar;
 use crate::record::FieldSet;
 
-use super::usage::{UsageCtx, UsageObj, UsageSteps};
 use super::{composite, offer_tag, Container, Decision, Descend, GatewayJson, Place, KEYS, LEVELS};
+use crate::parse::usage::{Step, UsageCtx, UsageObj, UsageSteps};
 
 /// What a learned key means: in a gateway object, at each nesting level
 /// (worked out once, when the key is learned), and in a usage object.
@@ -259,6 +259,41 @@ fn value<'de>(
                     composite(out, decision, "[…]");
                     Ok(())
                 }
+            }
+        }
+    }
+}
+
+impl UsageCtx {
+    /// [`UsageCtx::scan`] with keys read through `keys`, for the object
+    /// under the key `parent`.
+    pub(super) fn scan_learned(
+        self,
+        cur: &mut Cursor<'_>,
+        obj: &mut UsageObj,
+        parent: u16,
+        keys: &mut Learned,
+    ) -> Scan<()> {
+        if self == UsageCtx::InputDetails {
+            obj.has_itd = true;
+        }
+        if !cur.first_entry()? {
+            return Ok(());
+        }
+        let mut after = After::open(parent);
+        loop {
+            let id = keys.key(cur, after)?;
+            let step = keys
+                .meaning(id)
+                .usage
+                .0
+                .map_or(Step::Skip, |steps| steps[self as usize]);
+            step.take(cur, obj, |ctx, cur, obj| {
+                ctx.scan_learned(cur, obj, id, keys)
+            })?;
+            after = After::entry(id);
+            if !cur.next_entry()? {
+                return Ok(());
             }
         }
     }

@@ -1,7 +1,7 @@
 use super::*;
 use crate::parse::csv_row::read_csv_header;
 use crate::parse::testing::xorshift;
-use crate::record::{Tokens, UsageRecord};
+use crate::record::{Field, Tokens, UsageRecord};
 
 #[derive(Debug, Default)]
 struct Capture {

@@ -13,10 +13,12 @@
 //! line that is not one object, nesting past
 //! [`MAX_DEPTH`](crate::parse::jscan::MAX_DEPTH).
 
+use crate::parse::attribution::Picked;
 use crate::parse::jscan::{Bail, Cursor, Scan, Token};
-use crate::parse::json::{scan_scalar, CacheDetails, Picked, Usage, Val};
+use crate::parse::json::{scan_scalar, Val};
 use crate::parse::scalar::Scalar;
-use crate::sources::gateway::usage::{UsageCtx, UsageObj};
+use crate::parse::usage::{CacheDetails, Usage};
+use crate::parse::usage::{UsageCtx, UsageObj};
 
 use super::{Embedded, Meta, ModelParams, Row};
 
