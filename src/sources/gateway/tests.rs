@@ -1,6 +1,12 @@
+use csv::ByteRecord;
+
+use super::place::{container, CONTAINERS, KEYS};
 use super::*;
+use crate::parse::aliases::ALIASES;
+use crate::parse::collect::Slot;
 use crate::parse::csv_row::read_csv_header;
 use crate::parse::testing::xorshift;
+use crate::record::FieldSet;
 use crate::record::{Field, Tokens, UsageRecord};
 
 #[derive(Debug, Default)]
@@ -542,7 +548,7 @@ fn the_scanner_reads_generated_lines_itself() {
         .collect();
     let read = lines
         .iter()
-        .filter(|line| super::fast::collect(&json, line, &mut Collected::default()).is_ok())
+        .filter(|line| super::learned::collect(&json, line, &mut Collected::default()).is_ok())
         .count();
     assert!(
         read * 1000 >= lines.len() * 995,

@@ -1,7 +1,8 @@
-//! The gateway walk over the [`jscan`](crate::parse::jscan) scanner: the
-//! same decisions as the serde visitors in the parent module ([`Place`],
-//! containers, tag arrays, usage objects), made while skipping everything
-//! else in place. A line the scanner bails on is read by the serde path.
+//! The learned-key-order line reader: the gateway walk over the
+//! [`jscan`](crate::parse::jscan) scanner, making the same decisions as the
+//! serde visitors of [`reference`](super::reference) ([`Place`],
+//! containers, tag arrays, usage objects) while skipping everything else
+//! in place. A line the scanner bails on is read by the serde path.
 //!
 //! Without `--map` and `--alias` (the common case) what a key means depends
 //! only on the key and its nesting level, so the walk guesses keys from the
@@ -17,7 +18,9 @@ use crate::parse::keyorder::{After, KeyOrder, ROOT};
 use crate::parse::scalar::Scalar;
 use crate::record::FieldSet;
 
-use super::{composite, offer_tag, Container, Decision, Descend, GatewayJson, Place, KEYS, LEVELS};
+use super::place::{
+    composite, offer_tag, Container, Decision, Descend, GatewayJson, Place, KEYS, LEVELS,
+};
 use crate::parse::usage::{Step, UsageCtx, UsageObj, UsageSteps};
 
 /// What a learned key means: in a gateway object, at each nesting level
