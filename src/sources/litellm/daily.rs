@@ -168,6 +168,6 @@ impl Parser for LitellmDailyCsv {
                     }),
             );
         }
-        sink.outcome(out.finish(super::NAME))
+        sink.outcome(out.finish(super::wire::NAME))
     }
 }

@@ -1,6 +1,6 @@
 //! A `LiteLLM_SpendLogs` row read with the [`jscan`](crate::parse::jscan)
 //! scanner into the same wire struct ([`Row`]) serde fills, so the rest of
-//! the adapter ([`emit`](super::emit)) cannot tell the two apart. The rows
+//! the adapter (its `emit`) cannot tell the two apart. The rows
 //! are large (a metadata block of a kilobyte and more, most of it keys the
 //! adapter never reads) and serde_json scans every string of them one byte
 //! class at a time; the scanner skips them in SIMD steps.
@@ -20,7 +20,7 @@ use crate::parse::scalar::Scalar;
 use crate::parse::usage::{CacheDetails, Usage};
 use crate::parse::usage::{UsageCtx, UsageObj};
 
-use super::{Embedded, Meta, ModelParams, Row};
+use super::wire::{Embedded, Meta, ModelParams, Row};
 
 /// The row in `line`, as [`read_object_as`](crate::parse::json::read_object_as)
 /// would give it, or [`Bail`].
