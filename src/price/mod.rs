@@ -14,7 +14,9 @@ use rustc_hash::FxHashMap;
 
 use crate::money::Money;
 use crate::record::Tokens;
-use card::{is_standard_tier, Candidates, DayPick, Rate, RateCard};
+use card::names::is_standard_tier;
+use card::pick::{Candidates, DayPick};
+use card::{Rate, RateCard};
 
 /// The price of one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
