@@ -12,9 +12,9 @@ pub type Timestamp = i64;
 /// optionally with a fraction (float epoch seconds).
 pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     // Gateways write one form per log, nearly always one of two: tried
-    // first without trimming or searching (the general path was a twentieth
-    // of a JSONL run's instructions). Each answers only what the general
-    // path would, and leaves everything else to it.
+    // first without trimming or searching (the general path is a visible
+    // share of reading JSONL). Each answers only what the general path
+    // would, and leaves everything else to it.
     let b = text.as_bytes();
     match b.first() {
         Some(b'0'..=b'9') if b.len() <= 19 && b.iter().all(u8::is_ascii_digit) => {
