@@ -31,8 +31,10 @@ use crate::parse::csv_row::read_csv_header;
 use crate::parse::csv_row::CsvRow;
 use crate::parse::json::{read_object_as, Lenient, Val};
 use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The Anthropic admin-report source.
 pub struct Anthropic;

@@ -25,8 +25,10 @@ use serde::Deserialize;
 use crate::parse::attribution::Picked;
 use crate::parse::collect::{count_of, Collected, Slot};
 use crate::parse::json::{read_object_as, Lenient, Text, Val};
+use crate::parse::sink::Sink;
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The Bedrock invocation-log source.
 pub struct Bedrock;

@@ -38,8 +38,10 @@ use crate::parse::aliases::{alias, leak_name};
 use crate::parse::collect::Collected;
 use crate::parse::csv_row::read_csv_header;
 use crate::parse::json::read_object_reference;
+use crate::parse::sink::Sink;
+use crate::parse::Framing;
 use crate::record::Reason;
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 use place::MapPath;
 use reference::Visit;

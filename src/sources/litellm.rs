@@ -46,9 +46,11 @@ use crate::parse::csv_row::read_csv_header;
 use crate::parse::csv_row::CsvRow;
 use crate::parse::json::{for_each_element, is_array_document, read_object_as, LineCursor, Val};
 use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
 use crate::parse::usage::{CacheDetails, Usage};
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 use wire::{resolve, Embedded, Meta, Row, NAME};
 

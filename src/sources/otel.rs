@@ -44,8 +44,10 @@ use crate::parse::json::{read_object_as, KeySeed, Lenient, LineCursor, Val};
 
 use crate::parse::attribution::{attribution_alias, Picked};
 use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The OTLP/JSON traces source.
 pub struct Otel;

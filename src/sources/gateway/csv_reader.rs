@@ -10,8 +10,10 @@ use crate::parse::aliases::{alias_with, leak_name};
 use crate::parse::collect::{self, cost_of, count_of, time_of, Collected, Slot, Winners};
 use crate::parse::csv_row::{csv_row_fits, CsvRow};
 use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
+use crate::parse::Framing;
 use crate::record::{Reason, UsageRecord};
-use crate::sources::{Framing, Parser, Sink, SourceOptions};
+use crate::sources::contract::{Parser, SourceOptions};
 
 use super::place::priority;
 

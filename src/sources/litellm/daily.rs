@@ -16,8 +16,10 @@ use crate::parse::collect::{count_of, Collected, Count, Slot};
 use crate::parse::csv_row::csv_row_fits;
 use crate::parse::csv_row::CsvRow;
 use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::{Framing, Parser, Sink};
+use crate::sources::contract::Parser;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Col {
