@@ -1,10 +1,21 @@
-//! Parsing machinery the source adapters share, with no knowledge of any
-//! vendor's format: the byte-level JSON scanner and the serde helpers over
-//! borrowed input, key maps and learned key orders, CSV rows, the count
-//! readers, and the collector that turns candidate values into a record.
+//! Parsing machinery the source adapters share, and the vocabulary several
+//! of them use. Adapters (`crate::sources`) build on these; nothing here
+//! imports an adapter.
 //!
-//! Adapters (`crate::sources`) build on these; nothing here imports an
-//! adapter.
+//! Machinery, with no knowledge of any vendor's format:
+//! - [`jscan`]: the byte-level JSON scanner (the hot path);
+//! - [`json`]: serde helpers over borrowed input, array documents;
+//! - [`keymap`], [`keyorder`]: known-key lookup and learned key orders;
+//! - [`csv_row`]: a CSV record as parsers see it, header and width checks;
+//! - [`scalar`], [`counts`], [`collect`]: a value as delivered, count
+//!   readers, and the collector that turns candidate values into a record;
+//! - [`sink`] and [`Framing`]: where a parser reports, how its input is cut.
+//!
+//! Shared vocabulary:
+//! - [`aliases`]: canonical field names and their common aliases;
+//! - [`attribution`]: attribution fields picked from free tags;
+//! - [`usage`]: provider usage-object shapes and their token semantics;
+//! - [`bucket_pages`]: provider report pages of time buckets.
 
 pub mod aliases;
 pub mod attribution;

@@ -11,15 +11,16 @@
 //! document, as the parser's [`Framing`] says.
 //!
 //! # How to add a source
-//! 1. Create `src/sources/<name>.rs` with a unit struct implementing
-//!    [`Source`]; `name()` returns the file stem, which is also the value of
+//! 1. Create `src/sources/<name>.rs` (tests and sub-parts in
+//!    `src/sources/<name>/`) with a unit struct implementing [`Source`]; `name()` returns the file stem, which is also the value of
 //!    `--source`.
 //! 2. Implement `recognizes` from the detection signature in SOURCES.md
 //!    (cheap: it sees the file name and the first 64 KiB).
 //! 3. Implement `open` returning a [`Parser`]; convert vendor fields into a
-//!    [`UsageRecord`](crate::record::UsageRecord) with the token semantics of DESIGN.md, and report
-//!    every unit through the [`Sink`]: a record, `malformed(reason)`,
-//!    `ignored()` or `blank()`. Never return errors for a bad row.
+//!    [`UsageRecord`](crate::record::UsageRecord) with the token
+//!    semantics of DESIGN.md, and report every unit through the [`Sink`]:
+//!    a record, `malformed(reason)`, `ignored()` or `blank()`. Never
+//!    return errors for a bad row.
 //!    A unit that holds several records (a JSON array document, a trace
 //!    line with many spans) reports each, after [`Sink::at_line`] for
 //!    documents; a record already reported under the same request id is
@@ -32,7 +33,9 @@
 //! A source that must see every file of a run before parsing any (Claude
 //! Code's cross-file dedupe) uses document framing, fills a field of
 //! [`RunScratch`] in [`Parser::prepare`] and reads it in `parse_unit`.
-//! The machinery adapters build on lives in [`crate::parse`]: [`json`]
+//!
+//! An adapter imports the traits from [`contract`] (never from this module,
+//! which imports every adapter for the registry). The machinery adapters build on lives in [`crate::parse`]: [`json`]
 //! (borrowed scalars, tag and key/value pickers, array documents),
 //! [`collect`] (priorities and value checks), [`bucket_pages`] (provider
 //! report pages), [`counts`], and [`crate::time`] for timestamps.
