@@ -12,7 +12,8 @@
 //!
 //! # How to add a source
 //! 1. Create `src/sources/<name>.rs` (tests and sub-parts in
-//!    `src/sources/<name>/`) with a unit struct implementing [`Source`]; `name()` returns the file stem, which is also the value of
+//!    `src/sources/<name>/`) with a unit struct implementing [`Source`];
+//!    `name()` returns the file stem, which is also the value of
 //!    `--source`.
 //! 2. Implement `recognizes` from the detection signature in SOURCES.md
 //!    (cheap: it sees the file name and the first 64 KiB).
