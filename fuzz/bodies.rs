@@ -7,10 +7,11 @@
 
 use llmspend::accounting::Counts;
 use llmspend::input::chunk::split;
+use llmspend::parse::csv_row::read_csv_header;
 use llmspend::price::card::{Layer, RateCard};
 use llmspend::report::Totals;
 use llmspend::sink::tally::{GroupTally, Tally};
-use llmspend::sources::gateway::{read_csv_header, GatewayCsv, GatewayJson};
+use llmspend::sources::gateway::{GatewayCsv, GatewayJson};
 use llmspend::sources::{Parser, SourceOptions};
 use llmspend::worker::{Chunk, Mode, Plan, Worker};
 
@@ -139,15 +140,15 @@ pub fn timestamp(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Some(t) = llmspend::sources::fields::parse_timestamp(text) else {
+    let Some(t) = llmspend::time::parse_timestamp(text) else {
         return;
     };
-    let _ = llmspend::sources::fields::format_day(t.div_euclid(86_400));
+    let _ = llmspend::time::format_day(t.div_euclid(86_400));
     let trimmed = text.trim();
     if let Some(base) = trimmed.strip_suffix('Z') {
         if base.len() >= 16 && base.as_bytes()[4] == b'-' && !base.contains(['+', ' ']) {
             let shifted = format!("{base}+01:00");
-            if let Some(s) = llmspend::sources::fields::parse_timestamp(&shifted) {
+            if let Some(s) = llmspend::time::parse_timestamp(&shifted) {
                 assert_eq!(s, t - 3600, "{shifted}");
             }
         }

@@ -8,8 +8,8 @@
 use rustc_hash::FxHashMap;
 
 use crate::dimension::Dimension;
+use crate::parse::keymap::Words;
 use crate::report::{GroupValues, Totals};
-use crate::sources::keymap::Words;
 
 /// The most dimensions one `--by` can list (each at most once).
 pub const MAX_DIMS: usize = Dimension::ALL.len();
@@ -22,7 +22,7 @@ pub type GroupKey = [i64; MAX_DIMS];
 /// Strings seen by one worker, each stored once.
 ///
 /// Dimension values are short (a team, a model name), so a value of at
-/// most [`INLINE`](crate::sources::keymap::INLINE) bytes is found by its
+/// most [`INLINE`](crate::parse::keymap::INLINE) bytes is found by its
 /// [`Words`] in an open-addressing table: register compares, no `memcmp`
 /// and no pointer to follow, where a string-keyed hash map spends its time
 /// in `memcmp`. Longer values go to a hash

@@ -13,7 +13,7 @@
 //! total cost. With no attributed group, nothing is moved.
 
 use crate::dimension::Dimension;
-use crate::price::money::Money;
+use crate::money::Money;
 use crate::report::Group;
 
 /// Returns true if and only if a missing value of `d` means the cost has

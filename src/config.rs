@@ -18,11 +18,11 @@ use crate::filter::{parse_bound, Where, Window};
 use crate::gate::{Gates, Pct};
 use crate::input::chunk::CHUNK_BYTES;
 use crate::output::Output;
+use crate::parse::collect::Slot;
 use crate::pipeline::ReadOptions;
 use crate::price::card::RateCard;
 use crate::record::Field;
 use crate::render::ReportFormat;
-use crate::sources::collect::Slot;
 use crate::sources::{self, SourceOptions};
 
 /// A resolved `report` invocation.

@@ -7,7 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::record::Field;
-use crate::sources::fields::{civil_from_days, format_day};
+use crate::time::{civil_from_days, format_day};
 
 /// A dimension of `--by` and `--where`.
 #[derive(
@@ -141,7 +141,7 @@ impl Dimension {
                 // ISO week: the week containing the Thursday.
                 let thursday = n + 3;
                 let (year, _, _) = civil_from_days(thursday);
-                let jan1 = crate::sources::fields::days_from_civil(year, 1, 1);
+                let jan1 = crate::time::days_from_civil(year, 1, 1);
                 let week = (thursday - jan1) / 7 + 1;
                 format!("{year:04}-W{week:02}")
             }
@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn periods_format_as_day_iso_week_and_month() {
-        let day = crate::sources::fields::days_from_civil(2026, 10, 3); // a Saturday
+        let day = crate::time::days_from_civil(2026, 10, 3); // a Saturday
         assert_eq!(
             Dimension::Day.format_period(Dimension::Day.period(day)),
             "2026-10-03"
@@ -176,7 +176,7 @@ mod tests {
             Dimension::Month.format_period(Dimension::Month.period(day)),
             "2026-10"
         );
-        let jan1 = crate::sources::fields::days_from_civil(2027, 1, 1); // a Friday: ISO week 53 of 2026
+        let jan1 = crate::time::days_from_civil(2027, 1, 1); // a Friday: ISO week 53 of 2026
         assert_eq!(
             Dimension::Week.format_period(Dimension::Week.period(jan1)),
             "2026-W53"

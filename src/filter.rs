@@ -6,7 +6,7 @@ use std::fmt;
 use crate::dimension::Dimension;
 use crate::record::Timestamp;
 use crate::report::UNATTRIBUTED;
-use crate::sources::fields;
+use crate::time;
 
 /// A half-open UTC window `[since, until)`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,11 +33,11 @@ impl Window {
         if !(1..=12).contains(&m) {
             return None;
         }
-        let start = fields::days_from_civil(y, m, 1);
+        let start = time::days_from_civil(y, m, 1);
         let end = if m == 12 {
-            fields::days_from_civil(y + 1, 1, 1)
+            time::days_from_civil(y + 1, 1, 1)
         } else {
-            fields::days_from_civil(y, m + 1, 1)
+            time::days_from_civil(y, m + 1, 1)
         };
         Some(Window {
             since: Some(start * 86_400),
@@ -64,7 +64,7 @@ impl Window {
 
 /// Parses a `--since`/`--until` bound: a date (midnight UTC) or a timestamp.
 pub fn parse_bound(text: &str) -> Option<Timestamp> {
-    fields::parse_timestamp(text)
+    time::parse_timestamp(text)
 }
 
 /// One `--where` condition.
@@ -144,7 +144,7 @@ impl std::str::FromStr for Where {
 
 fn time_period(dim: Dimension, v: &str) -> Option<i64> {
     match dim {
-        Dimension::Day => crate::price::card::parse_date(v),
+        Dimension::Day => crate::time::parse_date(v),
         Dimension::Month => {
             let w = Window::month(v)?;
             Some(dim.period(w.since? / 86_400))
@@ -153,7 +153,7 @@ fn time_period(dim: Dimension, v: &str) -> Option<i64> {
             let (y, w) = v.split_once("-W")?;
             let (y, w): (i32, i64) = (y.parse().ok()?, w.parse().ok()?);
             // The Monday of ISO week 1 is the Monday on or before Jan 4.
-            let jan4 = fields::days_from_civil(y, 1, 4);
+            let jan4 = time::days_from_civil(y, 1, 4);
             let monday1 = Dimension::Week.period(jan4);
             (1..=53).contains(&w).then_some(monday1 + (w - 1) * 7)
         }
@@ -181,17 +181,14 @@ mod tests {
     #[test]
     fn month_windows_are_half_open() {
         let w = Window::month("2026-10").unwrap();
-        assert!(w.contains(fields::parse_timestamp("2026-10-01T00:00:00Z").unwrap()));
-        assert!(w.contains(fields::parse_timestamp("2026-10-31T23:59:59Z").unwrap()));
-        assert!(!w.contains(fields::parse_timestamp("2026-11-01T00:00:00Z").unwrap()));
-        assert!(!w.contains(fields::parse_timestamp("2026-10-31T23:30:00-02:00").unwrap()));
+        assert!(w.contains(time::parse_timestamp("2026-10-01T00:00:00Z").unwrap()));
+        assert!(w.contains(time::parse_timestamp("2026-10-31T23:59:59Z").unwrap()));
+        assert!(!w.contains(time::parse_timestamp("2026-11-01T00:00:00Z").unwrap()));
+        assert!(!w.contains(time::parse_timestamp("2026-10-31T23:30:00-02:00").unwrap()));
         assert!(Window::month("2026-13").is_none());
         assert!(Window::month("2026-1").is_none());
         let dec = Window::month("2026-12").unwrap();
-        assert_eq!(
-            dec.until,
-            Some(fields::days_from_civil(2027, 1, 1) * 86_400)
-        );
+        assert_eq!(dec.until, Some(time::days_from_civil(2027, 1, 1) * 86_400));
     }
 
     #[test]
@@ -203,9 +200,9 @@ mod tests {
         let w: Where = "team=(unattributed)".parse().unwrap();
         assert!(w.passes(None, None));
         let w: Where = "day=2026-10-03".parse().unwrap();
-        assert!(w.passes(None, crate::price::card::parse_date("2026-10-03")));
+        assert!(w.passes(None, crate::time::parse_date("2026-10-03")));
         let w: Where = "week=2026-W40".parse().unwrap();
-        let sat = fields::days_from_civil(2026, 10, 3);
+        let sat = time::days_from_civil(2026, 10, 3);
         assert!(w.passes(None, Some(Dimension::Week.period(sat))));
         assert!("colour=red"
             .parse::<Where>()

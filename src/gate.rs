@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::price::money::percent;
+use crate::money::percent;
 use crate::report::{Report, Totals, Verdict};
 
 /// A threshold in thousandths of a percent, 0 to 100 000.

@@ -23,7 +23,7 @@
 //! `config.rs` turns the command line into a `Config` (the one library
 //! module that reads [`cli`]). Adding a format, a consumer of priced
 //! records or a subcommand: docs/design.md, "How to add". Money is exact
-//! (pico-dollars, integer sums): see [`price::money`].
+//! (pico-dollars, integer sums): see [`money`].
 
 #![warn(missing_docs)]
 
@@ -41,7 +41,9 @@ pub mod exit;
 pub mod filter;
 pub mod gate;
 pub mod input;
+pub mod money;
 pub mod output;
+pub mod parse;
 pub mod pipeline;
 pub mod plan;
 pub mod price;
@@ -51,6 +53,7 @@ pub mod render;
 pub mod report;
 pub mod sink;
 pub mod sources;
+pub mod time;
 pub mod worker;
 
 pub use cli::Cli;

@@ -97,7 +97,7 @@ impl fmt::Display for Field {
 }
 
 /// What a run reads of a row (see
-/// [`SourceOptions::fields`](crate::sources::SourceOptions::fields)): a set
+/// `sources::SourceOptions::fields`): a set
 /// of text fields, and whether the cost a source states is read. All of it
 /// by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,8 +186,7 @@ impl Tokens {
     }
 }
 
-/// Seconds since the Unix epoch, UTC.
-pub type Timestamp = i64;
+pub use crate::time::Timestamp;
 
 /// One usage row, normalized.
 #[derive(Debug, Clone, PartialEq, Eq)]

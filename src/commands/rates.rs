@@ -9,9 +9,9 @@ use crate::cli::RatesArgs;
 use crate::config::load_card;
 use crate::error::UsageError;
 use crate::exit::ExitStatus;
-use crate::price::card::{parse_date, Rate};
+use crate::price::card::Rate;
 use crate::price::{canonical_provider, infer_provider};
-use crate::sources::fields::format_day;
+use crate::time::{format_day, parse_date};
 
 /// Runs `rates`.
 pub fn run(args: RatesArgs) -> anyhow::Result<ExitStatus> {

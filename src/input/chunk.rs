@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use memchr::memchr;
 
-use crate::sources::Framing;
+use crate::parse::Framing;
 
 /// The default chunk size: large enough to amortize scheduling, small
 /// enough to spread a file over every core.

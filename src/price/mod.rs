@@ -6,16 +6,17 @@
 
 pub mod card;
 pub mod embedded;
-pub mod money;
 
 use std::borrow::Cow;
 use std::cell::Cell;
 
 use rustc_hash::FxHashMap;
 
+use crate::money::Money;
 use crate::record::Tokens;
-use card::{is_standard_tier, Candidates, DayPick, Rate, RateCard};
-use money::Money;
+use card::names::is_standard_tier;
+use card::pick::{Candidates, DayPick};
+use card::{Rate, RateCard};
 
 /// The price of one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 
 use super::sanitize::{csv_cell, terminal};
 use super::summary::{self, thousands};
-use crate::price::money::percent;
+use crate::money::percent;
 use crate::report::{Report, Verdict};
 use crate::report::{Totals, UNATTRIBUTED};
 

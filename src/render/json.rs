@@ -77,7 +77,7 @@ impl Metrics {
             cache_write_1h_tokens: t.cache_write_1h_tokens,
             cost_usd: t.cost.to_usd_string(6),
             unpriced_requests: t.unpriced_requests,
-            reported_cost_usd: crate::price::money::Money(t.reported_cost).to_usd_string(6),
+            reported_cost_usd: crate::money::Money(t.reported_cost).to_usd_string(6),
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::sanitize::terminal;
-use crate::price::money::percent;
+use crate::money::percent;
 use crate::record::Field;
 use crate::report::{Report, Totals, Verdict};
 

@@ -10,7 +10,7 @@ use comfy_table::{
 use super::sanitize::terminal;
 use super::summary::{self, thousands};
 use super::Renderer;
-use crate::price::money::percent;
+use crate::money::percent;
 use crate::report::Report;
 use crate::report::{Totals, UNATTRIBUTED};
 

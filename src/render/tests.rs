@@ -11,7 +11,7 @@ use super::coverage::{self, CoverageFormat, View};
 use super::{summary, ReportFormat};
 use crate::accounting::{Accounting, Counts, Sample};
 use crate::dimension::Dimension;
-use crate::price::money::Money;
+use crate::money::Money;
 use crate::record::Field;
 use crate::report::{Coverage, FieldCoverage, Group, Report, Totals, Verdict};
 

@@ -16,7 +16,7 @@ pub use totals::{sort_groups, Group, GroupValues, Totals, UNATTRIBUTED};
 
 use crate::accounting::Accounting;
 use crate::dimension::Dimension;
-use crate::price::money::Money;
+use crate::money::Money;
 use crate::record::Field;
 
 /// Unattributed shares, unpriced models and pricing notes of a run.

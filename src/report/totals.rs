@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::price::money::Money;
+use crate::money::Money;
 use crate::record::Tokens;
 
 /// The metrics of a group (or of all records): integer sums only.

@@ -32,7 +32,7 @@ use crate::accounting::RelOrigin;
 use crate::aggregate::Interner;
 use crate::dimension::Dimension;
 use crate::enrich::TextView;
-use crate::price::money::Money;
+use crate::money::Money;
 use crate::record::{Field, UsageRecord};
 
 /// A record that passed the filters and was priced.

@@ -23,14 +23,18 @@
 use memchr::memmem;
 use serde::Deserialize;
 
-use crate::price::money::PICO_PER_USD;
+use crate::money::PICO_PER_USD;
+use crate::parse::bucket_pages::{for_each_result, BucketStart};
+use crate::parse::collect::{Collected, Count, Slot};
+use crate::parse::csv_row::csv_row_fits;
+use crate::parse::csv_row::read_csv_header;
+use crate::parse::csv_row::CsvRow;
+use crate::parse::json::{read_object_as, Lenient, Val};
+use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::buckets::{for_each_result, BucketStart};
-use crate::sources::collect::{Collected, Count, Scalar, Slot};
-use crate::sources::gateway::read_csv_header;
-use crate::sources::json::{read_object_as, Lenient, Val};
-use crate::sources::row::CsvRow;
-use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The Anthropic admin-report source.
 pub struct Anthropic;

@@ -22,10 +22,13 @@ use std::borrow::Cow;
 use memchr::memmem;
 use serde::Deserialize;
 
+use crate::parse::attribution::Picked;
+use crate::parse::collect::{count_of, Collected, Slot};
+use crate::parse::json::{read_object_as, Lenient, Text, Val};
+use crate::parse::sink::Sink;
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::collect::{count_of, Collected, Slot};
-use crate::sources::json::{read_object_as, Lenient, Picked, Text, Val};
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The Bedrock invocation-log source.
 pub struct Bedrock;
@@ -197,7 +200,7 @@ fn collect<'a>(log: Log<'a>) -> Collected<'a> {
     log.account_id
         .offer(&mut out, text(Field::Project), 10, "accountId");
     if let Some(arn) = log.identity.0.and_then(|i| i.arn.0) {
-        Val(Some(crate::sources::collect::Scalar::Str(principal(arn)))).offer(
+        Val(Some(crate::parse::scalar::Scalar::Str(principal(arn)))).offer(
             &mut out,
             text(Field::User),
             10,
@@ -229,7 +232,7 @@ impl Parser for BedrockLines {
         out.offer(
             Slot::Text(Field::Provider),
             0,
-            crate::sources::collect::Scalar::Str(Cow::Borrowed(NAME)),
+            crate::parse::scalar::Scalar::Str(Cow::Borrowed(NAME)),
             "provider",
         );
         sink.outcome(out.finish(NAME))
@@ -247,11 +250,7 @@ fn strip_export_prefix(unit: &[u8]) -> &[u8] {
     };
     let rest = unit[space + 1..].trim_ascii_start();
     let stamp = std::str::from_utf8(&unit[..space]).ok();
-    if rest.first() == Some(&b'{')
-        && stamp
-            .and_then(crate::sources::fields::parse_timestamp)
-            .is_some()
-    {
+    if rest.first() == Some(&b'{') && stamp.and_then(crate::time::parse_timestamp).is_some() {
         rest
     } else {
         unit

@@ -18,7 +18,7 @@
 //! #797, #888, #976). Without a `requestId` (third-party endpoints) the key
 //! is `message.id` within the session (ccusage #1635). Across files this
 //! needs a first pass ([`Parser::prepare`]) over every transcript of the
-//! run, recorded in [`Claims`]; standard input gets no first pass and is
+//! run, recorded in [`Claims`](claims::Claims); standard input gets no first pass and is
 //! deduplicated within itself only.
 //!
 //! Everything else is `ignored`: user lines (including a Task result's
@@ -29,17 +29,21 @@
 //! of a transcript are tool results).
 
 use std::borrow::Cow;
-use std::sync::RwLock;
 
 use memchr::memmem;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
+use crate::parse::json::{read_object_as, Lenient, Text, Val};
+
+use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
+use crate::parse::usage::Usage;
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
-use crate::sources::collect::Scalar;
-use crate::sources::fields;
-use crate::sources::json::{read_object_as, Lenient, Text, Usage, Val};
-use crate::sources::{Framing, Parser, RunScratch, Sample, Sink, Source, SourceOptions};
+use crate::sources::contract::{Parser, RunScratch, Sample, Source, SourceOptions};
+use crate::time;
+use claims::{Claim, KeyHash};
 
 /// The Claude Code source.
 pub struct ClaudeCode;
@@ -122,7 +126,7 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
     }
     let timestamp = match parsed.timestamp.as_deref() {
         None => return Outcome::Malformed(Reason::NoTimestamp),
-        Some(t) => match fields::parse_timestamp(t) {
+        Some(t) => match time::parse_timestamp(t) {
             Some(t) => t,
             None => return Outcome::Malformed(Reason::BadTimestamp),
         },
@@ -139,7 +143,7 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
             Some(Scalar::F64(v)) if v.is_finite() && (0.0..1e9).contains(&v) => {
                 Some((v * 1e12).round() as u128)
             }
-            Some(Scalar::U64(v)) => Some(u128::from(v) * crate::price::money::PICO_PER_USD),
+            Some(Scalar::U64(v)) => Some(u128::from(v) * crate::money::PICO_PER_USD),
             _ => None,
         },
         cwd: parsed.cwd.0,
@@ -213,8 +217,6 @@ fn write_key(buf: &mut String, entry: &Entry<'_>) -> bool {
 /// A 128-bit digest of a dedupe key (two independent 64-bit hashes), so
 /// the run-wide table stores no strings; a collision is out of reach for
 /// any realistic number of responses.
-type KeyHash = (u64, u64);
-
 fn key_hash(buf: &mut String, entry: &Entry<'_>) -> Option<KeyHash> {
     use std::hash::{Hash, Hasher};
     if !write_key(buf, entry) {
@@ -227,30 +229,6 @@ fn key_hash(buf: &mut String, entry: &Entry<'_>) -> Option<KeyHash> {
     buf.hash(&mut sip);
     Some((fx.finish(), sip.finish()))
 }
-
-/// Where the most complete copy of a response was seen in the run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Claim {
-    output: u64,
-    path: std::sync::Arc<str>,
-    line: u64,
-}
-
-impl Claim {
-    /// Returns true if and only if `self` beats `other`: more output
-    /// tokens; on a tie the earlier file, and within a file the later line.
-    fn beats(&self, other: &Claim) -> bool {
-        (self.output, std::cmp::Reverse(&*self.path), self.line)
-            > (other.output, std::cmp::Reverse(&*other.path), other.line)
-    }
-}
-
-/// Responses seen across every transcript of one run, filled by
-/// [`Parser::prepare`] before any file is parsed, so a response copied into
-/// another file (a resumed session) is counted once, whatever order the
-/// files are processed in.
-#[derive(Debug, Default)]
-pub struct Claims(RwLock<FxHashMap<KeyHash, Claim>>);
 
 /// Reads one transcript file as a document.
 struct ClaudeCodeParser {
@@ -430,5 +408,6 @@ impl Source for ClaudeCode {
     }
 }
 
+pub mod claims;
 #[cfg(test)]
 mod tests;

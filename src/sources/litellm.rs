@@ -17,7 +17,7 @@
 //! OpenAI shape (`prompt_tokens = input + cache_creation + cache_read`;
 //! LiteLLM PRs #31282, #40016, issue #40006). Cache counts live only in
 //! `metadata.usage_object` (read with the OpenAI-shape rules of
-//! [`crate::sources::gateway::usage`]: reads and writes are subtracted,
+//! [`crate::parse::usage`]: reads and writes are subtracted,
 //! the 5m/1h split kept) or, in older rows, `metadata.additional_usage_values`.
 //!
 //! A hit in LiteLLM's own response cache (`cache_hit` = `True`, not provider
@@ -34,186 +34,34 @@
 //! figure: the reported cost, never the priced cost.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use memchr::memmem;
-use serde::de::{self, value::MapAccessDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+use crate::parse::collect::{count_of, Collected, Slot};
+
+use crate::parse::attribution::Picked;
+use crate::parse::csv_row::csv_row_fits;
+use crate::parse::csv_row::read_csv_header;
+use crate::parse::csv_row::CsvRow;
+use crate::parse::json::{for_each_element, is_array_document, read_object_as, LineCursor, Val};
+use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
+use crate::parse::usage::{CacheDetails, Usage};
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::collect::{count_of, Collected, Scalar, Slot};
-use crate::sources::gateway::read_csv_header;
-use crate::sources::json::{
-    for_each_element, is_array_document, read_object_as, CacheDetails, LineCursor, Picked, Usage,
-    Val,
-};
-use crate::sources::row::CsvRow;
-use crate::sources::{csv_row_fits, Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
+
+use wire::{resolve, Embedded, Meta, Row, NAME};
 
 /// The LiteLLM source.
 pub struct Litellm;
-
-const NAME: &str = "litellm";
 
 /// Priority bases: proxy-filled fields, then `spend_logs_metadata`, then tags.
 const PROXY: u8 = 0;
 const PROXY_ID: u8 = 1;
 const SPEND_META: u8 = 2;
 const TAGS: u8 = 10;
-
-/// One row of either shape; unknown keys are skipped unbuilt.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Row<'a> {
-    #[serde(borrow)]
-    request_id: Val<'a>,
-    #[serde(borrow)]
-    id: Val<'a>,
-    #[serde(borrow, rename = "startTime")]
-    start_time: Val<'a>,
-    #[serde(borrow)]
-    spend: Val<'a>,
-    #[serde(borrow)]
-    response_cost: Val<'a>,
-    #[serde(borrow)]
-    prompt_tokens: Val<'a>,
-    #[serde(borrow)]
-    completion_tokens: Val<'a>,
-    #[serde(borrow)]
-    model: Val<'a>,
-    #[serde(borrow)]
-    model_group: Val<'a>,
-    #[serde(borrow)]
-    custom_llm_provider: Val<'a>,
-    #[serde(borrow)]
-    user: Val<'a>,
-    #[serde(borrow)]
-    end_user: Val<'a>,
-    #[serde(borrow)]
-    team_id: Val<'a>,
-    #[serde(borrow)]
-    api_key: Val<'a>,
-    #[serde(borrow)]
-    status: Val<'a>,
-    #[serde(borrow)]
-    cache_hit: Val<'a>,
-    #[serde(borrow)]
-    metadata: Embedded<'a, Meta<'a>>,
-    #[serde(borrow)]
-    request_tags: Embedded<'a, Picked<'a>>,
-    #[serde(borrow)]
-    model_parameters: Option<ModelParams<'a>>,
-}
-
-/// `metadata` (SpendLogsMetadata or StandardLoggingMetadata).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Meta<'a> {
-    #[serde(borrow)]
-    user_api_key_alias: Val<'a>,
-    #[serde(borrow)]
-    user_api_key_team_alias: Val<'a>,
-    #[serde(borrow)]
-    user_api_key_team_id: Val<'a>,
-    #[serde(borrow)]
-    user_api_key_hash: Val<'a>,
-    #[serde(borrow)]
-    user_api_key: Val<'a>,
-    #[serde(borrow)]
-    user_api_key_user_id: Val<'a>,
-    #[serde(borrow)]
-    user_api_key_end_user_id: Val<'a>,
-    #[serde(borrow)]
-    spend_logs_metadata: Picked<'a>,
-    usage_object: Option<Usage>,
-    additional_usage_values: Option<CacheDetails>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ModelParams<'a> {
-    #[serde(borrow)]
-    user: Val<'a>,
-}
-
-/// A JSON value held either inline or as JSON text (a CSV cell, or a
-/// database export that kept a JSON column as a string).
-#[derive(Debug, Default)]
-enum Embedded<'a, T> {
-    #[default]
-    Absent,
-    Inline(T),
-    Text(Cow<'a, str>),
-}
-
-impl<'de: 'a, 'a, T: Deserialize<'de>> Deserialize<'de> for Embedded<'a, T> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(EmbeddedVisitor(std::marker::PhantomData))
-    }
-}
-
-struct EmbeddedVisitor<T>(std::marker::PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for EmbeddedVisitor<T> {
-    type Value = Embedded<'de, T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object, array or JSON text")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        T::deserialize(MapAccessDeserializer::new(map)).map(Embedded::Inline)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        T::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Embedded::Inline)
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Embedded::Text(Cow::Borrowed(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Embedded::Text(Cow::Owned(v.to_string())))
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Embedded::Absent)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Embedded::Absent)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Embedded::Absent)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Embedded::Absent)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Embedded::Absent)
-    }
-}
-
-/// Resolves an embedded value: inline as is, text parsed (blank text and
-/// `null` are absent), or the reason it cannot be read.
-fn resolve<'b, T: Deserialize<'b> + Default>(
-    inline: Option<T>,
-    text: Option<&'b str>,
-    what: &'static str,
-) -> Result<T, Reason> {
-    if let Some(v) = inline {
-        return Ok(v);
-    }
-    match text.map(str::trim) {
-        None | Some("") | Some("null") => Ok(T::default()),
-        Some(t) => serde_json::from_str(t).map_err(|_| Reason::Other(what)),
-    }
-}
-
-impl<'a, T> Embedded<'a, T> {
-    fn split(self) -> (Option<T>, Option<Cow<'a, str>>) {
-        match self {
-            Embedded::Absent => (None, None),
-            Embedded::Inline(v) => (Some(v), None),
-            Embedded::Text(t) => (None, Some(t)),
-        }
-    }
-}
 
 /// Turns one row into a record (or the reason it is malformed) and reports it.
 fn emit(mut row: Row<'_>, sink: &mut dyn Sink) {
@@ -223,7 +71,7 @@ fn emit(mut row: Row<'_>, sink: &mut dyn Sink) {
         // A CSV cell, or a JSON column exported as text.
         meta = meta_text
             .as_deref()
-            .and_then(|t| fast::meta_of_text(t).ok());
+            .and_then(|t| row_scanner::meta_of_text(t).ok());
     }
     let meta = match resolve(
         meta,
@@ -368,7 +216,7 @@ fn tokens(
 }
 
 fn parse_object(unit: &[u8], sink: &mut dyn Sink) {
-    if let Ok(row) = fast::row(unit) {
+    if let Ok(row) = row_scanner::row(unit) {
         return emit(row, sink);
     }
     match read_object_as::<Row>(unit) {
@@ -633,6 +481,7 @@ impl Source for Litellm {
 }
 
 mod daily;
-mod fast;
+mod row_scanner;
 #[cfg(test)]
 mod tests;
+mod wire;

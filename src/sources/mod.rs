@@ -11,15 +11,17 @@
 //! document, as the parser's [`Framing`] says.
 //!
 //! # How to add a source
-//! 1. Create `src/sources/<name>.rs` with a unit struct implementing
-//!    [`Source`]; `name()` returns the file stem, which is also the value of
+//! 1. Create `src/sources/<name>.rs` (tests and sub-parts in
+//!    `src/sources/<name>/`) with a unit struct implementing [`Source`];
+//!    `name()` returns the file stem, which is also the value of
 //!    `--source`.
-//! 2. Implement `recognizes` from the detection signature (docs/sources.md)
+//! 2. Implement `recognizes` from the detection signature in docs/sources.md
 //!    (cheap: it sees the file name and the first 64 KiB).
 //! 3. Implement `open` returning a [`Parser`]; convert vendor fields into a
-//!    [`UsageRecord`] with the token semantics of docs/design.md, and report
-//!    every unit through the [`Sink`]: a record, `malformed(reason)`,
-//!    `ignored()` or `blank()`. Never return errors for a bad row.
+//!    [`UsageRecord`](crate::record::UsageRecord) with the token
+//!    semantics of docs/design.md, and report every unit through the [`Sink`]:
+//!    a record, `malformed(reason)`, `ignored()` or `blank()`. Never
+//!    return errors for a bad row.
 //!    A unit that holds several records (a JSON array document, a trace
 //!    line with many spans) reports each, after [`Sink::at_line`] for
 //!    documents; a record already reported under the same request id is
@@ -32,209 +34,32 @@
 //! A source that must see every file of a run before parsing any (Claude
 //! Code's cross-file dedupe) uses document framing, fills a field of
 //! [`RunScratch`] in [`Parser::prepare`] and reads it in `parse_unit`.
-//! Helpers: [`json`] (borrowed scalars, tag and key/value pickers, array
-//! documents), [`collect`] (priorities and value checks), [`buckets`]
-//! (provider report pages), [`fields`] (timestamps, counts).
+//!
+//! An adapter imports the traits from [`contract`] (never from this module,
+//! which imports every adapter for the registry). The machinery adapters build on lives in [`crate::parse`]: [`json`]
+//! (borrowed scalars, tag and key/value pickers, array documents),
+//! [`collect`] (priorities and value checks), [`bucket_pages`] (provider
+//! report pages), [`counts`], and [`crate::time`] for timestamps.
+//!
+//! [`json`]: crate::parse::json
+//! [`collect`]: crate::parse::collect
+//! [`bucket_pages`]: crate::parse::bucket_pages
+//! [`counts`]: crate::parse::counts
 
 pub mod anthropic;
 pub mod bedrock;
-pub mod buckets;
 pub mod claude_code;
-pub mod collect;
-pub mod fields;
+pub mod contract;
 pub mod gateway;
-pub mod jscan;
-pub mod json;
-pub mod keymap;
-pub mod keyorder;
 pub mod litellm;
 pub mod openai;
 pub mod otel;
-pub mod row;
 #[cfg(test)]
 pub mod testing;
 
-use std::path::Path;
-
-use crate::record::{FieldSet, Reason, UsageRecord};
-use crate::sources::row::CsvRow;
-
-/// How a parser wants its input cut.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framing {
-    /// One unit per physical line (JSON Lines, plain logs).
-    Lines,
-    /// One unit per CSV record; the header was read by `open`.
-    Csv,
-    /// The whole file is one unit (a JSON document).
-    Document,
-}
-
-/// The first bytes of a file, for detection and for reading a header.
-#[derive(Debug, Clone, Copy)]
-pub struct Sample<'a> {
-    /// The file's path as given (or `-` for stdin).
-    pub path: &'a Path,
-    /// The first bytes (at most 64 KiB), without a UTF-8 byte order mark.
-    pub head: &'a [u8],
-}
-
-impl<'a> Sample<'a> {
-    /// The lowercase file extension, ignoring a compression suffix.
-    pub fn extension(&self) -> String {
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        let name = name
-            .strip_suffix(".gz")
-            .or_else(|| name.strip_suffix(".zst"))
-            .unwrap_or(&name);
-        name.rsplit_once('.')
-            .map(|(_, ext)| ext.to_string())
-            .unwrap_or_default()
-    }
-
-    /// The first non-blank line of the head.
-    pub fn first_line(&self) -> &'a [u8] {
-        self.head
-            .split(|&b| b == b'\n')
-            .map(trim_ascii)
-            .find(|l| !l.is_empty())
-            .unwrap_or(&[])
-    }
-}
-
-fn trim_ascii(b: &[u8]) -> &[u8] {
-    b.trim_ascii()
-}
-
-/// Options every source may honour.
-#[derive(Debug, Clone, Default)]
-pub struct SourceOptions {
-    /// `--map FIELD=dotted.path` overrides, as given.
-    pub map: Vec<(collect::Slot, String)>,
-    /// `--alias KEY=FIELD`: extra key names for canonical fields.
-    pub aliases: Vec<(String, collect::Slot)>,
-    /// The text fields the run reads ([`Plan::fields_read`]). A source may
-    /// leave the others out of its records, unread. Only the model decides
-    /// whether a row is a record (a row without model or tokens is
-    /// ignored), so the model is always read and the rest changes only the
-    /// work, never a row's outcome.
-    ///
-    /// [`Plan::fields_read`]: crate::worker::Plan::fields_read
-    pub fields: FieldSet,
-    /// Scratch shared by every parser of one run.
-    pub run: std::sync::Arc<RunScratch>,
-}
-
-/// What the parsers of one run share: state a source needs to see every
-/// file of the run at once (filled by [`Parser::prepare`]).
-#[derive(Debug, Default)]
-pub struct RunScratch {
-    /// Claude Code responses seen across transcripts (cross-file dedupe).
-    pub claude_code: claude_code::Claims,
-}
-
-/// Where a parser reports each unit it reads. The pipeline's worker
-/// implements it: it enriches, filters, prices and aggregates a record at
-/// once, so a record may borrow from the unit and is never stored.
-///
-/// Every report is one unit of the accounting (`lines_read`): a line, a CSV
-/// row, or one record of a document or of a line that holds several (a
-/// trace line with many spans), so the buckets always add up.
-pub trait Sink {
-    /// A usage record.
-    fn record(&mut self, record: UsageRecord<'_>);
-    /// What a row became, as [`Collected::finish`](collect::Collected::finish)
-    /// gives it: a record, ignored (no usage at all), or malformed.
-    fn outcome(&mut self, finished: Result<Option<UsageRecord<'_>>, Reason>) {
-        match finished {
-            Ok(Some(record)) => self.record(record),
-            Ok(None) => self.ignored(),
-            Err(reason) => self.malformed(reason),
-        }
-    }
-    /// A unit that cannot be used, and why.
-    fn malformed(&mut self, reason: Reason);
-    /// A unit that carries no usage by design (a page envelope, a non-LLM span).
-    fn ignored(&mut self);
-    /// An empty or whitespace-only line.
-    fn blank(&mut self);
-    /// A record already reported under the same request id (a streaming
-    /// snapshot, a repeated content block): counted, not totalled.
-    fn duplicate(&mut self);
-    /// For document framing: the physical line (from 1) the next report
-    /// belongs to. Line framing sets this itself.
-    fn at_line(&mut self, _line: u64) {}
-}
-
-/// A per-file parser, built once by [`Source::open`] and shared by every
-/// worker reading that file.
-pub trait Parser: Send + Sync {
-    /// How the input must be cut for [`Parser::parse_unit`].
-    fn framing(&self) -> Framing;
-
-    /// A first pass over a whole file, run for every file of the run
-    /// (document framing) before any unit is parsed, so that a source can
-    /// see across files, e.g. to find a response copied into another file.
-    /// The default does nothing.
-    fn prepare(&self, _document: &[u8]) {}
-
-    /// Parses one line (without its line ending) or one document.
-    fn parse_unit(&self, _unit: &[u8], sink: &mut dyn Sink) {
-        sink.malformed(Reason::Other("this source does not read lines"));
-    }
-
-    /// For line framing: reads the line that starts `rest` while finding
-    /// its end, instead of having the caller find the end first (a second
-    /// pass over every line). Returns the line's length (`rest[len]` is its
-    /// `\n`, or `len` is `rest.len()`) after reporting exactly what
-    /// [`Parser::parse_unit`] would report for it, or `None` having
-    /// reported nothing: for a line it did not read whole, or longer than
-    /// `max` bytes without its line ending. The caller then splits the
-    /// line and calls `parse_unit`. The default always declines.
-    fn parse_line(&self, _rest: &[u8], _max: usize, _sink: &mut dyn Sink) -> Option<usize> {
-        None
-    }
-
-    /// Parses one CSV record.
-    fn parse_csv(&self, _row: &CsvRow<'_>, sink: &mut dyn Sink) {
-        sink.malformed(Reason::Other("this source does not read CSV"));
-    }
-}
-
-/// The common start of every CSV parser: a row of only whitespace (or NUL
-/// padding) is reported blank, and a row whose width differs from the
-/// header's is malformed. Returns true if and only if the row is to be read.
-pub fn csv_row_fits(row: &CsvRow<'_>, width: usize, sink: &mut dyn Sink) -> bool {
-    let blank = |f: &[u8]| f.iter().all(|b| b.is_ascii_whitespace() || *b == 0);
-    if row.len() == 1 && row.get(0).is_some_and(blank) {
-        sink.blank();
-        return false;
-    }
-    if row.len() != width {
-        sink.malformed(Reason::BadCsvRow);
-        return false;
-    }
-    true
-}
-
-/// A log or export format.
-pub trait Source: Sync {
-    /// The name users pass to `--source`; equals the file stem.
-    fn name(&self) -> &'static str;
-    /// One line on what it reads, for `llmspend sources`.
-    fn about(&self) -> &'static str;
-    /// How it is recognised, for `llmspend sources`.
-    fn signature(&self) -> &'static str;
-    /// Returns true if and only if the sample looks like this format.
-    fn recognizes(&self, sample: &Sample<'_>) -> bool;
-    /// Builds the parser for one file, or says why the file cannot be read.
-    fn open(&self, sample: &Sample<'_>, options: &SourceOptions)
-        -> Result<Box<dyn Parser>, String>;
-}
+pub use crate::parse::sink::Sink;
+pub use crate::parse::Framing;
+pub use contract::{Parser, RunScratch, Sample, Source, SourceOptions};
 
 /// Every source, most specific first; `gateway` is the catch-all.
 pub static REGISTRY: &[&dyn Source] = &[

@@ -38,12 +38,16 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::parse::collect::{count_of, Collected, Slot};
+
+use crate::parse::json::{read_object_as, KeySeed, Lenient, LineCursor, Val};
+
+use crate::parse::attribution::{attribution_alias, Picked};
+use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::collect::{count_of, Collected, Scalar, Slot};
-use crate::sources::json::{
-    attribution_alias, read_object_as, KeySeed, Lenient, LineCursor, Picked, Val,
-};
-use crate::sources::{Framing, Parser, Sample, Sink, Source, SourceOptions};
+use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The OTLP/JSON traces source.
 pub struct Otel;

@@ -2,9 +2,10 @@
 
 use std::borrow::Cow;
 
+use crate::parse::csv_row::CsvRow;
+use crate::parse::sink::Sink;
 use crate::record::{Reason, UsageRecord};
-use crate::sources::row::CsvRow;
-use crate::sources::{Parser, Sink};
+use crate::sources::contract::Parser;
 
 /// Everything a parser reported, records owned, with the line of each.
 #[derive(Debug, Default)]
@@ -28,11 +29,11 @@ impl Capture {
     pub fn run(parser: &dyn Parser, input: &str) -> Capture {
         let mut c = Capture::default();
         match parser.framing() {
-            crate::sources::Framing::Document => {
+            crate::parse::Framing::Document => {
                 c.line = 1;
                 parser.parse_unit(input.as_bytes(), &mut c);
             }
-            crate::sources::Framing::Lines => {
+            crate::parse::Framing::Lines => {
                 for (i, line) in input.lines().enumerate() {
                     c.line = i as u64 + 1;
                     if line.trim().is_empty() {
@@ -42,7 +43,7 @@ impl Capture {
                     }
                 }
             }
-            crate::sources::Framing::Csv => {
+            crate::parse::Framing::Csv => {
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(true)
                     .flexible(true)
@@ -90,23 +91,24 @@ impl Sink for Capture {
 /// Feeds `input` to every source's parser as if the sample were `input`
 /// under `name`, with every framing the source might pick.
 pub fn run_every_source(name: &str, input: &[u8]) {
-    let sample = crate::sources::Sample {
+    let sample = crate::sources::contract::Sample {
         path: std::path::Path::new(name),
         head: &input[..input.len().min(64 << 10)],
     };
     for source in crate::sources::REGISTRY {
-        let Ok(parser) = source.open(&sample, &crate::sources::SourceOptions::default()) else {
+        let Ok(parser) = source.open(&sample, &crate::sources::contract::SourceOptions::default())
+        else {
             continue;
         };
         let mut c = Capture::default();
         match parser.framing() {
-            crate::sources::Framing::Document => parser.parse_unit(input, &mut c),
-            crate::sources::Framing::Lines => {
+            crate::parse::Framing::Document => parser.parse_unit(input, &mut c),
+            crate::parse::Framing::Lines => {
                 for line in input.split(|&b| b == b'\n') {
                     parser.parse_unit(line, &mut c);
                 }
             }
-            crate::sources::Framing::Csv => {
+            crate::parse::Framing::Csv => {
                 let mut reader = csv::ReaderBuilder::new()
                     .has_headers(true)
                     .flexible(true)
@@ -223,7 +225,7 @@ pub mod alloc {
         pub records: u64,
     }
 
-    impl crate::sources::Sink for Discard {
+    impl crate::parse::sink::Sink for Discard {
         fn record(&mut self, r: crate::record::UsageRecord<'_>) {
             assert!(!r.tokens.is_zero());
             self.records += 1;
@@ -234,16 +236,5 @@ pub mod alloc {
         fn ignored(&mut self) {}
         fn blank(&mut self) {}
         fn duplicate(&mut self) {}
-    }
-}
-
-/// A seeded pseudo-random sequence (xorshift64) for tests that generate
-/// or damage input.
-pub fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
-    move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
     }
 }

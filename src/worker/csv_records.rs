@@ -7,9 +7,9 @@ use memchr::memchr;
 
 use super::Worker;
 use crate::input::chunk::CsvState;
+use crate::parse::csv_row::{plain_line, CsvRow};
 use crate::record::Reason;
 use crate::sink::RecordSink;
-use crate::sources::row::{plain_line, CsvRow};
 use crate::sources::{Parser, Sink};
 
 /// A CSV record whose quoted field is still open at the end of the input.

@@ -1,6 +1,9 @@
+use super::names::{drop_model_version, drop_profile, drop_snapshot};
+use super::pick::MatchKind;
 use super::*;
 use crate::price::{cost, Priced, Pricer};
 use crate::record::Tokens;
+use crate::time::parse_date;
 
 const CARD: &str = "\
 # source: test card, checked 2026-12-01

@@ -1,6 +1,13 @@
+use csv::ByteRecord;
+
+use super::place::{container, CONTAINERS, KEYS};
 use super::*;
-use crate::record::{Tokens, UsageRecord};
-use crate::sources::testing::xorshift;
+use crate::parse::aliases::ALIASES;
+use crate::parse::collect::Slot;
+use crate::parse::csv_row::read_csv_header;
+use crate::parse::testing::xorshift;
+use crate::record::FieldSet;
+use crate::record::{Field, Tokens, UsageRecord};
 
 #[derive(Debug, Default)]
 struct Capture {
@@ -288,7 +295,7 @@ fn csv_rows_map_columns_by_header_name() {
         "x",
     ]);
     parser.parse_csv(
-        &crate::sources::row::CsvRow::of_record(&row, &mut Vec::new()),
+        &crate::parse::csv_row::CsvRow::of_record(&row, &mut Vec::new()),
         &mut c,
     );
     let bad = ByteRecord::from(vec![
@@ -300,12 +307,12 @@ fn csv_rows_map_columns_by_header_name() {
         "x",
     ]);
     parser.parse_csv(
-        &crate::sources::row::CsvRow::of_record(&bad, &mut Vec::new()),
+        &crate::parse::csv_row::CsvRow::of_record(&bad, &mut Vec::new()),
         &mut c,
     );
     let ragged = ByteRecord::from(vec!["2026-10-03 09:14:02", "gpt-4o"]);
     parser.parse_csv(
-        &crate::sources::row::CsvRow::of_record(&ragged, &mut Vec::new()),
+        &crate::parse::csv_row::CsvRow::of_record(&ragged, &mut Vec::new()),
         &mut c,
     );
     assert_eq!(c.records.len(), 1);
@@ -361,7 +368,7 @@ fn csv_winners_agree_with_collecting_every_cell() {
                 .collect();
             let row = ByteRecord::from(row);
             let mut scratch = Vec::new();
-            let row = crate::sources::row::CsvRow::of_record(&row, &mut scratch);
+            let row = crate::parse::csv_row::CsvRow::of_record(&row, &mut scratch);
             let (mut direct, mut cells) = (Capture::default(), Capture::default());
             parser.parse_csv(&row, &mut direct);
             parser.parse_cells(&row, &mut cells);
@@ -537,7 +544,7 @@ fn the_scanner_reads_generated_lines_itself() {
         .collect();
     let read = lines
         .iter()
-        .filter(|line| super::fast::collect(&json, line, &mut Collected::default()).is_ok())
+        .filter(|line| super::learned::collect(&json, line, &mut Collected::default()).is_ok())
         .count();
     assert!(
         read * 1000 >= lines.len() * 995,
@@ -631,7 +638,7 @@ fn a_csv_run_reading_fewer_fields_gets_the_same_rows_without_the_rest() {
     let mut records = 0;
     for row in rows {
         let mut scratch = Vec::new();
-        let row = crate::sources::row::CsvRow::of_record(&row, &mut scratch);
+        let row = crate::parse::csv_row::CsvRow::of_record(&row, &mut scratch);
         let (mut want, mut got) = (Capture::default(), Capture::default());
         all.parse_csv(&row, &mut want);
         some.parse_csv(&row, &mut got);

@@ -11,10 +11,15 @@
 //! `LiteLLM_DailyTagSpend` is refused: a request with several tags is
 //! counted once per tag, so its rows overlap and cannot be summed.
 
+use crate::parse::collect::{count_of, Collected, Count, Slot};
+
+use crate::parse::csv_row::csv_row_fits;
+use crate::parse::csv_row::CsvRow;
+use crate::parse::scalar::Scalar;
+use crate::parse::sink::Sink;
+use crate::parse::Framing;
 use crate::record::{Field, Reason, Tokens};
-use crate::sources::collect::{count_of, Collected, Count, Scalar, Slot};
-use crate::sources::row::CsvRow;
-use crate::sources::{csv_row_fits, Framing, Parser, Sink};
+use crate::sources::contract::Parser;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Col {
@@ -165,6 +170,6 @@ impl Parser for LitellmDailyCsv {
                     }),
             );
         }
-        sink.outcome(out.finish(super::NAME))
+        sink.outcome(out.finish(super::wire::NAME))
     }
 }

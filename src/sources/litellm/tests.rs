@@ -349,7 +349,7 @@ const EXPORT: &str = include_str!("../../../tests/fixtures/litellm/export/spend_
 /// the one serde reads: the same, whenever the scanner reads one. Returns
 /// whether it did.
 fn scanner_agrees(line: &[u8]) -> bool {
-    let Ok(row) = super::fast::row(line) else {
+    let Ok(row) = super::row_scanner::row(line) else {
         return false;
     };
     let mut fast = Capture::default();
@@ -461,7 +461,7 @@ fn the_scanner_reads_metadata_text_as_serde_does() {
                 .unwrap_or(compact.len());
         let spaced = format!(" {} ", &line[start..end]);
         for text in [compact.as_str(), spaced.as_str()] {
-            let fast = super::fast::meta_of_text(text).expect(text);
+            let fast = super::row_scanner::meta_of_text(text).expect(text);
             let slow: Meta<'_> = serde_json::from_str(text).unwrap();
             assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
         }
@@ -473,6 +473,9 @@ fn the_scanner_reads_metadata_text_as_serde_does() {
         r#"{"a":1} x"#,
         r#"{"user_api_key_alias":"a","user_api_key_alias":"b"}"#,
     ] {
-        assert!(super::fast::meta_of_text(declined).is_err(), "{declined}");
+        assert!(
+            super::row_scanner::meta_of_text(declined).is_err(),
+            "{declined}"
+        );
     }
 }

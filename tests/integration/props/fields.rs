@@ -11,7 +11,7 @@ proptest! {
     /// longer run of digits is malformed, never wrapped or saturated.
     #[test]
     fn counts_past_u64_are_malformed_not_wrapped(digits in "[0-9]{1,30}") {
-        use llmspend::sources::fields::count_from_text;
+        use llmspend::parse::counts::count_from_text;
         let fits = digits.parse::<u128>().unwrap() <= u128::from(u64::MAX);
         match count_from_text("input_tokens", &digits) {
             Ok(Some(v)) => {
@@ -42,6 +42,6 @@ proptest! {
             text.push_str(&format!(".{f:06}"));
         }
         text.push_str(&t.format("%:z").to_string());
-        prop_assert_eq!(llmspend::sources::fields::parse_timestamp(&text), Some(secs), "{}", text);
+        prop_assert_eq!(llmspend::time::parse_timestamp(&text), Some(secs), "{}", text);
     }
 }

@@ -135,7 +135,7 @@ fn run(path: &Path, chunk_bytes: usize, threads: usize) -> Report {
 /// Only 2026 and later.
 fn from_2026() -> Window {
     Window {
-        since: llmspend::sources::fields::parse_timestamp("2026-01-01"),
+        since: llmspend::time::parse_timestamp("2026-01-01"),
         until: None,
     }
 }

@@ -15,7 +15,7 @@
 //! the reference. So the scanner decides only lines both agree on, and a
 //! test compares the two on every generated and damaged line.
 
-use crate::sources::collect::Scalar;
+use crate::parse::scalar::Scalar;
 
 /// The scanner gave up on the line; read it with the reference parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,9 +135,9 @@ impl<'a> Cursor<'a> {
     /// broken, in strings: the scan for a string's end also stops at each
     /// byte from 0x80 up (one more OR in its SIMD step) and checks the run
     /// of them there ([`Cursor::utf8_run`]); anywhere else such a byte is
-    /// not JSON grammar and the scanner bails. That replaced a check of the
-    /// whole line before the walk: 2.8% fewer instructions and 8-15% less
-    /// user time on JSONL (`benches/paired.sh`, both orders).
+    /// not JSON grammar and the scanner bails. So no separate pass checks
+    /// the whole line before the walk, which costs measurably more on JSONL
+    /// (`benches/paired.sh`).
     #[inline]
     pub fn new(line: &'a [u8]) -> Self {
         Cursor { buf: line, pos: 0 }
@@ -369,8 +369,8 @@ impl<'a> Cursor<'a> {
         }
         let bytes = self.buf.get(start..self.pos).ok_or(Bail)?;
         // SAFETY: `number_shape` stepped only over a sign, digits, a point
-        // and an exponent: ASCII. (A checked conversion here was 1.5% of a
-        // JSONL run's samples: every line states a cost.)
+        // and an exponent: ASCII. (Unchecked because every line states a
+        // cost, so a checked conversion shows in a JSONL profile.)
         let text = unsafe { std::str::from_utf8_unchecked(bytes) };
         let v: f64 = text.parse().map_err(|_| Bail)?;
         if !v.is_finite() {
@@ -811,7 +811,7 @@ mod tests {
     /// scanner reads).
     #[test]
     fn numbers_of_every_length_are_read_whole() {
-        let mut next = crate::sources::testing::xorshift(0x51_7CC1_B727_220A);
+        let mut next = crate::parse::testing::xorshift(0x51_7CC1_B727_220A);
         for len in 1..=22 {
             for _ in 0..200 {
                 let mut digits: String = (0..len)

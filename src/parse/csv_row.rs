@@ -10,6 +10,9 @@ use std::ops::Range;
 
 use csv::ByteRecord;
 
+use crate::parse::sink::Sink;
+use crate::record::Reason;
+
 /// The fields of one CSV record.
 #[derive(Debug, Clone, Copy)]
 pub struct CsvRow<'a> {
@@ -200,6 +203,36 @@ fn push_bits(ends: &mut Vec<usize>, mut bits: u32, base: usize) {
     while bits != 0 {
         ends.push(base + bits.trailing_zeros() as usize);
         bits &= bits - 1;
+    }
+}
+
+/// The common start of every CSV parser: a row of only whitespace (or NUL
+/// padding) is reported blank, and a row whose width differs from the
+/// header's is malformed. Returns true if and only if the row is to be read.
+pub fn csv_row_fits(row: &CsvRow<'_>, width: usize, sink: &mut dyn Sink) -> bool {
+    let blank = |f: &[u8]| f.iter().all(|b| b.is_ascii_whitespace() || *b == 0);
+    if row.len() == 1 && row.get(0).is_some_and(blank) {
+        sink.blank();
+        return false;
+    }
+    if row.len() != width {
+        sink.malformed(Reason::BadCsvRow);
+        return false;
+    }
+    true
+}
+
+/// Reads the header row of a CSV sample.
+pub fn read_csv_header(head: &[u8]) -> Result<ByteRecord, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(head);
+    let mut header = ByteRecord::new();
+    match reader.read_byte_record(&mut header) {
+        Ok(true) => Ok(header),
+        Ok(false) => Err("empty CSV file: no header".into()),
+        Err(e) => Err(format!("unreadable CSV header: {e}")),
     }
 }
 

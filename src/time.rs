@@ -1,9 +1,10 @@
-//! Value helpers every adapter shares: timestamps in all the forms of
-//! docs/design.md, token counts as integers or numeric strings, and calendar
-//! arithmetic. Hand-written rather than chrono because they run once per
-//! row in the hot path and must not allocate.
+//! Time: Unix timestamps in all the forms of docs/design.md, and calendar days
+//! (civil dates, `YYYY-MM-DD` parsed and written).
+//! Hand-written rather than chrono because a timestamp is read once per row
+//! in the hot path and must not allocate.
 
-use crate::record::{Reason, Timestamp};
+/// Seconds since the Unix epoch, UTC.
+pub type Timestamp = i64;
 
 /// Parses a timestamp given as text: RFC 3339 with any offset, ISO without a
 /// zone (UTC), `T` or space between date and time, a date alone (midnight
@@ -11,9 +12,9 @@ use crate::record::{Reason, Timestamp};
 /// optionally with a fraction (float epoch seconds).
 pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     // Gateways write one form per log, nearly always one of two: tried
-    // first without trimming or searching (the general path was a twentieth
-    // of a JSONL run's instructions). Each answers only what the general
-    // path would, and leaves everything else to it.
+    // first without trimming or searching (the general path is a visible
+    // share of reading JSONL). Each answers only what the general path
+    // would, and leaves everything else to it.
     let b = text.as_bytes();
     match b.first() {
         Some(b'0'..=b'9') if b.len() <= 19 && b.iter().all(u8::is_ascii_digit) => {
@@ -239,57 +240,23 @@ pub fn format_day(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// Parses a token or request count written as text: digits only.
-pub fn count_from_text(field: &'static str, text: &str) -> Result<Option<u64>, Reason> {
-    // The common case, a short run of ASCII digits, in one pass: no
-    // Unicode-aware trim, no second scan by `parse`.
-    if (1..=19).contains(&text.len()) {
-        let mut v = 0u64;
-        if text.bytes().all(|b| {
-            v = v * 10 + u64::from(b.wrapping_sub(b'0'));
-            b.is_ascii_digit()
-        }) {
-            return Ok(Some(v));
-        }
+/// Parses `YYYY-MM-DD` into days since 1970-01-01.
+pub fn parse_date(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
     }
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if t.bytes().all(|b| b.is_ascii_digit()) {
-        return t.parse::<u64>().map(Some).map_err(|_| Reason::BadCount {
-            field,
-            why: "out of range",
-        });
-    }
-    let why = if t.starts_with('-') {
-        "negative"
-    } else if t.eq_ignore_ascii_case("nan") || t.eq_ignore_ascii_case("inf") {
-        "not a number"
-    } else if t.contains(['e', 'E']) {
-        "exponent notation"
-    } else if t.contains('.') {
-        "fractional"
-    } else {
-        "not an integer"
+    let num = |s: &str| {
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
     };
-    Err(Reason::BadCount { field, why })
-}
-
-/// Judges a count that arrived as a JSON float.
-pub fn count_from_float(field: &'static str, v: f64) -> Reason {
-    let why = if v.is_nan() {
-        "not a number"
-    } else if v < 0.0 {
-        "negative"
-    } else if v.fract() != 0.0 {
-        "fractional"
-    } else if v >= 1.8e19 {
-        "out of range"
-    } else {
-        "not an integer (exponent or decimal point)"
-    };
-    Reason::BadCount { field, why }
+    let (y, m, d) = (num(&text[..4])?, num(&text[5..7])?, num(&text[8..])?);
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y as i32, m) {
+        return None;
+    }
+    Some(days_from_civil(y as i32, m, d))
 }
 
 #[cfg(test)]
@@ -417,21 +384,5 @@ mod tests {
         }
         assert_eq!(format_day(0), "1970-01-01");
         assert_eq!(format_day(days_from_civil(2024, 2, 29)), "2024-02-29");
-    }
-
-    #[test]
-    fn counts_are_non_negative_integers() {
-        assert_eq!(count_from_text("t", "42"), Ok(Some(42)));
-        assert_eq!(count_from_text("t", ""), Ok(None));
-        let why = |s| match count_from_text("t", s) {
-            Err(Reason::BadCount { why, .. }) => why,
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(why("-1"), "negative");
-        assert_eq!(why("1.5"), "fractional");
-        assert_eq!(why("1e3"), "exponent notation");
-        assert_eq!(why("NaN"), "not a number");
-        assert_eq!(why("99999999999999999999999"), "out of range");
-        assert_eq!(why("12a"), "not an integer");
     }
 }

@@ -11,9 +11,9 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::parse::json::{LineCursor, Val};
+use crate::parse::sink::Sink;
 use crate::record::Reason;
-use crate::sources::json::{LineCursor, Val};
-use crate::sources::Sink;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -66,7 +66,7 @@ pub fn for_each_result<'a>(
             }
         }
     };
-    if crate::sources::json::is_array_document(doc) {
+    if crate::parse::json::is_array_document(doc) {
         match serde_json::from_slice::<Vec<Page<'a>>>(doc) {
             Ok(pages) => pages.into_iter().for_each(|p| page_of(p, &mut lines, sink)),
             Err(e) => {

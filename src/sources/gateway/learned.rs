@@ -1,7 +1,8 @@
-//! The gateway walk over the [`jscan`](crate::sources::jscan) scanner: the
-//! same decisions as the serde visitors in the parent module ([`Place`],
-//! containers, tag arrays, usage objects), made while skipping everything
-//! else in place. A line the scanner bails on is read by the serde path.
+//! The learned-key-order line reader: the gateway walk over the
+//! [`jscan`](crate::parse::jscan) scanner, making the same decisions as the
+//! serde visitors of [`reference`](super::reference) ([`Place`],
+//! containers, tag arrays, usage objects) while skipping everything else
+//! in place. A line the scanner bails on is read by the serde path.
 //!
 //! Without `--map` and `--alias` (the common case) what a key means depends
 //! only on the key and its nesting level, so the walk guesses keys from the
@@ -10,13 +11,17 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
-use crate::record::FieldSet;
-use crate::sources::collect::{Collected, Scalar, Slot};
-use crate::sources::jscan::{Bail, Cursor, Scan, Token, MAX_DEPTH};
-use crate::sources::keyorder::{After, KeyOrder, ROOT};
+use crate::parse::collect::{Collected, Slot};
 
-use super::usage::{UsageCtx, UsageObj, UsageSteps};
-use super::{composite, offer_tag, Container, Decision, Descend, GatewayJson, Place, KEYS, LEVELS};
+use crate::parse::jscan::{Bail, Cursor, Scan, Token, MAX_DEPTH};
+use crate::parse::keyorder::{After, KeyOrder, ROOT};
+use crate::parse::scalar::Scalar;
+use crate::record::FieldSet;
+
+use super::place::{
+    composite, offer_tag, Container, Decision, Descend, GatewayJson, Place, KEYS, LEVELS,
+};
+use crate::parse::usage::{Step, UsageCtx, UsageObj, UsageSteps};
 
 /// What a learned key means: in a gateway object, at each nesting level
 /// (worked out once, when the key is learned), and in a usage object.
@@ -257,6 +262,41 @@ fn value<'de>(
                     composite(out, decision, "[…]");
                     Ok(())
                 }
+            }
+        }
+    }
+}
+
+impl UsageCtx {
+    /// [`UsageCtx::scan`] with keys read through `keys`, for the object
+    /// under the key `parent`.
+    pub(super) fn scan_learned(
+        self,
+        cur: &mut Cursor<'_>,
+        obj: &mut UsageObj,
+        parent: u16,
+        keys: &mut Learned,
+    ) -> Scan<()> {
+        if self == UsageCtx::InputDetails {
+            obj.has_itd = true;
+        }
+        if !cur.first_entry()? {
+            return Ok(());
+        }
+        let mut after = After::open(parent);
+        loop {
+            let id = keys.key(cur, after)?;
+            let step = keys
+                .meaning(id)
+                .usage
+                .0
+                .map_or(Step::Skip, |steps| steps[self as usize]);
+            step.take(cur, obj, |ctx, cur, obj| {
+                ctx.scan_learned(cur, obj, id, keys)
+            })?;
+            after = After::entry(id);
+            if !cur.next_entry()? {
+                return Ok(());
             }
         }
     }

@@ -1,6 +1,6 @@
-//! A `LiteLLM_SpendLogs` row read with the [`jscan`](crate::sources::jscan)
+//! A `LiteLLM_SpendLogs` row read with the [`jscan`](crate::parse::jscan)
 //! scanner into the same wire struct ([`Row`]) serde fills, so the rest of
-//! the adapter ([`emit`](super::emit)) cannot tell the two apart. The rows
+//! the adapter (its `emit`) cannot tell the two apart. The rows
 //! are large (a metadata block of a kilobyte and more, most of it keys the
 //! adapter never reads) and serde_json scans every string of them one byte
 //! class at a time; the scanner skips them in SIMD steps.
@@ -11,16 +11,18 @@
 //! array or model parameters that are neither an object nor null (serde
 //! reads an array as a struct's fields in order and rejects a scalar), a
 //! line that is not one object, nesting past
-//! [`MAX_DEPTH`](crate::sources::jscan::MAX_DEPTH).
+//! [`MAX_DEPTH`](crate::parse::jscan::MAX_DEPTH).
 
-use crate::sources::collect::Scalar;
-use crate::sources::gateway::usage::{UsageCtx, UsageObj};
-use crate::sources::jscan::{Bail, Cursor, Scan, Token};
-use crate::sources::json::{scan_scalar, CacheDetails, Picked, Usage, Val};
+use crate::parse::attribution::Picked;
+use crate::parse::jscan::{Bail, Cursor, Scan, Token};
+use crate::parse::json::{scan_scalar, Val};
+use crate::parse::scalar::Scalar;
+use crate::parse::usage::{CacheDetails, Usage};
+use crate::parse::usage::{UsageCtx, UsageObj};
 
-use super::{Embedded, Meta, ModelParams, Row};
+use super::wire::{Embedded, Meta, ModelParams, Row};
 
-/// The row in `line`, as [`read_object_as`](crate::sources::json::read_object_as)
+/// The row in `line`, as [`read_object_as`](crate::parse::json::read_object_as)
 /// would give it, or [`Bail`].
 pub(super) fn row(line: &[u8]) -> Scan<Row<'_>> {
     let mut cur = Cursor::new(line);

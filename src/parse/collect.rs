@@ -8,8 +8,10 @@
 
 use std::borrow::Cow;
 
+use crate::parse::counts;
+use crate::parse::scalar::Scalar;
 use crate::record::{Field, FieldSet, Reason, Timestamp, Tokens, UsageRecord};
-use crate::sources::fields;
+use crate::time;
 
 /// A count a source can carry as a flat field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,23 +108,6 @@ impl Slot {
         ]);
         v
     }
-}
-
-/// A scalar value as a source delivered it.
-#[derive(Debug, Clone)]
-pub enum Scalar<'a> {
-    /// A string (JSON string or CSV cell).
-    Str(Cow<'a, str>),
-    /// A non-negative JSON integer.
-    U64(u64),
-    /// A negative JSON integer.
-    I64(i64),
-    /// A JSON float (or an integer too large for u64).
-    F64(f64),
-    /// A JSON boolean.
-    Bool(bool),
-    /// JSON null: a missing value.
-    Null,
 }
 
 type Ranked<T> = Option<(u8, T)>;
@@ -302,12 +287,12 @@ impl Winners {
 }
 
 /// Checks a timestamp value: epoch seconds or milliseconds (number or
-/// text), or the accepted text forms (see [`fields::parse_timestamp`]).
+/// text), or the accepted text forms (see [`time::parse_timestamp`]).
 pub fn time_of(value: Scalar<'_>) -> Result<Timestamp, Reason> {
     match value {
-        Scalar::Str(s) => fields::parse_timestamp(&s),
-        Scalar::U64(v) => fields::epoch_from_int(v),
-        Scalar::F64(v) => fields::epoch_from_float(v),
+        Scalar::Str(s) => time::parse_timestamp(&s),
+        Scalar::U64(v) => time::epoch_from_int(v),
+        Scalar::F64(v) => time::epoch_from_float(v),
         _ => None,
     }
     .ok_or(Reason::BadTimestamp)
@@ -321,8 +306,8 @@ pub fn count_of(field: &'static str, value: Scalar<'_>) -> Result<u64, Reason> {
             field,
             why: "negative",
         }),
-        Scalar::F64(v) => Err(fields::count_from_float(field, v)),
-        Scalar::Str(s) => fields::count_from_text(field, &s).map(Option::unwrap_or_default),
+        Scalar::F64(v) => Err(counts::count_from_float(field, v)),
+        Scalar::Str(s) => counts::count_from_text(field, &s).map(Option::unwrap_or_default),
         Scalar::Bool(_) => Err(Reason::BadCount {
             field,
             why: "boolean",
@@ -336,7 +321,7 @@ pub fn count_of(field: &'static str, value: Scalar<'_>) -> Result<u64, Reason> {
 /// nearest-pico conversion is exact enough.
 pub fn cost_of(value: Scalar<'_>) -> Option<u128> {
     let v = match value {
-        Scalar::U64(v) => return Some(u128::from(v) * crate::price::money::PICO_PER_USD),
+        Scalar::U64(v) => return Some(u128::from(v) * crate::money::PICO_PER_USD),
         Scalar::F64(v) => v,
         Scalar::Str(s) => s.trim().parse::<f64>().ok()?,
         _ => return None,

@@ -16,7 +16,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::sources::jscan::{Cursor, KnownKey, Scan};
+use crate::parse::jscan::{Cursor, KnownKey, Scan};
 
 /// Keys remembered per thread; a log with more distinct keys than this
 /// reads the rest without guesses. A power of two, so an id masked to it

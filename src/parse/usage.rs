@@ -20,21 +20,21 @@
 use std::fmt;
 use std::sync::LazyLock;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 
+use crate::parse::collect::count_of;
+
+use crate::parse::jscan::{Cursor, Scan, Token};
+use crate::parse::json::{KeySeed, ScalarSeed};
+use crate::parse::keymap::KeyMap;
+use crate::parse::scalar::Scalar;
 use crate::record::{Reason, Tokens};
-use crate::sources::collect::{count_of, Scalar};
-use crate::sources::jscan::{Cursor, Scan, Token};
-use crate::sources::json::{KeySeed, ScalarSeed};
-use crate::sources::keymap::KeyMap;
-use crate::sources::keyorder::After;
-
-use super::fast::Learned;
 
 /// A count inside a usage object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
-enum Key {
+pub(crate) enum Key {
     PromptTokens,
     CompletionTokens,
     InputTokens,
@@ -96,7 +96,7 @@ impl Key {
 #[derive(Debug, Default)]
 pub struct UsageObj {
     values: [Option<Result<u64, Reason>>; KEYS],
-    has_itd: bool,
+    pub(crate) has_itd: bool,
 }
 
 /// Where in a usage object a key sits.
@@ -116,7 +116,7 @@ pub enum UsageCtx {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Step {
+pub(crate) enum Step {
     Count(Key),
     Into(UsageCtx),
     Skip,
@@ -237,49 +237,16 @@ impl UsageCtx {
                 .take(cur, obj, |ctx, cur, obj| ctx.scan(cur, obj))
         })
     }
-
-    /// [`UsageCtx::scan`] with keys read through `keys`, for the object
-    /// under the key `parent`.
-    pub(super) fn scan_learned(
-        self,
-        cur: &mut Cursor<'_>,
-        obj: &mut UsageObj,
-        parent: u16,
-        keys: &mut Learned,
-    ) -> Scan<()> {
-        if self == UsageCtx::InputDetails {
-            obj.has_itd = true;
-        }
-        if !cur.first_entry()? {
-            return Ok(());
-        }
-        let mut after = After::open(parent);
-        loop {
-            let id = keys.key(cur, after)?;
-            let step = keys
-                .meaning(id)
-                .usage
-                .0
-                .map_or(Step::Skip, |steps| steps[self as usize]);
-            step.take(cur, obj, |ctx, cur, obj| {
-                ctx.scan_learned(cur, obj, id, keys)
-            })?;
-            after = After::entry(id);
-            if !cur.next_entry()? {
-                return Ok(());
-            }
-        }
-    }
 }
 
-/// What a key means inside each usage context, for
-/// [`Meaning`](super::fast::Meaning).
+/// What a key means inside each usage context, for the gateway's learned
+/// walk (its `Meaning` of a key).
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct UsageSteps(Option<&'static [Step; CONTEXTS]>);
+pub struct UsageSteps(pub(crate) Option<&'static [Step; CONTEXTS]>);
 
 impl UsageSteps {
     /// The steps of `key`, if it is a usage key anywhere.
-    pub(super) fn of(key: &str) -> UsageSteps {
+    pub fn of(key: &str) -> UsageSteps {
         UsageSteps(STEP_MAP.get(key))
     }
 }
@@ -288,7 +255,7 @@ impl Step {
     /// Consumes the value under a key: a count is offered, a nested part
     /// read with `into`, anything else skipped.
     #[inline]
-    fn take<'de>(
+    pub(crate) fn take<'de>(
         self,
         cur: &mut Cursor<'de>,
         obj: &mut UsageObj,
@@ -526,5 +493,89 @@ fn split_writes(
         (Some(t), _, Some(h)) => Ok((t.checked_sub(h).ok_or(Reason::CachedExceedsInput)?, h)),
         (Some(t), _, None) => Ok((t, 0)),
         (None, f, h) => Ok((f.unwrap_or(0), h.unwrap_or(0))),
+    }
+}
+
+/// A provider-shaped usage object read with the gateway's usage rules
+/// (see the module doc), kept only as its disjoint
+/// tokens (`None` when it holds no count) so that rows stay small.
+#[derive(Debug, Default)]
+pub struct Usage(Option<Result<Tokens, Reason>>);
+
+impl Usage {
+    /// The usage of counts read with the scanner.
+    pub fn of(obj: &UsageObj) -> Usage {
+        Usage(obj.tokens())
+    }
+
+    /// The disjoint tokens, or why they cannot be read; `None` when the
+    /// object holds no count.
+    pub fn tokens(&self) -> Option<Result<Tokens, Reason>> {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Usage {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        UsageParts::deserialize(d).map(|parts| Usage(parts.0.tokens()))
+    }
+}
+
+/// The cache counts of a usage object that details a prompt count stated
+/// beside it (LiteLLM's `additional_usage_values` holds the cache split of
+/// its row's `prompt_tokens`). Anything but an object holds no count.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CacheDetails(pub CacheDetail);
+
+impl<'de> Deserialize<'de> for CacheDetails {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        UsageParts::deserialize(d).map(|parts| CacheDetails(parts.0.cache_detail()))
+    }
+}
+
+/// A usage object's counts as read, before they are made disjoint.
+#[derive(Debug, Default)]
+struct UsageParts(UsageObj);
+
+impl<'de> Deserialize<'de> for UsageParts {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(UsageVisitor)
+    }
+}
+
+struct UsageVisitor;
+
+impl<'de> Visitor<'de> for UsageVisitor {
+    type Value = UsageParts;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a usage object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<UsageParts, A::Error> {
+        let mut obj = UsageObj::default();
+        UsageCtx::Root.visit(&mut obj, map)?;
+        Ok(UsageParts(obj))
+    }
+    fn visit_unit<E>(self) -> Result<UsageParts, E> {
+        Ok(UsageParts::default())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<UsageParts, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(UsageParts::default())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<UsageParts, E> {
+        Ok(UsageParts::default())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<UsageParts, E> {
+        Ok(UsageParts::default())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<UsageParts, E> {
+        Ok(UsageParts::default())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<UsageParts, E> {
+        Ok(UsageParts::default())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<UsageParts, E> {
+        Ok(UsageParts::default())
     }
 }

@@ -1,0 +1,37 @@
+//! The sink: where a parser reports each unit it reads, and the one
+//! vocabulary every parser and the worker share for a unit's outcome.
+
+use crate::record::{Reason, UsageRecord};
+
+/// Where a parser reports each unit it reads. The pipeline's worker
+/// implements it: it enriches, filters, prices and aggregates a record at
+/// once, so a record may borrow from the unit and is never stored.
+///
+/// Every report is one unit of the accounting (`lines_read`): a line, a CSV
+/// row, or one record of a document or of a line that holds several (a
+/// trace line with many spans), so the buckets always add up.
+pub trait Sink {
+    /// A usage record.
+    fn record(&mut self, record: UsageRecord<'_>);
+    /// What a row became, as [`Collected::finish`](crate::parse::collect::Collected::finish)
+    /// gives it: a record, ignored (no usage at all), or malformed.
+    fn outcome(&mut self, finished: Result<Option<UsageRecord<'_>>, Reason>) {
+        match finished {
+            Ok(Some(record)) => self.record(record),
+            Ok(None) => self.ignored(),
+            Err(reason) => self.malformed(reason),
+        }
+    }
+    /// A unit that cannot be used, and why.
+    fn malformed(&mut self, reason: Reason);
+    /// A unit that carries no usage by design (a page envelope, a non-LLM span).
+    fn ignored(&mut self);
+    /// An empty or whitespace-only line.
+    fn blank(&mut self);
+    /// A record already reported under the same request id (a streaming
+    /// snapshot, a repeated content block): counted, not totalled.
+    fn duplicate(&mut self);
+    /// For document framing: the physical line (from 1) the next report
+    /// belongs to. Line framing sets this itself.
+    fn at_line(&mut self, _line: u64) {}
+}

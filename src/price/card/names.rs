@@ -1,0 +1,69 @@
+//! How model ids and tier names are normalised to find a rate: the tier
+//! names that mean the standard price, and the Bedrock profile, vendor and
+//! version affixes and dated snapshot suffixes a lookup may drop.
+
+/// Returns true if and only if a tier name means the standard price.
+pub fn is_standard_tier(tier: &str) -> bool {
+    // No allocation: this runs per record that names a tier.
+    ["", "standard", "default", "auto", "on_demand", "on-demand"]
+        .iter()
+        .any(|s| tier.eq_ignore_ascii_case(s))
+}
+
+/// Bedrock cross-region inference profile prefixes.
+const PROFILE_PREFIXES: [&str; 7] = ["us.", "eu.", "apac.", "jp.", "global.", "us-gov.", "ca."];
+
+/// Drops a Bedrock inference-profile prefix (`us.anthropic.claude-...` ->
+/// `anthropic.claude-...`); `None` when the id has none.
+pub fn drop_profile(model: &str) -> Option<&str> {
+    let rest = PROFILE_PREFIXES
+        .iter()
+        .find_map(|p| model.strip_prefix(p))?;
+    // A vendor segment must follow (`anthropic.`, `meta.`, `amazon.`).
+    rest.split_once('.')
+        .filter(|(vendor, _)| !vendor.is_empty() && vendor.bytes().all(|b| b.is_ascii_lowercase()))
+        .map(|_| rest)
+}
+
+/// Drops a Bedrock model version suffix (`...-v1:0`, `...-v2`) and the
+/// vendor prefix, leaving the provider's own id
+/// (`anthropic.claude-sonnet-4-5-20250929-v1:0` -> `claude-sonnet-4-5-20250929`).
+pub fn drop_model_version(model: &str) -> Option<&str> {
+    let (vendor, id) = model.split_once('.')?;
+    if vendor.is_empty()
+        || !vendor
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return None;
+    }
+    let at = id.rfind("-v")?;
+    let version = &id[at + 2..];
+    let (major, minor) = version.split_once(':').unwrap_or((version, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(major) && digits(minor)).then(|| &id[..at])
+}
+
+/// Drops a dated snapshot suffix: `-2024-05-13`, `-20250929`, `@20250929`,
+/// `-0613` style (four digits), and `-latest`.
+pub fn drop_snapshot(model: &str) -> Option<&str> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(m) = model.strip_suffix("-latest") {
+        return Some(m);
+    }
+    let b = model.as_bytes();
+    let n = b.len();
+    if n > 11 && b[n - 11] == b'-' && b[n - 6] == b'-' && b[n - 3] == b'-' {
+        let (y, m, d) = (&model[n - 10..n - 6], &model[n - 5..n - 3], &model[n - 2..]);
+        if digits(y) && digits(m) && digits(d) {
+            return Some(&model[..n - 11]);
+        }
+    }
+    if n > 9 && (b[n - 9] == b'-' || b[n - 9] == b'@') && digits(&model[n - 8..]) {
+        return Some(&model[..n - 9]);
+    }
+    if n > 5 && b[n - 5] == b'-' && digits(&model[n - 4..]) {
+        return Some(&model[..n - 5]);
+    }
+    None
+}

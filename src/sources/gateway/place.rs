@@ -1,0 +1,305 @@
+//! Where a key sits in a gateway object and what it means there: the key
+//! table (aliases and containers), the nesting levels, the live `--map`
+//! paths, and the settings of the JSON reader ([`GatewayJson`]). Both
+//! readers of a line, the learned walk over the scanner and the serde
+//! visitors, decide through [`Place::decide`], so they read the same values.
+
+use crate::parse::aliases::{alias_with, ALIASES};
+use crate::parse::collect::{Collected, Slot};
+use crate::parse::keymap::KeyMap;
+use crate::parse::scalar::Scalar;
+use crate::record::FieldSet;
+
+/// What a key of a gateway object means: a slot (canonical name or alias)
+/// and/or a container to descend into.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct KeyInfo {
+    pub(super) alias: Option<(Slot, u8, &'static str)>,
+    pub(super) container: Option<Container>,
+    /// The decision at each nesting level when no `--map` path is alive,
+    /// worked out once when the table is built.
+    pub(super) by_level: [Decision; LEVELS],
+}
+
+/// Nesting levels canonical keys are read at: 0 to `MAX_LEVEL + 1`.
+pub(super) const LEVELS: usize = MAX_LEVEL as usize + 2;
+
+/// Every key the gateway reader knows ([`ALIASES`] and the containers), in
+/// a [`KeyMap`]: one hash of a few bytes and one comparison per key,
+/// instead of a scan of ~90 names.
+pub(super) static KEYS: std::sync::LazyLock<KeyMap<KeyInfo>> = std::sync::LazyLock::new(|| {
+    let mut entries: Vec<(&'static str, KeyInfo)> = Vec::new();
+    let mut add = |key: &'static str, f: &dyn Fn(&mut KeyInfo)| {
+        let i = match entries.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                entries.push((key, KeyInfo::default()));
+                entries.len() - 1
+            }
+        };
+        f(&mut entries[i].1);
+    };
+    for &(key, slot, rank) in ALIASES {
+        // The first entry of a key wins, as a scan of the list would.
+        add(key, &|info| {
+            info.alias.get_or_insert((slot, rank, key));
+        });
+    }
+    for &key in CONTAINERS {
+        add(key, &|info| info.container = container(key));
+    }
+    for (_, info) in &mut entries {
+        let base = *info;
+        for (level, d) in info.by_level.iter_mut().enumerate() {
+            *d = decision(base, level as u8, None, 0);
+        }
+    }
+    KeyMap::new(entries)
+});
+
+/// Keys of nested objects the reader descends into (see [`container`]).
+pub(super) const CONTAINERS: &[&str] = &[
+    "metadata",
+    "attributes",
+    "properties",
+    "requestMetadata",
+    "request_metadata",
+    "spend_logs_metadata",
+    "response",
+    "context",
+    "tags",
+    "labels",
+    "request_tags",
+    "usage",
+    "usage_object",
+    "usageMetadata",
+];
+
+/// What a nested object under a key is to the gateway reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Container {
+    /// Holds canonical keys one level down.
+    Nested,
+    /// Like `Nested`, and an array of `key:value` strings is read too.
+    Tags,
+    /// A provider-shaped usage object.
+    Usage,
+}
+
+pub(super) fn container(key: &str) -> Option<Container> {
+    Some(match key {
+        "metadata"
+        | "attributes"
+        | "properties"
+        | "requestMetadata"
+        | "request_metadata"
+        | "spend_logs_metadata"
+        | "response"
+        | "context" => Container::Nested,
+        "tags" | "labels" | "request_tags" => Container::Tags,
+        "usage" | "usage_object" | "usageMetadata" => Container::Usage,
+        _ => return None,
+    })
+}
+
+/// Nested containers deeper than this are skipped.
+pub(super) const MAX_LEVEL: u8 = 2;
+
+/// A `--map FIELD=dotted.path` override, split into its segments.
+#[derive(Debug, Clone)]
+pub(super) struct MapPath {
+    pub(super) segments: Vec<String>,
+    pub(super) slot: Slot,
+    pub(super) name: &'static str,
+}
+
+pub(super) fn priority(level: u8, rank: u8) -> u8 {
+    1 + level * 8 + rank.min(7)
+}
+
+/// The JSON Lines reader of the gateway source.
+#[derive(Debug, Clone)]
+pub struct GatewayJson {
+    pub(super) maps: Vec<MapPath>,
+    pub(super) extra: Vec<(String, Slot)>,
+    /// The text fields the run reads; the learned walk skips the others.
+    pub(super) fields: FieldSet,
+}
+
+impl GatewayJson {
+    /// The mask with a bit for every `--map` path.
+    pub(super) fn all_maps(&self) -> u64 {
+        if self.maps.is_empty() {
+            0
+        } else {
+            u64::MAX >> (64 - self.maps.len())
+        }
+    }
+}
+
+/// For a key at `depth`, the map path that ends here (if any) and the mask
+/// of map paths that continue below it.
+pub(super) fn map_step(
+    maps: &[MapPath],
+    mask: u64,
+    depth: usize,
+    key: &str,
+) -> (Option<usize>, u64) {
+    let mut ends = None;
+    let mut child = 0u64;
+    let mut m = mask;
+    while m != 0 {
+        let i = m.trailing_zeros() as usize;
+        m &= m - 1;
+        let path = &maps[i];
+        if path.segments.get(depth).is_some_and(|s| s == key) {
+            if path.segments.len() == depth + 1 {
+                ends.get_or_insert(i);
+            } else {
+                child |= 1 << i;
+            }
+        }
+    }
+    (ends, child)
+}
+
+/// What to do with the value under a key.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Decision {
+    /// Offer a scalar value to this slot at this priority, naming it so.
+    pub(super) slot: Option<(Slot, u8, &'static str)>,
+    /// Descend into an object value.
+    pub(super) descend: Option<Descend>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Descend {
+    pub(super) container: Option<Container>,
+    pub(super) level: Option<u8>,
+    pub(super) mask: u64,
+}
+
+/// Where in a line a key sits, for [`Place::decide`].
+#[derive(Clone, Copy)]
+pub(super) struct Place<'c> {
+    pub(super) maps: &'c [MapPath],
+    pub(super) extra: &'c [(String, Slot)],
+    /// Canonical keys are read here, at this nesting level.
+    pub(super) level: Option<u8>,
+    /// Map paths alive at this depth.
+    pub(super) mask: u64,
+    pub(super) depth: usize,
+}
+
+impl<'c> Place<'c> {
+    /// The top level of a line, where every map path is alive.
+    pub(super) fn root(maps: &'c [MapPath], extra: &'c [(String, Slot)], mask: u64) -> Self {
+        Place {
+            maps,
+            extra,
+            level: Some(0),
+            mask,
+            depth: 0,
+        }
+    }
+
+    #[inline]
+    pub(super) fn decide(&self, key: &str) -> Decision {
+        if self.mask == 0 && self.extra.is_empty() {
+            // No `--map` path alive here and no `--alias`: the common case,
+            // one lookup.
+            return match (self.level, KEYS.get(key)) {
+                (Some(level), Some(info)) => info.by_level[usize::from(level).min(LEVELS - 1)],
+                _ => Decision::default(),
+            };
+        }
+        let mut d = Decision::default();
+        let (ends, child_mask) = if self.mask == 0 {
+            (None, 0)
+        } else {
+            map_step(self.maps, self.mask, self.depth, key)
+        };
+        let Some(level) = self.level else {
+            // Only map paths are followed below a non-container.
+            if let Some(i) = ends {
+                d.slot = Some((self.maps[i].slot, 0, self.maps[i].name));
+            }
+            if child_mask != 0 {
+                d.descend = Some(Descend {
+                    container: None,
+                    level: None,
+                    mask: child_mask,
+                });
+            }
+            return d;
+        };
+        let info = KEYS.get(key).copied().unwrap_or_default();
+        let ends = ends.map(|i| (self.maps[i].slot, 0, self.maps[i].name));
+        let mut info = info;
+        if !self.extra.is_empty() {
+            if let Some(found) = alias_with(self.extra, key) {
+                info.alias = Some(found);
+            }
+        }
+        decision(info, level, ends, child_mask)
+    }
+}
+
+/// The decision for a key at a canonical nesting `level`, given the slot of
+/// a `--map` path that ends here (which beats an alias) and the mask of map
+/// paths that continue below.
+pub(super) fn decision(
+    info: KeyInfo,
+    level: u8,
+    mapped: Option<(Slot, u8, &'static str)>,
+    child_mask: u64,
+) -> Decision {
+    let mut d = Decision::default();
+    if mapped.is_some() {
+        d.slot = mapped;
+    } else if let Some((slot, rank, name)) = info.alias {
+        d.slot = Some((slot, priority(level, rank), name));
+    }
+    let container = info.container.filter(|_| level <= MAX_LEVEL);
+    if container.is_some() || child_mask != 0 {
+        d.descend = Some(Descend {
+            container,
+            level: match container {
+                Some(Container::Nested | Container::Tags) => Some(level + 1),
+                _ => None,
+            },
+            mask: child_mask,
+        });
+    }
+    d
+}
+
+/// An object or array where a count or a timestamp belongs: offered as
+/// text that no count or timestamp parses (see `Value::composite`); both
+/// the serde visitors and the scanner walk call this.
+pub(super) fn composite(out: &mut Collected<'_>, decision: Decision, shown: &'static str) {
+    if let Some((slot @ (Slot::Count(_) | Slot::Time), prio, name)) = decision.slot {
+        out.offer(slot, prio, Scalar::Str(shown.into()), name);
+    }
+}
+
+/// Reads a `key:value` (or `key=value`) tag string into its canonical slot.
+pub(super) fn offer_tag<'de>(
+    out: &mut Collected<'de>,
+    extra: &[(String, Slot)],
+    level: u8,
+    tag: std::borrow::Cow<'de, str>,
+) {
+    let Some(split) = tag.find([':', '=']) else {
+        return;
+    };
+    let key = tag[..split].trim();
+    let Some((slot @ Slot::Text(_), rank, name)) = alias_with(extra, key) else {
+        return;
+    };
+    let value = match &tag {
+        std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s[split + 1..].trim()),
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s[split + 1..].trim().to_string()),
+    };
+    out.offer(slot, priority(level, rank), Scalar::Str(value), name);
+}
