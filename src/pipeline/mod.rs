@@ -13,6 +13,8 @@
 //! up: the only synchronization.
 
 mod open;
+mod options;
+mod passes;
 mod stream;
 
 use std::io::Read;
@@ -20,47 +22,18 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use crate::dedupe::Seen;
-use crate::input::chunk::{split_csv_parallel, split_scanned, CHUNK_BYTES};
+use crate::input::chunk::{split_csv_parallel, split_scanned};
 use crate::input::decompress::Counting;
 use crate::input::{mmap, Input};
 use crate::report::{Partial, Sums};
 use crate::sink::tally::Tally;
 use crate::sink::Consumer;
-use crate::sources::{self, Parser, Source, SourceOptions};
-use crate::worker::{Chunk, Done, Mode, Plan, Worker};
+use crate::sources::{self, Parser, SourceOptions};
+use crate::worker::{Chunk, Done, Mode, Plan};
 use open::{open_parser, open_stream, reopen, sample_of, Progressing};
+pub use options::ReadOptions;
+use passes::{drop_duplicates, needs_rescan, prepare, process};
 use stream::{read_batches, read_file};
-
-/// How the run reads its inputs.
-#[derive(Clone)]
-pub struct ReadOptions {
-    /// Worker threads.
-    pub threads: usize,
-    /// `--source NAME`: skip detection.
-    pub source: Option<&'static dyn Source>,
-    /// Options for every source (`--map`).
-    pub source_options: SourceOptions,
-    /// Target chunk size in bytes.
-    pub chunk_bytes: usize,
-    /// Memory-map plain files.
-    pub mmap: bool,
-    /// Show a progress bar on stderr (already decided: a terminal and not
-    /// `--quiet`).
-    pub progress: bool,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            threads: 1,
-            source: None,
-            source_options: SourceOptions::default(),
-            chunk_bytes: CHUNK_BYTES,
-            mmap: true,
-            progress: false,
-        }
-    }
-}
 
 /// What the reading of a run leaves: the merged results of every worker,
 /// and what was read with which source.
@@ -99,58 +72,6 @@ pub fn tally(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow
             ..done.out
         },
     })
-}
-
-/// Reads again the chunks that hold a losing occurrence of a request id
-/// (and are in `chunks`) and takes their records away from `total`;
-/// `release` is called after each chunk (a mapped one drops its pages
-/// again).
-fn drop_duplicates<C: Consumer>(
-    total: &mut Done<C::Output>,
-    chunks: &[Chunk<'_>],
-    plan: &Plan<'_>,
-    consumer: &C,
-    pool: &rayon::ThreadPool,
-    release: &(dyn Fn(&Chunk<'_>) + Sync),
-) {
-    if !plan.attribution.dedupe {
-        return;
-    }
-    pool.install(|| total.seen.finish());
-    if total.seen.rescan.is_empty() {
-        return;
-    }
-    let todo: Vec<Chunk<'_>> = chunks
-        .iter()
-        .filter(|c| total.seen.rescan.remove(&(c.file, c.index)))
-        .copied()
-        .collect();
-    if todo.is_empty() {
-        return;
-    }
-    let dup = pool.install(|| {
-        process(
-            &todo,
-            plan,
-            consumer,
-            Mode::Duplicates(&total.seen),
-            release,
-        )
-    });
-    let n = dup.ledger.counts.parsed;
-    total.ledger.counts.parsed -= n;
-    total.ledger.counts.duplicate += n;
-    consumer.subtract(&mut total.out, dup.out);
-}
-
-/// Returns true if and only if some chunk of input `file` holds a later
-/// occurrence of a request id, under the occurrences seen so far.
-fn needs_rescan<O>(total: &mut Done<O>, file: u32) -> bool {
-    if total.seen.rescan.is_empty() && total.seen.is_empty() {
-        return false;
-    }
-    total.seen.finish();
-    total.seen.rescan.iter().any(|(f, _)| *f == file)
 }
 
 /// A streamed file's results, or why it could not be read.
@@ -438,42 +359,4 @@ pub fn run<C: Consumer>(
         sources: used_sources,
         unreadable,
     })
-}
-
-/// Runs every document parser's first pass ([`Parser::prepare`]) to the
-/// end before any chunk is parsed.
-fn prepare(chunks: &[Chunk<'_>], after: &(dyn Fn(&Chunk<'_>) + Sync)) {
-    use rayon::prelude::*;
-    chunks
-        .par_iter()
-        .filter(|c| c.parser.framing() == sources::Framing::Document)
-        .for_each(|c| {
-            c.parser.prepare(c.bytes);
-            after(c);
-        });
-}
-
-/// Processes chunks in parallel; `done` runs after each one.
-fn process<C: Consumer>(
-    chunks: &[Chunk<'_>],
-    plan: &Plan<'_>,
-    consumer: &C,
-    mode: Mode<'_>,
-    done: &(dyn Fn(&Chunk<'_>) + Sync),
-) -> Done<C::Output> {
-    use rayon::prelude::*;
-    chunks
-        .par_iter()
-        .fold(
-            || Worker::new(plan, mode, consumer.sink()),
-            |mut w, c| {
-                w.process_chunk(c);
-                done(c);
-                w
-            },
-        )
-        .map(|w| w.finish(consumer))
-        .reduce(Done::default, |a, b| {
-            a.merge(b, |x, y| consumer.merge(x, y))
-        })
 }

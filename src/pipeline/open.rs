@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use indicatif::ProgressBar;
 
-use super::ReadOptions;
+use super::options::ReadOptions;
 use crate::input::decompress;
 use crate::input::Input;
 use crate::sources::{self, Parser, Sample};

@@ -4,7 +4,8 @@
 
 use std::io::Read;
 
-use super::{drop_duplicates, needs_rescan, prepare, process, ReadOptions};
+use super::options::ReadOptions;
+use super::passes::{drop_duplicates, needs_rescan, prepare, process};
 use crate::input::chunk::StreamChunks;
 use crate::plan::Plan;
 use crate::sink::Consumer;

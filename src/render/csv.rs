@@ -6,7 +6,8 @@
 
 use std::io::{self, Write};
 
-use super::{sanitize, Renderer};
+use super::renderer::Renderer;
+use super::sanitize;
 use crate::report::Report;
 use crate::report::UNATTRIBUTED;
 

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::Renderer;
+use super::renderer::Renderer;
 use crate::record::Field;
 use crate::report::Report;
 use crate::report::Totals;

@@ -3,9 +3,10 @@
 
 use std::io::{self, Write};
 
+use super::renderer::Renderer;
 use super::sanitize::terminal;
+use super::summary;
 use super::table::{metric_cells, HEADERS};
-use super::{summary, Renderer};
 use crate::report::Report;
 use crate::report::UNATTRIBUTED;
 

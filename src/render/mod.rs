@@ -1,7 +1,7 @@
 //! Rendering: the bytes users see. Each report format is one file
-//! implementing [`Renderer`]; renderers receive a finished [`Report`],
-//! write to a [`Write`] and never recompute totals. Data goes to stdout or
-//! `-o`; the accounting summary goes to stderr for data formats
+//! implementing [`Renderer`]; renderers receive a finished
+//! [`Report`](crate::report::Report), write to a writer and never
+//! recompute totals. Data goes to stdout or `-o`; the accounting summary goes to stderr for data formats
 //! (docs/design.md), below the table for table and md. The coverage
 //! formats live in [`coverage`].
 
@@ -9,15 +9,14 @@ pub mod coverage;
 pub mod csv;
 pub mod json;
 pub mod markdown;
+mod renderer;
 pub mod sanitize;
 pub mod summary;
 pub mod table;
 #[cfg(test)]
 mod tests;
 
-use std::io::{self, Write};
-
-use crate::report::Report;
+pub use renderer::Renderer;
 
 /// An output format of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -48,10 +47,4 @@ impl ReportFormat {
             ReportFormat::Md => &markdown::Markdown,
         }
     }
-}
-
-/// Writes a report in one format.
-pub trait Renderer: Sync {
-    /// Writes the report to `out`.
-    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }

@@ -7,9 +7,9 @@ use comfy_table::{
     presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table as Grid,
 };
 
+use super::renderer::Renderer;
 use super::sanitize::terminal;
 use super::summary::{self, thousands};
-use super::Renderer;
 use crate::money::percent;
 use crate::report::Report;
 use crate::report::{Totals, UNATTRIBUTED};

@@ -18,7 +18,8 @@ use std::hash::Hash;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::{sort_groups, Coverage, FieldCoverage, GroupValues, Report, Totals};
+use super::model::{Coverage, FieldCoverage, Report};
+use super::totals::{sort_groups, GroupValues, Totals};
 use crate::accounting::{Accounting, LedgerSums};
 use crate::dimension::Dimension;
 use crate::record::Field;

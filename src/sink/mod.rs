@@ -16,7 +16,7 @@
 //! Dedupe never holds every request id in a table while reading: the first
 //! pass counts every record and notes (hash, position) per id; after every
 //! input was seen, the chunks holding a later occurrence of an id are read
-//! again in [`Mode::Duplicates`](crate::worker::Mode) and what they hand to
+//! again in the worker's `Mode::Duplicates` and what they hand to
 //! a sink is subtracted ([`Consumer::subtract`]). That works for sums. A
 //! consumer whose output cannot be subtracted (one that writes rows) runs
 //! with dedupe off, and every row it gets carries the `request_id` and its

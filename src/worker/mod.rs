@@ -12,6 +12,7 @@ mod csv_records;
 
 pub use crate::plan::{AttributionPlan, Plan};
 pub use csv_records::UNCLOSED_QUOTE;
+use csv_records::{csv_chunk, CsvScratch, CsvTarget};
 
 use memchr::memchr;
 use rustc_hash::FxHashSet;
@@ -72,8 +73,7 @@ pub struct Worker<'p, S> {
     /// Rescanning for duplicates: the repeated ids whose first occurrence
     /// in this chunk was met (that one is the kept occurrence).
     firsts: FxHashSet<u64>,
-    csv_row: csv::ByteRecord,
-    csv_ends: Vec<usize>,
+    csv: CsvScratch,
     route_buf: String,
     value_bufs: [String; OWNERS.len()],
 }
@@ -141,8 +141,7 @@ impl<'p, S: RecordSink> Worker<'p, S> {
                 chunk: 0,
                 line: 0,
             },
-            csv_row: csv::ByteRecord::new(),
-            csv_ends: Vec::new(),
+            csv: CsvScratch::default(),
             route_buf: String::new(),
             value_bufs: Default::default(),
         }
@@ -178,7 +177,20 @@ impl<'p, S: RecordSink> Worker<'p, S> {
         }
         let lines = match chunk.parser.framing() {
             Framing::Lines => self.lines(bytes, chunk.parser),
-            Framing::Csv => self.csv(bytes, chunk.parser, chunk.first),
+            Framing::Csv => {
+                let mut scratch = std::mem::take(&mut self.csv);
+                let max_line = self.plan.max_line_bytes;
+                let n = csv_chunk(
+                    self,
+                    &mut scratch,
+                    bytes,
+                    chunk.parser,
+                    chunk.first,
+                    max_line,
+                );
+                self.csv = scratch;
+                n
+            }
             Framing::Document => self.document(bytes, chunk.parser),
         };
         self.chunk_lines.push(((chunk.file, chunk.index), lines));
@@ -370,6 +382,13 @@ impl<S: RecordSink> Worker<'_, S> {
             at: self.at,
         };
         self.sink.accept(&record, &mut self.interner);
+    }
+}
+
+impl<S: RecordSink> CsvTarget for Worker<'_, S> {
+    #[inline]
+    fn unneeded(&self) -> bool {
+        Worker::unneeded(self)
     }
 }
 
