@@ -5,8 +5,12 @@
 //! fails (an unreadable input, a full disk, a panic) never leaves a
 //! partial or empty file where a spreadsheet or a later job would take it
 //! for a result. The temporary file is created when the command starts, so
-//! an unwritable folder fails before any log is read. Data is streamed
-//! through a buffer, never held whole. The summary and messages for people
+//! an unwritable folder fails before any log is read. A target that exists
+//! and is not a regular file (`/dev/null`, a named pipe, `/dev/stdout`) is
+//! written in place: renaming over it would replace the device or pipe
+//! with a file. A symbolic link is followed, so the file it points to is
+//! replaced, not the link. Data is streamed through a buffer, never held
+//! whole. The summary and messages for people
 //! go to standard error ([`stderr`]).
 
 use std::fs;
@@ -19,13 +23,29 @@ use tempfile::NamedTempFile;
 /// A command's data output, opened.
 #[derive(Debug)]
 pub struct Output {
-    target: Option<(PathBuf, NamedTempFile)>,
+    path: Option<PathBuf>,
+    target: Target,
+}
+
+#[derive(Debug)]
+enum Target {
+    Stdout,
+    /// A regular file (or none yet): written beside it, then renamed.
+    Replace {
+        path: PathBuf,
+        temp: NamedTempFile,
+    },
+    /// A device, pipe or socket: written in place.
+    InPlace(fs::File),
 }
 
 impl Output {
     /// Standard output.
     pub fn stdout() -> Output {
-        Output { target: None }
+        Output {
+            path: None,
+            target: Target::Stdout,
+        }
     }
 
     /// `-o PATH` if given, else standard output. Creates the temporary file
@@ -34,39 +54,59 @@ impl Output {
         let Some(path) = path else {
             return Ok(Output::stdout());
         };
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
+        let cannot = || format!("cannot create {}", path.display());
+        let target = match fs::metadata(path) {
+            Ok(m) if !m.is_file() && !m.is_dir() => Target::InPlace(
+                fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .with_context(cannot)?,
+            ),
+            _ => {
+                // Follow a link to the file it names.
+                let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                let dir = match real.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                let name = real
+                    .file_name()
+                    .map_or("out".into(), |n| n.to_string_lossy());
+                let temp = tempfile::Builder::new()
+                    .prefix(&format!(".{name}."))
+                    .suffix(".tmp")
+                    .tempfile_in(&dir)
+                    .with_context(cannot)?;
+                Target::Replace { path: real, temp }
+            }
         };
-        let name = path
-            .file_name()
-            .map_or("out".into(), |n| n.to_string_lossy());
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot create {}", path.display()))?;
         Ok(Output {
-            target: Some((path.to_path_buf(), temp)),
+            path: Some(path.to_path_buf()),
+            target,
         })
     }
 
     /// The `-o` path, if any.
     pub fn path(&self) -> Option<&Path> {
-        self.target.as_ref().map(|(p, _)| p.as_path())
+        self.path.as_deref()
     }
 
     /// Writes the data with `write` and, for a file, puts it in place.
     /// Nothing is left at the target if `write` fails.
     pub fn write(self, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
         match self.target {
-            None => {
+            Target::Stdout => {
                 let stdout = io::stdout().lock();
                 let mut out = BufWriter::with_capacity(64 << 10, stdout);
                 write(&mut out)?;
                 out.flush()
             }
-            Some((path, temp)) => {
+            Target::InPlace(file) => {
+                let mut out = BufWriter::with_capacity(64 << 10, file);
+                write(&mut out)?;
+                out.flush()
+            }
+            Target::Replace { path, temp } => {
                 let mut out = BufWriter::with_capacity(64 << 10, temp.as_file());
                 write(&mut out)?;
                 out.flush()?;
@@ -128,6 +168,41 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"a,b\n");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file is left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_in_place_and_a_link_is_followed() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(fifo).unwrap())
+        };
+        let out = Output::create(Some(&fifo)).unwrap();
+        out.write(|w| w.write_all(b"through the pipe\n")).unwrap();
+        assert_eq!(reader.join().unwrap(), b"through the pipe\n");
+        assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+
+        let real = dir.path().join("real.csv");
+        fs::write(&real, "old").unwrap();
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        Output::create(Some(&link))
+            .unwrap()
+            .write(|w| w.write_all(b"new"))
+            .unwrap();
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read(&real).unwrap(), b"new");
     }
 
     #[test]

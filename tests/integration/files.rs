@@ -89,3 +89,31 @@ fn the_same_file_given_twice_is_read_once() {
     ]);
     assert_eq!(requests(&v), 1, "{v}");
 }
+
+/// `-o /dev/null` (benches/paired.sh uses it) writes to the device: the
+/// output layer must never rename its temporary file over a device.
+#[test]
+fn output_to_a_device_leaves_the_device_in_place() {
+    use std::os::unix::fs::FileTypeExt;
+    run(
+        llmspend().args(["report", "samples/", "--format", "csv", "-o", "/dev/null"]),
+        0,
+    );
+    let meta = std::fs::symlink_metadata("/dev/null").unwrap();
+    assert!(meta.file_type().is_char_device());
+}
+
+/// A failed run leaves no file where `-o` points, and no temporary file.
+#[test]
+fn a_failed_run_leaves_no_output_file() {
+    let dir = TestDir::new();
+    let out = dir.path().join("report.csv");
+    run(
+        llmspend()
+            .args(["report", "no/such/input.jsonl", "--format", "csv", "-o"])
+            .arg(&out),
+        2,
+    );
+    assert!(!out.exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
