@@ -25,8 +25,7 @@ pub type GroupKey = [i64; MAX_DIMS];
 /// most [`INLINE`](crate::parse::keymap::INLINE) bytes is found by its
 /// [`Words`] in an open-addressing table: register compares, no `memcmp`
 /// and no pointer to follow, where a string-keyed hash map spends its time
-/// in `memcmp`. Longer values go to a hash
-/// map.
+/// in `memcmp`. Longer values go to a hash map.
 #[derive(Debug, Default)]
 pub struct Interner {
     /// Slots of `(words, id)`; `None` is free. A power of two long, at

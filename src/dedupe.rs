@@ -34,10 +34,10 @@
 //! Memory: 12 bytes per record that has an id while reading and while the
 //! entry blocks are gathered (each is freed once copied), then 12 bytes per
 //! distinct id, plus a small set of the repeated ids' hashes and of the
-//! blocks that hold a duplicate. On a virtual
-//! machine every page touched for the first time is expensive (most of the
-//! cost of dedupe was once vectors doubling and being appended), so each
-//! entry is written twice at most. Two different ids with the same 64-bit
+//! blocks that hold a duplicate. On a virtual machine every page touched
+//! for the first time is expensive (a vector that doubles as it grows
+//! copies its entries into fresh pages each time), so each entry is
+//! written twice at most. Two different ids with the same 64-bit
 //! hash would be taken for one (for 100 million ids, a chance of about 3 in
 //! 10 000).
 

@@ -74,8 +74,8 @@ pub fn split_scanned(
 /// ends inside quotes. Then every cut is a record end, and the very one the
 /// sequential scan picks (the first line feed past the target outside
 /// quotes). Otherwise, when a quoted field spans a cut, the sequential scan
-/// decides. A serial pass over every byte of a large CSV file before any
-/// parsing was a tenth of the run.
+/// decides. A serial pass over every byte of a large CSV file would keep
+/// every worker waiting until it ends.
 pub fn split_csv_parallel(
     bytes: &[u8],
     target: usize,

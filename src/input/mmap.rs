@@ -60,8 +60,8 @@ impl Deref for Bytes {
 
 /// How far around a faulting page Linux may map pages already in the page
 /// cache: `fault_around_bytes` (64 KiB by default), and whole large folios
-/// on recent kernels. With 64 KiB, a 2 GiB file still left ~90 MB mapped on
-/// 6.18; with 1 MiB the peak stayed at 14 MB.
+/// on recent kernels. The 64 KiB default is too small a margin once large
+/// folios are mapped, and released pages stay resident; 1 MiB covers them.
 pub const FAULT_AROUND: usize = 1 << 20;
 
 impl Bytes {

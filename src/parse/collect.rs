@@ -154,8 +154,8 @@ impl<'a> Collected<'a> {
 
     /// [`Collected::offer`] of a borrowed string, the common case (CSV
     /// cells, JSON strings): a text slot takes it here, inlined, without
-    /// building and matching a [`Scalar`] (that call was a seventh of a CSV
-    /// run).
+    /// building and matching a [`Scalar`], a call every CSV cell would
+    /// otherwise pay.
     #[inline]
     pub fn offer_str(&mut self, slot: Slot, prio: u8, s: &'a str, field_name: &'static str) {
         match slot {

@@ -101,8 +101,8 @@ impl Words {
 }
 
 /// A key of fewer than eight bytes as a zero-padded little-endian word,
-/// from loads that overlap instead of a `memcpy` of variable length (which
-/// was a third of every lookup).
+/// from loads that overlap instead of a `memcpy` of variable length (a
+/// library call on every lookup).
 #[inline(always)]
 fn short_word(key: &[u8]) -> u64 {
     let n = key.len();

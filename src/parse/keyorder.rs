@@ -33,8 +33,8 @@ pub const NONE: u16 = 1;
 
 /// How many followers are remembered per key: a template with optional
 /// keys (`"error"` on failures only, a latency on streamed calls) has a few
-/// at one place. Four cut the keys read the plain way in generated logs
-/// from 1.9 a line to 0.1.
+/// at one place. With four, almost no key of a generated log is read the
+/// plain way.
 const WAYS: usize = 4;
 const _: () = assert!(WAYS == 4, "KeyOrder::follow is written for four ways");
 
@@ -182,7 +182,7 @@ impl<V: Copy + Default> KeyOrder<V> {
         let ways = &mut self.ways[after.place()];
         let w = *ways;
         // Spelled out for four ways: `copy_within` of a length known only
-        // at run time was a call to memmove per wrong first guess.
+        // at run time is a call to memmove per wrong first guess.
         *ways = match w.iter().position(|&k| k == id) {
             Some(0) => w,
             Some(1) => [id, w[0], w[2], w[3]],

@@ -180,7 +180,7 @@ fn object<'de>(cur: &mut Cursor<'de>, out: &mut Collected<'de>, place: Place<'_>
             }
             // A `--map` path may lead deep; the reference parser, with its
             // own limit, reads such a line rather than this walk recursing
-            // (a debug build's frames overflowed a worker's stack at 200).
+            // (a debug build's frames would overflow a worker's stack).
             if place.depth + 1 >= MAX_DEPTH as usize {
                 return Err(Bail);
             }
