@@ -1,6 +1,6 @@
 //! The one bench binary: throughput in bytes per second on
-//! logs generated here, deterministically, by the `genlogs` crate (the same
-//! generator as `examples/genlogs.rs`), and the allocations per record
+//! logs generated here, deterministically, by the `genlogs` crate (the
+//! generator `examples/genlogs.rs` runs), and the allocations per record
 //! counted by a global allocator.
 //!
 //! - `parse/*`: the gateway adapter alone, line by line, into a sink that
