@@ -125,12 +125,14 @@ impl LedgerSums {
         }
     }
 
-    /// Renumbers the files of the samples: `f` becomes `f + offset`.
-    pub fn shift_files(&mut self, offset: u32) {
+    /// Renumbers the files of the samples: `f` becomes `to[f]`; each
+    /// reason's samples are then put in order again.
+    pub fn renumber_files(&mut self, to: &[u32]) {
         for (_, samples) in self.reasons.values_mut() {
-            for s in samples {
-                s.file += offset;
+            for s in samples.iter_mut() {
+                s.file = to[s.file as usize];
             }
+            samples.sort_unstable();
         }
     }
 }

@@ -31,6 +31,9 @@ pub enum Command {
     Coverage(CoverageArgs),
     /// Show the rate card in effect, or which row prices a model on a date.
     Rates(RatesArgs),
+    /// Sum partials (`report --format partial`, one per file or task) into
+    /// the report of the whole, in any report format.
+    Merge(MergeArgs),
     /// List the log formats llmspend reads and how each is recognised.
     Sources,
 }
@@ -246,6 +249,33 @@ pub struct OutputArgs {
     /// No progress output.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// `llmspend merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Partials written by `report --format partial`; `-` reads standard
+    /// input.
+    #[arg(required = true, value_name = "PARTIAL")]
+    pub paths: Vec<PathBuf>,
+
+    /// Roll the groups up to these dimensions (some of the partials'),
+    /// comma-separated; default: the partials' own.
+    #[arg(long, value_delimiter = ',', value_name = "DIMS")]
+    pub by: Vec<Dimension>,
+
+    /// Output format (`partial` writes the merged partial, to merge again).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// As for `report`: spread the unattributed cost over the attributed
+    /// groups in an `allocated_cost_usd` column.
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub allocate_unattributed: Option<Allocate>,
+
+    /// Where the report goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `llmspend rates`.

@@ -222,7 +222,7 @@ impl Config {
         })?;
         config.dims = dims;
         config.allocate = args.allocate_unattributed;
-        config.reported_cost = args.format == ReportFormat::Json;
+        config.reported_cost = matches!(args.format, ReportFormat::Json | ReportFormat::Partial);
         Ok(config)
     }
 

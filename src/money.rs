@@ -130,6 +130,30 @@ impl Money {
         }
     }
 
+    /// Reads USD written as plain decimal text with at most 12 fractional
+    /// digits (`12.345678901234`, `3`), exactly; `None` for anything else
+    /// (a sign, an exponent, more digits than a pico-dollar holds).
+    pub fn from_usd_str(text: &str) -> Option<Money> {
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 12 {
+            return None;
+        }
+        if text.ends_with('.') {
+            return None;
+        }
+        let whole: u128 = whole.parse().ok()?;
+        let mut units: u128 = 0;
+        for i in 0..12 {
+            let d = frac.as_bytes().get(i).map_or(0, |b| u128::from(b - b'0'));
+            units = units * 10 + d;
+        }
+        whole
+            .checked_mul(PICO_PER_USD)?
+            .checked_add(units)
+            .map(Money)
+    }
+
     /// The amount as USD with exactly `decimals` fractional digits, rounded
     /// half-even, e.g. `12.345678` for six.
     pub fn to_usd_string(self, decimals: u32) -> String {
@@ -198,6 +222,24 @@ impl std::ops::Add for Money {
 mod tests {
     use super::*;
 
+    #[test]
+    fn usd_text_of_up_to_twelve_decimals_reads_back_exactly() {
+        for pico in [
+            0u128,
+            1,
+            999_999_999_999,
+            1_000_000_000_000,
+            12_345_678_901_234_567,
+        ] {
+            let m = Money(pico);
+            assert_eq!(Money::from_usd_str(&m.to_usd_string(12)), Some(m));
+        }
+        assert_eq!(Money::from_usd_str("3"), Some(Money(3 * PICO_PER_USD)));
+        assert_eq!(Money::from_usd_str("0.5"), Some(Money(PICO_PER_USD / 2)));
+        for bad in ["", ".5", "1.", "-1", "1e3", "0.0000000000001", "1,5", " 1"] {
+            assert_eq!(Money::from_usd_str(bad), None, "{bad}");
+        }
+    }
     #[test]
     fn parses_prices_into_pico_dollars_per_token() {
         assert_eq!(

@@ -1,6 +1,7 @@
 //! Dispatch: one function per subcommand, nothing else.
 
 pub mod coverage;
+pub mod merge;
 pub mod rates;
 pub mod report;
 pub mod sources;
@@ -14,6 +15,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Report(args) => report::run(args),
         Command::Coverage(args) => coverage::run(args),
         Command::Rates(args) => rates::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Sources => sources::run(),
     }
 }

@@ -2,40 +2,83 @@
 //! resolve the config (fail fast), discover inputs, run the pipeline,
 //! render data to stdout (or `-o`), the summary to stderr for data formats.
 
+use crate::allocate::Allocate;
 use crate::cli::ReportArgs;
 use crate::config::Config;
 use crate::dimension::Dimension;
-use crate::error::InputError;
+use crate::error::{InputError, UsageError};
 use crate::exit::ExitStatus;
 use crate::gate;
 use crate::input;
 use crate::output::{self, Output};
 use crate::pipeline;
 use crate::render::sanitize::terminal;
-use crate::render::{self, ReportFormat};
-use crate::report::Report;
+use crate::render::{self, Renderer, ReportFormat};
+use crate::report::{jsonl, Partial, Report};
 use crate::worker::{AttributionPlan, Plan};
 
 /// Runs `report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
     let format = args.format;
     let mut config = Config::from_args(args)?;
-    let mut report = build(&config)?;
-    if let Some(how) = config.allocate {
-        report.allocated = Some(crate::allocate::allocate(&report.groups, &report.dims, how));
+    if format == ReportFormat::Partial && config.allocate.is_some() {
+        return Err(UsageError::BadValue {
+            flag: "--allocate-unattributed",
+            message: "an estimate is not part of a partial: allocate when the merged partials are rendered".into(),
+        }
+        .into());
     }
+    let partial = partial(&config)?;
     let out = std::mem::replace(&mut config.output, Output::stdout());
-    let path = out.path().map(|p| p.display().to_string());
-    out.write(|w| format.renderer().render(&report, w))?;
-    if format.is_data() {
-        output::stderr(|w| render::summary::write(&report, w))?;
-    }
-    if let (ReportFormat::Table, Some(path), false) = (format, path, config.quiet) {
-        eprintln!("wrote {path}");
-    }
+    let report = emit(format, partial, config.allocate, out, config.quiet)?;
     let verdicts = gate::evaluate(&config.gates, &report);
     output::stderr(|w| render::summary::gate_failures(&verdicts, w))?;
     Ok(status(&verdicts))
+}
+
+/// Writes a partial in `format` to `out` (the partial itself, or the
+/// report it finishes to, with `allocate`'s estimate), and the summary to
+/// stderr for data formats; returns the report, for the gates.
+pub fn emit(
+    format: ReportFormat,
+    partial: Partial,
+    allocate: Option<Allocate>,
+    out: Output,
+    quiet: bool,
+) -> anyhow::Result<Report> {
+    let path = out.path().map(|p| p.display().to_string());
+    let report = match format.renderer() {
+        None => {
+            let report = partial.clone().finish();
+            let accounting = accounting_json(&report)?;
+            out.write(|w| jsonl::write(&partial, &accounting, w))?;
+            report
+        }
+        Some(renderer) => {
+            let mut report = partial.finish();
+            if let Some(how) = allocate {
+                report.allocated =
+                    Some(crate::allocate::allocate(&report.groups, &report.dims, how));
+            }
+            out.write(|w| renderer.render(&report, w))?;
+            report
+        }
+    };
+    if format.is_data() {
+        output::stderr(|w| render::summary::write(&report, w))?;
+    }
+    if let (ReportFormat::Table, Some(path), false) = (format, path, quiet) {
+        eprintln!("wrote {path}");
+    }
+    Ok(report)
+}
+
+/// The `accounting` object of the JSON report, as that renderer writes it.
+fn accounting_json(report: &Report) -> anyhow::Result<serde_json::Value> {
+    let mut json = Vec::new();
+    render::json::Json.render(report, &mut json)?;
+    let mut value: serde_json::Value = serde_json::from_slice(&json)?;
+    Ok(value["accounting"].take())
 }
 
 /// Exit 1 if a gate failed.
@@ -49,6 +92,12 @@ pub fn status(verdicts: &[crate::report::Verdict]) -> ExitStatus {
 
 /// Reads the inputs of a resolved config into a report.
 pub fn build(config: &Config) -> anyhow::Result<Report> {
+    Ok(partial(config)?.finish())
+}
+
+/// Reads the inputs of a resolved config into the run's partial; an error
+/// if no input could be read at all.
+pub fn partial(config: &Config) -> anyhow::Result<Partial> {
     let (inputs, problems) = input::discover(&config.paths);
     let plan = Plan {
         dims: config.dims.clone(),
@@ -77,17 +126,15 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
     unreadable.append(&mut partial.unreadable);
     unreadable.sort();
     partial.unreadable = unreadable;
-    let report = partial.finish();
-    if report.sources.is_empty() && !report.accounting.unreadable.is_empty() {
-        let list: Vec<String> = report
-            .accounting
+    if partial.sources.is_empty() && !partial.unreadable.is_empty() {
+        let list: Vec<String> = partial
             .unreadable
             .iter()
             .map(|(p, e)| format!("  {}: {}", terminal(p), terminal(e)))
             .collect();
         return Err(InputError::NothingReadable(list.join("\n")).into());
     }
-    Ok(report)
+    Ok(partial)
 }
 
 /// Returns true if and only if anything reads the route: templates are

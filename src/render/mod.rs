@@ -29,22 +29,31 @@ pub enum ReportFormat {
     Json,
     /// A Markdown table, for tickets and wikis.
     Md,
+    /// The exact partial aggregate as JSON Lines, for `llmspend merge`
+    /// (one run per file or task, summed elsewhere).
+    Partial,
 }
 
 impl ReportFormat {
     /// Returns true if and only if the output is machine-readable data, so
     /// the summary belongs on stderr.
     pub fn is_data(self) -> bool {
-        matches!(self, ReportFormat::Csv | ReportFormat::Json)
+        matches!(
+            self,
+            ReportFormat::Csv | ReportFormat::Json | ReportFormat::Partial
+        )
     }
 
-    /// The renderer of this format.
-    pub fn renderer(self) -> &'static dyn Renderer {
+    /// The renderer of a finished report in this format; `None` for the
+    /// partial, which is written before it is finished
+    /// ([`crate::report::jsonl`]).
+    pub fn renderer(self) -> Option<&'static dyn Renderer> {
         match self {
-            ReportFormat::Table => &table::Table,
-            ReportFormat::Csv => &csv::Csv,
-            ReportFormat::Json => &json::Json,
-            ReportFormat::Md => &markdown::Markdown,
+            ReportFormat::Table => Some(&table::Table),
+            ReportFormat::Csv => Some(&csv::Csv),
+            ReportFormat::Json => Some(&json::Json),
+            ReportFormat::Md => Some(&markdown::Markdown),
+            ReportFormat::Partial => None,
         }
     }
 }

@@ -288,7 +288,7 @@ fn text(bytes: Vec<u8>) -> String {
 
 fn render(format: ReportFormat, report: &Report) -> String {
     let mut out = Vec::new();
-    format.renderer().render(report, &mut out).unwrap();
+    format.renderer().unwrap().render(report, &mut out).unwrap();
     text(out)
 }
 

@@ -8,6 +8,7 @@
 //! into a [`Report`]: groups sorted, line numbers resolved, coverage
 //! figures ranked. Renderers, gates and allocation read only a `Report`.
 
+pub mod jsonl;
 mod model;
 mod partial;
 mod totals;

@@ -216,15 +216,12 @@ impl Sums {
         }
     }
 
-    /// Renumbers the files: file `f` becomes `f + offset`.
-    fn shift_files(&mut self, offset: u32) {
-        if offset == 0 {
-            return;
-        }
+    /// Renumbers the files: file `f` becomes `to[f]`.
+    fn renumber_files(&mut self, to: &[u32]) {
         for ((file, _), _) in &mut self.chunk_lines {
-            *file += offset;
+            *file = to[*file as usize];
         }
-        self.ledger.shift_files(offset);
+        self.ledger.renumber_files(to);
     }
 }
 
@@ -256,8 +253,10 @@ impl fmt::Display for MergeError {
 impl std::error::Error for MergeError {}
 
 impl Partial {
-    /// Adds another partial of a run with the same meta; its files are
-    /// numbered after this one's.
+    /// Adds another partial of a run with the same meta. The files of both
+    /// are numbered again in path order, the order one run over all of
+    /// them numbers them, so which malformed samples are kept and their
+    /// order do not depend on how partials were grouped or ordered.
     pub fn merge(mut self, mut o: Partial) -> Result<Partial, MergeError> {
         let (a, b) = (&self.meta, &o.meta);
         let differ = [
@@ -272,13 +271,71 @@ impl Partial {
         if let Some((what, _)) = differ.iter().find(|(_, d)| *d) {
             return Err(MergeError(format!("their {what} differ")));
         }
-        let offset =
-            u32::try_from(self.files.len()).map_err(|_| MergeError("too many files".into()))?;
-        o.sums.shift_files(offset);
-        self.files.append(&mut o.files);
+        let mut all: Vec<(bool, usize)> = (0..self.files.len())
+            .map(|i| (false, i))
+            .chain((0..o.files.len()).map(|i| (true, i)))
+            .collect();
+        {
+            let name = |&(theirs, i): &(bool, usize)| {
+                std::path::Path::new(if theirs { &o.files[i] } else { &self.files[i] })
+            };
+            all.sort_by(|a, b| name(a).cmp(name(b)));
+        }
+        let mut mine = vec![0u32; self.files.len()];
+        let mut other = vec![0u32; o.files.len()];
+        for (new, &(theirs, i)) in all.iter().enumerate() {
+            let new = u32::try_from(new).map_err(|_| MergeError("too many files".into()))?;
+            match theirs {
+                false => mine[i] = new,
+                true => other[i] = new,
+            }
+        }
+        let files: Vec<String> = all
+            .iter()
+            .map(|&(theirs, i)| {
+                if theirs {
+                    std::mem::take(&mut o.files[i])
+                } else {
+                    std::mem::take(&mut self.files[i])
+                }
+            })
+            .collect();
+        self.sums.renumber_files(&mine);
+        o.sums.renumber_files(&other);
+        self.files = files;
         self.sources.append(&mut o.sources);
         self.unreadable.append(&mut o.unreadable);
         self.sums = std::mem::take(&mut self.sums).merge(o.sums);
+        Ok(self)
+    }
+
+    /// The same partial grouped by `dims`, some of its dimensions in any
+    /// order: groups that differ only in the others are added up.
+    pub fn roll_up(mut self, dims: &[Dimension]) -> Result<Partial, MergeError> {
+        let mut at = Vec::with_capacity(dims.len());
+        for d in dims {
+            match self.meta.dims.iter().position(|x| x == d) {
+                Some(i) => at.push(i),
+                None => {
+                    return Err(MergeError(format!(
+                        "`{d}` is not a dimension of the partials ({})",
+                        self.meta
+                            .dims
+                            .iter()
+                            .map(|d| d.name())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    )))
+                }
+            }
+        }
+        let mut groups: FxHashMap<GroupValues, Totals> = FxHashMap::default();
+        for (values, t) in std::mem::take(&mut self.sums.groups) {
+            let key = at.iter().map(|&i| values[i].clone()).collect();
+            groups.entry(key).or_default().merge(&t);
+        }
+        self.sums.groups = groups;
+        self.meta.dims = dims.to_vec();
         Ok(self)
     }
 

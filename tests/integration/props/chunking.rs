@@ -63,7 +63,11 @@ fn csv_and_counts(r: &Report) -> (Vec<u8>, String) {
     (
         {
             let mut csv = Vec::new();
-            ReportFormat::Csv.renderer().render(r, &mut csv).unwrap();
+            ReportFormat::Csv
+                .renderer()
+                .unwrap()
+                .render(r, &mut csv)
+                .unwrap();
             csv
         },
         counts,
