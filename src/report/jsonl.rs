@@ -71,7 +71,9 @@ pub fn write(partial: &Partial, accounting: &Value, out: &mut dyn Write) -> io::
     for (values, t) in groups {
         line(out, &group_line(&meta.dims, values, t))?;
     }
-    let rest = Rest {
+    // In one canonical order, so the same sums are the same bytes whatever
+    // the threads or the order partials were merged in.
+    let mut rest = Rest {
         files: partial.files.clone(),
         sources: partial.sources.clone(),
         unreadable: partial.unreadable.clone(),
@@ -80,8 +82,32 @@ pub fn write(partial: &Partial, accounting: &Value, out: &mut dyn Write) -> io::
             ..partial.sums.clone()
         },
     };
-    line(out, &serde_json::json!({ "sums": rest }))?;
-    line(out, &serde_json::json!({ "accounting": accounting }))
+    rest.sources.sort();
+    rest.unreadable.sort();
+    rest.sums.chunk_lines.sort_unstable();
+    // Through typed wrappers, not `json!`: a `Value` holds no integer past
+    // u64, and sums of aggregated exports can pass it.
+    line(out, &SumsLine { sums: rest })?;
+    line(out, &AccountingLine { accounting })
+}
+
+#[derive(Serialize, Deserialize)]
+struct SumsLine {
+    sums: Rest,
+}
+
+#[derive(Serialize)]
+struct AccountingLine<'a> {
+    accounting: &'a Value,
+}
+
+/// Which line this is, read without parsing the values.
+#[derive(Deserialize)]
+struct Probe {
+    llmspend_partial: Option<serde::de::IgnoredAny>,
+    group: Option<serde::de::IgnoredAny>,
+    sums: Option<serde::de::IgnoredAny>,
+    accounting: Option<serde::de::IgnoredAny>,
 }
 
 fn line(out: &mut dyn Write, value: &impl Serialize) -> io::Result<()> {
@@ -138,17 +164,14 @@ pub fn read(name: &str, text: &str) -> Result<Partial, ReadError> {
         if ended {
             return Err(at(n, "a line after the accounting line: not one partial"));
         }
-        let value: Value = serde_json::from_str(raw)
+        let probe: Probe = serde_json::from_str(raw)
             .map_err(|e| at(n, &format!("not a line of a partial ({e})")))?;
-        let Some(obj) = value.as_object() else {
-            return Err(at(n, "not a line of a partial (not an object)"));
-        };
         let Some(h) = &header else {
-            if !obj.contains_key("llmspend_partial") {
+            if probe.llmspend_partial.is_none() {
                 return Err(at(n, "not a partial: the first line is not a partial header (write one with `report --format partial`)"));
             }
             let h: Header =
-                serde_json::from_value(value).map_err(|e| at(n, &format!("bad header: {e}")))?;
+                serde_json::from_str(raw).map_err(|e| at(n, &format!("bad header: {e}")))?;
             if h.schema != SCHEMA {
                 return Err(at(
                     n,
@@ -159,21 +182,29 @@ pub fn read(name: &str, text: &str) -> Result<Partial, ReadError> {
             header = Some(h);
             continue;
         };
-        if let Some(group) = obj.get("group") {
-            let (values, totals) = read_group(&h.by, group, obj).map_err(|why| at(n, &why))?;
+        if probe.group.is_some() {
+            let value: Value =
+                serde_json::from_str(raw).map_err(|e| at(n, &format!("bad group line: {e}")))?;
+            let (values, totals) = read_group(
+                &h.by,
+                &value["group"],
+                value.as_object().unwrap_or(&Map::new()),
+            )
+            .map_err(|why| at(n, &why))?;
             if partial.sums.groups.insert(values, totals).is_some() {
                 return Err(at(n, "the same group twice"));
             }
-        } else if let Some(r) = obj.get("sums") {
-            let r: Rest = serde_json::from_value(r.clone())
-                .map_err(|e| at(n, &format!("bad sums line: {e}")))?;
+        } else if probe.sums.is_some() {
+            let r: SumsLine =
+                serde_json::from_str(raw).map_err(|e| at(n, &format!("bad sums line: {e}")))?;
+            let r = r.sums;
             let groups = std::mem::take(&mut partial.sums.groups);
             partial.files = r.files;
             partial.sources = r.sources;
             partial.unreadable = r.unreadable;
             partial.sums = Sums { groups, ..r.sums };
             rest_seen = true;
-        } else if obj.contains_key("accounting") {
+        } else if probe.accounting.is_some() {
             if !rest_seen {
                 return Err(at(n, "the accounting line comes before the sums line"));
             }

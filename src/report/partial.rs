@@ -304,7 +304,9 @@ impl Partial {
         o.sums.renumber_files(&other);
         self.files = files;
         self.sources.append(&mut o.sources);
+        self.sources.sort();
         self.unreadable.append(&mut o.unreadable);
+        self.unreadable.sort();
         self.sums = std::mem::take(&mut self.sums).merge(o.sums);
         Ok(self)
     }

@@ -378,6 +378,10 @@ fn cases() -> Vec<(String, Vec<String>)> {
         ),
         ("rates_old", &["rates", "gpt-4o", "--date", "2020-01-01"]),
         ("sources", &["sources"]),
+        (
+            "partial",
+            &["report", "--format", "partial", "--by", "team,day", s],
+        ),
     ];
     for (name, args) in variants {
         add(format!("opt_{name}"), args);

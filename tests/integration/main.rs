@@ -9,6 +9,7 @@ mod files;
 mod fuzz;
 mod golden;
 mod layout;
+mod merge;
 mod props;
 mod report;
 mod sources;
