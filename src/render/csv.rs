@@ -37,25 +37,32 @@ impl Renderer for Csv {
             .chain(report.allocated.as_ref().map(|_| "allocated_cost_usd"))
             .collect();
         w.write_record(&header)?;
+        // One set of cells reused for every row: a report can have millions.
+        let mut cells: Vec<String> = vec![String::new(); header.len()];
         for (i, g) in report.groups.iter().enumerate() {
-            let mut row: Vec<String> = g
-                .values
-                .iter()
-                .map(|v| sanitize::csv_cell(v.as_deref().unwrap_or(UNATTRIBUTED)).into_owned())
-                .collect();
-            let t = &g.totals;
-            row.extend([
-                t.requests.to_string(),
-                t.input_tokens.to_string(),
-                t.output_tokens.to_string(),
-                t.cache_read_tokens.to_string(),
-                t.cache_write_tokens().to_string(),
-                t.cost.to_usd_string(6),
-            ]);
-            if let Some(a) = &report.allocated {
-                row.push(a[i].to_usd_string(6));
+            for c in &mut cells {
+                c.clear();
             }
-            w.write_record(&row)?;
+            let (dims, metrics) = cells.split_at_mut(g.values.len());
+            for (cell, v) in dims.iter_mut().zip(&g.values) {
+                sanitize::push_csv_cell(cell, v.as_deref().unwrap_or(UNATTRIBUTED));
+            }
+            let t = &g.totals;
+            let counts = [
+                t.requests,
+                t.input_tokens,
+                t.output_tokens,
+                t.cache_read_tokens,
+                t.cache_write_tokens(),
+            ];
+            for (cell, n) in metrics.iter_mut().zip(counts) {
+                crate::money::push_uint(cell, n);
+            }
+            t.cost.push_usd(6, &mut metrics[counts.len()]);
+            if let Some(a) = &report.allocated {
+                a[i].push_usd(6, &mut metrics[counts.len() + 1]);
+            }
+            w.write_record(&cells)?;
         }
         w.flush()
     }

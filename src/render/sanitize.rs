@@ -12,6 +12,14 @@ pub fn csv_cell(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Appends [`csv_cell`]`(text)` to `out`, without an allocation of its own.
+pub fn push_csv_cell(out: &mut String, text: &str) {
+    if let Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\n') = text.as_bytes().first() {
+        out.push('\'');
+    }
+    out.push_str(text);
+}
+
 /// Escapes control characters and bidirectional overrides, which a log
 /// value could use to rewrite what a terminal shows.
 pub fn terminal(text: &str) -> Cow<'_, str> {

@@ -114,11 +114,18 @@ pub fn sort_groups(map: FxHashMap<GroupValues, Totals>) -> Vec<Group> {
         .into_iter()
         .map(|(values, totals)| Group { values, totals })
         .collect();
-    groups.sort_by(|a, b| {
-        b.totals.cost.cmp(&a.totals.cost).then_with(|| {
-            let show = |v: &Option<String>| v.as_deref().unwrap_or(UNATTRIBUTED).to_string();
-            a.values.iter().map(show).cmp(b.values.iter().map(show))
-        })
+    // A total order (a value spelled `(unattributed)` and a missing one
+    // show alike, so the raw values decide last), compared in place: a
+    // run can have millions of groups.
+    fn show(v: &Option<String>) -> &str {
+        v.as_deref().unwrap_or(UNATTRIBUTED)
+    }
+    groups.sort_unstable_by(|a, b| {
+        b.totals
+            .cost
+            .cmp(&a.totals.cost)
+            .then_with(|| a.values.iter().map(show).cmp(b.values.iter().map(show)))
+            .then_with(|| a.values.cmp(&b.values))
     });
     groups
 }
