@@ -1,7 +1,8 @@
 //! The layout rules of docs/design.md, checked: no module imports from a
 //! module that imports it back (`tools/modgraph.py` reads the `use` paths,
 //! doc links and child-module paths of `src/`), and no source file outside
-//! tests is much over 600 lines, except the few kept whole on purpose.
+//! tests is much over 600 lines, except the few kept whole on purpose; and
+//! the docs and comments name files that exist (`tools/docpaths.py`).
 
 use std::path::Path;
 
@@ -75,5 +76,21 @@ fn source_files_stay_short() {
     assert!(
         long.is_empty(),
         "split by concern (docs/design.md): {long:?}"
+    );
+}
+
+#[test]
+fn docs_and_comments_name_files_that_exist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("python3")
+        .arg(root.join("tools/docpaths.py"))
+        .current_dir(root)
+        .output()
+        .expect("python3 runs tools/docpaths.py");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }
