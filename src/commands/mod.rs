@@ -1,5 +1,7 @@
 //! Dispatch: one function per subcommand, nothing else.
 
+pub mod bill;
+pub mod budget;
 pub mod coverage;
 pub mod rates;
 pub mod report;
@@ -15,5 +17,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Coverage(args) => coverage::run(args),
         Command::Rates(args) => rates::run(args),
         Command::Sources => sources::run(),
+        Command::Budget(args) => budget::run(args),
+        Command::Bill(args) => bill::run(args),
     }
 }

@@ -13,7 +13,7 @@ use crate::output::{self, Output};
 use crate::pipeline;
 use crate::render::sanitize::terminal;
 use crate::render::{self, ReportFormat};
-use crate::report::Report;
+use crate::report::{Partial, Report};
 use crate::worker::{AttributionPlan, Plan};
 
 /// Runs `report`.
@@ -50,7 +50,14 @@ pub fn status(verdicts: &[crate::report::Verdict]) -> ExitStatus {
 /// Reads the inputs of a resolved config into a report.
 pub fn build(config: &Config) -> anyhow::Result<Report> {
     let (inputs, problems) = input::discover(&config.paths);
-    let plan = Plan {
+    let plan = plan(config);
+    let partial = pipeline::tally(&inputs, &plan, &config.read)?;
+    finish(partial, problems)
+}
+
+/// The plan of a resolved config: what every worker of its run shares.
+pub fn plan(config: &Config) -> Plan<'_> {
+    Plan {
         dims: config.dims.clone(),
         window: config.window,
         wheres: config.wheres.clone(),
@@ -70,8 +77,13 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
             normalize_values: config.normalize_values,
             value_fields: config.value_fields(),
         },
-    };
-    let mut partial = pipeline::tally(&inputs, &plan, &config.read)?;
+    }
+}
+
+/// Finishes a run's partial into a report, with the inputs discovery could
+/// not read listed beside those the run could not; an error when nothing
+/// could be read.
+pub fn finish(mut partial: Partial, problems: Vec<input::Problem>) -> anyhow::Result<Report> {
     let mut unreadable: Vec<(String, String)> =
         problems.into_iter().map(|p| (p.path, p.message)).collect();
     unreadable.append(&mut partial.unreadable);
