@@ -21,8 +21,6 @@ pub struct InvoiceLine {
     pub totals: Totals,
     /// `cost * (1 + margin / 100)` in cents, half-even.
     pub amount_cents: u128,
-    /// Unpriced requests per model on this line, never billed.
-    pub unpriced: Vec<(String, u128)>,
 }
 
 /// One customer's invoice.
@@ -40,16 +38,9 @@ pub struct Invoice {
     pub totals: Totals,
     /// The sum of the lines' rounded amounts, cents.
     pub amount_cents: u128,
-}
-
-impl Invoice {
-    /// Unpriced requests per model over every line.
-    pub fn unpriced(&self) -> Vec<(String, u128)> {
-        let mut all: Vec<(String, u128)> =
-            self.lines.iter().flat_map(|l| l.unpriced.clone()).collect();
-        all.sort();
-        all
-    }
+    /// Unpriced requests per model, sorted: listed, never billed (a model
+    /// with only unpriced usage is no line of its own).
+    pub unpriced: Vec<(String, u128)>,
 }
 
 /// Every invoice of a month, and what nobody is billed for.
@@ -108,38 +99,41 @@ pub fn invoices(
                 Some((m, name)) => (m.or(margin).unwrap_or(0), name.clone()),
                 None => (margin.unwrap_or(0), String::new()),
             };
-            let unpriced_of = |model: &str, t: &Totals| {
-                (t.unpriced_requests > 0).then(|| (model.to_string(), t.unpriced_requests))
-            };
+            let mut unpriced: Vec<(String, u128)> = models
+                .iter()
+                .filter(|(_, t)| t.unpriced_requests > 0)
+                .map(|(model, t)| (model.clone(), t.unpriced_requests))
+                .collect();
+            unpriced.sort();
+            // A model whose every request is unpriced has nothing to bill:
+            // it is listed above, and no line (nor part of the total line).
+            let priced: Vec<&(String, Totals)> = models
+                .iter()
+                .filter(|(_, t)| t.unpriced_requests < t.requests || t.cost > Money::ZERO)
+                .collect();
             let mut lines: Vec<InvoiceLine> = if per_model {
-                models
+                priced
                     .iter()
                     .map(|(model, t)| InvoiceLine {
                         line: model.clone(),
                         totals: *t,
                         amount_cents: amount_cents(t.cost, m),
-                        unpriced: unpriced_of(model, t).into_iter().collect(),
                     })
                     .collect()
+            } else if priced.is_empty() {
+                Vec::new()
             } else {
                 let mut total = Totals::default();
-                for (_, t) in &models {
+                for (_, t) in &priced {
                     total.merge(t);
                 }
                 vec![InvoiceLine {
                     line: "total".to_string(),
                     totals: total,
                     amount_cents: amount_cents(total.cost, m),
-                    unpriced: models
-                        .iter()
-                        .filter_map(|(model, t)| unpriced_of(model, t))
-                        .collect(),
                 }]
             };
             lines.sort_by(|a, b| a.line.cmp(&b.line));
-            for l in &mut lines {
-                l.unpriced.sort();
-            }
             let mut totals = Totals::default();
             for l in &lines {
                 totals.merge(&l.totals);
@@ -151,6 +145,7 @@ pub fn invoices(
                 amount_cents: lines.iter().map(|l| l.amount_cents).sum(),
                 totals,
                 lines,
+                unpriced,
             }
         })
         .collect();

@@ -90,9 +90,12 @@ pub(super) fn render(bill: &Bill, out: &mut dyn Write) -> io::Result<()> {
             totals: metrics(&inv.totals),
             amount_usd: cents(inv.amount_cents),
             unpriced: inv
-                .unpriced()
-                .into_iter()
-                .map(|(model, requests)| WireUnpriced { model, requests })
+                .unpriced
+                .iter()
+                .map(|(model, requests)| WireUnpriced {
+                    model: model.clone(),
+                    requests: *requests,
+                })
                 .collect(),
         })
         .collect();

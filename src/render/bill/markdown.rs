@@ -50,10 +50,10 @@ pub(super) fn render(bill: &Bill, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "Usage cost {} USD, margin {}%.",
-            inv.totals.cost.to_usd_string(2),
+            inv.totals.cost.to_usd_string(6),
             margin_text(inv.margin)
         )?;
-        let unpriced = inv.unpriced();
+        let unpriced = &inv.unpriced;
         if !unpriced.is_empty() {
             let list: Vec<String> = unpriced
                 .iter()

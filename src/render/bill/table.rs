@@ -39,6 +39,9 @@ pub(super) fn render(bill: &Bill, out: &mut dyn Write) -> io::Result<()> {
                 right(cents(l.amount_cents)),
             ]);
         }
+        if inv.lines.len() == 1 {
+            continue;
+        }
         grid.add_row(vec![
             Cell::new(terminal(&inv.customer)),
             Cell::new(""),
@@ -62,12 +65,12 @@ pub(super) fn render(bill: &Bill, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     for inv in &bill.invoices {
-        for (model, n) in inv.unpriced() {
+        for (model, n) in &inv.unpriced {
             writeln!(
                 out,
                 "unpriced for {}: {} ({n} requests) has no rate-card row and is not billed",
                 terminal(&inv.customer),
-                terminal(&model)
+                terminal(model)
             )?;
         }
     }
