@@ -133,14 +133,10 @@ pub fn evaluate(
         let b = &rows[i];
         let s = &sums[i];
         let period = bounds(b.period, as_of, tz_offset);
-        let forecast = window_start.and_then(|w0| {
-            let cost = if w0 > as_of - WEEK_SECS {
-                s.before
-            } else {
-                s.last_week
-            };
-            forecast(s.spent, cost, as_of - w0, period.1 - as_of)
-        });
+        // No record is earlier than E: the records since T - 7 days are
+        // those of W.
+        let forecast = window_start
+            .and_then(|w0| forecast(s.spent, s.last_week, as_of - w0, period.1 - as_of));
         let mut depth = 0;
         let mut at = b.parent;
         while let Some(p) = at {

@@ -3,12 +3,12 @@
 //! needs, beside the group tally (with no dimensions) that gives the run's
 //! accounting.
 //!
-//! Per row it keeps three exact sums of records with timestamp before the
-//! as-of time T: since the period start (spent), since T - 7 days, and all
-//! of them; and the unpriced requests per model since the period start.
-//! The run-rate window W = [max(T - 7d, E), T) is one of the last two once
-//! E, the earliest record, is known: E is the earliest of all records, so
-//! when E > T - 7d every matching record before T is inside W. So the
+//! Per row it keeps two exact sums of records with timestamp before the
+//! as-of time T: since the period start (spent) and since T - 7 days; and
+//! the unpriced requests per model since the period start. The second is
+//! the cost in the run-rate window W = [max(T - 7d, E), T) whatever E, the
+//! earliest record, turns out to be: no record is earlier than E, so
+//! "since T - 7d" and "since max(T - 7d, E)" hold the same records. So the
 //! memory is the number of rows times a constant (plus unpriced models),
 //! never the number of records or of time buckets, and the figures are
 //! exact to the second. T must be known before the run: with `--as-of` it
@@ -36,10 +36,8 @@ pub const WEEK_SECS: i64 = 7 * 86_400;
 pub struct RowSums {
     /// Cost with `period_start <= timestamp < T`.
     pub spent: Money,
-    /// Cost with `T - 7 days <= timestamp < T`.
+    /// Cost with `T - 7 days <= timestamp < T`: the run-rate window's.
     pub last_week: Money,
-    /// Cost with `timestamp < T`.
-    pub before: Money,
     /// Unpriced model (`None`: no model) -> (requests, tokens), with
     /// `period_start <= timestamp < T`.
     pub unpriced: FxHashMap<Option<String>, (u128, u128)>,
@@ -148,7 +146,6 @@ impl RecordSink for BudgetSink<'_, '_> {
             let in_period = ts >= c.starts[i];
             match p.cost {
                 Some(cost) => {
-                    sums.before += cost;
                     if ts >= c.as_of - WEEK_SECS {
                         sums.last_week += cost;
                     }
@@ -202,7 +199,6 @@ impl<'p, 'c> BudgetTally<'p> {
 fn merge_row(a: &mut RowSums, b: RowSums) {
     a.spent += b.spent;
     a.last_week += b.last_week;
-    a.before += b.before;
     for (k, (r, t)) in b.unpriced {
         let e = a.unpriced.entry(k).or_default();
         e.0 += r;
@@ -251,7 +247,6 @@ impl<'c, 'p> Consumer for Budgeting<'c, 'p> {
         for (x, y) in total.rows.iter_mut().zip(dup.rows) {
             x.spent.0 -= y.spent.0;
             x.last_week.0 -= y.last_week.0;
-            x.before.0 -= y.before.0;
             for (k, (r, t)) in y.unpriced {
                 if let Some(e) = x.unpriced.get_mut(&k) {
                     e.0 -= r;

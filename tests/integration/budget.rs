@@ -481,3 +481,76 @@ fn stdin_needs_as_of() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("--as-of: needed when reading standard input"));
 }
+
+/// As of 10-21 12:00: T - 7 days is 10-14 12:00, r2's very second, which
+/// W includes. alpha spent 10+14+7+1000 = 1031; W holds r2, r3, r4 (1021);
+/// 10.5 days left: 1031 + 1021 x 1.5 = 2562.5 (2541.5 were r2 left out).
+#[test]
+fn the_window_starts_inclusive_at_t_minus_seven_days() {
+    let (csv, _) = budget(
+        &format!("{HEAD}team,alpha,month,5000,,\n"),
+        &["--as-of", "2026-10-21T12:00:00Z", "--format", "csv"],
+        0,
+    );
+    assert_eq!(
+        figures(&rows(&csv)[0]),
+        [
+            "1031.000000",
+            "2562.500000",
+            "3969.000000",
+            "20.62",
+            "ok",
+            ""
+        ]
+    );
+}
+
+/// A repeated request id counts once (r2 copied into a second file with
+/// another team): the figures are those without the copy, the copy is a
+/// duplicate; with --no-dedupe it counts.
+#[test]
+fn repeated_request_ids_count_once() {
+    let dir = TestDir::new();
+    let copy = std::fs::read_to_string(LOGS)
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("\"r2\""))
+        .unwrap()
+        .replace("alpha", "beta");
+    let logs = dir.create("logs/a.jsonl", std::fs::read(LOGS).unwrap());
+    dir.create("logs/b.jsonl", copy + "\n");
+    let budgets = dir.create(
+        "budgets.csv",
+        format!("{HEAD}team,alpha,month,60,,\nteam,beta,month,56,,\n"),
+    );
+    let go = |more: &[&str]| {
+        let out = stdout_ok(
+            llmspend()
+                .args([
+                    "budget",
+                    "--rates",
+                    RATES,
+                    "-q",
+                    "--as-of",
+                    "2026-10-20",
+                    "--format",
+                    "json",
+                    "--budgets",
+                ])
+                .arg(&budgets)
+                .arg(logs.parent().unwrap())
+                .args(more),
+        );
+        let v = json(&out);
+        (
+            v["budgets"][0]["spent_usd"].as_str().unwrap().to_string(),
+            v["budgets"][1]["spent_usd"].as_str().unwrap().to_string(),
+            v["accounting"]["duplicate"].as_u64().unwrap(),
+        )
+    };
+    assert_eq!(go(&[]), ("31.000000".into(), "57.000000".into(), 1));
+    assert_eq!(
+        go(&["--no-dedupe"]),
+        ("31.000000".into(), "71.000000".into(), 0)
+    );
+}

@@ -30,7 +30,6 @@ fn evaluation() -> Evaluation {
     let row = |spent: u128, last_week: u128, unpriced: &[(&str, u128, u128)]| RowSums {
         spent: Money(spent),
         last_week: Money(last_week),
-        before: Money(last_week),
         unpriced: unpriced
             .iter()
             .map(|&(m, r, t)| (Some(m.to_string()), (r, t)))
