@@ -554,3 +554,15 @@ fn repeated_request_ids_count_once() {
         ("31.000000".into(), "71.000000".into(), 0)
     );
 }
+
+/// gamma spent exactly 80% of 2.50 (and nothing in W): warn, since the
+/// test is spent >= warn_pct% of the amount.
+#[test]
+fn warn_starts_at_exactly_warn_pct() {
+    let at = ["--as-of", "2026-10-20", "--format", "csv"];
+    let (csv, _) = budget(&format!("{HEAD}team,gamma,month,2.5,,\n"), &at, 0);
+    assert_eq!(
+        figures(&rows(&csv)[0]),
+        ["2.000000", "2.000000", "0.500000", "80.00", "warn", ""]
+    );
+}
