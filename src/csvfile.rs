@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// A file that cannot be used: exit code 2.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}:{line}: {message}")]
+#[error("{path}{}: {message}", if *line == 0 { String::new() } else { format!(":{line}") })]
 pub struct FileError {
     /// The file as given.
     pub path: String,
