@@ -8,6 +8,8 @@ use crate::allocate::Allocate;
 use crate::dimension::Dimension;
 use crate::filter::Where;
 use crate::gate::Basis;
+use crate::render::bill::{BillFormat, BillLines};
+use crate::render::budget::BudgetFormat;
 use crate::render::coverage::CoverageFormat;
 use crate::render::ReportFormat;
 
@@ -36,6 +38,85 @@ pub enum Command {
     Merge(MergeArgs),
     /// List the log formats llmspend reads and how each is recognised.
     Sources,
+    /// Spent, forecast, share and status of each budget of a budgets file,
+    /// as of the latest record (or `--as-of`), with gates for cron and CI.
+    Budget(BudgetArgs),
+    /// One invoice per customer for a month: cost with a margin, per model
+    /// or in total.
+    Bill(BillArgs),
+}
+
+/// `llmspend budget`.
+#[derive(Debug, Args)]
+pub struct BudgetArgs {
+    /// Files and folders to read, as for `report`; `-` reads standard
+    /// input (then `--as-of` is needed: the input cannot be read twice).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// The budgets: CSV `scope,value,period,amount_usd,warn_pct,parent`.
+    #[arg(long, value_name = "FILE")]
+    pub budgets: PathBuf,
+    /// The as-of time: RFC 3339, or a date meaning its 00:00 in `--tz`
+    /// (default: the latest record's timestamp).
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = BudgetFormat::Table)]
+    pub format: BudgetFormat,
+    /// Exit 1 when any budget is over.
+    #[arg(long)]
+    pub fail_over: bool,
+    /// Exit 1 when any budget is over or forecast to be over.
+    #[arg(long)]
+    pub fail_forecast: bool,
+    /// Which records count.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// How inputs are read and priced.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Where the output goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// How owners are found and duplicates dropped.
+    #[command(flatten)]
+    pub attribution: AttributionArgs,
+}
+
+/// `llmspend bill`.
+#[derive(Debug, Args)]
+pub struct BillArgs {
+    /// Files and folders to read, as for `report`; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// One invoice per value of this dimension.
+    #[arg(long, default_value = "customer", value_name = "DIM")]
+    pub by: Dimension,
+    /// The margin in percent for customers the customers file does not
+    /// list (default 0); may be negative, not below -100.
+    #[arg(long, value_name = "PCT", allow_hyphen_values = true)]
+    pub margin: Option<String>,
+    /// Customers: CSV `customer,margin_pct,name`.
+    #[arg(long, value_name = "FILE")]
+    pub customers: Option<PathBuf>,
+    /// One line per model instead of one line per invoice.
+    #[arg(long, value_enum, value_name = "LINES")]
+    pub lines: Option<BillLines>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = BillFormat::Table)]
+    pub format: BillFormat,
+    /// Which records count (`--month` is required).
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// How inputs are read and priced.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Where the output goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// How owners are found and duplicates dropped.
+    #[command(flatten)]
+    pub attribution: AttributionArgs,
 }
 
 /// `llmspend report`.

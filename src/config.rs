@@ -9,7 +9,8 @@ use anyhow::Context;
 
 use crate::allocate::Allocate;
 use crate::cli::{
-    AttributionArgs, CoverageArgs, FilterArgs, GateArgs, InputArgs, OutputArgs, ReportArgs,
+    AttributionArgs, BillArgs, BudgetArgs, CoverageArgs, FilterArgs, GateArgs, InputArgs,
+    OutputArgs, ReportArgs,
 };
 use crate::dimension::Dimension;
 use crate::enrich::ownership::OwnerMap;
@@ -331,6 +332,128 @@ impl Config {
             normalize_values: args.attribution.normalize_values,
             gates,
             allocate: None,
+        })
+    }
+}
+
+/// A resolved `budget` invocation: the run's config and the budgets.
+pub struct BudgetConfig {
+    /// Inputs, filters, rates, owners, output.
+    pub config: Config,
+    /// The budgets file, checked.
+    pub budgets: crate::budget::Budgets,
+    /// `--as-of`, parsed (in `--tz` for a date).
+    pub as_of: Option<crate::time::Timestamp>,
+    /// `--fail-over`.
+    pub fail_over: bool,
+    /// `--fail-forecast`.
+    pub fail_forecast: bool,
+}
+
+/// A resolved `bill` invocation.
+pub struct BillConfig {
+    /// Inputs, filters (the month), rates, owners, output; `dims` is
+    /// `[by, model]`.
+    pub config: Config,
+    /// `--month`, as given.
+    pub month: String,
+    /// `--customers`, checked.
+    pub customers: crate::bill::Customers,
+    /// `--margin` in millionths of a percent.
+    pub margin: Option<i128>,
+    /// `--lines model`.
+    pub per_model: bool,
+}
+
+/// No gates: `budget` and `bill` have their own.
+fn no_gates() -> GateArgs {
+    GateArgs {
+        require: Vec::new(),
+        max_unattributed: None,
+        basis: crate::gate::Basis::Requests,
+        max_malformed: None,
+        fail_on_unpriced: false,
+    }
+}
+
+impl Config {
+    /// Resolves the arguments of `budget`.
+    pub fn from_budget(args: BudgetArgs) -> anyhow::Result<BudgetConfig> {
+        let budgets = crate::budget::file::load(&args.budgets)?;
+        let tz = parse_tz(&args.filter.tz);
+        let as_of = match (&args.as_of, tz) {
+            (Some(t), Some(tz)) => {
+                Some(crate::budget::period::parse_as_of(t, tz).ok_or_else(|| {
+                    bad(
+                        "--as-of",
+                        format!("`{t}` is not an RFC 3339 timestamp or a date"),
+                    )
+                })?)
+            }
+            _ => None,
+        };
+        if as_of.is_none() && args.paths.iter().any(|p| p.as_os_str() == "-") {
+            return Err(bad(
+                "--as-of",
+                "needed when reading standard input: without it the input is read twice",
+            ));
+        }
+        let config = Config::resolve(Common {
+            paths: args.paths,
+            filter: args.filter,
+            input: args.input,
+            output: args.output,
+            attribution: args.attribution,
+            gates: no_gates(),
+        })?;
+        Ok(BudgetConfig {
+            config,
+            budgets,
+            as_of,
+            fail_over: args.fail_over,
+            fail_forecast: args.fail_forecast,
+        })
+    }
+
+    /// Resolves the arguments of `bill`.
+    pub fn from_bill(args: BillArgs) -> anyhow::Result<BillConfig> {
+        let Some(month) = args.filter.month.clone() else {
+            return Err(bad("--month", "`bill` needs the month to invoice, YYYY-MM"));
+        };
+        if args.by.is_time() || args.by == Dimension::Model {
+            return Err(bad(
+                "--by",
+                format!(
+                    "`{}` cannot be invoiced; use customer, team, project, ...",
+                    args.by
+                ),
+            ));
+        }
+        let margin = match &args.margin {
+            None => None,
+            Some(m) => Some(crate::bill::parse_margin(m).map_err(|e| bad("--margin", e))?),
+        };
+        let customers = match &args.customers {
+            None => crate::bill::Customers::default(),
+            Some(path) => crate::bill::Customers::load(path)?,
+        };
+        let by = args.by;
+        let per_model = args.lines.is_some();
+        let mut config = Config::resolve(Common {
+            paths: args.paths,
+            filter: args.filter,
+            input: args.input,
+            output: args.output,
+            attribution: args.attribution,
+            gates: no_gates(),
+        })?;
+        config.dims = vec![by, Dimension::Model];
+        Ok(BillConfig {
+            config,
+            month,
+            customers,
+            margin,
+            per_model,
         })
     }
 }

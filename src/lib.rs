@@ -37,9 +37,12 @@
 pub mod accounting;
 pub mod aggregate;
 pub mod allocate;
+pub mod bill;
+pub mod budget;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod csvfile;
 pub mod dedupe;
 pub mod dimension;
 pub mod enrich;

@@ -225,6 +225,91 @@ pub fn percent(part: u128, whole: u128) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
+/// `num / den` rounded half-even, in integers; `den` must not be zero.
+pub fn div_half_even(num: u128, den: u128) -> u128 {
+    let (q, r) = (num / den, num % den);
+    let twice = r.saturating_mul(2);
+    if twice > den || (twice == den && q % 2 == 1) {
+        q + 1
+    } else {
+        q
+    }
+}
+
+/// Why a decimal in a file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecimalError {
+    /// Not digits with one optional `.` (and, where allowed, a leading `-`).
+    #[error("`{0}` is not a decimal number")]
+    NotDecimal(String),
+    /// A `-` where only non-negative figures are allowed.
+    #[error("`{0}` is negative")]
+    Negative(String),
+    /// More fractional digits than the contract keeps.
+    #[error("`{0}` has more than {1} decimals")]
+    TooPrecise(String, u32),
+    /// Too many digits.
+    #[error("`{0}` is too large")]
+    TooLarge(String),
+}
+
+/// Parses decimal text (`12`, `-3.5`, `.25`) into an integer count of
+/// `10^-decimals` units, exactly: signs only when `signed`, no exponent, no
+/// separators, at most `decimals` fractional digits.
+pub fn parse_decimal(text: &str, decimals: u32, signed: bool) -> Result<i128, DecimalError> {
+    let t = text.trim();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let (whole, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && frac.is_empty()) || !digits(whole) || !digits(frac) {
+        return Err(DecimalError::NotDecimal(t.to_string()));
+    }
+    if neg && !signed {
+        return Err(DecimalError::Negative(t.to_string()));
+    }
+    if frac.len() > decimals as usize {
+        return Err(DecimalError::TooPrecise(t.to_string(), decimals));
+    }
+    if whole.trim_start_matches('0').len() > 15 {
+        return Err(DecimalError::TooLarge(t.to_string()));
+    }
+    let mut v: i128 = 0;
+    for b in whole.bytes() {
+        v = v * 10 + i128::from(b - b'0');
+    }
+    for i in 0..decimals as usize {
+        v = v * 10 + frac.as_bytes().get(i).map_or(0, |b| i128::from(b - b'0'));
+    }
+    Ok(if neg { -v } else { v })
+}
+
+/// A signed amount of pico-dollars as USD with `decimals` digits, rounded
+/// half-even (the magnitude, then the sign): `-12.500000`.
+pub fn signed_usd(pico: i128, decimals: u32) -> String {
+    let text = Money(pico.unsigned_abs()).to_usd_string(decimals);
+    if pico < 0 && text.bytes().any(|b| matches!(b, b'1'..=b'9')) {
+        format!("-{text}")
+    } else {
+        text
+    }
+}
+
+/// Integer units of `10^-decimals` written as decimal text without
+/// trailing zeros (`12500` with 3 decimals is `12.5`).
+pub fn plain_decimal(units: i128, decimals: u32) -> String {
+    let scale = 10u128.pow(decimals);
+    let (sign, abs) = (if units < 0 { "-" } else { "" }, units.unsigned_abs());
+    let frac = abs % scale;
+    if frac == 0 {
+        return format!("{sign}{}", abs / scale);
+    }
+    let frac = format!("{frac:0width$}", width = decimals as usize);
+    format!("{sign}{}.{}", abs / scale, frac.trim_end_matches('0'))
+}
+
 impl fmt::Display for Money {
     /// Six decimals: the precision of the CSV contract.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -390,5 +475,36 @@ mod tests {
         assert_eq!(TokenPrice(3_750_000).display_per_mtok(), "3.75");
         assert_eq!(TokenPrice(15_000_000).display_per_mtok(), "15");
         assert_eq!(TokenPrice(37_500).display_per_mtok(), "0.0375");
+    }
+
+    #[test]
+    fn decimals_parse_exactly_and_refuse_what_is_not_exact() {
+        assert_eq!(parse_decimal("12.5", 6, false), Ok(12_500_000));
+        assert_eq!(parse_decimal(".25", 2, false), Ok(25));
+        assert_eq!(parse_decimal("-100", 3, true), Ok(-100_000));
+        assert_eq!(
+            parse_decimal("-1", 6, false),
+            Err(DecimalError::Negative("-1".into()))
+        );
+        assert!(matches!(
+            parse_decimal("1.0000001", 6, false),
+            Err(DecimalError::TooPrecise(..))
+        ));
+        for bad in ["", "abc", "1e3", "1,000", "--1", ".", "+1"] {
+            assert!(parse_decimal(bad, 6, true).is_err(), "{bad}");
+        }
+        assert_eq!(plain_decimal(12_500, 3), "12.5");
+        assert_eq!(plain_decimal(-7_000, 3), "-7");
+        assert_eq!(signed_usd(-12_500_000_000_000, 6), "-12.500000");
+        assert_eq!(signed_usd(-1, 6), "0.000000");
+    }
+
+    #[test]
+    fn division_rounds_half_even() {
+        assert_eq!(div_half_even(5, 2), 2);
+        assert_eq!(div_half_even(7, 2), 4);
+        assert_eq!(div_half_even(10, 4), 2);
+        assert_eq!(div_half_even(11, 4), 3);
+        assert_eq!(div_half_even(1, 3), 0);
     }
 }

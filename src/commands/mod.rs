@@ -1,5 +1,7 @@
 //! Dispatch: one function per subcommand, nothing else.
 
+pub mod bill;
+pub mod budget;
 pub mod coverage;
 pub mod merge;
 pub mod rates;
@@ -17,5 +19,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Rates(args) => rates::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Sources => sources::run(),
+        Command::Budget(args) => budget::run(args),
+        Command::Bill(args) => bill::run(args),
     }
 }

@@ -95,11 +95,23 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
     Ok(partial(config)?.finish())
 }
 
+/// [`checked`], finished into a report.
+pub fn finish(partial: Partial, problems: Vec<input::Problem>) -> anyhow::Result<Report> {
+    Ok(checked(partial, problems)?.finish())
+}
+
 /// Reads the inputs of a resolved config into the run's partial; an error
 /// if no input could be read at all.
 pub fn partial(config: &Config) -> anyhow::Result<Partial> {
     let (inputs, problems) = input::discover(&config.paths);
-    let plan = Plan {
+    let plan = plan(config);
+    let partial = pipeline::tally(&inputs, &plan, &config.read)?;
+    checked(partial, problems)
+}
+
+/// The plan of a resolved config: what every worker of its run shares.
+pub fn plan(config: &Config) -> Plan<'_> {
+    Plan {
         dims: config.dims.clone(),
         window: config.window,
         wheres: config.wheres.clone(),
@@ -119,8 +131,12 @@ pub fn partial(config: &Config) -> anyhow::Result<Partial> {
             normalize_values: config.normalize_values,
             value_fields: config.value_fields(),
         },
-    };
-    let mut partial = pipeline::tally(&inputs, &plan, &config.read)?;
+    }
+}
+
+/// A run's partial with the inputs discovery could not read listed beside
+/// those the run could not; an error when nothing could be read.
+pub fn checked(mut partial: Partial, problems: Vec<input::Problem>) -> anyhow::Result<Partial> {
     let mut unreadable: Vec<(String, String)> =
         problems.into_iter().map(|p| (p.path, p.message)).collect();
     unreadable.append(&mut partial.unreadable);

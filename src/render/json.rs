@@ -135,7 +135,7 @@ struct WireSource<'a> {
 }
 
 #[derive(Serialize)]
-struct WireAccounting<'a> {
+pub(crate) struct WireAccounting<'a> {
     lines_read: u64,
     parsed: u64,
     filtered: u64,
@@ -176,54 +176,11 @@ impl Renderer for Json {
                 }
             })
             .collect();
-        let a = &report.accounting;
-        let c = &report.coverage;
         let wire = Wire {
             by: report.dims.iter().map(|d| d.name()).collect(),
             groups,
             totals: Metrics::of(&report.totals),
-            accounting: WireAccounting {
-                lines_read: a.counts.lines_read,
-                parsed: a.counts.parsed,
-                filtered: a.counts.filtered,
-                duplicate: a.counts.duplicate,
-                malformed: a.counts.malformed,
-                blank: a.counts.blank,
-                ignored: a.counts.ignored,
-                malformed_reasons: &a.reasons,
-                malformed_samples: a
-                    .samples
-                    .iter()
-                    .map(|s| WireSample {
-                        file: &s.file,
-                        line: s.line,
-                        reason: &s.reason,
-                    })
-                    .collect(),
-                unattributed: Unattributed {
-                    team: Share::of(&c.no_team),
-                    cost_center: Share::of(&c.no_cost_center),
-                    other: c
-                        .required
-                        .iter()
-                        .filter(|f| !matches!(f.field, Field::Team | Field::CostCenter))
-                        .map(|f| (f.field.name(), Share::of(&f.missing)))
-                        .collect(),
-                },
-                owners: c.owners_used.then(|| WireOwners {
-                    request: Share::of(&c.by_request),
-                    map: Share::of(&c.by_map),
-                    stale_rows: &c.stale_owners,
-                }),
-                unpriced: Unpriced(&c.unpriced),
-                priced_at_standard_tier: c.tier_fallback,
-                long_context_tier_not_applied: c.tier_skipped,
-                unreadable: a
-                    .unreadable
-                    .iter()
-                    .map(|(p, e)| WireUnreadable { path: p, error: e })
-                    .collect(),
-            },
+            accounting: accounting(report),
             sources: report
                 .sources
                 .iter()
@@ -232,5 +189,54 @@ impl Renderer for Json {
         };
         serde_json::to_writer_pretty(&mut *out, &wire)?;
         out.write_all(b"\n")
+    }
+}
+
+/// The `accounting` object of the report JSON, also used by `budget`
+/// and `bill`.
+pub(crate) fn accounting(report: &Report) -> WireAccounting<'_> {
+    let a = &report.accounting;
+    let c = &report.coverage;
+    WireAccounting {
+        lines_read: a.counts.lines_read,
+        parsed: a.counts.parsed,
+        filtered: a.counts.filtered,
+        duplicate: a.counts.duplicate,
+        malformed: a.counts.malformed,
+        blank: a.counts.blank,
+        ignored: a.counts.ignored,
+        malformed_reasons: &a.reasons,
+        malformed_samples: a
+            .samples
+            .iter()
+            .map(|s| WireSample {
+                file: &s.file,
+                line: s.line,
+                reason: &s.reason,
+            })
+            .collect(),
+        unattributed: Unattributed {
+            team: Share::of(&c.no_team),
+            cost_center: Share::of(&c.no_cost_center),
+            other: c
+                .required
+                .iter()
+                .filter(|f| !matches!(f.field, Field::Team | Field::CostCenter))
+                .map(|f| (f.field.name(), Share::of(&f.missing)))
+                .collect(),
+        },
+        owners: c.owners_used.then(|| WireOwners {
+            request: Share::of(&c.by_request),
+            map: Share::of(&c.by_map),
+            stale_rows: &c.stale_owners,
+        }),
+        unpriced: Unpriced(&c.unpriced),
+        priced_at_standard_tier: c.tier_fallback,
+        long_context_tier_not_applied: c.tier_skipped,
+        unreadable: a
+            .unreadable
+            .iter()
+            .map(|(p, e)| WireUnreadable { path: p, error: e })
+            .collect(),
     }
 }

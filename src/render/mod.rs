@@ -5,6 +5,8 @@
 //! (docs/design.md), below the table for table and md. The coverage
 //! formats live in [`coverage`].
 
+pub mod bill;
+pub mod budget;
 pub mod coverage;
 pub mod csv;
 pub mod json;

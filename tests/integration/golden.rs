@@ -386,6 +386,81 @@ fn cases() -> Vec<(String, Vec<String>)> {
     for (name, args) in variants {
         add(format!("opt_{name}"), args);
     }
+    // budget and bill on their hand-computed fixture (tests/budget/), in
+    // every format, and on the samples.
+    let (logs, rates) = ("tests/budget/logs.jsonl", "tests/budget/rates.csv");
+    let budgets = ["--budgets", "tests/budget/budgets.csv"];
+    for format in ["table", "csv", "json", "github"] {
+        let base = ["budget", logs, "--rates", rates, "--format", format];
+        let at = ["--as-of", "2026-10-20T00:00:00Z"];
+        add(
+            format!("budget_{format}"),
+            &[&base[..], &budgets, &at].concat(),
+        );
+    }
+    add(
+        "budget_tz_fail_forecast".into(),
+        &[
+            "budget",
+            logs,
+            "--rates",
+            rates,
+            "--tz",
+            "+02:00",
+            "--as-of",
+            "2026-11-01",
+            "--fail-forecast",
+            "--format",
+            "csv",
+            budgets[0],
+            budgets[1],
+        ],
+    );
+    add(
+        "budget_latest".into(),
+        &["budget", logs, "--rates", rates, budgets[0], budgets[1]],
+    );
+    add(
+        "budget_fail_over".into(),
+        &[
+            "budget",
+            logs,
+            "--rates",
+            rates,
+            "--as-of",
+            "2026-10-20",
+            "--fail-over",
+            "--format",
+            "github",
+            budgets[0],
+            budgets[1],
+        ],
+    );
+    add(
+        "budget_samples".into(),
+        &["budget", s, budgets[0], budgets[1]],
+    );
+    for format in ["table", "csv", "json", "md"] {
+        let base = [
+            "bill", logs, "--rates", rates, "--month", "2026-10", "--format", format,
+        ];
+        let more = [
+            "--customers",
+            "tests/budget/customers.csv",
+            "--margin",
+            "10",
+        ];
+        add(format!("bill_{format}"), &[&base[..], &more].concat());
+        add(
+            format!("bill_lines_{format}"),
+            &[&base[..], &more, &["--lines", "model"]].concat(),
+        );
+    }
+    add(
+        "bill_samples".into(),
+        &["bill", s, "--month", "2026-10", "--format", "csv"],
+    );
+    add("bill_no_month".into(), &["bill", s]);
     cases
 }
 

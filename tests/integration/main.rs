@@ -1,5 +1,7 @@
 //! The one integration test binary: runs the real `llmspend` on fixtures.
 
+mod bill;
+mod budget;
 mod compressed;
 mod corpus;
 mod coverage;

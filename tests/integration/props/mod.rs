@@ -12,6 +12,7 @@
 //! - `partial`: partials of the parts merge to the whole, in any order, and
 //!   survive being written out and read back.
 
+mod bill;
 mod chunking;
 mod csv;
 mod fields;
