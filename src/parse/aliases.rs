@@ -132,3 +132,21 @@ pub fn leak_name(slot: Slot) -> &'static str {
         Slot::Cost => "reported_cost_usd",
     }
 }
+
+/// `name` as a `&'static str`, for a malformed reason naming a key read
+/// from input (a duplicate key). Each distinct name is leaked once, so the
+/// memory is bounded by the distinct names ever reported; only error
+/// paths call this.
+pub fn intern(name: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    static NAMES: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    let names = names.get_or_insert_with(HashSet::new);
+    if let Some(&known) = names.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
