@@ -32,7 +32,16 @@ pub enum Command {
     /// Show the rate card in effect, or which row prices a model on a date.
     Rates(RatesArgs),
     /// List the log formats llmspend reads and how each is recognised.
-    Sources,
+    Sources(SourcesArgs),
+}
+
+/// `llmspend sources`.
+#[derive(Debug, Args)]
+pub struct SourcesArgs {
+    /// Also list, per source, every key path read for each canonical
+    /// field, in the order tried.
+    #[arg(long)]
+    pub fields: bool,
 }
 
 /// `llmspend report`.

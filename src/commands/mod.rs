@@ -14,6 +14,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Report(args) => report::run(args),
         Command::Coverage(args) => coverage::run(args),
         Command::Rates(args) => rates::run(args),
-        Command::Sources => sources::run(),
+        Command::Sources(args) => sources::run(args.fields),
     }
 }

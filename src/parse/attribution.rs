@@ -110,6 +110,11 @@ impl<'a> Picked<'a> {
         self.push_key(key, value);
     }
 
+    /// Returns true if and only if no entry was kept and no repeat noted.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0 && self.dup.is_none()
+    }
+
     /// Adds every entry of another set.
     pub fn extend(&mut self, other: Picked<'a>) {
         self.dup = self.dup.or(other.dup);

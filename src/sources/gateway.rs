@@ -190,6 +190,10 @@ impl Source for Gateway {
                 .any(|l| l.trim_ascii_start().first() == Some(&b'{'))
     }
 
+    fn fields(&self) -> Vec<(&'static str, Vec<String>)> {
+        place::field_paths()
+    }
+
     fn open(
         &self,
         sample: &Sample<'_>,

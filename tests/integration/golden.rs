@@ -378,6 +378,7 @@ fn cases() -> Vec<(String, Vec<String>)> {
         ),
         ("rates_old", &["rates", "gpt-4o", "--date", "2020-01-01"]),
         ("sources", &["sources"]),
+        ("sources_fields", &["sources", "--fields"]),
     ];
     for (name, args) in variants {
         add(format!("opt_{name}"), args);

@@ -20,7 +20,7 @@ use crate::parse::scalar::Scalar;
 use crate::record::FieldSet;
 
 use super::place::{
-    composite, offer_tag, Container, Decision, Descend, GatewayJson, Place, KEYS, LEVELS,
+    composite, key_info, offer_tag, Container, Decision, Descend, GatewayJson, Place, LEVELS,
 };
 use crate::parse::usage::{Step, UsageCtx, UsageObj, UsageSteps};
 
@@ -40,7 +40,7 @@ impl Meaning {
     /// What `key` means when the run reads only `fields`: a value for a
     /// slot it does not read is skipped, not offered.
     fn of(key: &str, fields: FieldSet) -> Meaning {
-        let mut by_level = KEYS.get(key).map(|info| info.by_level).unwrap_or_default();
+        let mut by_level = key_info(key).map(|info| info.by_level).unwrap_or_default();
         let mut read_at = 0;
         for (level, decision) in by_level.iter().enumerate() {
             if decision.slot.is_some() || decision.descend.is_some() {
