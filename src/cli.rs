@@ -37,7 +37,7 @@ pub enum Command {
     /// the report of the whole, in any report format.
     Merge(MergeArgs),
     /// List the log formats llmspend reads and how each is recognised.
-    Sources,
+    Sources(SourcesArgs),
     /// Spent, forecast, share and status of each budget of a budgets file,
     /// as of the latest record (or `--as-of`), with gates for cron and CI.
     Budget(BudgetArgs),
@@ -117,6 +117,15 @@ pub struct BillArgs {
     /// How owners are found and duplicates dropped.
     #[command(flatten)]
     pub attribution: AttributionArgs,
+}
+
+/// `llmspend sources`.
+#[derive(Debug, Args)]
+pub struct SourcesArgs {
+    /// Also list, per source, every key path read for each canonical
+    /// field, in the order tried.
+    #[arg(long)]
+    pub fields: bool,
 }
 
 /// `llmspend report`.

@@ -262,6 +262,10 @@ pub enum Reason {
     BadCsvRow,
     /// A line longer than the configured limit.
     LineTooLong,
+    /// A key the source reads occurs twice in one object (or a CSV header):
+    /// which value counts would depend on the parser, so neither does
+    /// (docs/sources.md, duplicate keys).
+    DuplicateKey(&'static str),
     /// A source-specific problem.
     Other(&'static str),
 }
@@ -280,6 +284,7 @@ impl fmt::Display for Reason {
             Reason::InvalidUtf8 => f.write_str("invalid UTF-8"),
             Reason::BadCsvRow => f.write_str("unreadable CSV row"),
             Reason::LineTooLong => f.write_str("line longer than --max-line-bytes"),
+            Reason::DuplicateKey(key) => write!(f, "duplicate key `{key}`"),
             Reason::Other(s) => f.write_str(s),
         }
     }

@@ -18,7 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Coverage(args) => coverage::run(args),
         Command::Rates(args) => rates::run(args),
         Command::Merge(args) => merge::run(args),
-        Command::Sources => sources::run(),
+        Command::Sources(args) => sources::run(args.fields),
         Command::Budget(args) => budget::run(args),
         Command::Bill(args) => bill::run(args),
     }

@@ -5,8 +5,9 @@ use std::io::Write;
 use crate::exit::ExitStatus;
 use crate::sources::REGISTRY;
 
-/// Runs `sources`.
-pub fn run() -> anyhow::Result<ExitStatus> {
+/// Runs `sources`; with `fields`, each source's key paths per canonical
+/// field too.
+pub fn run(fields: bool) -> anyhow::Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     for s in REGISTRY {
         writeln!(
@@ -16,6 +17,22 @@ pub fn run() -> anyhow::Result<ExitStatus> {
             s.about(),
             s.signature()
         )?;
+        if fields {
+            out.write_all(field_list(s.fields()).as_bytes())?;
+        }
     }
     Ok(ExitStatus::Success)
+}
+
+/// The `--fields` lines of one source: each field, then its paths in the
+/// order tried.
+pub fn field_list(fields: Vec<(&'static str, Vec<String>)>) -> String {
+    if fields.is_empty() {
+        return "  fields: fixed by the format (docs/sources.md)\n".into();
+    }
+    let mut text = String::from("  fields (key paths in the order tried):\n");
+    for (field, paths) in fields {
+        text.push_str(&format!("    {field}: {}\n", paths.join(", ")));
+    }
+    text
 }

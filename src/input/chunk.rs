@@ -214,29 +214,37 @@ impl<R: Read> StreamChunks<R> {
     }
 
     /// Bounds the memory a single line can take (`--max-line-bytes`): a
-    /// line longer than `max` is cut to just over `max` bytes, which the
-    /// worker counts as one line too long, and the rest of it is skipped
-    /// unread. Without this a stream holding one endless line would be
-    /// read into memory whole.
+    /// line (or CSV record) longer than `max` is cut to just over `max`
+    /// bytes, which the worker counts as one line too long, and the rest of
+    /// it is skipped unread. Without this a stream holding one endless line
+    /// (a decompression bomb) would be read into memory whole.
     pub fn with_max_line(mut self, max: usize) -> Self {
         self.max_line = max;
         self
     }
 
-    /// Reads and drops bytes through the next line feed; what follows it
-    /// becomes the carry.
-    fn skip_line(&mut self) -> io::Result<()> {
+    /// Reads and drops bytes through the next line feed (for CSV, the next
+    /// one outside quotes, from quote state `csv`); what follows it becomes
+    /// the carry.
+    fn skip_line(&mut self, mut csv: Option<CsvState>) -> io::Result<()> {
         let mut scratch = vec![0; 64 << 10];
         while !self.done {
             let n = match self.reader.read(&mut scratch) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 other => other?,
             };
+            let read = &scratch[..n];
+            let end = match csv {
+                Some(state) => next_record_end(read, 0, state),
+                None => memchr(b'\n', read).map(|i| i + 1),
+            };
             if n == 0 {
                 self.done = true;
-            } else if let Some(i) = memchr(b'\n', &scratch[..n]) {
-                self.carry = scratch[i + 1..n].to_vec();
+            } else if let Some(end) = end {
+                self.carry = read[end..].to_vec();
                 return Ok(());
+            } else if let Some(state) = csv {
+                csv = Some(state.advance(read));
             }
         }
         Ok(())
@@ -288,14 +296,29 @@ impl<R: Read> StreamChunks<R> {
                 self.carry = buf.split_off(cut);
                 Ok(Some(buf))
             }
-            None if framing == Framing::Lines && window > self.max_line.saturating_add(1) => {
+            None if window > self.max_line.saturating_add(1) => {
                 // Two bytes over the limit, so it stays over it after a CR
-                // is stripped.
+                // is stripped. A CSV record this long is cut the same way
+                // (at the next line feed, quoted or not): it is malformed
+                // whatever its quotes, and memory stays bounded.
                 let rest = buf.split_off(self.max_line + 2);
+                let csv = (framing == Framing::Csv).then(|| CsvState::FieldStart.advance(&buf));
+                if csv.is_some_and(CsvState::in_quotes) {
+                    // Close the quoted field the cut is in, so the worker
+                    // reads one record too long, not an unclosed quote.
+                    buf.push(b'"');
+                }
                 buf.push(b'\n');
-                match memchr(b'\n', &rest) {
-                    Some(i) => self.carry = rest[i + 1..].to_vec(),
-                    None => self.skip_line()?,
+                let end = match csv {
+                    Some(state) => next_record_end(&rest, 0, state),
+                    None => memchr(b'\n', &rest).map(|i| i + 1),
+                };
+                match end {
+                    Some(end) => self.carry = rest[end..].to_vec(),
+                    None => {
+                        let state = csv.map(|state| state.advance(&rest));
+                        self.skip_line(state)?
+                    }
                 }
                 Ok(Some(buf))
             }
@@ -383,6 +406,32 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0].len(), 1002);
         assert_eq!(&lines[1..], [&b"next"[..], b"last"]);
+    }
+
+    #[test]
+    fn an_endless_csv_record_on_a_stream_is_cut_too() {
+        let data = [
+            b"h,n\na,1\n".to_vec(),
+            vec![b'x'; 8 << 20],
+            b"\nb,2\n".to_vec(),
+        ]
+        .concat();
+        let mut s = StreamChunks::new(&data[..], 4096).with_max_line(1000);
+        let mut chunks = Vec::new();
+        while let Some(chunk) = s.next_chunk(Framing::Csv).unwrap() {
+            assert!(chunk.len() < 70 << 10, "{}", chunk.len());
+            chunks.push(chunk);
+        }
+        let all = chunks.concat();
+        let lines: Vec<&[u8]> = all.split(|&b| b == b'\n').collect();
+        assert_eq!(
+            lines.len(),
+            5,
+            "{:?}",
+            lines.iter().map(|l| l.len()).collect::<Vec<_>>()
+        );
+        assert_eq!(lines[2].len(), 1002);
+        assert_eq!(lines[3], b"b,2");
     }
 
     fn pieces(bytes: &[u8], framing: Framing, target: usize) -> Vec<&[u8]> {

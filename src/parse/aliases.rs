@@ -96,7 +96,57 @@ pub const ALIASES: &[(&str, Slot, u8)] = &[
 
 /// Looks a key up among the canonical names and aliases.
 pub fn alias(key: &str) -> Option<(Slot, u8, &'static str)> {
-    KEYS.get(key).copied()
+    KEYS.get(key).copied().or_else(|| header_alias(key))
+}
+
+/// The rank of an `x-<field>` header: after every alias of its field at
+/// the same place.
+pub const HEADER_RANK: u8 = 4;
+
+/// The fields an `x-<field>` header attributes. Not the API key: an
+/// `x-api-key` header is the secret itself, never a name to report.
+pub const HEADER_FIELDS: &[Field] = &[
+    Field::Team,
+    Field::CostCenter,
+    Field::Project,
+    Field::Service,
+    Field::Route,
+    Field::Environment,
+    Field::Customer,
+    Field::User,
+];
+
+/// An HTTP header a gateway forwarded, `x-<name>` where `<name>` is a
+/// canonical attribution field or alias (`x-team`, `X-Cost-Center`,
+/// `x_user_id`): the slot, [`HEADER_RANK`] and the canonical name the
+/// header stands for. Header names are case-insensitive and `-` and `_`
+/// are the same (docs/sources.md, headers). Keys that do not start with
+/// `x-` or `x_` are rejected by their first two bytes.
+#[inline]
+pub fn header_alias(key: &str) -> Option<(Slot, u8, &'static str)> {
+    let b = key.as_bytes();
+    if b.len() < 3 || !matches!(b[0], b'x' | b'X') || !matches!(b[1], b'-' | b'_') {
+        return None;
+    }
+    let rest = &b[2..];
+    let mut folded = [0u8; 32];
+    if rest.len() > folded.len() {
+        return None;
+    }
+    for (to, &c) in folded.iter_mut().zip(rest) {
+        *to = if c == b'-' {
+            b'_'
+        } else {
+            c.to_ascii_lowercase()
+        };
+    }
+    let name = std::str::from_utf8(&folded[..rest.len()]).ok()?;
+    match KEYS.get(name)? {
+        &(slot @ Slot::Text(field), _, canonical) if HEADER_FIELDS.contains(&field) => {
+            Some((slot, HEADER_RANK, canonical))
+        }
+        _ => None,
+    }
 }
 
 /// Every name of [`ALIASES`] in a [`KeyMap`]: one hash of a few bytes and
@@ -130,5 +180,62 @@ pub fn leak_name(slot: Slot) -> &'static str {
         Slot::Time => "timestamp",
         Slot::Count(c) => c.name(),
         Slot::Cost => "reported_cost_usd",
+    }
+}
+
+/// `name` as a `&'static str`, for a malformed reason naming a key read
+/// from input (a duplicate key). Each distinct name is leaked once, so the
+/// memory is bounded by the distinct names ever reported; only error
+/// paths call this.
+pub fn intern(name: &str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    static NAMES: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    let names = names.get_or_insert_with(HashSet::new);
+    if let Some(&known) = names.get(name) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
+
+#[cfg(test)]
+mod header_tests {
+    use super::*;
+
+    #[test]
+    fn x_headers_name_attribution_fields_in_any_case_and_separator() {
+        let team = Some((Slot::Text(Field::Team), HEADER_RANK, "team"));
+        for key in ["x-team", "X-Team", "X_TEAM", "x_team"] {
+            assert_eq!(alias(key), team, "{key}");
+        }
+        let cc = Some((Slot::Text(Field::CostCenter), HEADER_RANK));
+        for key in [
+            "x-cost-center",
+            "X-Cost-Center",
+            "x_cost_center",
+            "X-COST_CENTRE",
+        ] {
+            assert_eq!(alias(key).map(|a| (a.0, a.1)), cc, "{key}");
+        }
+        assert_eq!(
+            alias("X-User-Id"),
+            Some((Slot::Text(Field::User), HEADER_RANK, "user_id"))
+        );
+        // Not attribution, or a secret: not read.
+        for key in [
+            "x-api-key",
+            "X-Model",
+            "x-input-tokens",
+            "x-",
+            "xteam",
+            "x-request-id",
+        ] {
+            assert_eq!(alias(key), None, "{key}");
+        }
+        // A canonical name is still itself.
+        assert_eq!(alias("team").map(|a| a.1), Some(0));
     }
 }

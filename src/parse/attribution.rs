@@ -30,6 +30,11 @@ pub type PickedEntry<'a> = (Field, u8, &'static str, Scalar<'a>);
 pub struct Picked<'a> {
     entries: [Option<PickedEntry<'a>>; PICKED],
     len: usize,
+    /// An attribution key met twice in one object: offered to a
+    /// [`Collected`], the row is malformed (docs/sources.md, duplicate
+    /// keys). A `key:value` tag string repeated in an array is not a key
+    /// and is not counted here.
+    dup: Option<&'static str>,
 }
 
 /// The canonical attribution field a free-form key names, if any.
@@ -56,6 +61,22 @@ pub fn attribution_alias(key: &str) -> Option<(Field, u8, &'static str)> {
 }
 
 impl<'a> Picked<'a> {
+    /// [`Picked::push`] of a key of an object: a repeat is noted.
+    fn push_key(&mut self, key: &str, value: Scalar<'a>) {
+        let Some((_, _, name)) = attribution_alias(key) else {
+            return;
+        };
+        if self.dup.is_none()
+            && self.entries[..self.len]
+                .iter()
+                .flatten()
+                .any(|e| e.2 == name)
+        {
+            self.dup = Some(name);
+        }
+        self.push(key, value);
+    }
+
     fn push(&mut self, key: &str, value: Scalar<'a>) {
         let Some((field, rank, name)) = attribution_alias(key) else {
             return;
@@ -84,12 +105,19 @@ impl<'a> Picked<'a> {
 
     /// Adds a value under a free-form key, when the key names an
     /// attribution field.
+    /// A key met twice (in one attribute list) is noted as a repeat.
     pub fn add(&mut self, key: &str, value: Scalar<'a>) {
-        self.push(key, value);
+        self.push_key(key, value);
+    }
+
+    /// Returns true if and only if no entry was kept and no repeat noted.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0 && self.dup.is_none()
     }
 
     /// Adds every entry of another set.
     pub fn extend(&mut self, other: Picked<'a>) {
+        self.dup = self.dup.or(other.dup);
         for (field, rank, name, value) in other.entries.into_iter().flatten() {
             if self.len < PICKED {
                 self.entries[self.len] = Some((field, rank, name, value));
@@ -115,11 +143,15 @@ impl<'a> Picked<'a> {
                 })
             }),
             len: self.len,
+            dup: self.dup,
         }
     }
 
     /// Offers a copy of every entry to `out` at `base + rank`.
     pub fn offer_copy(&self, out: &mut Collected<'a>, base: u8) {
+        if let Some(key) = self.dup {
+            out.duplicate(key);
+        }
         for (field, rank, name, value) in self.entries.iter().flatten() {
             out.offer(
                 Slot::Text(*field),
@@ -132,6 +164,9 @@ impl<'a> Picked<'a> {
 
     /// Offers every entry to `out` at `base + rank`.
     pub fn offer(self, out: &mut Collected<'a>, base: u8) {
+        if let Some(key) = self.dup {
+            out.duplicate(key);
+        }
         for (field, rank, name, value) in self.entries.into_iter().flatten() {
             out.offer(Slot::Text(field), base + rank.min(7), value, name);
         }
@@ -146,7 +181,7 @@ impl<'a> Picked<'a> {
             Token::Object => cur.entries(|cur, key| match attribution_alias(key) {
                 Some((_, _, name)) => {
                     if let Some(v) = scan_scalar(cur)? {
-                        p.push(name, v);
+                        p.push_key(name, v);
                     }
                     Ok(())
                 }
@@ -193,7 +228,7 @@ impl<'de> Visitor<'de> for PickedVisitor {
             match known {
                 Some(name) => {
                     if let Some(v) = map.next_value_seed(ScalarSeed)? {
-                        p.push(name, v);
+                        p.push_key(name, v);
                     }
                 }
                 None => {

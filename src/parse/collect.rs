@@ -121,6 +121,8 @@ pub struct Collected<'a> {
     cost: Ranked<Option<u128>>,
     /// Tokens from a provider-shaped usage object, which beat flat counts.
     pub usage: Option<Result<Tokens, Reason>>,
+    /// A key read twice in one object: the row is malformed.
+    dup: Option<&'static str>,
 }
 
 /// Returns true if and only if `s` is empty or whitespace: no value.
@@ -142,6 +144,12 @@ impl<'a> Collected<'a> {
     /// Empties every slot, keeping nothing from the previous row.
     pub fn clear(&mut self) {
         *self = Collected::default();
+    }
+
+    /// Notes that `key`, which the source reads, occurs twice in one
+    /// object of the row: [`Collected::finish`] gives `duplicate key`.
+    pub fn duplicate(&mut self, key: &'static str) {
+        self.dup.get_or_insert(key);
     }
 
     /// Returns true if and only if a text value is already held at a
@@ -205,6 +213,9 @@ impl<'a> Collected<'a> {
     /// Takes the values out of `self` rather than consuming it, so the
     /// candidates are not moved (copied) once more per row.
     pub fn finish(&mut self, source: &'static str) -> Result<Option<UsageRecord<'a>>, Reason> {
+        if let Some(key) = self.dup.take() {
+            return Err(Reason::DuplicateKey(key));
+        }
         let mut record = UsageRecord::new(source);
         for (slot, value) in record.text.iter_mut().zip(&mut self.text) {
             *slot = value.take().map(|(_, v)| v);

@@ -258,11 +258,28 @@ fn classify(e: serde_json::Error) -> Reason {
         // serde_json's limit of 128 nested levels, reached only where a
         // reader descends (skipped values are skipped at any depth).
         Reason::Other("JSON nested deeper than 128 levels")
+    } else if let Some(key) = duplicate_field(&text) {
+        // A derived wire struct met one of its fields twice.
+        Reason::DuplicateKey(crate::parse::aliases::intern(key))
     } else if text.contains("invalid unicode") || text.contains("UTF-8") {
         Reason::InvalidUtf8
     } else {
         Reason::InvalidJson
     }
+}
+
+/// `duplicate key` for serde's "duplicate field" error (a derived wire
+/// struct met one of its fields twice), else `None`.
+pub fn duplicate_key(e: &serde_json::Error) -> Option<Reason> {
+    let text = e.to_string();
+    duplicate_field(&text).map(|key| Reason::DuplicateKey(crate::parse::aliases::intern(key)))
+}
+
+/// The field serde's derived `Deserialize` names in its "duplicate field
+/// `NAME`" error.
+fn duplicate_field(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("duplicate field `")?;
+    Some(&rest[..rest.find('`')?])
 }
 
 /// A scalar field of a derived wire struct: `None` when absent, null, an

@@ -23,6 +23,7 @@ pub mod bucket_pages;
 pub mod collect;
 pub mod counts;
 pub mod csv_row;
+pub mod dupkeys;
 pub mod jscan;
 pub mod json;
 pub mod keymap;

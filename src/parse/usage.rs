@@ -61,6 +61,12 @@ pub(crate) enum Key {
 const KEYS: usize = 21;
 
 impl Key {
+    /// The key as written in its object (the last part of [`Key::name`]).
+    fn key(self) -> &'static str {
+        let name = self.name();
+        name.rsplit('.').next().unwrap_or(name)
+    }
+
     fn name(self) -> &'static str {
         match self {
             Key::PromptTokens => "usage.prompt_tokens",
@@ -97,6 +103,8 @@ impl Key {
 pub struct UsageObj {
     values: [Option<Result<u64, Reason>>; KEYS],
     pub(crate) has_itd: bool,
+    /// A count key met twice: the object's tokens are this error.
+    dup: Option<Reason>,
 }
 
 /// Where in a usage object a key sits.
@@ -330,12 +338,15 @@ impl<'de> Visitor<'de> for Nested<'_> {
 }
 
 impl UsageObj {
-    /// A count under `key`. A repeated key: the first occurrence wins, as
-    /// for flat fields (see `Collected::offer`).
+    /// A count under `key`. A repeated key makes the object's tokens the
+    /// malformed reason `duplicate key` (docs/sources.md, duplicate keys):
+    /// which occurrence counts would depend on the parser.
     fn offer(&mut self, key: Key, value: Scalar<'_>) {
         let slot = &mut self.values[key as usize];
         if slot.is_none() {
             *slot = Some(count_of(key.name(), value));
+        } else {
+            self.dup.get_or_insert(Reason::DuplicateKey(key.key()));
         }
     }
 
@@ -361,6 +372,12 @@ impl UsageObj {
     /// out of it.
     pub fn cache_detail(&self) -> CacheDetail {
         use Key::*;
+        if let Some(dup) = self.dup {
+            return CacheDetail {
+                read: Err(dup),
+                ..CacheDetail::default()
+            };
+        }
         CacheDetail {
             read: self.first(&[PtdCached, CacheReadInput, CanonCacheRead]),
             write: self.first(&[PtdCacheWrite, CacheCreationInput]),
@@ -371,6 +388,9 @@ impl UsageObj {
 
     /// The disjoint tokens of this object, `None` when it holds no count.
     pub fn tokens(&self) -> Option<Result<Tokens, Reason>> {
+        if let Some(dup) = self.dup {
+            return Some(Err(dup));
+        }
         if self.values.iter().all(Option::is_none) {
             return None;
         }

@@ -1,7 +1,7 @@
 //! Opening an input: mapping or streaming is decided in `input/`; here a
 //! sample of the head is taken (after a byte order mark), wide encodings
 //! are refused by name, the source is detected (or forced), and a stream
-//! is decompressed, counted for progress and for the decompression guard.
+//! is decompressed and counted for progress.
 
 use std::io::{Cursor, Read};
 use std::sync::atomic::AtomicU64;
@@ -113,7 +113,7 @@ pub(super) type OpenedStream<'r> = (
 );
 
 /// Decompresses (if need be) and samples a stream, and recognises its
-/// format. `count` counts the raw bytes read, for the decompression guard.
+/// format. `count` counts the raw bytes read, for progress.
 /// Returns `Ok(None)` for an empty stream when `allow_empty`.
 pub(super) fn open_stream<'r>(
     input: &Input,

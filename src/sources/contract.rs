@@ -126,4 +126,11 @@ pub trait Source: Sync {
     /// Builds the parser for one file, or says why the file cannot be read.
     fn open(&self, sample: &Sample<'_>, options: &SourceOptions)
         -> Result<Box<dyn Parser>, String>;
+    /// For `llmspend sources --fields`: each canonical field this source
+    /// reads and the key paths it tries for it, in order, worked out from
+    /// the adapter's own tables. Empty for a source whose fields are fixed
+    /// by its wire format (docs/sources.md describes them).
+    fn fields(&self) -> Vec<(&'static str, Vec<String>)> {
+        Vec::new()
+    }
 }

@@ -7,9 +7,10 @@
 //! of tag arrays. The shallower place wins, and a canonical name beats an
 //! alias at the same depth. `--map FIELD=dotted.path` beats everything.
 //!
-//! A key repeated in one object (or a column repeated in a CSV header) is
-//! read at its first occurrence; later ones are ignored. (JSON leaves
-//! duplicate names undefined; first-wins is what the priority rule gives.)
+//! A key the reader reads that is repeated in one object (or a read column
+//! repeated in a CSV header) makes the line malformed, `duplicate key`
+//! (docs/sources.md, duplicate keys): JSON leaves duplicate names
+//! undefined, so no occurrence is trusted. Unread keys may repeat.
 //!
 //! Tokens: a provider-shaped usage object (`usage`, `usage_object`,
 //! `usageMetadata`) is read with that object's semantics, whoever served
@@ -189,6 +190,10 @@ impl Source for Gateway {
                 .any(|l| l.trim_ascii_start().first() == Some(&b'{'))
     }
 
+    fn fields(&self) -> Vec<(&'static str, Vec<String>)> {
+        place::field_paths()
+    }
+
     fn open(
         &self,
         sample: &Sample<'_>,
@@ -214,5 +219,7 @@ pub fn stdin_path() -> &'static Path {
     Path::new("-")
 }
 
+#[cfg(test)]
+mod dup_tests;
 #[cfg(test)]
 mod tests;

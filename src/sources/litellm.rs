@@ -57,11 +57,14 @@ use wire::{resolve, Embedded, Meta, Row, NAME};
 /// The LiteLLM source.
 pub struct Litellm;
 
-/// Priority bases: proxy-filled fields, then `spend_logs_metadata`, then tags.
+/// Priority bases: proxy-filled fields, then `spend_logs_metadata`, the
+/// client's `requester_metadata` (its `x-…` header names included), then
+/// tags. Each base leaves room for the alias ranks (0 to 7) below the next.
 const PROXY: u8 = 0;
 const PROXY_ID: u8 = 1;
 const SPEND_META: u8 = 2;
-const TAGS: u8 = 10;
+const REQUESTER_META: u8 = 10;
+const TAGS: u8 = 18;
 
 /// Turns one row into a record (or the reason it is malformed) and reports it.
 fn emit(mut row: Row<'_>, sink: &mut dyn Sink) {
@@ -96,81 +99,180 @@ fn is_true(v: &Val<'_>) -> bool {
     }
 }
 
-fn collect<'b>(mut row: Row<'b>, meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> {
-    let cache_hit = std::mem::take(&mut row.cache_hit);
-    let mut out = Collected::default();
-    let text = |f: Field| Slot::Text(f);
-    row.start_time.offer(&mut out, Slot::Time, 0, "startTime");
-    row.request_id
-        .offer(&mut out, text(Field::RequestId), 0, "request_id");
-    row.id.offer(&mut out, text(Field::RequestId), 1, "id");
-    row.spend.offer(&mut out, Slot::Cost, 0, "spend");
-    row.response_cost
-        .offer(&mut out, Slot::Cost, 0, "response_cost");
-    row.model.offer(&mut out, text(Field::Model), 0, "model");
-    row.model_group
-        .offer(&mut out, text(Field::Model), 1, "model_group");
-    row.custom_llm_provider
-        .offer(&mut out, text(Field::Provider), 0, "custom_llm_provider");
-    row.status.offer(&mut out, text(Field::Status), 0, "status");
-    row.user.offer(&mut out, text(Field::User), PROXY, "user");
-    row.end_user
-        .offer(&mut out, text(Field::Customer), PROXY, "end_user");
-    row.team_id
-        .offer(&mut out, text(Field::Team), PROXY_ID, "team_id");
-    row.api_key
-        .offer(&mut out, text(Field::ApiKey), PROXY_ID, "api_key");
-    if let Some(params) = row.model_parameters {
-        params.user.offer(
-            &mut out,
-            text(Field::Customer),
-            PROXY_ID,
-            "model_parameters.user",
-        );
-    }
-    meta.user_api_key_team_alias.offer(
-        &mut out,
-        text(Field::Team),
+/// Takes one scalar value out of a row or its metadata.
+type Take = for<'b> fn(&mut Row<'b>, &mut Meta<'b>) -> Val<'b>;
+
+/// The scalar values of a row: slot, priority (lower wins), the key path
+/// (also the name in a malformed reason) and where it is. `collect` offers
+/// them and `llmspend sources --fields` lists them, so the two agree.
+const SCALARS: &[(Slot, u8, &str, Take)] = &[
+    (Slot::Time, 0, "startTime", |r, _| take(&mut r.start_time)),
+    (Slot::Text(Field::RequestId), 0, "request_id", |r, _| {
+        take(&mut r.request_id)
+    }),
+    (Slot::Text(Field::RequestId), 1, "id", |r, _| {
+        take(&mut r.id)
+    }),
+    (Slot::Cost, 0, "spend", |r, _| take(&mut r.spend)),
+    (Slot::Cost, 0, "response_cost", |r, _| {
+        take(&mut r.response_cost)
+    }),
+    (Slot::Text(Field::Model), 0, "model", |r, _| {
+        take(&mut r.model)
+    }),
+    (Slot::Text(Field::Model), 1, "model_group", |r, _| {
+        take(&mut r.model_group)
+    }),
+    (
+        Slot::Text(Field::Provider),
+        0,
+        "custom_llm_provider",
+        |r, _| take(&mut r.custom_llm_provider),
+    ),
+    (Slot::Text(Field::Status), 0, "status", |r, _| {
+        take(&mut r.status)
+    }),
+    (Slot::Text(Field::User), PROXY, "user", |r, _| {
+        take(&mut r.user)
+    }),
+    (Slot::Text(Field::Customer), PROXY, "end_user", |r, _| {
+        take(&mut r.end_user)
+    }),
+    (Slot::Text(Field::Team), PROXY_ID, "team_id", |r, _| {
+        take(&mut r.team_id)
+    }),
+    (Slot::Text(Field::ApiKey), PROXY_ID, "api_key", |r, _| {
+        take(&mut r.api_key)
+    }),
+    (
+        Slot::Text(Field::Customer),
+        PROXY_ID,
+        "model_parameters.user",
+        |r, _| {
+            r.model_parameters
+                .as_mut()
+                .map(|p| take(&mut p.user))
+                .unwrap_or_default()
+        },
+    ),
+    (
+        Slot::Text(Field::Team),
         PROXY,
         "metadata.user_api_key_team_alias",
-    );
-    meta.user_api_key_team_id.offer(
-        &mut out,
-        text(Field::Team),
+        |_, m| take(&mut m.user_api_key_team_alias),
+    ),
+    (
+        Slot::Text(Field::Team),
         PROXY_ID,
         "metadata.user_api_key_team_id",
-    );
-    meta.user_api_key_alias.offer(
-        &mut out,
-        text(Field::ApiKey),
+        |_, m| take(&mut m.user_api_key_team_id),
+    ),
+    (
+        Slot::Text(Field::ApiKey),
         PROXY,
         "metadata.user_api_key_alias",
-    );
-    meta.user_api_key_hash.offer(
-        &mut out,
-        text(Field::ApiKey),
+        |_, m| take(&mut m.user_api_key_alias),
+    ),
+    (
+        Slot::Text(Field::ApiKey),
         PROXY_ID,
         "metadata.user_api_key_hash",
-    );
-    meta.user_api_key.offer(
-        &mut out,
-        text(Field::ApiKey),
+        |_, m| take(&mut m.user_api_key_hash),
+    ),
+    (
+        Slot::Text(Field::ApiKey),
         PROXY_ID,
         "metadata.user_api_key",
-    );
-    meta.user_api_key_user_id.offer(
-        &mut out,
-        text(Field::User),
+        |_, m| take(&mut m.user_api_key),
+    ),
+    (
+        Slot::Text(Field::User),
         PROXY_ID,
         "metadata.user_api_key_user_id",
-    );
-    meta.user_api_key_end_user_id.offer(
-        &mut out,
-        text(Field::Customer),
+        |_, m| take(&mut m.user_api_key_user_id),
+    ),
+    (
+        Slot::Text(Field::Customer),
         PROXY_ID,
         "metadata.user_api_key_end_user_id",
+        |_, m| take(&mut m.user_api_key_end_user_id),
+    ),
+];
+
+fn take<'b>(v: &mut Val<'b>) -> Val<'b> {
+    std::mem::take(v)
+}
+
+/// The places attribution is picked from by alias after [`SCALARS`], with
+/// their priority bases.
+const PICKED_FROM: &[(&str, u8)] = &[
+    ("metadata.spend_logs_metadata", SPEND_META),
+    ("metadata.requester_metadata", REQUESTER_META),
+    ("request_tags", TAGS),
+];
+
+/// The key paths read per canonical field, in the order tried (`sources
+/// --fields`): [`SCALARS`], then for an attribution field its names in
+/// [`PICKED_FROM`] (`x-<field>` headers included).
+fn field_paths() -> Vec<(&'static str, Vec<String>)> {
+    use crate::parse::aliases::{leak_name, ALIASES, HEADER_FIELDS};
+    use crate::parse::attribution::attribution_alias;
+    let mut out: Vec<(&'static str, Vec<(u8, String)>)> = Vec::new();
+    let mut add = |slot: Slot, prio: u8, path: String| {
+        let name = leak_name(slot);
+        match out.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, paths)) => paths.push((prio, path)),
+            None => out.push((name, vec![(prio, path)])),
+        }
+    };
+    for &(slot, prio, path, _) in SCALARS {
+        add(slot, prio, path.to_string());
+    }
+    add(
+        Slot::Count(crate::parse::collect::Count::Input),
+        0,
+        "metadata.usage_object (by shape), else prompt_tokens less metadata.additional_usage_values".into(),
     );
+    for &(place, base) in PICKED_FROM {
+        for &(key, slot, _) in ALIASES {
+            if let Some((_, rank, _)) = attribution_alias(key) {
+                let path = match place {
+                    "request_tags" => format!("request_tags[\"{key}:…\"]"),
+                    _ => format!("{place}.{key}"),
+                };
+                add(slot, base + rank.min(7), path);
+            }
+        }
+        for &field in HEADER_FIELDS {
+            if place != "request_tags" {
+                let slot = Slot::Text(field);
+                let header = format!("x-{}", field.name().replace('_', "-"));
+                add(
+                    slot,
+                    base + crate::parse::aliases::HEADER_RANK,
+                    format!("{place}.{header}"),
+                );
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(name, mut paths)| {
+            paths.sort_by_key(|(prio, _)| *prio);
+            (name, paths.into_iter().map(|(_, p)| p).collect())
+        })
+        .collect()
+}
+
+fn collect<'b>(mut row: Row<'b>, mut meta: Meta<'b>, tags: Picked<'b>) -> Collected<'b> {
+    let cache_hit = std::mem::take(&mut row.cache_hit);
+    let mut out = Collected::default();
+    for &(slot, prio, name, get) in SCALARS {
+        get(&mut row, &mut meta).offer(&mut out, slot, prio, name);
+    }
     meta.spend_logs_metadata.offer(&mut out, SPEND_META);
+    if let Some(requester) = meta.requester_metadata.0 {
+        requester.offer(&mut out, REQUESTER_META);
+    }
     tags.offer(&mut out, TAGS);
     out.usage = tokens(
         row.prompt_tokens,
@@ -430,6 +532,10 @@ fn csv_columns(names: &[&str]) -> Option<Vec<Option<Col>>> {
 impl Source for Litellm {
     fn name(&self) -> &'static str {
         NAME
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Vec<String>)> {
+        field_paths()
     }
 
     fn about(&self) -> &'static str {

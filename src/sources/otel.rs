@@ -40,7 +40,7 @@ use serde_json::value::RawValue;
 
 use crate::parse::collect::{count_of, Collected, Slot};
 
-use crate::parse::json::{read_object_as, KeySeed, Lenient, LineCursor, Val};
+use crate::parse::json::{duplicate_key, read_object_as, KeySeed, Lenient, LineCursor, Val};
 
 use crate::parse::attribution::{attribution_alias, Picked};
 use crate::parse::scalar::Scalar;
@@ -168,6 +168,9 @@ fn classify(key: &str) -> Target {
 struct Attrs<'a> {
     vals: [Option<(u8, &'static str, Scalar<'a>)>; KEYS],
     picked: Picked<'a>,
+    /// A known attribute key met twice in one list: the span is malformed
+    /// (docs/sources.md, duplicate keys).
+    dup: Option<&'static str>,
 }
 
 impl<'a> Attrs<'a> {
@@ -189,6 +192,9 @@ impl<'a> Attrs<'a> {
         match classify(&kv.key) {
             Target::Known(key, rank, name) => {
                 let slot = &mut self.vals[key as usize];
+                if slot.as_ref().is_some_and(|(_, n, _)| *n == name) {
+                    self.dup = self.dup.or(Some(name));
+                }
                 if slot.as_ref().is_none_or(|(r, _, _)| rank < *r) {
                     *slot = Some((rank, name, value));
                 }
@@ -482,9 +488,14 @@ fn put<'a>(
 fn report_span<'a>(raw: &'a RawValue, resource: &Attrs<'a>, sink: &mut dyn Sink) {
     let span: Span<'a> = match serde_json::from_str(raw.get()) {
         Ok(s) => s,
-        Err(_) => return sink.malformed(Reason::Other("unreadable span")),
+        Err(e) => {
+            return sink.malformed(duplicate_key(&e).unwrap_or(Reason::Other("unreadable span")))
+        }
     };
     let attrs = &span.attributes;
+    if let Some(key) = attrs.dup.or(resource.dup) {
+        return sink.malformed(Reason::DuplicateKey(key));
+    }
     let tokens = match tokens(attrs) {
         Ok(Some(t)) => t,
         Ok(None) => return sink.ignored(),

@@ -101,3 +101,92 @@ fn folders_include_compressed_logs_and_a_bad_archive_is_reported() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("broken.jsonl.gz"), "{stderr}");
 }
+
+/// Writes five valid gateway lines with one line of `bomb_bytes` between
+/// the second and the third.
+fn line_bomb(bomb_bytes: usize, w: &mut dyn Write) {
+    let line = |i: usize| {
+        format!(
+            "{{\"timestamp\":\"2026-10-03T09:14:0{i}Z\",\"model\":\"gpt-4o\",\"team\":\"t{i}\",\"input_tokens\":{i}}}\n"
+        )
+    };
+    for i in 1..=2 {
+        w.write_all(line(i).as_bytes()).unwrap();
+    }
+    let block = vec![b'x'; 1 << 20];
+    let mut left = bomb_bytes;
+    w.write_all(b"{\"model\":\"").unwrap();
+    while left > 0 {
+        let n = left.min(block.len());
+        w.write_all(&block[..n]).unwrap();
+        left -= n;
+    }
+    w.write_all(b"\"}\n").unwrap();
+    for i in 3..=5 {
+        w.write_all(line(i).as_bytes()).unwrap();
+    }
+}
+
+/// Runs `report --format json` on `path` with the address space limited
+/// to about 1 GB (`ulimit -v`), so holding the bomb line (over 1 GiB) in
+/// memory would fail the run; returns the JSON.
+fn report_bounded(path: &std::path::Path) -> serde_json::Value {
+    let out = run(
+        assert_cmd::Command::new("sh")
+            .args(["-c", "ulimit -v 1000000 && exec \"$@\"", "sh"])
+            .arg(assert_cmd::cargo::cargo_bin("llmspend"))
+            .args([
+                "report",
+                "--format",
+                "json",
+                "--threads",
+                "2",
+                "--by",
+                "team",
+            ])
+            .arg(path)
+            .env("MALLOC_ARENA_MAX", "2"),
+        0,
+    );
+    json(&String::from_utf8(out.stdout).unwrap())
+}
+
+fn assert_bomb_read(v: &serde_json::Value, name: &str) {
+    let a = &v["accounting"];
+    assert_eq!(a["lines_read"], 6, "{name}: {a}");
+    assert_eq!(a["parsed"], 5, "{name}: {a}");
+    assert_eq!(a["malformed"], 1, "{name}: {a}");
+    assert_eq!(
+        a["malformed_reasons"]["line longer than --max-line-bytes"], 1,
+        "{name}: {a}"
+    );
+    assert_eq!(a["malformed_samples"][0]["line"], 3, "{name}: {a}");
+    assert_eq!(a["unreadable"], serde_json::json!([]), "{name}: {a}");
+    assert_eq!(v["totals"]["input_tokens"], 1 + 2 + 3 + 4 + 5, "{name}");
+}
+
+#[test]
+fn a_zstd_line_bomb_is_one_line_too_long_in_bounded_memory() {
+    let dir = TestDir::new();
+    let path = dir.path().join("bomb.jsonl.zst");
+    let file = std::fs::File::create(&path).unwrap();
+    // A streaming encoder without a pledged size: no content size in the
+    // frame header.
+    let mut e = zstd::stream::write::Encoder::new(file, 1).unwrap();
+    line_bomb(1100 << 20, &mut e);
+    e.finish().unwrap();
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert!(size < 200 << 10, "{size}");
+    assert_bomb_read(&report_bounded(&path), "zstd");
+}
+
+#[test]
+fn a_gzip_line_bomb_is_one_line_too_long_in_bounded_memory() {
+    let dir = TestDir::new();
+    let path = dir.path().join("bomb.jsonl.gz");
+    let file = std::fs::File::create(&path).unwrap();
+    let mut e = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+    line_bomb(1100 << 20, &mut e);
+    e.finish().unwrap();
+    assert_bomb_read(&report_bounded(&path), "gzip");
+}

@@ -349,23 +349,31 @@ fn unpriced_token_sums_do_not_saturate() {
 }
 
 #[test]
-fn duplicate_keys_first_occurrence_wins() {
-    // In flat fields, text fields, usage objects and timestamps alike; a
-    // bad first value makes the line malformed even if a later one is good.
+fn duplicate_read_keys_are_malformed_and_named() {
+    // Flat counts, text fields, usage objects, timestamps, nested
+    // containers: every repeated key that is read makes its line
+    // malformed, whichever occurrence would be good; an unread key may
+    // repeat.
     let v = report("dup_keys.jsonl");
-    assert_eq!(buckets(&v), b(5, 4, 1, 0, 0));
+    assert_eq!(buckets(&v), b(8, 1, 7, 0, 0));
     assert_eq!(
         samples(&v),
-        [s(5, "invalid count in `input_tokens`: not an integer")]
+        [
+            s(1, "duplicate key `input_tokens`"),
+            s(2, "duplicate key `team`"),
+            s(3, "duplicate key `prompt_tokens`"),
+            s(4, "duplicate key `timestamp`"),
+            s(5, "duplicate key `input_tokens`"),
+            s(6, "duplicate key `cost_center`"),
+            s(7, "duplicate key `metadata`"),
+        ]
     );
-    assert_eq!(totals(&v), priced(4, 5 + 1 + 100 + 1, 10));
-    let teams: Vec<_> = v["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| (g["team"].clone(), g["requests"].clone()))
-        .collect();
-    assert!(teams.contains(&("first".into(), 1.into())), "{teams:?}");
+    assert_eq!(
+        v["accounting"]["malformed_reasons"]["duplicate key `input_tokens`"],
+        2
+    );
+    // Line 8: `note` and `metadata.trace` repeat, and are never read.
+    assert_eq!(totals(&v), priced(1, 2, 0));
 }
 
 #[test]

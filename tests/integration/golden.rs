@@ -382,6 +382,7 @@ fn cases() -> Vec<(String, Vec<String>)> {
             "partial",
             &["report", "--format", "partial", "--by", "team,day", s],
         ),
+        ("sources_fields", &["sources", "--fields"]),
     ];
     for (name, args) in variants {
         add(format!("opt_{name}"), args);

@@ -572,3 +572,67 @@ fn every_fixture_reads_the_same_for_any_threads_and_chunk_size() {
         assert_eq!(base(&extra), reference, "{extra:?}");
     }
 }
+
+/// Attribution in forwarded HTTP headers (docs/sources.md, headers):
+/// `headers`, `request_headers` and top-level `x-…` keys, any case, `-` or
+/// `_`; never `x-api-key`; a canonical key beats a header at one depth.
+#[test]
+fn headers_attribute_gateway_logs_and_litellm_requester_metadata() {
+    let dir = "tests/fixtures/headers/gateway_headers.jsonl";
+    let rows = report_csv(&[dir, "--by", "team,cost_center,project,user,api_key"]);
+    let got: Vec<Vec<String>> = rows.iter().skip(1).map(|r| r[..6].to_vec()).collect();
+    let u = "(unattributed)";
+    assert_eq!(
+        got,
+        [
+            row(&[u, "CC-0001", u, u, u, "1"]),
+            row(&[u, "CC-3003", "p-9", "u-7", u, "1"]),
+            row(&["ads", "CC-2001", u, u, u, "1"]),
+            row(&["search", "CC-1042", u, u, u, "1"]),
+        ],
+        "{rows:?}"
+    );
+    let v = report_json(&[dir]);
+    assert_eq!(
+        v["accounting"]["unattributed"]["cost_center"]["requests"],
+        0
+    );
+    let rows = report_csv(&[
+        "tests/fixtures/headers/litellm_requester.jsonl",
+        "--by",
+        "team,cost_center",
+    ]);
+    let got: Vec<Vec<String>> = rows.iter().skip(1).map(|r| r[..3].to_vec()).collect();
+    assert_eq!(
+        got,
+        [
+            row(&["growth", "CC-5005", "1"]),
+            row(&["growth", "CC-5006", "1"])
+        ],
+        "{rows:?}"
+    );
+}
+
+/// `docs/sources.md` holds exactly what `sources --fields` prints, and the
+/// list names the header and requester-metadata paths.
+#[test]
+fn sources_fields_is_documented_verbatim() {
+    let out = stdout_ok(llmspend().args(["sources", "--fields"]));
+    assert!(
+        out.contains("metadata.requester_metadata.x-cost-center"),
+        "{out}"
+    );
+    assert!(out.contains(", x-cost-center, {C}.cost_center"), "{out}");
+    assert!(out.contains("headers | request_headers"), "{out}");
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/sources.md"),
+    )
+    .unwrap();
+    let block = format!(
+        "<!-- sources --fields: begin -->\n```text\n{out}```\n<!-- sources --fields: end -->"
+    );
+    assert!(
+        doc.contains(&block),
+        "docs/sources.md is out of date: paste `llmspend sources --fields` in"
+    );
+}

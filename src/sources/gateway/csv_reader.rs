@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use csv::ByteRecord;
 
-use crate::parse::aliases::{alias_with, leak_name};
+use crate::parse::aliases::{alias_with, intern, leak_name};
 use crate::parse::collect::{self, cost_of, count_of, time_of, Collected, Slot, Winners};
 use crate::parse::csv_row::{csv_row_fits, CsvRow};
 use crate::parse::scalar::Scalar;
@@ -23,6 +23,9 @@ pub struct GatewayCsv {
     columns: Vec<Option<(Slot, u8, &'static str)>>,
     /// Per slot read, its columns in the order they win.
     winners: Vec<SlotColumns>,
+    /// A column read that the header names twice: every row is malformed
+    /// (docs/sources.md, duplicate keys).
+    duplicate: Option<&'static str>,
 }
 
 /// The columns of one slot in the order they win (priority, then
@@ -37,10 +40,12 @@ impl GatewayCsv {
     /// Maps a header row onto canonical slots; `--map FIELD=column` wins.
     pub fn new(header: &ByteRecord, options: &SourceOptions) -> Result<Self, String> {
         let mut columns = Vec::with_capacity(header.len());
+        let mut names: Vec<&str> = Vec::with_capacity(header.len());
         for cell in header.iter() {
             let name = std::str::from_utf8(cell)
                 .map_err(|_| "the CSV header is not valid UTF-8".to_string())?
                 .trim();
+            names.push(name);
             let mapped = options
                 .map
                 .iter()
@@ -72,7 +77,15 @@ impl GatewayCsv {
             });
         }
         winners.retain(|w| w.slot.is_read(options.fields));
-        Ok(GatewayCsv { columns, winners })
+        // Only a repeated column that is read counts.
+        let duplicate = (0..names.len())
+            .find(|&i| columns[i].is_some() && names[..i].contains(&names[i]))
+            .map(|i| intern(names[i]));
+        Ok(GatewayCsv {
+            columns,
+            winners,
+            duplicate,
+        })
     }
 }
 
@@ -84,6 +97,9 @@ impl Parser for GatewayCsv {
     fn parse_csv(&self, row: &CsvRow<'_>, sink: &mut dyn Sink) {
         if !csv_row_fits(row, self.columns.len(), sink) {
             return;
+        }
+        if let Some(key) = self.duplicate {
+            return sink.malformed(Reason::DuplicateKey(key));
         }
         // One UTF-8 check for the whole row (the common case); a cell is
         // then a slice of it, and each slot takes its first non-blank cell

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 
 use crate::parse::collect::{Collected, Slot};
+use crate::parse::dupkeys::{SeenIds, SeenKeys};
 
 use crate::parse::jscan::{Bail, Cursor, Scan, Token, MAX_DEPTH};
 use crate::parse::keyorder::{After, KeyOrder, ROOT};
@@ -19,7 +20,7 @@ use crate::parse::scalar::Scalar;
 use crate::record::FieldSet;
 
 use super::place::{
-    composite, offer_tag, Container, Decision, Descend, GatewayJson, Place, KEYS, LEVELS,
+    composite, key_info, offer_tag, Container, Decision, Descend, GatewayJson, Place, LEVELS,
 };
 use crate::parse::usage::{Step, UsageCtx, UsageObj, UsageSteps};
 
@@ -28,6 +29,10 @@ use crate::parse::usage::{Step, UsageCtx, UsageObj, UsageSteps};
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Meaning {
     by_level: [Decision; LEVELS],
+    /// A bit per level at which the key is read by some run (whatever
+    /// fields this one reads): met twice in one object there, it makes the
+    /// line malformed (`crate::parse::dupkeys`).
+    read_at: u8,
     pub(super) usage: UsageSteps,
 }
 
@@ -35,7 +40,13 @@ impl Meaning {
     /// What `key` means when the run reads only `fields`: a value for a
     /// slot it does not read is skipped, not offered.
     fn of(key: &str, fields: FieldSet) -> Meaning {
-        let mut by_level = KEYS.get(key).map(|info| info.by_level).unwrap_or_default();
+        let mut by_level = key_info(key).map(|info| info.by_level).unwrap_or_default();
+        let mut read_at = 0;
+        for (level, decision) in by_level.iter().enumerate() {
+            if decision.slot.is_some() || decision.descend.is_some() {
+                read_at |= 1 << level;
+            }
+        }
         for decision in &mut by_level {
             if decision
                 .slot
@@ -46,6 +57,7 @@ impl Meaning {
         }
         Meaning {
             by_level,
+            read_at,
             usage: UsageSteps::of(key),
         }
     }
@@ -143,9 +155,17 @@ fn learned<'de>(
         return Ok(());
     }
     let mut after = After::open(parent);
+    let mut seen = SeenIds::default();
+    let at = usize::from(level).min(LEVELS - 1);
     loop {
         let id = keys.key(cur, after)?;
-        let decision = keys.meaning(id).by_level[usize::from(level).min(LEVELS - 1)];
+        let meaning = keys.meaning(id);
+        // A read key met twice (or not learned, so not comparable by id)
+        // is left to the serde reader, which names it.
+        if meaning.read_at & (1 << at) != 0 && !seen.first(id) {
+            return Err(Bail);
+        }
+        let decision = meaning.by_level[at];
         if decision.slot.is_none() && decision.descend.is_none() {
             cur.skip_value()?;
         } else {
@@ -169,10 +189,14 @@ fn learned<'de>(
 
 /// The entries of an object whose `{` was just read.
 fn object<'de>(cur: &mut Cursor<'de>, out: &mut Collected<'de>, place: Place<'_>) -> Scan<()> {
+    let mut seen = SeenKeys::default();
     cur.entries(|cur, key| {
         let decision = place.decide(key);
         if decision.slot.is_none() && decision.descend.is_none() {
             return cur.skip_value();
+        }
+        if !seen.first(key) {
+            return Err(Bail);
         }
         value(cur, out, place.extra, decision, |cur, out, descend| {
             if descend.container == Some(Container::Usage) {

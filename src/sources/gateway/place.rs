@@ -4,7 +4,7 @@
 //! readers of a line, the learned walk over the scanner and the serde
 //! visitors, decide through [`Place::decide`], so they read the same values.
 
-use crate::parse::aliases::{alias_with, ALIASES};
+use crate::parse::aliases::{alias_with, header_alias, ALIASES};
 use crate::parse::collect::{Collected, Slot};
 use crate::parse::keymap::KeyMap;
 use crate::parse::scalar::Scalar;
@@ -73,6 +73,10 @@ pub(super) const CONTAINERS: &[&str] = &[
     "usage",
     "usage_object",
     "usageMetadata",
+    "headers",
+    "request_headers",
+    "requester_metadata",
+    "requester_custom_headers",
 ];
 
 /// What a nested object under a key is to the gateway reader.
@@ -95,11 +99,35 @@ pub(super) fn container(key: &str) -> Option<Container> {
         | "request_metadata"
         | "spend_logs_metadata"
         | "response"
-        | "context" => Container::Nested,
+        | "context"
+        | "headers"
+        | "request_headers"
+        | "requester_metadata"
+        | "requester_custom_headers" => Container::Nested,
         "tags" | "labels" | "request_tags" => Container::Tags,
         "usage" | "usage_object" | "usageMetadata" => Container::Usage,
         _ => return None,
     })
+}
+
+/// What `key` is to the gateway reader: a key of [`KEYS`], else an
+/// `x-<field>` header ([`header_alias`]), worked out here (rarely: the
+/// learned walk asks once per distinct key, and other keys are rejected by
+/// their first two bytes).
+pub(super) fn key_info(key: &str) -> Option<KeyInfo> {
+    if let Some(info) = KEYS.get(key) {
+        return Some(*info);
+    }
+    let alias = header_alias(key)?;
+    let mut info = KeyInfo {
+        alias: Some(alias),
+        ..KeyInfo::default()
+    };
+    let base = info;
+    for (level, d) in info.by_level.iter_mut().enumerate() {
+        *d = decision(base, level as u8, None, 0);
+    }
+    Some(info)
 }
 
 /// Nested containers deeper than this are skipped.
@@ -208,9 +236,13 @@ impl<'c> Place<'c> {
         if self.mask == 0 && self.extra.is_empty() {
             // No `--map` path alive here and no `--alias`: the common case,
             // one lookup.
-            return match (self.level, KEYS.get(key)) {
-                (Some(level), Some(info)) => info.by_level[usize::from(level).min(LEVELS - 1)],
-                _ => Decision::default(),
+            let Some(level) = self.level else {
+                return Decision::default();
+            };
+            let at = usize::from(level).min(LEVELS - 1);
+            return match KEYS.get(key) {
+                Some(info) => info.by_level[at],
+                None => key_info(key).map_or_else(Decision::default, |info| info.by_level[at]),
             };
         }
         let mut d = Decision::default();
@@ -233,7 +265,7 @@ impl<'c> Place<'c> {
             }
             return d;
         };
-        let info = KEYS.get(key).copied().unwrap_or_default();
+        let info = key_info(key).unwrap_or_default();
         let ends = ends.map(|i| (self.maps[i].slot, 0, self.maps[i].name));
         let mut info = info;
         if !self.extra.is_empty() {
@@ -302,4 +334,69 @@ pub(super) fn offer_tag<'de>(
         std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s[split + 1..].trim().to_string()),
     };
     out.offer(slot, priority(level, rank), Scalar::Str(value), name);
+}
+
+/// The key paths the reader tries for each canonical slot, in the order
+/// they win (for `llmspend sources --fields`), from [`ALIASES`], the
+/// `x-` headers and [`CONTAINERS`]: every name at the top level (by rank,
+/// then an `x-<field>` header), then the same names one container down
+/// (`{C}.name`, `{C}` any nested container), then two down, then
+/// `key:value` strings of a tag array. A flat count loses to a usage
+/// object (`usage`, `usage_object`, `usageMetadata`), read by its shape.
+pub(super) fn field_paths() -> Vec<(&'static str, Vec<String>)> {
+    use crate::parse::aliases::{leak_name, HEADER_FIELDS, HEADER_RANK};
+    let mut slots: Vec<Slot> = Vec::new();
+    for &(_, slot, _) in ALIASES {
+        if !slots.contains(&slot) {
+            slots.push(slot);
+        }
+    }
+    let nested: Vec<&str> = CONTAINERS
+        .iter()
+        .copied()
+        .filter(|&c| matches!(container(c), Some(Container::Nested | Container::Tags)))
+        .collect();
+    let tags: Vec<&str> = CONTAINERS
+        .iter()
+        .copied()
+        .filter(|&c| container(c) == Some(Container::Tags))
+        .collect();
+    let usage: Vec<&str> = CONTAINERS
+        .iter()
+        .copied()
+        .filter(|&c| container(c) == Some(Container::Usage))
+        .collect();
+    let mut out = Vec::new();
+    out.push(("{C}", vec![nested.join(" | ")]));
+    for slot in slots {
+        let mut names: Vec<(u8, String)> = ALIASES
+            .iter()
+            .filter(|(_, s, _)| *s == slot)
+            .map(|&(key, _, rank)| (rank, key.to_string()))
+            .collect();
+        if matches!(slot, Slot::Text(f) if HEADER_FIELDS.contains(&f)) {
+            names.push((
+                HEADER_RANK,
+                format!("x-{}", leak_name(slot).replace('_', "-")),
+            ));
+        }
+        names.sort_by_key(|(rank, _)| *rank);
+        let level: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
+        let mut paths = Vec::new();
+        if let Slot::Count(_) = slot {
+            paths.push(format!("({} by shape)", usage.join(" | ")));
+        }
+        paths.extend(level.iter().cloned());
+        for depth in 1..=MAX_LEVEL + 1 {
+            let prefix = "{C}.".repeat(usize::from(depth));
+            paths.extend(level.iter().map(|n| format!("{prefix}{n}")));
+            if let (Slot::Text(_), 1) = (slot, depth) {
+                // A tag array's strings rank with the keys one level down.
+                let tag_names = level.iter().filter(|n| !n.starts_with("x-"));
+                paths.extend(tag_names.map(|n| format!("{}[\"{n}:…\"]", tags.join(" | "))));
+            }
+        }
+        out.push((leak_name(slot), paths));
+    }
+    out
 }

@@ -9,7 +9,9 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use crate::parse::aliases::intern;
 use crate::parse::collect::{Collected, Slot};
+use crate::parse::dupkeys::SeenKeys;
 use crate::parse::json::{KeySeed, ObjectVisit, ScalarSeed};
 use crate::parse::scalar::Scalar;
 use crate::parse::usage::{UsageCtx, UsageObj};
@@ -51,7 +53,21 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let place = self.place;
-        while let Some(decision) = map.next_key_seed(KeySeed(|k: &str| place.decide(k)))? {
+        let mut seen = SeenKeys::default();
+        let mut decide = |k: &str| {
+            let decision = place.decide(k);
+            let read = decision.slot.is_some() || decision.descend.is_some();
+            (decision, (read && !seen.first(k)).then(|| intern(k)))
+        };
+        while let Some((decision, dup)) = map.next_key_seed(KeySeed(&mut decide))? {
+            if let Some(key) = dup {
+                // Read on to the end, for serde_json's verdict on the rest
+                // of the line (invalid JSON is named as such first).
+                map.next_value::<IgnoredAny>()?;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                self.out.duplicate(key);
+                return Ok(());
+            }
             if decision.slot.is_none() && decision.descend.is_none() {
                 map.next_value::<IgnoredAny>()?;
                 continue;

@@ -10,9 +10,9 @@ use crate::record::FieldSet;
 use crate::record::{Field, Tokens, UsageRecord};
 
 #[derive(Debug, Default)]
-struct Capture {
-    records: Vec<UsageRecord<'static>>,
-    malformed: Vec<Reason>,
+pub(super) struct Capture {
+    pub(super) records: Vec<UsageRecord<'static>>,
+    pub(super) malformed: Vec<Reason>,
     ignored: usize,
     blank: usize,
 }

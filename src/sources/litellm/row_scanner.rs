@@ -20,7 +20,7 @@ use crate::parse::scalar::Scalar;
 use crate::parse::usage::{CacheDetails, Usage};
 use crate::parse::usage::{UsageCtx, UsageObj};
 
-use super::wire::{Embedded, Meta, ModelParams, Row};
+use super::wire::{Embedded, Meta, ModelParams, Rare, Row};
 
 /// The row in `line`, as [`read_object_as`](crate::parse::json::read_object_as)
 /// would give it, or [`Bail`].
@@ -162,6 +162,12 @@ fn meta<'a>(cur: &mut Cursor<'a>) -> Scan<Meta<'a>> {
         "additional_usage_values" => {
             seen.first(9)?;
             m.additional_usage_values = usage(cur)?.map(|obj| CacheDetails(obj.cache_detail()));
+            Ok(())
+        }
+        "requester_metadata" => {
+            seen.first(10)?;
+            let token = cur.value()?;
+            m.requester_metadata = Rare::of(Picked::scan_rest(cur, token)?);
             Ok(())
         }
         _ => cur.skip_value(),

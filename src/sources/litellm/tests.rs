@@ -83,6 +83,32 @@ fn team_falls_back_from_alias_to_team_id_to_spend_logs_metadata_to_tag() {
 }
 
 #[test]
+fn requester_metadata_attributes_after_spend_logs_metadata() {
+    let base = r#""request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02Z","model":"gpt-4o","prompt_tokens":10,"completion_tokens":1"#;
+    let get = |meta: &str, field: Field| {
+        let line = format!(r#"{{{base},"metadata":{{{meta}}}}}"#);
+        // The scanner reads the row itself, as serde does.
+        assert!(scanner_agrees(line.as_bytes()), "{line}");
+        parse("x.jsonl", &line).one().get(field).map(str::to_string)
+    };
+    let requester = r#""requester_metadata":{"team":"from-requester","cost_center":"CC-7"}"#;
+    let headers = r#""requester_metadata":{"X-Team":"from-header","x-cost-center":"CC-8","x-api-key":"sk-secret"}"#;
+    assert_eq!(get(requester, Field::Team), Some("from-requester".into()));
+    assert_eq!(get(requester, Field::CostCenter), Some("CC-7".into()));
+    assert_eq!(get(headers, Field::Team), Some("from-header".into()));
+    assert_eq!(get(headers, Field::CostCenter), Some("CC-8".into()));
+    // An `x-api-key` header is a secret, never an attribution.
+    assert_eq!(get(headers, Field::ApiKey), None);
+    assert_eq!(
+        get(
+            &format!(r#"{requester},"spend_logs_metadata":{{"team":"from-slm"}}"#),
+            Field::Team
+        ),
+        Some("from-slm".into())
+    );
+}
+
+#[test]
 fn api_key_is_the_alias_else_the_hash() {
     let line = r#"{"request_id":"r1","spend":0,"startTime":"2026-10-03T09:14:02Z","model":"gpt-4o","prompt_tokens":10,"api_key":"88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b","metadata":{"user_api_key_alias":null}}"#;
     let r = parse("x.jsonl", line).one();
@@ -319,7 +345,11 @@ fn a_spend_log_line_is_read_without_allocating() {
 fn rows_stay_small_enough_to_move_cheaply() {
     // A row is built on the stack and moved a few times per line; usage
     // objects are kept as tokens (48 bytes), not as their raw counts.
-    assert!(std::mem::size_of::<Row<'_>>() <= 2048);
+    assert!(
+        std::mem::size_of::<Row<'_>>() <= 2048,
+        "{}",
+        std::mem::size_of::<Row<'_>>()
+    );
     assert!(std::mem::size_of::<Usage>() <= 64);
 }
 

@@ -80,6 +80,9 @@ pub(super) struct Meta<'a> {
     pub(super) user_api_key_end_user_id: Val<'a>,
     #[serde(borrow)]
     pub(super) spend_logs_metadata: Picked<'a>,
+    /// The metadata the client sent (`metadata` of the request body).
+    #[serde(borrow)]
+    pub(super) requester_metadata: Rare<'a>,
     pub(super) usage_object: Option<Usage>,
     pub(super) additional_usage_values: Option<CacheDetails>,
 }
@@ -89,6 +92,24 @@ pub(super) struct Meta<'a> {
 pub(super) struct ModelParams<'a> {
     #[serde(borrow)]
     pub(super) user: Val<'a>,
+}
+
+/// A [`Picked`] that is usually empty, boxed only when it is not: a row
+/// stays small (it is moved a few times per line) and one without it
+/// allocates nothing.
+#[derive(Debug, Default)]
+pub(super) struct Rare<'a>(pub(super) Option<Box<Picked<'a>>>);
+
+impl<'a> Rare<'a> {
+    pub(super) fn of(picked: Picked<'a>) -> Rare<'a> {
+        Rare((!picked.is_empty()).then(|| Box::new(picked)))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Rare<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Picked::deserialize(d).map(Rare::of)
+    }
 }
 
 /// A JSON value held either inline or as JSON text (a CSV cell, or a
