@@ -232,6 +232,10 @@ pub struct InputArgs {
     /// Lines longer than this are malformed.
     #[arg(long, default_value_t = 16 << 20, value_name = "BYTES")]
     pub max_line_bytes: usize,
+    /// Exit 0 even when some inputs cannot be read (they are still named
+    /// in the summary); by default a run with unreadable inputs exits 2.
+    #[arg(long)]
+    pub skip_unreadable: bool,
     /// Target chunk size for parallel reading (for tests and tuning).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub chunk_bytes: Option<usize>,

@@ -8,6 +8,7 @@ use crate::dimension::Dimension;
 use crate::error::InputError;
 use crate::exit::ExitStatus;
 use crate::gate;
+use crate::hints;
 use crate::input;
 use crate::output::{self, Output};
 use crate::pipeline;
@@ -27,24 +28,65 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
     let out = std::mem::replace(&mut config.output, Output::stdout());
     let path = out.path().map(|p| p.display().to_string());
     out.write(|w| format.renderer().render(&report, w))?;
-    if format.is_data() {
-        output::stderr(|w| render::summary::write(&report, w))?;
-    }
     if let (ReportFormat::Table, Some(path), false) = (format, path, config.quiet) {
         eprintln!("wrote {path}");
     }
     let verdicts = gate::evaluate(&config.gates, &report);
-    output::stderr(|w| render::summary::gate_failures(&verdicts, w))?;
-    Ok(status(&verdicts))
+    finish(&config, &report, &verdicts, format.is_data())
 }
 
-/// Exit 1 if a gate failed.
-pub fn status(verdicts: &[crate::report::Verdict]) -> ExitStatus {
-    if gate::all_passed(verdicts) {
+/// After the output is written: the summary on stderr for data formats
+/// (only the warnings that change the numbers with `--quiet`), the
+/// problems that make the run incomplete, failed gates; then the exit
+/// status: 2 if an input was unreadable (unless `--skip-unreadable`) or
+/// nothing at all was parsed, else 1 if a gate failed, else 0.
+pub fn finish(
+    config: &Config,
+    report: &Report,
+    verdicts: &[crate::report::Verdict],
+    data: bool,
+) -> anyhow::Result<ExitStatus> {
+    // Lines were read and not one was a record: the numbers are not of
+    // the logs. (Empty inputs are an empty period, not an error.)
+    let counts = &report.accounting.counts;
+    let nothing = counts.records() == 0 && counts.lines_read > counts.blank;
+    let maps = &config.read.source_options.map;
+    // Looked at again only when a hint needs them (after the run).
+    let inputs = if nothing || !maps.is_empty() {
+        input::discover(&config.paths).0
+    } else {
+        Vec::new()
+    };
+    let inputs = &inputs;
+    output::stderr(|w| {
+        if config.quiet {
+            render::summary::warnings(report, w)?;
+        } else if data {
+            render::summary::write(report, w)?;
+        } else {
+            render::summary::problems(report, w)?;
+        }
+        for (slot, path) in hints::unmatched_maps(inputs, maps) {
+            writeln!(
+                w,
+                "llmspend: warning: --map {}={} matched no key in the first lines of any input",
+                crate::parse::aliases::leak_name(slot),
+                terminal(&path)
+            )?;
+        }
+        if nothing {
+            render::summary::nothing_parsed(report, &hints::first_keys(inputs, 3), w)?;
+        }
+        render::summary::gate_failures(verdicts, w)
+    })?;
+    let incomplete = !report.accounting.unreadable.is_empty() && !config.skip_unreadable;
+    Ok(if incomplete || nothing {
+        ExitStatus::Error
+    } else if gate::all_passed(verdicts) {
         ExitStatus::Success
     } else {
         ExitStatus::GateFailed
-    }
+    })
 }
 
 /// Reads the inputs of a resolved config into a report.
@@ -78,13 +120,21 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
     unreadable.sort();
     partial.unreadable = unreadable;
     let report = partial.finish();
-    if report.sources.is_empty() && !report.accounting.unreadable.is_empty() {
-        let list: Vec<String> = report
-            .accounting
+    let a = &report.accounting;
+    if report.sources.is_empty() && !(a.unreadable.is_empty() && a.unrecognized.is_empty()) {
+        let mut list: Vec<String> = a
             .unreadable
             .iter()
             .map(|(p, e)| format!("  {}: {}", terminal(p), terminal(e)))
             .collect();
+        list.extend(a.unrecognized.iter().map(|u| {
+            format!(
+                "  {}: {} ({})",
+                terminal(&u.path),
+                terminal(&u.reason),
+                terminal(&u.shape)
+            )
+        }));
         return Err(InputError::NothingReadable(list.join("\n")).into());
     }
     Ok(report)

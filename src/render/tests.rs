@@ -138,6 +138,12 @@ fn mixed() -> Report {
                 reason: "no timestamp".into(),
             },
         ],
+        ignored: [("CSV header".to_string(), 1)].into_iter().collect(),
+        unrecognized: vec![crate::accounting::Unrecognized {
+            path: "logs/notes.csv".into(),
+            shape: "CSV header `date,amount,memo`".into(),
+            reason: "no column names a model or a token count".into(),
+        }],
         unreadable: vec![(
             "logs/missing.jsonl".into(),
             "No such file or directory (os error 2)".into(),

@@ -24,7 +24,7 @@ use crate::dimension::Dimension;
 use crate::enrich::ownership::OWNERS;
 use crate::enrich::{route, values, TextView};
 use crate::price::{Priced, Pricer};
-use crate::record::{Field, Reason, UsageRecord};
+use crate::record::{Field, Ignored, Reason, UsageRecord};
 use crate::sink::{Consumer, PricedRecord, RecordSink};
 use crate::sources::{Framing, Parser, Sink};
 
@@ -408,9 +408,9 @@ impl<S: RecordSink> Sink for Worker<'_, S> {
         self.ledger.malformed(reason, self.at);
     }
 
-    fn ignored(&mut self) {
+    fn ignored(&mut self, why: Ignored) {
         self.ledger.counts.lines_read += 1;
-        self.ledger.counts.ignored += 1;
+        self.ledger.ignored(why);
     }
 
     fn blank(&mut self) {

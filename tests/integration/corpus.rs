@@ -566,7 +566,7 @@ fn utf16_and_utf32_files_are_refused_naming_the_encoding() {
             .arg(corpus("card.csv"))
             .arg(&bad)
             .arg(corpus("no_final_newline.jsonl")),
-        0,
+        2,
     );
     let v = json(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(totals(&v), priced(2, 11, 11));
@@ -595,7 +595,8 @@ fn a_file_whose_first_line_is_bad_is_still_read() {
     // lines are malformed, not the file refused. Without the extension
     // and without an object line, no source claims it.
     let f = dir.create("only.jsonl", "[1,2]\n42\n");
-    let v = report_json(&[&f], &[]);
+    let out = run(llmspend().args(["report", "--format", "json"]).arg(&f), 2);
+    let v = json(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(buckets(&v), b(2, 0, 2, 0, 0));
     let f = dir.create("only.log", "[1,2]\n42\n");
     let out = run(llmspend().args(["report"]).arg(&f), 2);
@@ -766,7 +767,7 @@ fn control_and_bidi_characters_are_escaped_in_table_and_markdown() {
     // Malformed samples name files, which can hold control characters too.
     let dir = TestDir::new();
     let f = dir.create("evil\u{1b}[2J.jsonl", "{\"a\":\n");
-    let out = run(llmspend().args(["report"]).arg(&f), 0);
+    let out = run(llmspend().args(["report"]).arg(&f), 2);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("evil\\u{1b}[2J.jsonl:1: invalid JSON"),

@@ -205,11 +205,32 @@ fn unreadable_paths_are_reported_and_the_rest_processed() {
             .args(["report", "--format", "csv", "nope.jsonl", "--rates"])
             .arg(&card)
             .arg(&logs),
+        2,
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("unreadable: nope.jsonl"), "{stderr}");
+    assert!(
+        stderr.starts_with("INCOMPLETE: 1 of 2 inputs unreadable: nope.jsonl\n"),
+        "{stderr}"
+    );
+    let skipped = run(
+        llmspend()
+            .args([
+                "report",
+                "--format",
+                "csv",
+                "nope.jsonl",
+                "--skip-unreadable",
+            ])
+            .arg("--rates")
+            .arg(&card)
+            .arg(&logs),
         0,
     );
-    assert!(String::from_utf8(out.stderr)
-        .unwrap()
-        .contains("unreadable: nope.jsonl"));
+    assert_eq!(
+        skipped.stdout, out.stdout,
+        "the report is written either way"
+    );
     let out = run(llmspend().args(["report", "nope.jsonl"]), 2);
     assert!(String::from_utf8(out.stderr)
         .unwrap()

@@ -423,13 +423,16 @@ fn a_mixed_folder_detects_each_file_and_names_the_unknown_one() {
         ]
     );
     let v = report_json(&[dir.path().to_str().unwrap(), "--by", "source"]);
-    let unreadable = v["accounting"]["unreadable"].as_array().unwrap();
-    assert_eq!(unreadable.len(), 1);
-    assert!(unreadable[0]["path"]
+    // Named as unrecognised (not unreadable: it does not change the exit).
+    assert_eq!(v["accounting"]["unreadable"], serde_json::json!([]));
+    let unrecognized = v["accounting"]["unrecognized_files"].as_array().unwrap();
+    assert_eq!(unrecognized.len(), 1);
+    assert!(unrecognized[0]["path"]
         .as_str()
         .unwrap()
         .ends_with("notes.log"));
-    assert!(unreadable[0]["error"]
+    assert_eq!(unrecognized[0]["shape"], "text `hello`");
+    assert!(unrecognized[0]["reason"]
         .as_str()
         .unwrap()
         .contains("litellm, claude-code, bedrock, otel"));
