@@ -1,0 +1,229 @@
+//! Nothing silent (issue 16): every file, line, field and price llmspend
+//! cannot use is named on stderr and in the JSON accounting, and the exit
+//! status says so. One test per item, each asserting the exit status, the
+//! buckets and reasons, and the name on stderr and in JSON.
+
+use serde_json::{json as j, Value};
+
+use crate::util::*;
+
+const LINE: &str = r#"{"timestamp":"2026-10-03T09:14:02Z","team":"search","model":"gpt-4o","input_tokens":1000,"output_tokens":100}"#;
+
+/// Runs `llmspend ARGS` expecting `code`: (stdout, stderr).
+fn go(args: &[&str], code: i32) -> (String, String) {
+    let out = run(llmspend().args(args), code);
+    (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The buckets: read, parsed, filtered, duplicate, malformed, blank, ignored.
+fn buckets(v: &Value) -> [u64; 7] {
+    let a = &v["accounting"];
+    [
+        "lines_read",
+        "parsed",
+        "filtered",
+        "duplicate",
+        "malformed",
+        "blank",
+        "ignored",
+    ]
+    .map(|k| a[k].as_u64().unwrap())
+}
+
+#[test]
+fn item4_unreadable_inputs_exit_2_with_the_report_written_and_named_first() {
+    let dir = TestDir::new();
+    let good = dir.create("logs/a.jsonl", format!("{LINE}\n"));
+    std::fs::create_dir_all(dir.path().join("empty")).unwrap();
+    dir.create("empty/readme.txt", "not a log");
+    let empty = dir.path().join("empty");
+    let missing = dir.path().join("missing.jsonl");
+    let paths = [
+        good.to_str().unwrap(),
+        empty.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ];
+    let args = |format: &'static str| {
+        let mut a = vec!["report", "--format", format];
+        a.extend(paths);
+        a
+    };
+    let (csv, stderr) = go(&args("csv"), 2);
+    // The report is still written in full.
+    assert!(csv.contains("search,gpt-4o,1,1000,100"), "{csv}");
+    let first = stderr.lines().next().unwrap();
+    assert!(
+        first.starts_with("INCOMPLETE: 2 of 3 inputs unreadable: "),
+        "{stderr}"
+    );
+    assert!(
+        first.contains("missing.jsonl") && first.contains("empty"),
+        "{first}"
+    );
+    assert!(
+        stderr.contains(&format!("no log files found in {}", empty.display())),
+        "{stderr}"
+    );
+    let (out, _) = go(&args("json"), 2);
+    let v = json(&out);
+    assert_eq!(buckets(&v), [1, 1, 0, 0, 0, 0, 0]);
+    let unreadable = v["accounting"]["unreadable"].as_array().unwrap();
+    let got: Vec<(&str, &str)> = unreadable
+        .iter()
+        .map(|u| (u["path"].as_str().unwrap(), u["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got[0].0.ends_with("empty") && got[0].1.starts_with("no log files found in "));
+    assert!(got[1].0.ends_with("missing.jsonl") && got[1].1.contains("No such file"));
+    // The table (summary on stdout) says so on stderr too.
+    let (table, stderr) = go(&args("table"), 2);
+    assert!(table.contains("INCOMPLETE: 2 of 3"), "{table}");
+    assert!(stderr.contains("llmspend: INCOMPLETE: 2 of 3"), "{stderr}");
+    // --skip-unreadable: the same report, still named, exit 0.
+    let mut skip = args("csv");
+    skip.push("--skip-unreadable");
+    let (same, stderr) = go(&skip, 0);
+    assert_eq!(same, csv);
+    assert!(stderr.starts_with("INCOMPLETE: 2 of 3"), "{stderr}");
+    // An empty window is a usage error.
+    let (_, stderr) = go(
+        &[
+            "report",
+            paths[0],
+            "--since",
+            "2026-11-01",
+            "--until",
+            "2026-10-01",
+        ],
+        2,
+    );
+    assert!(stderr.contains("--since"), "{stderr}");
+}
+
+#[test]
+fn item3_nothing_parsed_exits_2_with_the_keys_seen_and_a_map_hint() {
+    let dir = TestDir::new();
+    let f = dir.create(
+        "odd.jsonl",
+        "{\"ts\":\"2026-10-01T00:00:00Z\",\"llm\":{\"name\":\"gpt-4o\"},\"tokens\":{\"in\":10,\"out\":5},\"owner\":{\"team\":\"a\"}}\n".repeat(3),
+    );
+    let path = f.to_str().unwrap();
+    let (out, stderr) = go(&["report", "--format", "json", path], 2);
+    let v = json(&out);
+    assert_eq!(buckets(&v), [3, 0, 0, 0, 0, 0, 3]);
+    assert_eq!(
+        v["accounting"]["ignored_reasons"],
+        j!({"no model or token counts": 3})
+    );
+    assert!(
+        stderr.contains("no usage record was parsed from any input"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("keys seen in ")
+            && stderr.contains("ts, llm.name, tokens.in, tokens.out, owner.team"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--map model=llm.name --map input_tokens=tokens.in --map output_tokens=tokens.out --map team=owner.team"),
+        "{stderr}"
+    );
+    // The hint works.
+    let (csv, _) = go(
+        &[
+            "report",
+            "--format",
+            "csv",
+            "--map",
+            "model=llm.name",
+            "--map",
+            "input_tokens=tokens.in",
+            "--map",
+            "output_tokens=tokens.out",
+            "--map",
+            "team=owner.team",
+            path,
+        ],
+        0,
+    );
+    assert!(csv.contains("a,gpt-4o,3,30,15"), "{csv}");
+    // A --map that matches nothing is named.
+    let good = dir.create("good.jsonl", format!("{LINE}\n"));
+    let (_, stderr) = go(
+        &["report", "--map", "team=meta.owner", good.to_str().unwrap()],
+        0,
+    );
+    assert!(
+        stderr.contains("--map team=meta.owner matched no key"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn item2_unrecognised_files_are_named_and_ignored_lines_have_reasons() {
+    let dir = TestDir::new();
+    dir.create("logs/gateway.jsonl", format!("{LINE}\n{LINE}\n"));
+    let alone = dir.path().join("logs");
+    let alone = go(&["report", "--format", "json", alone.to_str().unwrap()], 0).0;
+    dir.create(
+        "logs/finance_notes.csv",
+        "date,amount,memo\n2026-10-01,12.50,lunch\n2026-10-02,3.00,taxi\n",
+    );
+    let logs = dir.path().join("logs");
+    let logs = logs.to_str().unwrap();
+    let (out, stderr) = go(&["report", "--format", "json", logs], 0);
+    let mut v = json(&out);
+    // Named, with the shape of its first bytes and why.
+    let u = &v["accounting"]["unrecognized_files"];
+    assert_eq!(u.as_array().unwrap().len(), 1, "{u}");
+    assert!(u[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("finance_notes.csv"));
+    assert_eq!(u[0]["shape"], "CSV header `date,amount,memo`");
+    assert!(u[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("names a model or a token count (columns: date, amount, memo)"));
+    assert!(
+        stderr.contains("unrecognized (not read): ")
+            && stderr.contains("finance_notes.csv: CSV header `date,amount,memo`"),
+        "{stderr}"
+    );
+    // And not counted: the numbers are those of the run without it.
+    v["accounting"]["unrecognized_files"] = j!([]);
+    assert_eq!(v, json(&alone));
+    assert_eq!(buckets(&v), [2, 2, 0, 0, 0, 0, 0]);
+    // In a recognised file, a line with nothing to count is ignored with a
+    // reason: a Claude Code user prompt is not a usage event.
+    let cc = dir.create(
+        "cc/session.jsonl",
+        concat!(
+            r#"{"type":"user","sessionId":"s","timestamp":"2026-10-03T09:00:00Z","message":{"role":"user","content":"hi"}}"#,
+            "\n",
+            r#"{"type":"assistant","sessionId":"s","requestId":"req_1","timestamp":"2026-10-03T09:00:01Z","message":{"id":"msg_1","model":"claude-sonnet-4-5-20250929","role":"assistant","usage":{"input_tokens":10,"output_tokens":5}}}"#,
+            "\n"
+        ),
+    );
+    let (out, stderr) = go(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--source",
+            "claude-code",
+            cc.to_str().unwrap(),
+        ],
+        0,
+    );
+    let v = json(&out);
+    assert_eq!(buckets(&v), [2, 1, 0, 0, 0, 0, 1]);
+    assert_eq!(
+        v["accounting"]["ignored_reasons"],
+        j!({"not a usage event": 1})
+    );
+    assert!(stderr.contains("ignored: not a usage event: 1"), "{stderr}");
+}
