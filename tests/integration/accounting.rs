@@ -227,3 +227,62 @@ fn item2_unrecognised_files_are_named_and_ignored_lines_have_reasons() {
     );
     assert!(stderr.contains("ignored: not a usage event: 1"), "{stderr}");
 }
+
+#[test]
+fn item1_a_card_with_litellm_provider_names_prices_those_logs() {
+    let dir = TestDir::new();
+    let card = dir.create(
+        "card.csv",
+        "provider,model,input_per_mtok,output_per_mtok\nvertex_ai,gemini-2.0-flash-001,0.1,0.4\n",
+    );
+    let logs = dir.create(
+        "logs.jsonl",
+        concat!(
+            r#"{"timestamp":"2026-10-03T09:14:02Z","provider":"vertex_ai","model":"gemini-2.0-flash-001","input_tokens":1000000,"output_tokens":1000000}"#,
+            "\n",
+            r#"{"timestamp":"2026-10-03T09:14:02Z","provider":"Vertex_AI_Beta","model":"gemini-2.0-flash-001","input_tokens":1000000}"#,
+            "\n",
+        ),
+    );
+    let (card, logs) = (card.to_str().unwrap(), logs.to_str().unwrap());
+    let (out, stderr) = go(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--by",
+            "provider,model",
+            "--rates",
+            card,
+            logs,
+        ],
+        0,
+    );
+    let v = json(&out);
+    assert_eq!(buckets(&v), [2, 2, 0, 0, 0, 0, 0]);
+    assert_eq!(v["groups"][0]["provider"], "google");
+    assert_eq!(v["groups"][0]["cost_usd"], "0.600000");
+    assert_eq!(v["groups"][0]["unpriced_requests"], 0);
+    assert_eq!(v["accounting"]["unpriced"], j!({}));
+    assert!(!stderr.contains("unpriced"), "{stderr}");
+    for provider in [None, Some("vertex_ai"), Some("google"), Some("gemini")] {
+        let mut args = vec!["rates", "gemini-2.0-flash-001", "--rates", card];
+        if let Some(p) = provider {
+            args.extend(["--provider", p]);
+        }
+        let (out, _) = go(&args, 0);
+        assert!(out.contains("is priced by "), "{provider:?}: {out}");
+        assert!(out.contains("card.csv:2"), "{provider:?}: {out}");
+    }
+}
+
+#[test]
+fn item8_rates_suggests_the_nearest_names_by_edit_distance() {
+    let (out, _) = go(&["rates", "gpt4o"], 0);
+    assert!(out.contains("unpriced"), "{out}");
+    let near = out
+        .lines()
+        .find_map(|l| l.strip_prefix("nearest rate-card models: "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(near.split(", ").next(), Some("gpt-4o"), "{out}");
+}
