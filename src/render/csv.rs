@@ -3,6 +3,9 @@
 //! output_tokens, cache_read_tokens, cache_write_tokens, cost_usd`; cost with
 //! exactly six decimals; `(unattributed)` for a missing value; sorted by
 //! cost descending then dimensions ascending; no total row; formula guard.
+//! `allocated_cost_usd` (when asked for) and `unpriced_requests` are
+//! appended after them, in that order: the requests of the group that no
+//! rate-card row priced, whose cost is not in `cost_usd`.
 
 use std::io::{self, Write};
 
@@ -35,6 +38,7 @@ impl Renderer for Csv {
             .map(|d| d.name())
             .chain(METRICS)
             .chain(report.allocated.as_ref().map(|_| "allocated_cost_usd"))
+            .chain(["unpriced_requests"])
             .collect();
         w.write_record(&header)?;
         for (i, g) in report.groups.iter().enumerate() {
@@ -55,6 +59,7 @@ impl Renderer for Csv {
             if let Some(a) = &report.allocated {
                 row.push(a[i].to_usd_string(6));
             }
+            row.push(t.unpriced_requests.to_string());
             w.write_record(&row)?;
         }
         w.flush()

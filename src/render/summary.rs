@@ -174,6 +174,22 @@ fn unpriced(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "unpriced (tokens counted, cost not): {}",
             models.join(", ")
         )?;
+        if let Some((model, _, _)) = cov.unpriced.iter().find(|(m, _, _)| m.is_some()) {
+            let model = model.as_deref().unwrap_or_default();
+            let (provider, id) = match model.split_once('/') {
+                Some((p, id)) => (crate::price::canonical_provider(p), id),
+                None => (
+                    crate::price::infer_provider(model).unwrap_or("PROVIDER".into()),
+                    model,
+                ),
+            };
+            writeln!(
+                out,
+                "  to price them, pass --rates FILE.csv with a row per model, e.g.:\n    provider,model,input_per_mtok,output_per_mtok\n    {},{},INPUT_USD,OUTPUT_USD",
+                terminal(&provider),
+                terminal(id)
+            )?;
+        }
     }
     Ok(())
 }

@@ -286,3 +286,74 @@ fn item8_rates_suggests_the_nearest_names_by_edit_distance() {
         .unwrap_or_else(|| panic!("{out}"));
     assert_eq!(near.split(", ").next(), Some("gpt-4o"), "{out}");
 }
+
+#[test]
+fn item8_an_unpriced_group_never_shows_as_zero_dollars() {
+    let dir = TestDir::new();
+    let logs = dir.create(
+        "logs.jsonl",
+        [
+            LINE,
+            r#"{"timestamp":"2026-10-03T09:14:02Z","team":"search","model":"acme-llm-7b","input_tokens":50,"output_tokens":5}"#,
+            r#"{"timestamp":"2026-10-03T09:14:02Z","team":"ml","model":"acme-llm-7b","input_tokens":70,"output_tokens":7}"#,
+        ]
+        .join("\n"),
+    );
+    let logs = logs.to_str().unwrap();
+    // CSV: `unpriced_requests` appended last.
+    let (csv, stderr) = go(&["report", "--by", "team", "--format", "csv", logs], 0);
+    let rows = csv_rows(&csv);
+    assert_eq!(rows[0].last().unwrap(), "unpriced_requests");
+    assert_eq!(
+        rows[0][..7],
+        [
+            "team",
+            "requests",
+            "input_tokens",
+            "output_tokens",
+            "cache_read_tokens",
+            "cache_write_tokens",
+            "cost_usd"
+        ]
+    );
+    let search = rows.iter().find(|r| r[0] == "search").unwrap();
+    let ml = rows.iter().find(|r| r[0] == "ml").unwrap();
+    assert_eq!((search[1].as_str(), search[7].as_str()), ("2", "1"));
+    assert_eq!(
+        (ml[1].as_str(), ml[6].as_str(), ml[7].as_str()),
+        ("1", "0.000000", "1")
+    );
+    // The summary names the model and gives a row to add.
+    assert!(
+        stderr.contains("unpriced (tokens counted, cost not): acme-llm-7b (2 requests"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("PROVIDER,acme-llm-7b,INPUT_USD,OUTPUT_USD"),
+        "{stderr}"
+    );
+    // JSON.
+    let (out, _) = go(&["report", "--by", "team", "--format", "json", logs], 0);
+    let v = json(&out);
+    assert_eq!(v["accounting"]["unpriced"]["acme-llm-7b"], 2);
+    let groups = v["groups"].as_array().unwrap();
+    let ml = groups.iter().find(|g| g["team"] == "ml").unwrap();
+    assert_eq!(ml["unpriced_requests"], 1);
+    // Table and Markdown: `+?` and `unpriced`, never 0.0000, explained.
+    for format in ["table", "md"] {
+        let (out, _) = go(&["report", "--by", "team", "--format", format, logs], 0);
+        let line = |team: &str| {
+            out.lines()
+                .find(|l| l.contains(&format!(" {team} ")))
+                .unwrap_or_else(|| panic!("{out}"))
+                .to_string()
+        };
+        assert!(line("search").contains("0.0035 +?"), "{out}");
+        assert!(line("ml").contains("unpriced"), "{out}");
+        assert!(!line("ml").contains("0.0000"), "{out}");
+        assert!(
+            out.contains("+?: the cost leaves out 2 unpriced requests"),
+            "{out}"
+        );
+    }
+}

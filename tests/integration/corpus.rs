@@ -734,9 +734,9 @@ fn formula_like_cells_are_quoted_in_csv_output() {
     );
     assert_eq!(
         out,
-        "model,team,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd\n\
-         gpt-4o,'@x,1,2,0,0,0,0.000004\n\
-         gpt-4o,'=cmd|' /C calc'!A0,1,1,0,0,0,0.000002\n"
+        "model,team,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests\n\
+         gpt-4o,'@x,1,2,0,0,0,0.000004,0\n\
+         gpt-4o,'=cmd|' /C calc'!A0,1,1,0,0,0,0.000002,0\n"
     );
 }
 
