@@ -263,6 +263,11 @@ impl fmt::Display for Ignored {
     }
 }
 
+/// A line of only NUL bytes (and whitespace): a writer crashed after the
+/// file was extended and before its data reached the disk. Malformed, not
+/// blank, so the crash shows in the accounting.
+pub const NUL_TAIL: Reason = Reason::Other("NUL bytes (file cut short?)");
+
 /// Why a record could not be used. Static data, so counting a reason costs
 /// no allocation in the hot path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -357,3 +357,34 @@ fn item8_an_unpriced_group_never_shows_as_zero_dollars() {
         );
     }
 }
+
+#[test]
+fn item7_a_nul_padded_tail_is_malformed() {
+    let dir = TestDir::new();
+    let mut bytes = format!("{LINE}\n{LINE}\n").into_bytes();
+    bytes.extend([0u8; 4096]);
+    let f = dir.create("crashed.jsonl", &bytes);
+    let (out, stderr) = go(&["report", "--format", "json", f.to_str().unwrap()], 0);
+    let v = json(&out);
+    assert_eq!(buckets(&v), [3, 2, 0, 0, 1, 0, 0]);
+    assert_eq!(
+        v["accounting"]["malformed_reasons"],
+        j!({"NUL bytes (file cut short?)": 1})
+    );
+    let sample = &v["accounting"]["malformed_samples"][0];
+    assert!(sample["file"].as_str().unwrap().ends_with("crashed.jsonl"));
+    assert_eq!(sample["line"], 3);
+    assert!(
+        stderr.contains("crashed.jsonl:3: NUL bytes (file cut short?)"),
+        "{stderr}"
+    );
+    // The same from a stream.
+    let out = run(
+        llmspend()
+            .args(["report", "-", "--format", "json"])
+            .write_stdin(bytes),
+        0,
+    );
+    let v = json(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(buckets(&v), [3, 2, 0, 0, 1, 0, 0]);
+}

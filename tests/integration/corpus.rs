@@ -154,6 +154,7 @@ fn priced(requests: u128, input: u128, output: u128) -> (u128, u128, u128, Strin
 }
 
 const BAD_JSON: &str = "invalid JSON";
+const NUL_TAIL: &str = "NUL bytes (file cut short?)";
 const NOT_OBJECT: &str = "not one JSON object";
 const BAD_UTF8: &str = "invalid UTF-8";
 const BAD_ROW: &str = "unreadable CSV row";
@@ -231,15 +232,17 @@ fn a_last_line_without_newline_counts() {
 }
 
 #[test]
-fn a_nul_padded_tail_is_blank_and_a_half_written_line_malformed() {
+fn a_nul_padded_tail_and_a_half_written_line_are_malformed() {
     // A log cut by a crash: line 3 is half written then NUL padded, line 4
-    // is 4 KiB of NULs without a newline (a line of only NULs is blank).
+    // is 4 KiB of NULs without a newline: malformed, so the crash shows
+    // (issue 16, item 7), not blank.
     let v = report("nul_tail.jsonl");
-    assert_eq!(buckets(&v), b(4, 2, 1, 1, 0));
-    assert_eq!(samples(&v), [s(3, BAD_JSON)]);
+    assert_eq!(buckets(&v), b(4, 2, 2, 0, 0));
+    assert_eq!(samples(&v), [s(3, BAD_JSON), s(4, NUL_TAIL)]);
     assert_eq!(totals(&v), priced(2, 3, 3));
     let v = report("nul_tail.csv");
-    assert_eq!(buckets(&v), b(4, 2, 0, 1, 1));
+    assert_eq!(buckets(&v), b(4, 2, 1, 0, 1));
+    assert_eq!(samples(&v), [s(4, NUL_TAIL)]);
     assert_eq!(totals(&v), priced(2, 3, 3));
 }
 
@@ -584,7 +587,7 @@ fn a_file_whose_first_line_is_bad_is_still_read() {
         ("[1,2]", 1, 0),
         ("garbage", 1, 0),
         ("\"timestamp\":1}", 1, 0),
-        ("\0\0\0\0", 0, 1),
+        ("\0\0\0\0", 1, 0),
     ] {
         let f = dir.create("first.jsonl", format!("{first}\n{good}\n{good}\n"));
         let v = report_json(&[&f], &[]);
