@@ -247,7 +247,8 @@ pub struct OutputArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// No progress output.
+    /// No progress output; on stderr only the warnings that change the
+    /// numbers: unreadable inputs, unpriced models, failed gates.
     #[arg(short, long)]
     pub quiet: bool,
 }

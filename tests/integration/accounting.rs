@@ -388,3 +388,57 @@ fn item7_a_nul_padded_tail_is_malformed() {
     let v = json(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(buckets(&v), [3, 2, 0, 0, 1, 0, 0]);
 }
+
+#[test]
+fn item10_quiet_prints_only_the_warnings_that_change_the_numbers() {
+    let dir = TestDir::new();
+    let logs = dir.create(
+        "logs.jsonl",
+        format!(
+            "{LINE}\n{}\n{{\"broken\":\n",
+            r#"{"timestamp":"2026-10-03T09:14:02Z","team":"ml","model":"acme-llm-7b","input_tokens":70}"#
+        ),
+    );
+    let notes = dir.create("notes.csv", "date,amount,memo\n2026-10-01,1,x\n");
+    let missing = dir.path().join("missing.jsonl");
+    let paths = [
+        logs.to_str().unwrap(),
+        notes.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ];
+    let mut args = vec!["report", "--format", "csv", "--fail-on-unpriced"];
+    args.extend(paths);
+    let (loud_out, loud) = go(&args, 2);
+    assert!(
+        loud.contains("lines: 3 read") && loud.contains("unattributed:"),
+        "{loud}"
+    );
+    assert!(loud.contains("unrecognized (not read)"), "{loud}");
+    args.push("-q");
+    let (out, stderr) = go(&args, 2);
+    assert_eq!(out, loud_out, "the data is the same");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("INCOMPLETE: 1 of 3 inputs unreadable: "),
+        "{stderr}"
+    );
+    assert!(
+        lines[1].starts_with("unreadable: ") && lines[1].contains("missing.jsonl"),
+        "{stderr}"
+    );
+    assert!(
+        lines[2].starts_with("unpriced (tokens counted, cost not): acme-llm-7b"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("llmspend: gate failed: "), "{stderr}");
+    for quiet in ["lines:", "unattributed:", "malformed:", "unrecognized"] {
+        assert!(!stderr.contains(quiet), "{quiet} in\n{stderr}");
+    }
+    // Nothing to warn about: nothing on stderr.
+    let good = dir.create("good.jsonl", format!("{LINE}\n"));
+    let (_, stderr) = go(
+        &["report", "-q", "--format", "json", good.to_str().unwrap()],
+        0,
+    );
+    assert_eq!(stderr, "");
+}
