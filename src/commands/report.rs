@@ -51,8 +51,14 @@ pub fn finish(
     let counts = &report.accounting.counts;
     let nothing = counts.records() == 0 && counts.lines_read > counts.blank;
     let maps = &config.read.source_options.map;
+    // `--map model=...` found models and not one token count (a cost-only
+    // export has none by design, so only when the model was mapped).
+    let model_mapped = maps
+        .iter()
+        .any(|(slot, _)| *slot == crate::parse::collect::Slot::Text(crate::record::Field::Model));
+    let no_tokens = !nothing && model_mapped && counts.parsed > 0 && report.totals.tokens() == 0;
     // Looked at again only when a hint needs them (after the run).
-    let inputs = if nothing || !maps.is_empty() {
+    let inputs = if nothing || no_tokens || !maps.is_empty() {
         input::discover(&config.paths).0
     } else {
         Vec::new()
@@ -76,6 +82,15 @@ pub fn finish(
         }
         if nothing {
             render::summary::nothing_parsed(report, &hints::first_keys(inputs, 3), w)?;
+        } else if no_tokens {
+            // Records with a model and not one token: a model was found
+            // (perhaps by --map) and the counts were not.
+            writeln!(
+                w,
+                "llmspend: warning: no token count was found in any of {} records",
+                report.totals.requests
+            )?;
+            render::summary::keys_and_maps(&hints::first_keys(inputs, 3), w)?;
         }
         render::summary::gate_failures(verdicts, w)
     })?;

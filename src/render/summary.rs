@@ -247,6 +247,12 @@ pub fn nothing_parsed(
         thousands(c.malformed.into()),
         thousands(c.ignored.into()),
     )?;
+    keys_and_maps(first, out)
+}
+
+/// The keys of the first lines of the inputs, and `--map` suggestions for
+/// the canonical fields they most likely mean.
+pub fn keys_and_maps(first: &[(String, Vec<String>)], out: &mut dyn Write) -> io::Result<()> {
     let mut all = Vec::new();
     for (file, keys) in first {
         writeln!(

@@ -150,6 +150,13 @@ fn item3_nothing_parsed_exits_2_with_the_keys_seen_and_a_map_hint() {
         0,
     );
     assert!(csv.contains("a,gpt-4o,3,30,15"), "{csv}");
+    // --map model=... alone: records with a model and no token count.
+    let (_, stderr) = go(&["report", "--map", "model=llm.name", path], 0);
+    assert!(
+        stderr.contains("warning: no token count was found in any of 3 records"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--map input_tokens=tokens.in"), "{stderr}");
     // A --map that matches nothing is named.
     let good = dir.create("good.jsonl", format!("{LINE}\n"));
     let (_, stderr) = go(
