@@ -203,18 +203,23 @@ pub fn unmatched_maps(inputs: &[Input], maps: &[(Slot, String)]) -> Vec<(Slot, S
     if maps.is_empty() {
         return Vec::new();
     }
-    let keys: Vec<String> = first_keys(inputs, 1000)
-        .into_iter()
-        .flat_map(|(_, k)| k)
-        .collect();
-    maps.iter()
-        .filter(|(_, path)| {
+    let mut left: Vec<(Slot, String)> = maps.to_vec();
+    // Each input's first lines in turn, until every path has been seen.
+    for input in inputs {
+        if left.is_empty() {
+            break;
+        }
+        let keys: Vec<String> = first_keys(std::slice::from_ref(input), 200)
+            .into_iter()
+            .flat_map(|(_, k)| k)
+            .collect();
+        left.retain(|(_, path)| {
             !keys
                 .iter()
                 .any(|k| k == path || k.starts_with(&format!("{path}.")))
-        })
-        .cloned()
-        .collect()
+        });
+    }
+    left
 }
 
 #[cfg(test)]
@@ -249,6 +254,22 @@ mod tests {
                 "--map output_tokens=tokens.out",
                 "--map team=owner.team"
             ]
+        );
+    }
+
+    #[test]
+    fn a_map_path_is_looked_for_in_every_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.jsonl");
+        let b = dir.path().join("b.jsonl");
+        std::fs::write(&a, "{\"x\":1}\n".repeat(500)).unwrap();
+        std::fs::write(&b, "{\"meta\":{\"owner\":\"t\"}}\n").unwrap();
+        let team = Slot::from_name("team").unwrap();
+        let maps = vec![(team, "meta.owner".to_string()), (team, "nope".to_string())];
+        let inputs = [Input::File(a), Input::File(b)];
+        assert_eq!(
+            unmatched_maps(&inputs, &maps),
+            vec![(team, "nope".to_string())]
         );
     }
 
