@@ -82,13 +82,19 @@ pub struct Ledger {
     pub reasons: FxHashMap<Reason, (u64, Vec<RelOrigin>)>,
     /// Ignored units per reason.
     pub ignored: FxHashMap<Ignored, u64>,
+    /// The earliest positions of units with no model or token counts:
+    /// lines of some other data, named so the file can be found.
+    pub unusable: Vec<RelOrigin>,
 }
 
 impl Ledger {
-    /// Counts an ignored unit.
-    pub fn ignored(&mut self, why: Ignored) {
+    /// Counts an ignored unit at `at`.
+    pub fn ignored(&mut self, why: Ignored, at: RelOrigin) {
         self.counts.ignored += 1;
         *self.ignored.entry(why).or_default() += 1;
+        if why == Ignored::NoUsage {
+            keep_earliest(&mut self.unusable, at);
+        }
     }
 
     /// Counts a malformed unit at `at`.
@@ -109,6 +115,7 @@ impl Ledger {
                 .into_iter()
                 .map(|(why, n)| (why.to_string(), n))
                 .collect(),
+            unusable: self.unusable,
         };
         for (reason, (n, samples)) in self.reasons {
             sums.add_reason(reason.to_string(), n, samples);
@@ -128,6 +135,9 @@ pub struct LedgerSums {
     /// Ignored units per reason.
     #[serde(default)]
     pub ignored: BTreeMap<String, u64>,
+    /// The earliest units with no model or token counts.
+    #[serde(default)]
+    pub unusable: Vec<RelOrigin>,
 }
 
 impl LedgerSums {
@@ -145,6 +155,9 @@ impl LedgerSums {
         for (why, n) in o.ignored {
             *self.ignored.entry(why).or_default() += n;
         }
+        for at in o.unusable {
+            keep_earliest(&mut self.unusable, at);
+        }
         for (reason, (n, samples)) in o.reasons {
             self.add_reason(reason, n, samples);
         }
@@ -152,6 +165,9 @@ impl LedgerSums {
 
     /// Renumbers the files of the samples: `f` becomes `f + offset`.
     pub fn shift_files(&mut self, offset: u32) {
+        for s in &mut self.unusable {
+            s.file += offset;
+        }
         for (_, samples) in self.reasons.values_mut() {
             for s in samples {
                 s.file += offset;
@@ -192,6 +208,8 @@ pub struct Accounting {
     pub samples: Vec<Sample>,
     /// Ignored count per reason text.
     pub ignored: BTreeMap<String, u64>,
+    /// The first lines with no model or token counts, by file and line.
+    pub ignored_samples: Vec<Sample>,
     /// Paths that could not be read, with why.
     pub unreadable: Vec<(String, String)>,
     /// Files read that no source recognised: not counted in any bucket.
@@ -230,9 +248,23 @@ impl Accounting {
             }
         }
         samples.sort();
+        let mut unusable: Vec<(u32, u64)> = ledger
+            .unusable
+            .iter()
+            .map(|a| (a.file, first_line(a.file, a.chunk) + a.line - 1))
+            .collect();
+        unusable.sort_unstable();
         Accounting {
             counts: ledger.counts,
             ignored: ledger.ignored,
+            ignored_samples: unusable
+                .into_iter()
+                .map(|(file, line)| Sample {
+                    file: name(file),
+                    line,
+                    reason: Ignored::NoUsage.to_string(),
+                })
+                .collect(),
             reasons,
             samples: samples
                 .into_iter()

@@ -153,6 +153,7 @@ struct WireAccounting<'a> {
     long_context_tier_not_applied: u128,
     unreadable: Vec<WireUnreadable<'a>>,
     ignored_reasons: &'a std::collections::BTreeMap<String, u64>,
+    ignored_samples: Vec<WireSample<'a>>,
     unrecognized_files: &'a [crate::accounting::Unrecognized],
     /// How owners were found; only with `--owners`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -232,6 +233,15 @@ impl Renderer for Json {
                     })
                     .collect(),
                 ignored_reasons: &a.ignored,
+                ignored_samples: a
+                    .ignored_samples
+                    .iter()
+                    .map(|s| WireSample {
+                        file: &s.file,
+                        line: s.line,
+                        reason: &s.reason,
+                    })
+                    .collect(),
                 unrecognized_files: &a.unrecognized,
             },
             sources: report

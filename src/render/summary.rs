@@ -96,6 +96,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .map(|(r, n)| format!("{r}: {}", thousands((*n).into())))
             .collect();
         writeln!(out, "ignored: {}", reasons.join("; "))?;
+        for s in &a.ignored_samples {
+            writeln!(out, "  {}:{}: {}", terminal(&s.file), s.line, s.reason)?;
+        }
     }
     unrecognized(report, out)?;
     let cov = &report.coverage;

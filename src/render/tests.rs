@@ -139,6 +139,7 @@ fn mixed() -> Report {
             },
         ],
         ignored: [("CSV header".to_string(), 1)].into_iter().collect(),
+        ignored_samples: Vec::new(),
         unrecognized: vec![crate::accounting::Unrecognized {
             path: "logs/notes.csv".into(),
             shape: "CSV header `date,amount,memo`".into(),

@@ -415,7 +415,7 @@ impl<S: RecordSink> Sink for Worker<'_, S> {
 
     fn ignored(&mut self, why: Ignored) {
         self.ledger.counts.lines_read += 1;
-        self.ledger.ignored(why);
+        self.ledger.ignored(why, self.at);
     }
 
     fn blank(&mut self) {

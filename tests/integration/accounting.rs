@@ -118,6 +118,15 @@ fn item3_nothing_parsed_exits_2_with_the_keys_seen_and_a_map_hint() {
         v["accounting"]["ignored_reasons"],
         j!({"no model or token counts": 3})
     );
+    // The lines are named, so the file can be found in a mixed folder.
+    let named = &v["accounting"]["ignored_samples"];
+    assert_eq!(named.as_array().unwrap().len(), 3, "{named}");
+    assert!(named[0]["file"].as_str().unwrap().ends_with("odd.jsonl"));
+    assert_eq!(named[2]["line"], 3);
+    assert!(
+        stderr.contains("odd.jsonl:1: no model or token counts"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("no usage record was parsed from any input"),
         "{stderr}"
