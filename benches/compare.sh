@@ -229,7 +229,8 @@ echo "wc -l vs llmspend: $(ratio "wc -l (jsonl)" "llmspend team,model --format c
 
 echo "== totals: llmspend vs DuckDB"
 totals() { # requests and cost of a llmspend CSV report (group rows summed)
-    awk -F, 'NR > 1 {r += $(NF - 5); c += $NF} END {printf "requests=%d cost_usd=%.6f", r, c}' "$1"
+    # By header name: columns are only ever appended (unpriced_requests is last).
+    awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) col[$i] = i; next} {r += $col["requests"]; c += $col["cost_usd"]} END {printf "requests=%d cost_usd=%.6f", r, c}' "$1"
 }
 for pair in "llmspend team,model --format csv:duckdb team,model" "llmspend wide:duckdb wide" "llmspend csv team,model:duckdb csv team,model"; do
     l=${pair%%:*} d=${pair##*:}

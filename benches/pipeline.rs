@@ -82,7 +82,7 @@ impl Sink for CountSink {
     fn malformed(&mut self, _reason: Reason) {
         self.other += 1;
     }
-    fn ignored(&mut self) {
+    fn ignored(&mut self, _why: llmspend::record::Ignored) {
         self.other += 1;
     }
     fn blank(&mut self) {

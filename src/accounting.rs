@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::record::Reason;
+use crate::record::{Ignored, Reason};
 
 /// How many `file:line` samples are kept per reason.
 pub const SAMPLES_PER_REASON: usize = 5;
@@ -60,6 +60,12 @@ impl Counts {
         self.ignored += o.ignored;
     }
 
+    /// Units that were usage records, whether counted or not (parsed,
+    /// filtered or duplicate).
+    pub fn records(&self) -> u64 {
+        self.parsed + self.filtered + self.duplicate
+    }
+
     /// Returns true if and only if the buckets add up to the units read.
     pub fn balanced(&self) -> bool {
         self.parsed + self.filtered + self.duplicate + self.malformed + self.blank + self.ignored
@@ -74,9 +80,23 @@ pub struct Ledger {
     pub counts: Counts,
     /// Per reason: how many, and the earliest positions.
     pub reasons: FxHashMap<Reason, (u64, Vec<RelOrigin>)>,
+    /// Ignored units per reason.
+    pub ignored: FxHashMap<Ignored, u64>,
+    /// The earliest positions of units with no model or token counts:
+    /// lines of some other data, named so the file can be found.
+    pub unusable: Vec<RelOrigin>,
 }
 
 impl Ledger {
+    /// Counts an ignored unit at `at`.
+    pub fn ignored(&mut self, why: Ignored, at: RelOrigin) {
+        self.counts.ignored += 1;
+        *self.ignored.entry(why).or_default() += 1;
+        if why == Ignored::NoUsage {
+            keep_earliest(&mut self.unusable, at);
+        }
+    }
+
     /// Counts a malformed unit at `at`.
     pub fn malformed(&mut self, reason: Reason, at: RelOrigin) {
         self.counts.malformed += 1;
@@ -90,6 +110,12 @@ impl Ledger {
         let mut sums = LedgerSums {
             counts: self.counts,
             reasons: BTreeMap::new(),
+            ignored: self
+                .ignored
+                .into_iter()
+                .map(|(why, n)| (why.to_string(), n))
+                .collect(),
+            unusable: self.unusable,
         };
         for (reason, (n, samples)) in self.reasons {
             sums.add_reason(reason.to_string(), n, samples);
@@ -106,6 +132,12 @@ pub struct LedgerSums {
     pub counts: Counts,
     /// Per reason: how many, and the earliest positions.
     pub reasons: BTreeMap<String, (u64, Vec<RelOrigin>)>,
+    /// Ignored units per reason.
+    #[serde(default)]
+    pub ignored: BTreeMap<String, u64>,
+    /// The earliest units with no model or token counts.
+    #[serde(default)]
+    pub unusable: Vec<RelOrigin>,
 }
 
 impl LedgerSums {
@@ -120,6 +152,12 @@ impl LedgerSums {
     /// Adds another ledger.
     pub fn merge(&mut self, o: LedgerSums) {
         self.counts.merge(&o.counts);
+        for (why, n) in o.ignored {
+            *self.ignored.entry(why).or_default() += n;
+        }
+        for at in o.unusable {
+            keep_earliest(&mut self.unusable, at);
+        }
         for (reason, (n, samples)) in o.reasons {
             self.add_reason(reason, n, samples);
         }
@@ -128,6 +166,10 @@ impl LedgerSums {
     /// Renumbers the files of the samples: `f` becomes `to[f]`; each
     /// reason's samples are then put in order again.
     pub fn renumber_files(&mut self, to: &[u32]) {
+        for s in &mut self.unusable {
+            s.file = to[s.file as usize];
+        }
+        self.unusable.sort_unstable();
         for (_, samples) in self.reasons.values_mut() {
             for s in samples.iter_mut() {
                 s.file = to[s.file as usize];
@@ -167,8 +209,25 @@ pub struct Accounting {
     pub reasons: BTreeMap<String, u64>,
     /// The first few samples per reason, ordered by file and line.
     pub samples: Vec<Sample>,
-    /// Paths that could not be read, or that no source recognised.
+    /// Ignored count per reason text.
+    pub ignored: BTreeMap<String, u64>,
+    /// The first lines with no model or token counts, by file and line.
+    pub ignored_samples: Vec<Sample>,
+    /// Paths that could not be read, with why.
     pub unreadable: Vec<(String, String)>,
+    /// Files read that no source recognised: not counted in any bucket.
+    pub unrecognized: Vec<Unrecognized>,
+}
+
+/// A file no source recognises, named rather than skipped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Unrecognized {
+    /// The file as given.
+    pub path: String,
+    /// What its first bytes look like (a CSV header, JSON keys, binary).
+    pub shape: String,
+    /// Why no source reads it.
+    pub reason: String,
 }
 
 impl Accounting {
@@ -192,8 +251,23 @@ impl Accounting {
             }
         }
         samples.sort();
+        let mut unusable: Vec<(u32, u64)> = ledger
+            .unusable
+            .iter()
+            .map(|a| (a.file, first_line(a.file, a.chunk) + a.line - 1))
+            .collect();
+        unusable.sort_unstable();
         Accounting {
             counts: ledger.counts,
+            ignored: ledger.ignored,
+            ignored_samples: unusable
+                .into_iter()
+                .map(|(file, line)| Sample {
+                    file: name(file),
+                    line,
+                    reason: Ignored::NoUsage.to_string(),
+                })
+                .collect(),
             reasons,
             samples: samples
                 .into_iter()
@@ -204,6 +278,7 @@ impl Accounting {
                 })
                 .collect(),
             unreadable: Vec::new(),
+            unrecognized: Vec::new(),
         }
     }
 }

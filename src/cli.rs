@@ -325,6 +325,10 @@ pub struct InputArgs {
     /// Lines longer than this are malformed.
     #[arg(long, default_value_t = 16 << 20, value_name = "BYTES")]
     pub max_line_bytes: usize,
+    /// Exit 0 even when some inputs cannot be read (they are still named
+    /// in the summary); by default a run with unreadable inputs exits 2.
+    #[arg(long)]
+    pub skip_unreadable: bool,
     /// Target chunk size for parallel reading (for tests and tuning).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub chunk_bytes: Option<usize>,
@@ -336,7 +340,8 @@ pub struct OutputArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// No progress output.
+    /// No progress output; on stderr only the warnings that change the
+    /// numbers: unreadable inputs, unpriced models, failed gates.
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -70,6 +70,8 @@ pub struct Config {
     pub gates: Gates,
     /// `report --allocate-unattributed`.
     pub allocate: Option<Allocate>,
+    /// `--skip-unreadable`: unreadable inputs do not change the exit code.
+    pub skip_unreadable: bool,
 }
 
 /// The argument groups `report` and `coverage` share.
@@ -277,6 +279,14 @@ impl Config {
                 until: Some(t),
             });
         }
+        if let (Some(s), Some(u)) = (window.since, window.until) {
+            if s >= u {
+                return Err(bad(
+                    "--since",
+                    "the window is empty: --since (or --month) is not before --until",
+                ));
+            }
+        }
         let tz_offset = parse_tz(&f.tz).ok_or_else(|| {
             bad(
                 "--tz",
@@ -332,6 +342,7 @@ impl Config {
             normalize_values: args.attribution.normalize_values,
             gates,
             allocate: None,
+            skip_unreadable: args.input.skip_unreadable,
         })
     }
 }

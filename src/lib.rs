@@ -50,6 +50,7 @@ pub mod error;
 pub mod exit;
 pub mod filter;
 pub mod gate;
+pub mod hints;
 pub mod input;
 pub mod money;
 pub mod output;

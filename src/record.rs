@@ -235,6 +235,39 @@ impl<'a> UsageRecord<'a> {
     }
 }
 
+/// Why a unit carries nothing to count: the `ignored` bucket, counted per
+/// reason like malformed units (docs/design.md, Accounting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ignored {
+    /// Neither a model nor a token count (a row of some other data).
+    NoUsage,
+    /// A span or message with no token counts.
+    NoTokenCounts,
+    /// An event of another kind (a user prompt, a non-invocation log).
+    NotUsageEvent,
+    /// A page, array or bucket with no records in it.
+    Empty,
+    /// A CSV header row.
+    Header,
+}
+
+impl fmt::Display for Ignored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Ignored::NoUsage => "no model or token counts",
+            Ignored::NoTokenCounts => "no token counts",
+            Ignored::NotUsageEvent => "not a usage event",
+            Ignored::Empty => "empty page or bucket",
+            Ignored::Header => "CSV header",
+        })
+    }
+}
+
+/// A line of only NUL bytes (and whitespace): a writer crashed after the
+/// file was extended and before its data reached the disk. Malformed, not
+/// blank, so the crash shows in the accounting.
+pub const NUL_TAIL: Reason = Reason::Other("NUL bytes (file cut short?)");
+
 /// Why a record could not be used. Static data, so counting a reason costs
 /// no allocation in the hot path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

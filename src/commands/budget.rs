@@ -103,6 +103,7 @@ fn partial(
         files,
         sources,
         unreadable,
+        unrecognized,
     } = run;
     let out = done.out;
     let partial = Partial {
@@ -113,6 +114,7 @@ fn partial(
             .map(|(f, s)| (f, s.to_string()))
             .collect(),
         unreadable,
+        unrecognized,
         sums: Sums {
             ledger: done.ledger,
             chunk_lines: done.chunk_lines,

@@ -8,7 +8,7 @@ use crate::commands::report;
 use crate::config::Config;
 use crate::exit::ExitStatus;
 use crate::gate;
-use crate::output::{self, Output};
+use crate::output::Output;
 use crate::render::{self, coverage::View};
 
 /// Runs `coverage`.
@@ -24,9 +24,5 @@ pub fn run(args: CoverageArgs) -> anyhow::Result<ExitStatus> {
     };
     let out = std::mem::replace(&mut config.output, Output::stdout());
     out.write(|w| render::coverage::render(format, &view, w))?;
-    if format.is_data() {
-        output::stderr(|w| render::summary::write(&report, w))?;
-    }
-    output::stderr(|w| render::summary::gate_failures(&verdicts, w))?;
-    Ok(report::status(&verdicts))
+    report::conclude(&config, &report, &verdicts, format.is_data())
 }

@@ -13,7 +13,7 @@ use anyhow::Context;
 
 use crate::cli::MergeArgs;
 use crate::exit::ExitStatus;
-use crate::output::Output;
+use crate::output::{self, Output};
 use crate::render::ReportFormat;
 use crate::report::{jsonl, Partial};
 
@@ -53,12 +53,20 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
     if !args.by.is_empty() {
         total = total.roll_up(&args.by).context("--by")?;
     }
-    super::report::emit(
+    let report = super::report::emit(
         args.format,
         total,
         args.allocate_unattributed,
         out,
         args.output.quiet,
     )?;
-    Ok(ExitStatus::Success)
+    let quiet = args.output.quiet;
+    output::stderr(|w| super::report::summary(&report, quiet, args.format.is_data(), w))?;
+    // Inputs the partials' runs could not read make the sum incomplete,
+    // as they made each run's.
+    Ok(if report.accounting.unreadable.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Error
+    })
 }

@@ -139,31 +139,29 @@ fn table(rows: &[&Rate]) -> Table {
     t
 }
 
-/// Rate-card model ids sharing the longest prefix with `model`.
+/// Rate-card model ids nearest `model` by edit distance over the whole
+/// card (`gpt4o` -> `gpt-4o`), else those sharing its longest prefix.
 fn nearest(card: &crate::price::card::RateCard, model: &str) -> Vec<String> {
+    let mut ids: Vec<&str> = card.rows().iter().map(|r| r.model.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let close = crate::hints::nearest(model, ids.iter().copied(), 5);
+    if !close.is_empty() {
+        return close.into_iter().map(str::to_string).collect();
+    }
     let common = |a: &str| {
         a.chars()
             .zip(model.chars())
             .take_while(|(x, y)| x == y)
             .count()
     };
-    let best = card
-        .rows()
-        .iter()
-        .map(|r| common(&r.model))
-        .max()
-        .unwrap_or(0);
+    let best = ids.iter().map(|m| common(m)).max().unwrap_or(0);
     if best < 3 {
         return Vec::new();
     }
-    let mut ids: Vec<String> = card
-        .rows()
-        .iter()
-        .filter(|r| common(&r.model) == best)
-        .map(|r| r.model.clone())
-        .collect();
-    ids.sort();
-    ids.dedup();
-    ids.truncate(5);
-    ids
+    ids.into_iter()
+        .filter(|m| common(m) == best)
+        .take(5)
+        .map(str::to_string)
+        .collect()
 }

@@ -9,6 +9,7 @@ use crate::dimension::Dimension;
 use crate::error::{InputError, UsageError};
 use crate::exit::ExitStatus;
 use crate::gate;
+use crate::hints;
 use crate::input;
 use crate::output::{self, Output};
 use crate::pipeline;
@@ -32,13 +33,12 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
     let out = std::mem::replace(&mut config.output, Output::stdout());
     let report = emit(format, partial, config.allocate, out, config.quiet)?;
     let verdicts = gate::evaluate(&config.gates, &report);
-    output::stderr(|w| render::summary::gate_failures(&verdicts, w))?;
-    Ok(status(&verdicts))
+    conclude(&config, &report, &verdicts, format.is_data())
 }
 
 /// Writes a partial in `format` to `out` (the partial itself, or the
-/// report it finishes to, with `allocate`'s estimate), and the summary to
-/// stderr for data formats; returns the report, for the gates.
+/// report it finishes to, with `allocate`'s estimate); returns the report,
+/// for the summary and the gates.
 pub fn emit(
     format: ReportFormat,
     partial: Partial,
@@ -64,9 +64,6 @@ pub fn emit(
             report
         }
     };
-    if format.is_data() {
-        output::stderr(|w| render::summary::write(&report, w))?;
-    }
     if let (ReportFormat::Table, Some(path), false) = (format, path, quiet) {
         eprintln!("wrote {path}");
     }
@@ -79,6 +76,87 @@ fn accounting_json(report: &Report) -> anyhow::Result<serde_json::Value> {
     render::json::Json.render(report, &mut json)?;
     let mut value: serde_json::Value = serde_json::from_slice(&json)?;
     Ok(value["accounting"].take())
+}
+
+/// After the output is written: the summary on stderr for data formats
+/// (only the warnings that change the numbers with `--quiet`), the
+/// problems that make the run incomplete, failed gates; then the exit
+/// status: 2 if an input was unreadable (unless `--skip-unreadable`) or
+/// nothing at all was parsed, else 1 if a gate failed, else 0.
+pub fn conclude(
+    config: &Config,
+    report: &Report,
+    verdicts: &[crate::report::Verdict],
+    data: bool,
+) -> anyhow::Result<ExitStatus> {
+    // Lines were read and not one was a record: the numbers are not of
+    // the logs. (Empty inputs are an empty period, not an error.)
+    let counts = &report.accounting.counts;
+    let nothing = counts.records() == 0 && counts.lines_read > counts.blank;
+    let maps = &config.read.source_options.map;
+    // `--map model=...` found models and not one token count (a cost-only
+    // export has none by design, so only when the model was mapped).
+    let model_mapped = maps
+        .iter()
+        .any(|(slot, _)| *slot == crate::parse::collect::Slot::Text(crate::record::Field::Model));
+    let no_tokens = !nothing && model_mapped && counts.parsed > 0 && report.totals.tokens() == 0;
+    // Looked at again only when a hint needs them (after the run).
+    let inputs = if nothing || no_tokens || !maps.is_empty() {
+        input::discover(&config.paths).0
+    } else {
+        Vec::new()
+    };
+    let inputs = &inputs;
+    output::stderr(|w| {
+        summary(report, config.quiet, data, w)?;
+        for (slot, path) in hints::unmatched_maps(inputs, maps) {
+            writeln!(
+                w,
+                "llmspend: warning: --map {}={} matched no key in the first lines of any input",
+                crate::parse::aliases::leak_name(slot),
+                terminal(&path)
+            )?;
+        }
+        if nothing {
+            render::summary::nothing_parsed(report, &hints::first_keys(inputs, 3), w)?;
+        } else if no_tokens {
+            // Records with a model and not one token: a model was found
+            // (perhaps by --map) and the counts were not.
+            writeln!(
+                w,
+                "llmspend: warning: no token count was found in any of {} records",
+                report.totals.requests
+            )?;
+            render::summary::keys_and_maps(&hints::first_keys(inputs, 3), w)?;
+        }
+        render::summary::gate_failures(verdicts, w)
+    })?;
+    let incomplete = !report.accounting.unreadable.is_empty() && !config.skip_unreadable;
+    Ok(if incomplete || nothing {
+        ExitStatus::Error
+    } else if gate::all_passed(verdicts) {
+        ExitStatus::Success
+    } else {
+        ExitStatus::GateFailed
+    })
+}
+
+/// The summary for stderr: only the warnings that change the numbers
+/// with `--quiet`; the whole summary for data formats; for table and md
+/// (whose summary is in the output) the problems that make it incomplete.
+pub fn summary(
+    report: &Report,
+    quiet: bool,
+    data: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if quiet {
+        render::summary::warnings(report, w)
+    } else if data {
+        render::summary::write(report, w)
+    } else {
+        render::summary::problems(report, w)
+    }
 }
 
 /// Exit 1 if a gate failed.
@@ -142,12 +220,22 @@ pub fn checked(mut partial: Partial, problems: Vec<input::Problem>) -> anyhow::R
     unreadable.append(&mut partial.unreadable);
     unreadable.sort();
     partial.unreadable = unreadable;
-    if partial.sources.is_empty() && !partial.unreadable.is_empty() {
-        let list: Vec<String> = partial
+    if partial.sources.is_empty()
+        && !(partial.unreadable.is_empty() && partial.unrecognized.is_empty())
+    {
+        let mut list: Vec<String> = partial
             .unreadable
             .iter()
             .map(|(p, e)| format!("  {}: {}", terminal(p), terminal(e)))
             .collect();
+        list.extend(partial.unrecognized.iter().map(|u| {
+            format!(
+                "  {}: {} ({})",
+                terminal(&u.path),
+                terminal(&u.reason),
+                terminal(&u.shape)
+            )
+        }));
         return Err(InputError::NothingReadable(list.join("\n")).into());
     }
     Ok(partial)

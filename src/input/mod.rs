@@ -91,7 +91,24 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Input>, Vec<Problem>) {
             continue;
         }
         match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk.dir(path, &mut inputs, &mut problems, 0),
+            Ok(meta) if meta.is_dir() => {
+                let (files, errors, walked) = (inputs.len(), problems.len(), walk.seen.len());
+                walk.dir(path, &mut inputs, &mut problems, 0);
+                // A folder that yields nothing is an input that could not
+                // be read, not an empty month (docs/design.md, Exit codes);
+                // one already walked under another name is not.
+                let new = walk.seen.len() > walked;
+                if new && inputs.len() == files && problems.len() == errors {
+                    problems.push(Problem {
+                        path: path.display().to_string(),
+                        message: format!(
+                            "no log files found in {} (read: *.{{{}}}, optionally .gz or .zst)",
+                            path.display(),
+                            EXTENSIONS.join(",")
+                        ),
+                    });
+                }
+            }
             Ok(_) => inputs.push(Input::File(path.clone())),
             Err(e) => problems.push(Problem {
                 path: path.display().to_string(),
@@ -223,5 +240,11 @@ mod tests {
         );
         assert_eq!(problems.len(), 1);
         assert!(problems[0].path.ends_with("missing.jsonl"));
+        std::fs::create_dir(p.join("empty")).unwrap();
+        std::fs::write(p.join("empty/notes.txt"), "x").unwrap();
+        let (inputs, problems) = discover(&[p.join("empty")]);
+        assert!(inputs.is_empty());
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.starts_with("no log files found in "));
     }
 }

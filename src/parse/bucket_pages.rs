@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use crate::parse::json::{LineCursor, Val};
 use crate::parse::sink::Sink;
-use crate::record::Reason;
+use crate::record::{Ignored, Reason};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -47,7 +47,7 @@ pub fn for_each_result<'a>(
     let mut lines = LineCursor::new(doc);
     let mut page_of = |page: Page<'a>, lines: &mut LineCursor<'a>, sink: &mut dyn Sink| {
         if page.data.is_empty() {
-            return sink.ignored();
+            return sink.ignored(Ignored::Empty);
         }
         for bucket in page.data {
             let start = if bucket.start_time.is_some() {
@@ -56,7 +56,7 @@ pub fn for_each_result<'a>(
                 (bucket.starting_at, "starting_at")
             };
             if bucket.results.is_empty() {
-                sink.ignored();
+                sink.ignored(Ignored::Empty);
                 continue;
             }
             for raw in bucket.results {

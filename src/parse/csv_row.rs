@@ -11,7 +11,7 @@ use std::ops::Range;
 use csv::ByteRecord;
 
 use crate::parse::sink::Sink;
-use crate::record::Reason;
+use crate::record::{Reason, NUL_TAIL};
 
 /// The fields of one CSV record.
 #[derive(Debug, Clone, Copy)]
@@ -206,13 +206,17 @@ fn push_bits(ends: &mut Vec<usize>, mut bits: u32, base: usize) {
     }
 }
 
-/// The common start of every CSV parser: a row of only whitespace (or NUL
-/// padding) is reported blank, and a row whose width differs from the
+/// The common start of every CSV parser: a row of only whitespace is
+/// reported blank (malformed, [`NUL_TAIL`], if it holds NUL padding), and a row whose width differs from the
 /// header's is malformed. Returns true if and only if the row is to be read.
 pub fn csv_row_fits(row: &CsvRow<'_>, width: usize, sink: &mut dyn Sink) -> bool {
     let blank = |f: &[u8]| f.iter().all(|b| b.is_ascii_whitespace() || *b == 0);
     if row.len() == 1 && row.get(0).is_some_and(blank) {
-        sink.blank();
+        if row.get(0).is_some_and(|f| f.contains(&0)) {
+            sink.malformed(NUL_TAIL);
+        } else {
+            sink.blank();
+        }
         return false;
     }
     if row.len() != width {

@@ -17,7 +17,7 @@ use crate::parse::collect::{Collected, Slot};
 use crate::parse::jscan::{Cursor, Scan, Token};
 use crate::parse::scalar::Scalar;
 use crate::parse::sink::Sink;
-use crate::record::Reason;
+use crate::record::{Ignored, Reason};
 
 /// Deserializes any value as a [`Scalar`]; objects and arrays are skipped
 /// and come back as `None`.
@@ -363,7 +363,7 @@ pub fn for_each_element<'a>(
         }
     };
     if elements.is_empty() {
-        return sink.ignored();
+        return sink.ignored(Ignored::Empty);
     }
     let mut lines = LineCursor::new(doc);
     for raw in elements {

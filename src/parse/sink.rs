@@ -1,7 +1,7 @@
 //! The sink: where a parser reports each unit it reads, and the one
 //! vocabulary every parser and the worker share for a unit's outcome.
 
-use crate::record::{Reason, UsageRecord};
+use crate::record::{Ignored, Reason, UsageRecord};
 
 /// Where a parser reports each unit it reads. The pipeline's worker
 /// implements it: it enriches, filters, prices and aggregates a record at
@@ -18,14 +18,15 @@ pub trait Sink {
     fn outcome(&mut self, finished: Result<Option<UsageRecord<'_>>, Reason>) {
         match finished {
             Ok(Some(record)) => self.record(record),
-            Ok(None) => self.ignored(),
+            Ok(None) => self.ignored(Ignored::NoUsage),
             Err(reason) => self.malformed(reason),
         }
     }
     /// A unit that cannot be used, and why.
     fn malformed(&mut self, reason: Reason);
-    /// A unit that carries no usage by design (a page envelope, a non-LLM span).
-    fn ignored(&mut self);
+    /// A unit that carries no usage (a page envelope, a non-LLM span), and
+    /// why: counted per reason.
+    fn ignored(&mut self, why: Ignored);
     /// An empty or whitespace-only line.
     fn blank(&mut self);
     /// A record already reported under the same request id (a streaming

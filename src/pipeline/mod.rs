@@ -21,6 +21,7 @@ use std::io::Read;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
+use crate::accounting::Unrecognized;
 use crate::dedupe::Seen;
 use crate::input::chunk::{split_csv_parallel, split_scanned};
 use crate::input::decompress::Counting;
@@ -30,7 +31,8 @@ use crate::sink::tally::Tally;
 use crate::sink::Consumer;
 use crate::sources::{self, Parser, SourceOptions};
 use crate::worker::{Chunk, Done, Mode, Plan};
-use open::{open_parser, open_stream, reopen, sample_of, Progressing};
+pub use open::shape;
+use open::{open_parser, open_stream, reopen, sample_of, OpenFailure, Progressing};
 pub use options::ReadOptions;
 use passes::{drop_duplicates, needs_rescan, prepare, process};
 use stream::{read_batches, read_file};
@@ -44,8 +46,10 @@ pub struct Run<O> {
     pub files: Vec<String>,
     /// Per input read: its name and the source that read it.
     pub sources: Vec<(String, &'static str)>,
-    /// Inputs that could not be read or recognised, with why.
+    /// Inputs that could not be read, with why.
     pub unreadable: Vec<(String, String)>,
+    /// Files no source recognises: named, not counted.
+    pub unrecognized: Vec<Unrecognized>,
 }
 
 /// Reads every input into the group tally: the partial of `report` and
@@ -56,6 +60,7 @@ pub fn tally(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow
         files,
         sources,
         unreadable,
+        unrecognized,
     } = run(inputs, plan, options, &Tally { plan })?;
     Ok(Partial {
         meta: plan.meta(),
@@ -65,6 +70,7 @@ pub fn tally(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow
             .map(|(f, s)| (f, s.to_string()))
             .collect(),
         unreadable,
+        unrecognized,
         sums: Sums {
             ledger: done.ledger,
             chunk_lines: done.chunk_lines,
@@ -127,6 +133,11 @@ pub fn run<C: Consumer>(
         .sum();
     let progress = crate::progress::bar(total_bytes, options.progress);
     let mut unreadable = Vec::new();
+    let mut unrecognized = Vec::new();
+    let mut failed = |input: &Input, e: OpenFailure| match e {
+        OpenFailure::Unreadable(e) => unreadable.push((input.display(), e)),
+        OpenFailure::Unrecognized(u) => unrecognized.push(u),
+    };
     let mut names = Vec::new();
     let mut used_sources = Vec::new();
     let mut opened = Vec::new();
@@ -139,12 +150,12 @@ pub fn run<C: Consumer>(
         match input {
             Input::Stdin => stdin_ids.push(id),
             Input::File(path) => match mmap::open(path, options.mmap) {
-                Err(e) => unreadable.push((input.display(), e.to_string())),
+                Err(e) => failed(input, OpenFailure::Unreadable(e.to_string())),
                 Ok(mmap::Opened::Stream(file)) => {
                     let count = Arc::new(AtomicU64::new(0));
                     let raw = Counting::new(Progressing::new(file, &progress), count.clone());
                     match open_stream(input, raw, count, options, false) {
-                        Err(e) => unreadable.push((input.display(), e)),
+                        Err(e) => failed(input, e),
                         Ok(None) => unreachable!("empty streams are refused above"),
                         Ok(Some((parser, name, head, rest))) => {
                             used_sources.push((input.display(), name));
@@ -152,7 +163,7 @@ pub fn run<C: Consumer>(
                                 let mut bytes = head.into_inner();
                                 if let Err(e) = { rest }.read_to_end(&mut bytes) {
                                     used_sources.pop();
-                                    unreadable.push((input.display(), e.to_string()));
+                                    failed(input, OpenFailure::Unreadable(e.to_string()));
                                     continue;
                                 }
                                 documents.push((id, parser, bytes));
@@ -169,7 +180,7 @@ pub fn run<C: Consumer>(
                 }
                 Ok(mmap::Opened::Mapped(bytes)) => {
                     match open_parser(input, sample_of(&bytes), options) {
-                        Err(e) => unreadable.push((input.display(), e)),
+                        Err(e) => failed(input, e),
                         Ok((parser, name)) => {
                             used_sources.push((input.display(), name));
                             opened.push(Opened { id, parser, bytes });
@@ -306,7 +317,7 @@ pub fn run<C: Consumer>(
                 Some(&mut total),
             );
             partial = total;
-            r.map(|p| Some((p, name)))
+            r.map(|p| Some((p, name))).map_err(OpenFailure::Unreadable)
         });
         match result {
             Ok(Some((p, name))) => {
@@ -314,7 +325,8 @@ pub fn run<C: Consumer>(
                 partial = partial.merge(p, |a, b| consumer.merge(a, b));
             }
             Ok(None) => used_sources.push(("-".to_string(), "(empty)")),
-            Err(e) => unreadable.push(("-".to_string(), e)),
+            Err(OpenFailure::Unreadable(e)) => unreadable.push(("-".to_string(), e)),
+            Err(OpenFailure::Unrecognized(u)) => unrecognized.push(u),
         }
     }
     // Every input has been seen: the kept occurrence of each request id is
@@ -358,5 +370,6 @@ pub fn run<C: Consumer>(
         files: names,
         sources: used_sources,
         unreadable,
+        unrecognized,
     })
 }

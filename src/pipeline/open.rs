@@ -10,6 +10,7 @@ use std::sync::Arc;
 use indicatif::ProgressBar;
 
 use super::options::ReadOptions;
+use crate::accounting::Unrecognized;
 use crate::input::decompress;
 use crate::input::Input;
 use crate::sources::{self, Parser, Sample};
@@ -41,17 +42,68 @@ pub(super) fn wide_encoding(head: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Why an input is not read: it could not be read (exit 2), or it was
+/// read and no source recognises it (named, not counted).
+#[derive(Debug)]
+pub(super) enum OpenFailure {
+    /// An I/O or decompression error, or a wide encoding.
+    Unreadable(String),
+    /// No source recognises the file.
+    Unrecognized(Unrecognized),
+}
+
+impl From<String> for OpenFailure {
+    fn from(e: String) -> Self {
+        OpenFailure::Unreadable(e)
+    }
+}
+
+/// What the first bytes of a file look like, for a person deciding what
+/// it is: a CSV header, a JSON object's keys, text or binary.
+pub fn shape(head: &[u8]) -> String {
+    let first = head
+        .split(|&b| b == b'\n')
+        .map(|l| l.trim_ascii())
+        .find(|l| !l.is_empty())
+        .unwrap_or_default();
+    let Ok(text) = std::str::from_utf8(first) else {
+        let bytes: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        return format!("binary (first bytes {})", bytes.join(" "));
+    };
+    if text.chars().any(|c| c.is_control() && c != '\t') {
+        let bytes: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        return format!("binary (first bytes {})", bytes.join(" "));
+    }
+    if let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(text) {
+        let keys: Vec<&str> = o.keys().map(String::as_str).take(12).collect();
+        return format!("JSON object with keys {}", keys.join(", "));
+    }
+    let clipped: String = text.chars().take(80).collect();
+    if text.contains(',') {
+        format!("CSV header `{clipped}`")
+    } else {
+        format!("text `{clipped}`")
+    }
+}
+
 /// Recognises the format from a sample, or says why not.
 pub(super) fn open_parser(
     input: &Input,
     head: &[u8],
     options: &ReadOptions,
-) -> Result<(Box<dyn Parser>, &'static str), String> {
+) -> Result<(Box<dyn Parser>, &'static str), OpenFailure> {
     if let Some(encoding) = wide_encoding(head) {
-        return Err(format!(
+        return Err(OpenFailure::Unreadable(format!(
             "the file is {encoding}; convert it to UTF-8 (e.g. `iconv -f {encoding} -t UTF-8`)"
-        ));
+        )));
     }
+    let unrecognized = |reason: String| {
+        OpenFailure::Unrecognized(Unrecognized {
+            path: input.display(),
+            shape: shape(head),
+            reason,
+        })
+    };
     let sample = Sample {
         path: input.path(),
         head,
@@ -59,13 +111,15 @@ pub(super) fn open_parser(
     let source = match options.source {
         Some(s) => s,
         None => sources::detect(&sample).ok_or_else(|| {
-            format!(
+            unrecognized(format!(
                 "no source recognises this file; force one with --source ({})",
                 sources::names().join(", ")
-            )
+            ))
         })?,
     };
-    let parser = source.open(&sample, &options.source_options)?;
+    let parser = source
+        .open(&sample, &options.source_options)
+        .map_err(unrecognized)?;
     Ok((parser, source.name()))
 }
 
@@ -121,7 +175,7 @@ pub(super) fn open_stream<'r>(
     count: Arc<AtomicU64>,
     options: &ReadOptions,
     allow_empty: bool,
-) -> Result<Option<OpenedStream<'r>>, String> {
+) -> Result<Option<OpenedStream<'r>>, OpenFailure> {
     let (mut reader, _) = decompress::open(raw, input.path(), count).map_err(|e| e.to_string())?;
     let head = decompress::read_head(&mut reader, SAMPLE_BYTES + 3).map_err(|e| e.to_string())?;
     if head.is_empty() && allow_empty {

@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap;
 
 use crate::money::Money;
 use crate::record::Tokens;
+pub use card::names::canonical_provider;
 use card::names::is_standard_tier;
 use card::pick::{Candidates, DayPick};
 use card::{Rate, RateCard};
@@ -41,26 +42,6 @@ pub fn cost(rate: &Rate, tokens: &Tokens) -> Money {
         + rate.cache_read.times(tokens.cache_read)
         + rate.cache_write.times(tokens.cache_write)
         + rate.cache_write_1h.times(tokens.cache_write_1h)
-}
-
-/// Lowercases a provider name and folds the spellings gateways use into
-/// the rate card's provider names.
-pub fn canonical_provider(provider: &str) -> Cow<'static, str> {
-    let lower = provider.trim().to_ascii_lowercase();
-    Cow::Borrowed(match lower.as_str() {
-        "openai" | "openai_chat" | "text-completion-openai" => "openai",
-        "anthropic" | "anthropic_messages" => "anthropic",
-        "google"
-        | "gemini"
-        | "vertex_ai"
-        | "vertex_ai_beta"
-        | "vertex"
-        | "google_ai_studio"
-        | "vertex_ai-language-models" => "google",
-        "bedrock" | "bedrock_converse" | "aws_bedrock" | "aws.bedrock" => "bedrock",
-        "azure" | "azure_openai" | "azure_ai" | "az.ai.openai" => "azure",
-        _ => return Cow::Owned(lower),
-    })
 }
 
 /// Guesses the provider of a model id when the record names none: from a

@@ -3,6 +3,9 @@
 //! output_tokens, cache_read_tokens, cache_write_tokens, cost_usd`; cost with
 //! exactly six decimals; `(unattributed)` for a missing value; sorted by
 //! cost descending then dimensions ascending; no total row; formula guard.
+//! `allocated_cost_usd` (when asked for) and `unpriced_requests` are
+//! appended after them, in that order: the requests of the group that no
+//! rate-card row priced, whose cost is not in `cost_usd`.
 
 use std::io::{self, Write};
 
@@ -35,6 +38,7 @@ impl Renderer for Csv {
             .map(|d| d.name())
             .chain(METRICS)
             .chain(report.allocated.as_ref().map(|_| "allocated_cost_usd"))
+            .chain(["unpriced_requests"])
             .collect();
         w.write_record(&header)?;
         // One set of cells reused for every row: a report can have millions.
@@ -59,9 +63,12 @@ impl Renderer for Csv {
                 crate::money::push_uint(cell, n);
             }
             t.cost.push_usd(6, &mut metrics[counts.len()]);
+            let mut next = counts.len() + 1;
             if let Some(a) = &report.allocated {
-                a[i].push_usd(6, &mut metrics[counts.len() + 1]);
+                a[i].push_usd(6, &mut metrics[next]);
+                next += 1;
             }
+            crate::money::push_uint(&mut metrics[next], t.unpriced_requests);
             w.write_record(&cells)?;
         }
         w.flush()

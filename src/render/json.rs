@@ -126,6 +126,8 @@ struct WireSample<'a> {
 struct WireUnreadable<'a> {
     path: &'a str,
     error: &'a str,
+    /// The same as `error`, under the name the other lists use.
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -150,6 +152,9 @@ pub(crate) struct WireAccounting<'a> {
     priced_at_standard_tier: u128,
     long_context_tier_not_applied: u128,
     unreadable: Vec<WireUnreadable<'a>>,
+    ignored_reasons: &'a std::collections::BTreeMap<String, u64>,
+    ignored_samples: Vec<WireSample<'a>>,
+    unrecognized_files: &'a [crate::accounting::Unrecognized],
     /// How owners were found; only with `--owners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     owners: Option<WireOwners<'a>>,
@@ -236,7 +241,22 @@ pub(crate) fn accounting(report: &Report) -> WireAccounting<'_> {
         unreadable: a
             .unreadable
             .iter()
-            .map(|(p, e)| WireUnreadable { path: p, error: e })
+            .map(|(p, e)| WireUnreadable {
+                path: p,
+                error: e,
+                reason: e,
+            })
             .collect(),
+        ignored_reasons: &a.ignored,
+        ignored_samples: a
+            .ignored_samples
+            .iter()
+            .map(|s| WireSample {
+                file: &s.file,
+                line: s.line,
+                reason: &s.reason,
+            })
+            .collect(),
+        unrecognized_files: &a.unrecognized,
     }
 }

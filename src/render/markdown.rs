@@ -50,6 +50,10 @@ impl Renderer for Markdown {
             .collect();
         total.extend(metric_cells(&report.totals, &report.totals).map(|c| format!("**{c}**")));
         writeln!(out, "| {} |", total.join(" | "))?;
+        if report.totals.unpriced_requests > 0 {
+            writeln!(out)?;
+            super::table::unpriced_footer(report, out)?;
+        }
         writeln!(out, "\n```text")?;
         summary::write(report, out)?;
         writeln!(out, "```")

@@ -34,10 +34,39 @@ fn share_line(name: &str, part: &Totals, all: &Totals) -> String {
     )
 }
 
+/// The line that says a run is incomplete, naming the inputs it could not
+/// read: `INCOMPLETE: N of M inputs unreadable: a, b`. None if every input
+/// was read.
+pub fn incomplete(report: &Report) -> Option<String> {
+    let a = &report.accounting;
+    if a.unreadable.is_empty() {
+        return None;
+    }
+    let mut inputs: Vec<&str> = report.sources.iter().map(|(f, _)| f.as_str()).collect();
+    inputs.extend(a.unreadable.iter().map(|(p, _)| p.as_str()));
+    inputs.sort_unstable();
+    inputs.dedup();
+    let mut names: Vec<String> = a
+        .unreadable
+        .iter()
+        .map(|(p, _)| terminal(p).into_owned())
+        .collect();
+    names.dedup();
+    Some(format!(
+        "INCOMPLETE: {} of {} inputs unreadable: {}",
+        names.len(),
+        inputs.len() + a.unrecognized.len(),
+        names.join(", ")
+    ))
+}
+
 /// Writes the summary.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let a = &report.accounting;
     let c = &a.counts;
+    if let Some(line) = incomplete(report) {
+        writeln!(out, "{line}")?;
+    }
     writeln!(
         out,
         "lines: {} read = {} parsed + {} filtered + {} duplicate + {} malformed + {} blank + {} ignored",
@@ -60,6 +89,18 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out, "  {}:{}: {}", terminal(&s.file), s.line, s.reason)?;
         }
     }
+    if c.ignored > 0 {
+        let reasons: Vec<String> = a
+            .ignored
+            .iter()
+            .map(|(r, n)| format!("{r}: {}", thousands((*n).into())))
+            .collect();
+        writeln!(out, "ignored: {}", reasons.join("; "))?;
+        for s in &a.ignored_samples {
+            writeln!(out, "  {}:{}: {}", terminal(&s.file), s.line, s.reason)?;
+        }
+    }
+    unrecognized(report, out)?;
     let cov = &report.coverage;
     writeln!(out, "unattributed:")?;
     writeln!(out, "{}", share_line("team", &cov.no_team, &report.totals))?;
@@ -95,6 +136,29 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    unpriced(report, out)?;
+    if cov.tier_fallback > 0 {
+        writeln!(
+            out,
+            "priced at standard: {} requests whose service tier has no rate-card row",
+            thousands(cov.tier_fallback)
+        )?;
+    }
+    if cov.tier_skipped > 0 {
+        writeln!(
+            out,
+            "not long-context tiered: {} requests in aggregated rows whose input exceeds a tier threshold",
+            thousands(cov.tier_skipped)
+        )?;
+    }
+    for (path, error) in &a.unreadable {
+        writeln!(out, "unreadable: {}: {}", terminal(path), terminal(error))?;
+    }
+    Ok(())
+}
+
+fn unpriced(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let cov = &report.coverage;
     if !cov.unpriced.is_empty() {
         let models: Vec<String> = cov
             .unpriced
@@ -113,23 +177,98 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "unpriced (tokens counted, cost not): {}",
             models.join(", ")
         )?;
+        if let Some((model, _, _)) = cov.unpriced.iter().find(|(m, _, _)| m.is_some()) {
+            let model = model.as_deref().unwrap_or_default();
+            let (provider, id) = match model.split_once('/') {
+                Some((p, id)) => (crate::price::canonical_provider(p), id),
+                None => (
+                    crate::price::infer_provider(model).unwrap_or("PROVIDER".into()),
+                    model,
+                ),
+            };
+            writeln!(
+                out,
+                "  to price them, pass --rates FILE.csv with a row per model, e.g.:\n    provider,model,input_per_mtok,output_per_mtok\n    {},{},INPUT_USD,OUTPUT_USD",
+                terminal(&provider),
+                terminal(id)
+            )?;
+        }
     }
-    if cov.tier_fallback > 0 {
+    Ok(())
+}
+
+fn unrecognized(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for u in &report.accounting.unrecognized {
         writeln!(
             out,
-            "priced at standard: {} requests whose service tier has no rate-card row",
-            thousands(cov.tier_fallback)
+            "unrecognized (not read): {}: {}; {}",
+            terminal(&u.path),
+            terminal(&u.shape),
+            terminal(&u.reason)
         )?;
     }
-    if cov.tier_skipped > 0 {
+    Ok(())
+}
+
+/// For the table and Markdown formats, whose summary is in the output:
+/// the inputs not read, on stderr, so a piped or `-o` run still says so.
+pub fn problems(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(line) = incomplete(report) {
+        writeln!(out, "llmspend: {line}")?;
+        for (path, error) in &report.accounting.unreadable {
+            writeln!(out, "unreadable: {}: {}", terminal(path), terminal(error))?;
+        }
+    }
+    unrecognized(report, out)
+}
+
+/// `--quiet`: only the warnings that change the numbers: unreadable
+/// inputs and unpriced models (failed gates are written apart).
+pub fn warnings(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(line) = incomplete(report) {
+        writeln!(out, "{line}")?;
+        for (path, error) in &report.accounting.unreadable {
+            writeln!(out, "unreadable: {}: {}", terminal(path), terminal(error))?;
+        }
+    }
+    unpriced(report, out)
+}
+
+/// Nothing was parsed from any input: says so, lists the keys of the first
+/// lines, and suggests `--map` for the canonical fields they most likely
+/// mean.
+pub fn nothing_parsed(
+    report: &Report,
+    first: &[(String, Vec<String>)],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let c = &report.accounting.counts;
+    writeln!(
+        out,
+        "llmspend: error: no usage record was parsed from any input ({} lines read, {} malformed, {} ignored)",
+        thousands(c.lines_read.into()),
+        thousands(c.malformed.into()),
+        thousands(c.ignored.into()),
+    )?;
+    keys_and_maps(first, out)
+}
+
+/// The keys of the first lines of the inputs, and `--map` suggestions for
+/// the canonical fields they most likely mean.
+pub fn keys_and_maps(first: &[(String, Vec<String>)], out: &mut dyn Write) -> io::Result<()> {
+    let mut all = Vec::new();
+    for (file, keys) in first {
         writeln!(
             out,
-            "not long-context tiered: {} requests in aggregated rows whose input exceeds a tier threshold",
-            thousands(cov.tier_skipped)
+            "  keys seen in {}: {}",
+            terminal(file),
+            terminal(&keys.join(", "))
         )?;
+        all.extend(keys.iter().cloned());
     }
-    for (path, error) in &a.unreadable {
-        writeln!(out, "unreadable: {}: {}", terminal(path), terminal(error))?;
+    let maps = crate::hints::map_suggestions(&all);
+    if !maps.is_empty() {
+        writeln!(out, "  try: {}", terminal(&maps.join(" ")))?;
     }
     Ok(())
 }

@@ -28,17 +28,49 @@ pub const HEADERS: [&str; 7] = [
     "share",
 ];
 
-/// The metric cells of one row, formatted for people.
+/// The mark after a cost that leaves out unpriced requests.
+pub const UNPRICED_MARK: &str = "+?";
+
+/// The metric cells of one row, formatted for people. A cost that leaves
+/// out unpriced requests is marked `+?`; a group with no priced request
+/// shows `unpriced` (and no share), never `0.0000`.
 pub fn metric_cells(t: &Totals, all: &Totals) -> [String; 7] {
+    let all_unpriced = t.unpriced_requests > 0 && t.unpriced_requests >= t.requests;
+    let (cost, share) = if all_unpriced {
+        ("unpriced".to_string(), "?".to_string())
+    } else if t.unpriced_requests > 0 {
+        (
+            format!("{} {UNPRICED_MARK}", t.cost.to_usd_string(4)),
+            format!("{}%", percent(t.cost.0, all.cost.0)),
+        )
+    } else {
+        (
+            t.cost.to_usd_string(4),
+            format!("{}%", percent(t.cost.0, all.cost.0)),
+        )
+    };
     [
         thousands(t.requests),
         thousands(t.input_tokens),
         thousands(t.output_tokens),
         thousands(t.cache_read_tokens),
         thousands(t.cache_write_tokens()),
-        t.cost.to_usd_string(4),
-        format!("{}%", percent(t.cost.0, all.cost.0)),
+        cost,
+        share,
     ]
+}
+
+/// The footer that explains the marks, if any cost leaves requests out.
+pub fn unpriced_footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let n = report.totals.unpriced_requests;
+    if n == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{UNPRICED_MARK}: the cost leaves out {} unpriced requests (no rate-card row for their model); `unpriced`: none of the group's requests could be priced",
+        thousands(n)
+    )
 }
 
 impl Renderer for Table {
@@ -78,6 +110,7 @@ impl Renderer for Table {
         }
         grid.add_row(total);
         writeln!(out, "{grid}")?;
+        unpriced_footer(report, out)?;
         summary::write(report, out)
     }
 }

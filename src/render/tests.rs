@@ -138,6 +138,13 @@ fn mixed() -> Report {
                 reason: "no timestamp".into(),
             },
         ],
+        ignored: [("CSV header".to_string(), 1)].into_iter().collect(),
+        ignored_samples: Vec::new(),
+        unrecognized: vec![crate::accounting::Unrecognized {
+            path: "logs/notes.csv".into(),
+            shape: "CSV header `date,amount,memo`".into(),
+            reason: "no column names a model or a token count".into(),
+        }],
         unreadable: vec![(
             "logs/missing.jsonl".into(),
             "No such file or directory (os error 2)".into(),
@@ -384,41 +391,41 @@ fn report_csv_contract() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "team,model,day,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd"
+        "team,model,day,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests"
     );
     // No total row: a header and one row per group.
     assert_eq!(lines.len(), 1 + mixed().groups.len());
     // Cache writes are 5-minute + 1-hour; the tie rounds to even.
     assert_eq!(
         lines[1],
-        "search,gpt-4o,2026-10-03,3,1200,300,500,150,12.345678"
+        "search,gpt-4o,2026-10-03,3,1200,300,500,150,12.345678,0"
     );
     assert_eq!(
         lines[2],
-        "(unattributed),claude-sonnet-4,2026-10-03,2,10,5,0,0,0.000002"
+        "(unattributed),claude-sonnet-4,2026-10-03,2,10,5,0,0,0.000002,0"
     );
     // The formula guard, inside CSV quoting.
     assert_eq!(
         lines[3],
-        "\"'=HYPERLINK(\"\"http://x\"\",\"\"a|b\"\")\",gpt-4o-mini,2026-10-04,1,4,1,0,0,0.000000"
+        "\"'=HYPERLINK(\"\"http://x\"\",\"\"a|b\"\")\",gpt-4o-mini,2026-10-04,1,4,1,0,0,0.000000,0"
     );
     assert_eq!(
         lines[5],
-        "search,(unattributed),2026-10-05,1,7,0,0,0,0.000000"
+        "search,(unattributed),2026-10-05,1,7,0,0,0,0.000000,1"
     );
 
     let csv = render(ReportFormat::Csv, &allocated());
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "team,model,day,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,allocated_cost_usd"
+        "team,model,day,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,allocated_cost_usd,unpriced_requests"
     );
-    assert!(lines[1].ends_with(",12.345678,12.345680"), "{}", lines[1]);
-    assert!(lines[2].ends_with(",0.000002,0.000000"), "{}", lines[2]);
+    assert!(lines[1].ends_with(",12.345678,12.345680,0"), "{}", lines[1]);
+    assert!(lines[2].ends_with(",0.000002,0.000000,0"), "{}", lines[2]);
 
     assert_eq!(
         render(ReportFormat::Csv, &empty()),
-        "team,month,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd\n"
+        "team,month,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests\n"
     );
 }
 

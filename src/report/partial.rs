@@ -234,8 +234,11 @@ pub struct Partial {
     pub files: Vec<String>,
     /// Per input read: its name and the source that read it.
     pub sources: Vec<(String, String)>,
-    /// Inputs that could not be read or recognised, with why.
+    /// Inputs that could not be read, with why.
     pub unreadable: Vec<(String, String)>,
+    /// Files that no source recognised.
+    #[serde(default)]
+    pub unrecognized: Vec<crate::accounting::Unrecognized>,
     /// The sums.
     pub sums: Sums,
 }
@@ -307,6 +310,8 @@ impl Partial {
         self.sources.sort();
         self.unreadable.append(&mut o.unreadable);
         self.unreadable.sort();
+        self.unrecognized.append(&mut o.unrecognized);
+        self.unrecognized.sort();
         self.sums = std::mem::take(&mut self.sums).merge(o.sums);
         Ok(self)
     }
@@ -348,6 +353,7 @@ impl Partial {
             files,
             mut sources,
             unreadable,
+            mut unrecognized,
             sums: p,
         } = self;
         let mut lines: FxHashMap<u32, Vec<(u32, u64)>> = FxHashMap::default();
@@ -369,6 +375,8 @@ impl Partial {
             |file| files.get(file as usize).cloned().unwrap_or_default(),
         );
         accounting.unreadable = unreadable;
+        unrecognized.sort();
+        accounting.unrecognized = unrecognized;
         let mut unpriced: Vec<_> = p
             .unpriced
             .into_iter()

@@ -33,7 +33,7 @@ use crate::parse::json::{read_object_as, Lenient, Val};
 use crate::parse::scalar::Scalar;
 use crate::parse::sink::Sink;
 use crate::parse::Framing;
-use crate::record::{Field, Reason, Tokens};
+use crate::record::{Field, Ignored, Reason, Tokens};
 use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The Anthropic admin-report source.
@@ -187,7 +187,7 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
     } else {
         match usage_tokens(&row) {
             Ok(Some(t)) => out.usage = Some(Ok(t)),
-            Ok(None) if !row.model.is_some() => return sink.ignored(),
+            Ok(None) if !row.model.is_some() => return sink.ignored(Ignored::NoUsage),
             Ok(None) => out.usage = Some(Ok(Tokens::default())),
             Err(reason) => return sink.malformed(reason),
         }
@@ -210,7 +210,7 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
             }
             sink.record(record)
         }
-        Ok(None) => sink.ignored(),
+        Ok(None) => sink.ignored(Ignored::NoUsage),
         Err(reason) => sink.malformed(reason),
     }
 }

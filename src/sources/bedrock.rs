@@ -27,7 +27,7 @@ use crate::parse::collect::{count_of, Collected, Slot};
 use crate::parse::json::{read_object_as, Lenient, Text, Val};
 use crate::parse::sink::Sink;
 use crate::parse::Framing;
-use crate::record::{Field, Reason, Tokens};
+use crate::record::{Field, Ignored, Reason, Tokens};
 use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The Bedrock invocation-log source.
@@ -226,7 +226,7 @@ impl Parser for BedrockLines {
             Err(reason) => return sink.malformed(reason),
         };
         if log.schema_type.as_deref() != Some("ModelInvocationLog") {
-            return sink.ignored();
+            return sink.ignored(Ignored::NotUsageEvent);
         }
         let mut out = collect(log);
         out.offer(

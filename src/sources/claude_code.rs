@@ -40,7 +40,7 @@ use crate::parse::scalar::Scalar;
 use crate::parse::sink::Sink;
 use crate::parse::usage::Usage;
 use crate::parse::Framing;
-use crate::record::{Field, Reason, Timestamp, Tokens, UsageRecord};
+use crate::record::{Field, Ignored, Reason, Timestamp, Tokens, UsageRecord};
 use crate::sources::contract::{Parser, RunScratch, Sample, Source, SourceOptions};
 use crate::time;
 use claims::{Claim, KeyHash};
@@ -297,13 +297,13 @@ impl Parser for ClaudeCodeParser {
             }
             if usage.find(unit).is_none() {
                 sink.at_line(line);
-                sink.ignored();
+                sink.ignored(Ignored::NotUsageEvent);
                 continue;
             }
             match read_line(unit, line) {
                 Outcome::Ignored => {
                     sink.at_line(line);
-                    sink.ignored();
+                    sink.ignored(Ignored::NotUsageEvent);
                 }
                 Outcome::Malformed(reason) => {
                     sink.at_line(line);

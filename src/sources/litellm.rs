@@ -49,7 +49,7 @@ use crate::parse::scalar::Scalar;
 use crate::parse::sink::Sink;
 use crate::parse::usage::{CacheDetails, Usage};
 use crate::parse::Framing;
-use crate::record::{Field, Reason, Tokens};
+use crate::record::{Field, Ignored, Reason, Tokens};
 use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 use wire::{resolve, Embedded, Meta, Row, NAME};
@@ -374,7 +374,7 @@ impl Parser for LitellmPages {
         let mut lines = LineCursor::new(doc);
         for page in serde_json::Deserializer::from_slice(doc).into_iter::<Page<'_>>() {
             match page {
-                Ok(page) if page.data.is_empty() => sink.ignored(),
+                Ok(page) if page.data.is_empty() => sink.ignored(Ignored::Empty),
                 Ok(page) => {
                     for raw in page.data {
                         let bytes = raw.get().as_bytes();

@@ -33,7 +33,7 @@ use crate::parse::json::{read_object_as, Lenient, Val};
 use crate::parse::scalar::Scalar;
 use crate::parse::sink::Sink;
 use crate::parse::Framing;
-use crate::record::{Field, Reason, Tokens};
+use crate::record::{Field, Ignored, Reason, Tokens};
 use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The OpenAI admin-report source.
@@ -145,7 +145,7 @@ fn kind_of(row: &Row<'_>) -> Kind {
 fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
     let kind = kind_of(&row);
     if kind == Kind::Other {
-        return sink.ignored();
+        return sink.ignored(Ignored::NotUsageEvent);
     }
     let mut out = Collected::default();
     let text = Slot::Text;
@@ -189,7 +189,7 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
     }
     let tokens = match usage_tokens(&row) {
         Ok(Some(t)) => t,
-        Ok(None) if !row.model.is_some() => return sink.ignored(),
+        Ok(None) if !row.model.is_some() => return sink.ignored(Ignored::NoUsage),
         Ok(None) => Tokens::default(),
         Err(reason) => return sink.malformed(reason),
     };
@@ -333,7 +333,7 @@ impl Parser for OpenaiCsv {
             !row.input_tokens.is_some() && !row.output_tokens.is_some() && !row.model.is_some()
         };
         if empty {
-            return sink.ignored();
+            return sink.ignored(Ignored::NoUsage);
         }
         if self.cost {
             row.object = Val::text("organization.costs.result");

@@ -46,7 +46,7 @@ use crate::parse::attribution::{attribution_alias, Picked};
 use crate::parse::scalar::Scalar;
 use crate::parse::sink::Sink;
 use crate::parse::Framing;
-use crate::record::{Field, Reason, Tokens};
+use crate::record::{Field, Ignored, Reason, Tokens};
 use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The OTLP/JSON traces source.
@@ -498,7 +498,7 @@ fn report_span<'a>(raw: &'a RawValue, resource: &Attrs<'a>, sink: &mut dyn Sink)
     }
     let tokens = match tokens(attrs) {
         Ok(Some(t)) => t,
-        Ok(None) => return sink.ignored(),
+        Ok(None) => return sink.ignored(Ignored::NoTokenCounts),
         Err(reason) => return sink.malformed(reason),
     };
     let mut out = Collected::default();
@@ -609,7 +609,7 @@ fn report_traces<'a>(
         }
     }
     if !any {
-        sink.ignored();
+        sink.ignored(Ignored::Empty);
     }
 }
 

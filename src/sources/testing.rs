@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::parse::csv_row::CsvRow;
 use crate::parse::sink::Sink;
-use crate::record::{Reason, UsageRecord};
+use crate::record::{Ignored, Reason, UsageRecord};
 use crate::sources::contract::Parser;
 
 /// Everything a parser reported, records owned, with the line of each.
@@ -74,7 +74,7 @@ impl Sink for Capture {
     fn malformed(&mut self, reason: Reason) {
         self.malformed.push((self.line, reason));
     }
-    fn ignored(&mut self) {
+    fn ignored(&mut self, _why: Ignored) {
         self.ignored += 1;
     }
     fn blank(&mut self) {
@@ -233,7 +233,7 @@ pub mod alloc {
         fn malformed(&mut self, reason: crate::record::Reason) {
             panic!("{reason}");
         }
-        fn ignored(&mut self) {}
+        fn ignored(&mut self, _why: crate::record::Ignored) {}
         fn blank(&mut self) {}
         fn duplicate(&mut self) {}
     }

@@ -7,7 +7,7 @@ use memchr::memchr;
 
 use crate::input::chunk::CsvState;
 use crate::parse::csv_row::{plain_line, CsvRow};
-use crate::record::Reason;
+use crate::record::{Ignored, Reason};
 use crate::sources::{Parser, Sink};
 
 /// A CSV record whose quoted field is still open at the end of the input.
@@ -123,7 +123,7 @@ pub(super) fn csv_chunk<T: CsvTarget>(
             // The csv crate skips empty lines.
             t.blank();
         } else if std::mem::take(&mut header_pending) {
-            t.ignored();
+            t.ignored(Ignored::Header);
         } else if content.len() > max_line {
             t.malformed(Reason::LineTooLong);
         } else if !t.unneeded() {
@@ -207,7 +207,7 @@ fn csv_record<'b, T: CsvTarget>(
             let content = raw.strip_suffix(b"\n").unwrap_or(raw);
             let content = content.strip_suffix(b"\r").unwrap_or(content);
             if std::mem::take(header_pending) {
-                t.ignored();
+                t.ignored(Ignored::Header);
             } else if content.len() > max_line {
                 t.malformed(Reason::LineTooLong);
             } else {

@@ -24,7 +24,7 @@ use crate::dimension::Dimension;
 use crate::enrich::ownership::OWNERS;
 use crate::enrich::{route, values, TextView};
 use crate::price::{Priced, Pricer};
-use crate::record::{Field, Reason, UsageRecord};
+use crate::record::{Field, Ignored, Reason, UsageRecord, NUL_TAIL};
 use crate::sink::{Consumer, PricedRecord, RecordSink};
 use crate::sources::{Framing, Parser, Sink};
 
@@ -196,10 +196,11 @@ impl<'p, S: RecordSink> Worker<'p, S> {
         self.chunk_lines.push(((chunk.file, chunk.index), lines));
     }
 
-    /// Physical lines. A line of only whitespace and NUL bytes is blank:
-    /// a log cut by a crash often ends in NUL padding (the file was extended
-    /// before the data reached the disk), which carries no record and must
-    /// not count as malformed. NULs inside a line make it malformed.
+    /// Physical lines. A line of only whitespace is blank; one of only
+    /// whitespace and NUL bytes is malformed ([`NUL_TAIL`]): a log cut by a
+    /// crash often ends in NUL padding (the file was extended before the
+    /// data reached the disk), and the crash must show. NULs inside a line
+    /// make it malformed too.
     fn lines(&mut self, bytes: &[u8], parser: &dyn Parser) -> u64 {
         let mut rest = bytes;
         let mut line = 0;
@@ -226,7 +227,11 @@ impl<'p, S: RecordSink> Worker<'p, S> {
             if unit.len() > self.plan.max_line_bytes {
                 self.malformed(Reason::LineTooLong);
             } else if unit.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
-                self.blank();
+                if unit.contains(&0) {
+                    self.malformed(NUL_TAIL);
+                } else {
+                    self.blank();
+                }
             } else {
                 parser.parse_unit(unit, self);
             }
@@ -408,9 +413,9 @@ impl<S: RecordSink> Sink for Worker<'_, S> {
         self.ledger.malformed(reason, self.at);
     }
 
-    fn ignored(&mut self) {
+    fn ignored(&mut self, why: Ignored) {
         self.ledger.counts.lines_read += 1;
-        self.ledger.counts.ignored += 1;
+        self.ledger.ignored(why, self.at);
     }
 
     fn blank(&mut self) {

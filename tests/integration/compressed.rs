@@ -95,11 +95,15 @@ fn folders_include_compressed_logs_and_a_bad_archive_is_reported() {
         llmspend()
             .args(["report", "--format", "csv", "--by", "team,model,day"])
             .arg(&many),
-        0,
+        2,
     );
     assert_eq!(String::from_utf8(out.stdout).unwrap(), want);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("broken.jsonl.gz"), "{stderr}");
+    assert!(
+        stderr.starts_with("INCOMPLETE: 1 of 2 inputs unreadable: "),
+        "{stderr}"
+    );
 }
 
 /// Writes five valid gateway lines with one line of `bomb_bytes` between

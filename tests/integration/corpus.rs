@@ -154,6 +154,7 @@ fn priced(requests: u128, input: u128, output: u128) -> (u128, u128, u128, Strin
 }
 
 const BAD_JSON: &str = "invalid JSON";
+const NUL_TAIL: &str = "NUL bytes (file cut short?)";
 const NOT_OBJECT: &str = "not one JSON object";
 const BAD_UTF8: &str = "invalid UTF-8";
 const BAD_ROW: &str = "unreadable CSV row";
@@ -231,15 +232,17 @@ fn a_last_line_without_newline_counts() {
 }
 
 #[test]
-fn a_nul_padded_tail_is_blank_and_a_half_written_line_malformed() {
+fn a_nul_padded_tail_and_a_half_written_line_are_malformed() {
     // A log cut by a crash: line 3 is half written then NUL padded, line 4
-    // is 4 KiB of NULs without a newline (a line of only NULs is blank).
+    // is 4 KiB of NULs without a newline: malformed, so the crash shows
+    // (issue 16, item 7), not blank.
     let v = report("nul_tail.jsonl");
-    assert_eq!(buckets(&v), b(4, 2, 1, 1, 0));
-    assert_eq!(samples(&v), [s(3, BAD_JSON)]);
+    assert_eq!(buckets(&v), b(4, 2, 2, 0, 0));
+    assert_eq!(samples(&v), [s(3, BAD_JSON), s(4, NUL_TAIL)]);
     assert_eq!(totals(&v), priced(2, 3, 3));
     let v = report("nul_tail.csv");
-    assert_eq!(buckets(&v), b(4, 2, 0, 1, 1));
+    assert_eq!(buckets(&v), b(4, 2, 1, 0, 1));
+    assert_eq!(samples(&v), [s(4, NUL_TAIL)]);
     assert_eq!(totals(&v), priced(2, 3, 3));
 }
 
@@ -574,7 +577,7 @@ fn utf16_and_utf32_files_are_refused_naming_the_encoding() {
             .arg(corpus("card.csv"))
             .arg(&bad)
             .arg(corpus("no_final_newline.jsonl")),
-        0,
+        2,
     );
     let v = json(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(totals(&v), priced(2, 11, 11));
@@ -592,7 +595,7 @@ fn a_file_whose_first_line_is_bad_is_still_read() {
         ("[1,2]", 1, 0),
         ("garbage", 1, 0),
         ("\"timestamp\":1}", 1, 0),
-        ("\0\0\0\0", 0, 1),
+        ("\0\0\0\0", 1, 0),
     ] {
         let f = dir.create("first.jsonl", format!("{first}\n{good}\n{good}\n"));
         let v = report_json(&[&f], &[]);
@@ -603,7 +606,8 @@ fn a_file_whose_first_line_is_bad_is_still_read() {
     // lines are malformed, not the file refused. Without the extension
     // and without an object line, no source claims it.
     let f = dir.create("only.jsonl", "[1,2]\n42\n");
-    let v = report_json(&[&f], &[]);
+    let out = run(llmspend().args(["report", "--format", "json"]).arg(&f), 2);
+    let v = json(&String::from_utf8(out.stdout).unwrap());
     assert_eq!(buckets(&v), b(2, 0, 2, 0, 0));
     let f = dir.create("only.log", "[1,2]\n42\n");
     let out = run(llmspend().args(["report"]).arg(&f), 2);
@@ -741,9 +745,9 @@ fn formula_like_cells_are_quoted_in_csv_output() {
     );
     assert_eq!(
         out,
-        "model,team,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd\n\
-         gpt-4o,'@x,1,2,0,0,0,0.000004\n\
-         gpt-4o,'=cmd|' /C calc'!A0,1,1,0,0,0,0.000002\n"
+        "model,team,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests\n\
+         gpt-4o,'@x,1,2,0,0,0,0.000004,0\n\
+         gpt-4o,'=cmd|' /C calc'!A0,1,1,0,0,0,0.000002,0\n"
     );
 }
 
@@ -774,7 +778,7 @@ fn control_and_bidi_characters_are_escaped_in_table_and_markdown() {
     // Malformed samples name files, which can hold control characters too.
     let dir = TestDir::new();
     let f = dir.create("evil\u{1b}[2J.jsonl", "{\"a\":\n");
-    let out = run(llmspend().args(["report"]).arg(&f), 0);
+    let out = run(llmspend().args(["report"]).arg(&f), 2);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("evil\\u{1b}[2J.jsonl:1: invalid JSON"),

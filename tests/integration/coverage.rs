@@ -503,7 +503,7 @@ fn dedupe_counts_a_repeated_id_once_and_no_dedupe_counts_all() {
         let out = csv(&[], [files[0].as_path(), files[1].as_path()]);
         assert_eq!(
             text(out.stdout),
-            "team,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd\nfirst,1,1000000,0,0,0,2.500000\n"
+            "team,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests\nfirst,1,1000000,0,0,0,2.500000,0\n"
         );
         assert!(text(out.stderr).contains("3 read = 1 parsed + 0 filtered + 2 duplicate"));
     }
@@ -515,7 +515,7 @@ fn dedupe_counts_a_repeated_id_once_and_no_dedupe_counts_all() {
     let out = csv(&["--month", "2026-09"], [&first, &second]);
     assert_eq!(
         text(out.stdout).lines().nth(1),
-        Some("second,1,2000000,0,0,0,5.000000")
+        Some("second,1,2000000,0,0,0,5.000000,0")
     );
     assert!(text(out.stderr).contains("= 1 parsed + 1 filtered + 1 duplicate"));
 }
@@ -717,19 +717,19 @@ fn allocate_unattributed_adds_an_estimate_column_only_when_asked() {
         )
     };
     let plain = csv(&[]);
-    assert!(plain.starts_with("cost_center,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd\n"));
+    assert!(plain.starts_with("cost_center,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests\n"));
     // CC-1 and CC-2 cost 0.0035 each; (unattributed) 0.0035 is spread.
     let out = csv(&["--allocate-unattributed", "proportional"]);
     assert_eq!(
         out,
-        "cost_center,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,allocated_cost_usd\n\
-         (unattributed),2,1010,110,0,0,0.003500,0.000000\n\
-         CC-1,1,1000,100,0,0,0.003500,0.005250\n\
-         CC-2,1,1000,100,0,0,0.003500,0.005250\n"
+        "cost_center,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,allocated_cost_usd,unpriced_requests\n\
+         (unattributed),2,1010,110,0,0,0.003500,0.000000,1\n\
+         CC-1,1,1000,100,0,0,0.003500,0.005250,0\n\
+         CC-2,1,1000,100,0,0,0.003500,0.005250,0\n"
     );
     let out = csv(&["--allocate-unattributed", "even"]);
     assert!(
-        out.contains("CC-1,1,1000,100,0,0,0.003500,0.005250\n"),
+        out.contains("CC-1,1,1000,100,0,0,0.003500,0.005250,0\n"),
         "{out}"
     );
     let v = json(&stdout_ok(

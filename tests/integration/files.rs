@@ -10,7 +10,15 @@ const LINE: &str =
 
 fn report(args: &[&std::path::Path]) -> (serde_json::Value, String) {
     let mut cmd = llmspend();
-    cmd.args(["report", "--format", "json", "--by", "team"]);
+    // The unreadable ones are named; `--skip-unreadable` keeps the exit 0.
+    cmd.args([
+        "report",
+        "--format",
+        "json",
+        "--by",
+        "team",
+        "--skip-unreadable",
+    ]);
     for a in args {
         cmd.arg(a);
     }
@@ -44,6 +52,8 @@ fn symlink_loops_are_reported_and_walked_once() {
     assert!(unreadable.contains("loop1"), "{unreadable}");
     assert!(unreadable.contains("symlink loop"), "{unreadable}");
     assert!(stderr.contains("symlink loop"), "{stderr}");
+    // Without the flag an unreadable input makes the exit 2.
+    run(llmspend().args(["report"]).arg(&root), 2);
 }
 
 #[test]

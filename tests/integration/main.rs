@@ -1,5 +1,6 @@
 //! The one integration test binary: runs the real `llmspend` on fixtures.
 
+mod accounting;
 mod bill;
 mod budget;
 mod compressed;

@@ -41,9 +41,9 @@ fn csv_by_team_is_exact_and_follows_the_contract() {
     //         o3 on 2025-10-03 (after the cut): 1000*2 + 10*8 = 0.00208.
     assert_eq!(
         out,
-        "team,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd\n\
-         search,3,1001600,110,400,0,2.505080\n\
-         payments,2,155,185,1200,300,0.004635\n"
+        "team,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests\n\
+         search,3,1001600,110,400,0,2.505080,0\n\
+         payments,2,155,185,1200,300,0.004635,1\n"
     );
 }
 
@@ -152,7 +152,10 @@ fn where_filters_by_value_and_missing_value() {
             .arg(&card)
             .arg(&logs),
     );
-    assert_eq!(out.lines().nth(1), Some("search,1,600,100,400,0,0.003000"));
+    assert_eq!(
+        out.lines().nth(1),
+        Some("search,1,600,100,400,0,0.003000,0")
+    );
 }
 
 #[test]
@@ -173,7 +176,7 @@ fn csv_input_with_header_names() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         stdout.lines().nth(1),
-        Some("'=cmd(),1,1000000,0,0,0,2.500000")
+        Some("'=cmd(),1,1000000,0,0,0,2.500000,0")
     );
     assert!(String::from_utf8(out.stderr)
         .unwrap()
@@ -205,11 +208,32 @@ fn unreadable_paths_are_reported_and_the_rest_processed() {
             .args(["report", "--format", "csv", "nope.jsonl", "--rates"])
             .arg(&card)
             .arg(&logs),
+        2,
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("unreadable: nope.jsonl"), "{stderr}");
+    assert!(
+        stderr.starts_with("INCOMPLETE: 1 of 2 inputs unreadable: nope.jsonl\n"),
+        "{stderr}"
+    );
+    let skipped = run(
+        llmspend()
+            .args([
+                "report",
+                "--format",
+                "csv",
+                "nope.jsonl",
+                "--skip-unreadable",
+            ])
+            .arg("--rates")
+            .arg(&card)
+            .arg(&logs),
         0,
     );
-    assert!(String::from_utf8(out.stderr)
-        .unwrap()
-        .contains("unreadable: nope.jsonl"));
+    assert_eq!(
+        skipped.stdout, out.stdout,
+        "the report is written either way"
+    );
     let out = run(llmspend().args(["report", "nope.jsonl"]), 2);
     assert!(String::from_utf8(out.stderr)
         .unwrap()
@@ -268,7 +292,7 @@ fn csv_on_stdin_is_recognised_by_its_header() {
     assert_eq!(from_stdin, from_file);
     assert_eq!(
         from_stdin.lines().nth(1),
-        Some("search,1,1000000,0,0,0,2.500000")
+        Some("search,1,1000000,0,0,0,2.500000,0")
     );
 }
 

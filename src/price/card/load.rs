@@ -177,7 +177,7 @@ impl RateCard {
                     )
                 })
             };
-            let provider = cell("provider").to_ascii_lowercase();
+            let provider = super::names::canonical_provider(cell("provider")).into_owned();
             let model = cell("model").to_ascii_lowercase();
             if provider.is_empty() {
                 return Err(err(line, "column `provider` is empty".into()));

@@ -1,6 +1,45 @@
 //! How model ids and tier names are normalised to find a rate: the tier
 //! names that mean the standard price, and the Bedrock profile, vendor and
-//! version affixes and dated snapshot suffixes a lookup may drop.
+//! version affixes and dated snapshot suffixes a lookup may drop; the
+//! provider names gateways use, folded into the card's.
+
+use std::borrow::Cow;
+
+/// Lowercases a provider name and folds the spellings gateways use into
+/// the rate card's provider names. Applied to both sides: a record's
+/// provider and a rate-card row's (embedded or `--rates`), so a card
+/// written with LiteLLM's names (`vertex_ai`) prices those logs.
+pub fn canonical_provider(provider: &str) -> Cow<'static, str> {
+    let lower = provider.trim().to_ascii_lowercase();
+    for (canonical, aliases) in PROVIDER_ALIASES {
+        if *canonical == lower || aliases.contains(&lower.as_str()) {
+            return Cow::Borrowed(canonical);
+        }
+    }
+    Cow::Owned(lower)
+}
+
+/// Every provider spelling [`canonical_provider`] folds, by the card's name.
+pub const PROVIDER_ALIASES: [(&str, &[&str]); 5] = [
+    ("openai", &["openai_chat", "text-completion-openai"]),
+    ("anthropic", &["anthropic_messages"]),
+    (
+        "google",
+        &[
+            "gemini",
+            "vertex_ai",
+            "vertex_ai_beta",
+            "vertex",
+            "google_ai_studio",
+            "vertex_ai-language-models",
+        ],
+    ),
+    (
+        "bedrock",
+        &["bedrock_converse", "aws_bedrock", "aws.bedrock"],
+    ),
+    ("azure", &["azure_openai", "azure_ai", "az.ai.openai"]),
+];
 
 /// Returns true if and only if a tier name means the standard price.
 pub fn is_standard_tier(tier: &str) -> bool {

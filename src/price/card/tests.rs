@@ -394,3 +394,58 @@ fn the_pricer_remembering_a_day_prices_as_pick_does() {
         }
     }
 }
+
+#[test]
+fn every_provider_alias_in_a_user_card_prices_records_logged_under_every_other() {
+    use super::names::PROVIDER_ALIASES;
+    // The group (canonical provider) of a spelling.
+    let group = |s: &str| {
+        PROVIDER_ALIASES
+            .iter()
+            .position(|(canonical, a)| *canonical == s || a.contains(&s))
+            .unwrap()
+    };
+    let spellings: Vec<&str> = PROVIDER_ALIASES
+        .iter()
+        .flat_map(|(canonical, aliases)| std::iter::once(*canonical).chain(aliases.iter().copied()))
+        .collect();
+    let t = Tokens {
+        input: 1_000_000,
+        ..Tokens::default()
+    };
+    // A card row under each spelling, beside one row per other provider at
+    // another price: a record under any spelling of the same provider takes
+    // that row's price, and one of another provider its own.
+    for row in &spellings {
+        let g = group(row);
+        let mut text = String::from("provider,model,input_per_mtok,output_per_mtok\n");
+        for (h, (canonical, _)) in PROVIDER_ALIASES.iter().enumerate() {
+            let name = if h == g { row } else { canonical };
+            text.push_str(&format!("{name},acme-model-1,{},0\n", h + 1));
+        }
+        let mut c = RateCard::default();
+        c.add_csv("user.csv", &text, Layer::User).unwrap();
+        let mut p = Pricer::new(&c);
+        for (i, logged) in spellings.iter().enumerate() {
+            let spelled = if i % 2 == 0 {
+                logged.to_string()
+            } else {
+                logged.to_ascii_uppercase()
+            };
+            let priced = p.price(
+                (i as u32, 0),
+                Some(&spelled),
+                Some("acme-model-1"),
+                day("2026-01-01"),
+                None,
+                &t,
+                1,
+            );
+            let Priced::Cost { cost, .. } = priced else {
+                panic!("card {row}, logged {spelled}: {priced:?}")
+            };
+            let want = format!("{}.000000", group(logged) + 1);
+            assert_eq!(cost.to_string(), want, "card {row}, logged {spelled}");
+        }
+    }
+}

@@ -55,8 +55,22 @@ impl GatewayCsv {
                 alias_with(&options.aliases, name).map(|(s, r, n)| (s, priority(0, r), n))
             }));
         }
-        if !columns.iter().any(|c| c.is_some()) {
-            return Err("no column of the CSV header names a canonical field".into());
+        // A row needs a model or a token count to be usage: a header with
+        // neither is some other table, named as unrecognised rather than
+        // read as rows that are all ignored.
+        let usage = |c: &&(Slot, u8, &str)| {
+            matches!(c.0, Slot::Text(crate::record::Field::Model))
+                || matches!(c.0, Slot::Count(n) if n != collect::Count::Requests)
+        };
+        if !columns.iter().flatten().any(|c| usage(&c)) {
+            let names: Vec<String> = header
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).trim().to_string())
+                .collect();
+            return Err(format!(
+                "no column of the CSV header names a model or a token count (columns: {}); name them with --map FIELD=COLUMN",
+                names.join(", ")
+            ));
         }
         let mut winners: Vec<SlotColumns> = Vec::new();
         for &(slot, _, _) in columns.iter().flatten() {

@@ -7,7 +7,7 @@ use crate::parse::collect::Slot;
 use crate::parse::csv_row::read_csv_header;
 use crate::parse::testing::xorshift;
 use crate::record::FieldSet;
-use crate::record::{Field, Tokens, UsageRecord};
+use crate::record::{Field, Ignored, Tokens, UsageRecord};
 
 #[derive(Debug, Default)]
 pub(super) struct Capture {
@@ -27,7 +27,7 @@ impl Sink for Capture {
     fn malformed(&mut self, reason: Reason) {
         self.malformed.push(reason);
     }
-    fn ignored(&mut self) {
+    fn ignored(&mut self, _why: Ignored) {
         self.ignored += 1;
     }
     fn blank(&mut self) {

@@ -15,7 +15,7 @@ enum Row {
         input: u64,
         output: u64,
     },
-    /// An empty line, whitespace, or NULs.
+    /// An empty line or whitespace (blank), or NULs (malformed).
     Blank(&'static str),
     /// Too few or too many cells.
     Ragged(&'static str),
@@ -97,6 +97,7 @@ fn expected_csv(rows: &[Row]) -> Expected {
                 t.1 += u128::from(*input);
                 t.2 += u128::from(*output);
             }
+            Row::Blank(text) if text.contains('\0') => bad("NUL bytes (file cut short?)"),
             Row::Blank(_) => e.blank += 1,
             Row::Ragged(_) => bad("unreadable CSV row"),
             Row::Negative => bad("invalid count in `input_tokens`: negative"),

@@ -15,7 +15,7 @@ enum Line {
         output: u64,
         usage: bool,
     },
-    /// Empty, whitespace or NUL padding.
+    /// Empty, whitespace (blank) or NUL padding (malformed).
     Blank(&'static str),
     /// A valid record cut short: invalid JSON.
     Truncated { cut: usize, input: u64 },
@@ -116,6 +116,8 @@ fn expected(lines: &[Line], window: bool) -> Expected {
                 t.1 += u128::from(*input);
                 t.2 += u128::from(*output);
             }
+            // NUL padding is a crash's tail: malformed (issue 16, item 7).
+            Line::Blank(text) if text.contains('\0') => bad("NUL bytes (file cut short?)"),
             Line::Blank(_) => e.blank += 1,
             Line::Truncated { .. } => bad("invalid JSON"),
             Line::NotObject(_) => bad("not one JSON object"),

@@ -11,6 +11,8 @@
 //! - `fields`: counts and timestamps parsed from text.
 //! - `partial`: partials of the parts merge to the whole, in any order, and
 //!   survive being written out and read back.
+//! - `unrecognized`: a file no source recognises changes no number and is
+//!   named.
 
 mod bill;
 mod chunking;
@@ -18,6 +20,7 @@ mod csv;
 mod fields;
 mod jsonl;
 mod partial;
+mod unrecognized;
 
 use std::collections::BTreeMap;
 use std::path::Path;
