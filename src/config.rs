@@ -222,7 +222,8 @@ impl Config {
         })?;
         config.dims = dims;
         config.allocate = args.allocate_unattributed;
-        config.reported_cost = args.format == ReportFormat::Json;
+        // The HTML page embeds the JSON, so it reads what the JSON shows.
+        config.reported_cost = matches!(args.format, ReportFormat::Json | ReportFormat::Html);
         Ok(config)
     }
 

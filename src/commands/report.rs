@@ -11,9 +11,10 @@ use crate::gate;
 use crate::input;
 use crate::output::{self, Output};
 use crate::pipeline;
+use crate::record::Field;
 use crate::render::sanitize::terminal;
 use crate::render::{self, ReportFormat};
-use crate::report::Report;
+use crate::report::{Partial, Report};
 use crate::worker::{AttributionPlan, Plan};
 
 /// Runs `report`.
@@ -26,7 +27,16 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
     }
     let out = std::mem::replace(&mut config.output, Output::stdout());
     let path = out.path().map(|p| p.display().to_string());
-    out.write(|w| format.renderer().render(&report, w))?;
+    if format == ReportFormat::Html {
+        let charts = chart_reports(&config)?;
+        let c = render::html::Charts {
+            daily: &charts.0,
+            by_first: &charts.1,
+        };
+        out.write(|w| render::html::page::write(&report, Some(&c), w))?;
+    } else {
+        out.write(|w| format.renderer().render(&report, w))?;
+    }
     if format.is_data() {
         output::stderr(|w| render::summary::write(&report, w))?;
     }
@@ -47,11 +57,58 @@ pub fn status(verdicts: &[crate::report::Verdict]) -> ExitStatus {
     }
 }
 
+/// What a run groups by and which unattributed offenders it gathers.
+struct Shape {
+    dims: Vec<Dimension>,
+    required: Vec<Field>,
+    offender_dims: Vec<Dimension>,
+    value_fields: Vec<Field>,
+}
+
 /// Reads the inputs of a resolved config into a report.
 pub fn build(config: &Config) -> anyhow::Result<Report> {
-    let (inputs, problems) = input::discover(&config.paths);
-    let plan = Plan {
+    let shape = Shape {
         dims: config.dims.clone(),
+        required: config.required.clone(),
+        offender_dims: config.offender_dims.clone(),
+        value_fields: config.value_fields(),
+    };
+    Ok(tally(config, shape)?.finish())
+}
+
+/// The reports the HTML page's charts are drawn from (docs/design.md,
+/// "Report HTML"): the logs read a second time, grouped by the first
+/// `--by` dimension and `day`, with the offenders of team and cost_center
+/// by service and api_key; and that run projected onto the first
+/// dimension. The page's table and JSON come from [`build`] alone, so
+/// they are exactly those of `--format json`.
+fn chart_reports(config: &Config) -> anyhow::Result<(Report, Report)> {
+    let first = config.dims.first().copied().unwrap_or(Dimension::Team);
+    let dims = if first == Dimension::Day {
+        vec![Dimension::Day]
+    } else {
+        vec![first, Dimension::Day]
+    };
+    let shape = Shape {
+        dims,
+        required: vec![Field::Team, Field::CostCenter],
+        offender_dims: vec![Dimension::Service, Dimension::ApiKey],
+        value_fields: Vec::new(),
+    };
+    let partial = tally(config, shape)?;
+    let by_first = partial
+        .project(&[first])
+        .expect("the first dimension is one of the run's")
+        .finish();
+    Ok((partial.finish(), by_first))
+}
+
+/// Runs the pipeline over the config's inputs, grouped as `shape` says.
+fn tally(config: &Config, shape: Shape) -> anyhow::Result<Partial> {
+    let (inputs, problems) = input::discover(&config.paths);
+    let track_origin = config.owners.is_some() || !shape.offender_dims.is_empty();
+    let plan = Plan {
+        dims: shape.dims,
         window: config.window,
         wheres: config.wheres.clone(),
         card: &config.card,
@@ -60,15 +117,15 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
         reported_cost: config.reported_cost,
         also_read: Vec::new(),
         attribution: AttributionPlan {
-            required: config.required.clone(),
-            offender_dims: config.offender_dims.clone(),
+            required: shape.required,
+            offender_dims: shape.offender_dims,
             dedupe: config.dedupe,
             owners: config.owners.as_ref(),
             owners_override: config.owners_override,
             route_templates: config.route_templates && route_used(config),
-            track_origin: config.owners.is_some() || !config.offender_dims.is_empty(),
+            track_origin,
             normalize_values: config.normalize_values,
-            value_fields: config.value_fields(),
+            value_fields: shape.value_fields,
         },
     };
     let mut partial = pipeline::tally(&inputs, &plan, &config.read)?;
@@ -77,17 +134,15 @@ pub fn build(config: &Config) -> anyhow::Result<Report> {
     unreadable.append(&mut partial.unreadable);
     unreadable.sort();
     partial.unreadable = unreadable;
-    let report = partial.finish();
-    if report.sources.is_empty() && !report.accounting.unreadable.is_empty() {
-        let list: Vec<String> = report
-            .accounting
+    if partial.sources.is_empty() && !partial.unreadable.is_empty() {
+        let list: Vec<String> = partial
             .unreadable
             .iter()
             .map(|(p, e)| format!("  {}: {}", terminal(p), terminal(e)))
             .collect();
         return Err(InputError::NothingReadable(list.join("\n")).into());
     }
-    Ok(report)
+    Ok(partial)
 }
 
 /// Returns true if and only if anything reads the route: templates are

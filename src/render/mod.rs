@@ -7,6 +7,7 @@
 
 pub mod coverage;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 mod renderer;
@@ -29,13 +30,18 @@ pub enum ReportFormat {
     Json,
     /// A Markdown table, for tickets and wikis.
     Md,
+    /// One self-contained HTML page with charts, for people (`-o report.html`).
+    Html,
 }
 
 impl ReportFormat {
     /// Returns true if and only if the output is machine-readable data, so
     /// the summary belongs on stderr.
     pub fn is_data(self) -> bool {
-        matches!(self, ReportFormat::Csv | ReportFormat::Json)
+        matches!(
+            self,
+            ReportFormat::Csv | ReportFormat::Json | ReportFormat::Html
+        )
     }
 
     /// The renderer of this format.
@@ -45,6 +51,7 @@ impl ReportFormat {
             ReportFormat::Csv => &csv::Csv,
             ReportFormat::Json => &json::Json,
             ReportFormat::Md => &markdown::Markdown,
+            ReportFormat::Html => &html::Html,
         }
     }
 }

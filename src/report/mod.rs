@@ -10,6 +10,7 @@
 
 mod model;
 mod partial;
+mod project;
 mod totals;
 
 pub use model::{Coverage, FieldCoverage, Report, Verdict};

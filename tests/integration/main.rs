@@ -8,6 +8,7 @@ mod determinism;
 mod files;
 mod fuzz;
 mod golden;
+mod html;
 mod layout;
 mod props;
 mod report;
