@@ -144,10 +144,10 @@ pub fn ranked(r: &Ranked<'_>) -> String {
             .caption(r.title, font(19))
             .margin(10)
             .x_label_area_size(44)
-            .y_label_area_size(190)
+            .y_label_area_size(215)
             .build_cartesian_2d(0i64..top, (0..n).into_segmented())?;
         let money = r.money;
-        let labels: Vec<String> = r.bars.iter().map(|b| short(&b.label, 26)).collect();
+        let labels: Vec<String> = r.bars.iter().map(|b| short(&b.label, 30)).collect();
         chart
             .configure_mesh()
             .disable_y_mesh()

@@ -48,7 +48,7 @@ tfoot td{font-weight:600;border-top:2px solid var(--fg)}
 .na{color:var(--muted);font-style:italic}
 code,.mono{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 @media (max-width:700px){.grid,.cards{grid-template-columns:1fr}body{padding:8px 10px}}
-@media print{@page{size:A4;margin:12mm}body{max-width:none;padding:0;font-size:10pt}.grid{grid-template-columns:1fr}figure,tr,.card{break-inside:avoid;page-break-inside:avoid}thead th{position:static}:root{--bg:#fff;--fg:#000;--card:#fff}}
+@media print{@page{size:A4;margin:12mm}body{max-width:none;padding:0;font-size:10pt}.grid{grid-template-columns:1fr}figure,tr,.card{break-inside:avoid;page-break-inside:avoid}thead th{position:static}.scroll{overflow:visible}table{font-size:7.5pt}th,td{padding:1px 3px}th{overflow-wrap:anywhere}:root{--bg:#fff;--fg:#000;--card:#fff}}
 </style>
 "#;
 

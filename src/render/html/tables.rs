@@ -147,7 +147,7 @@ pub fn accounting(r: &Report, out: &mut String) {
         out.push_str("</ul>\n");
     }
     let cov = &r.coverage;
-    out.push_str("<table><thead><tr><th>unattributed</th><th class=\"n\">requests</th><th class=\"n\">tokens</th><th class=\"n\">cost_usd</th><th class=\"n\">share of cost</th></tr></thead><tbody>");
+    out.push_str("<div class=\"scroll\"><table><thead><tr><th>unattributed</th><th class=\"n\">requests</th><th class=\"n\">tokens</th><th class=\"n\">cost_usd</th><th class=\"n\">share of cost</th></tr></thead><tbody>");
     for (name, t) in [("team", &cov.no_team), ("cost_center", &cov.no_cost_center)] {
         let _ = write!(
             out,
@@ -160,7 +160,7 @@ pub fn accounting(r: &Report, out: &mut String) {
             percent(t.cost.0, r.totals.cost.0),
         );
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
     unpriced(r, out);
     if cov.tier_fallback > 0 {
         let _ = writeln!(
@@ -192,7 +192,7 @@ pub fn unpriced(r: &Report, out: &mut String) {
         out.push_str("<p id=\"unpriced\">Every model was priced.</p>\n");
         return;
     }
-    out.push_str("<table id=\"unpriced\"><thead><tr><th>unpriced model (tokens counted, cost not known)</th><th class=\"n\">requests</th><th class=\"n\">tokens</th><th class=\"n\">cost</th></tr></thead><tbody>");
+    out.push_str("<div class=\"scroll\"><table id=\"unpriced\"><thead><tr><th>unpriced model (tokens counted, cost not known)</th><th class=\"n\">requests</th><th class=\"n\">tokens</th><th class=\"n\">cost</th></tr></thead><tbody>");
     for (model, requests, tokens) in list {
         let _ = write!(
             out,
@@ -202,7 +202,7 @@ pub fn unpriced(r: &Report, out: &mut String) {
             thousands(*tokens)
         );
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
 }
 
 /// The inputs read and their sources.
@@ -218,7 +218,7 @@ pub fn inputs(r: &Report, out: &mut String) {
             text(source)
         );
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
     if r.sources.len() > MAX_INPUTS {
         let _ = writeln!(
             out,
