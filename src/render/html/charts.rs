@@ -165,9 +165,10 @@ pub fn ranked(r: &Ranked<'_>) -> String {
                 }
             })
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) if *i >= 0 && *i < n => {
-                    labels[(n - 1 - *i) as usize].clone()
-                }
+                SegmentValue::CenterOf(i) if *i >= 0 && *i < n => labels
+                    .get((n - 1 - *i) as usize)
+                    .cloned()
+                    .unwrap_or_default(),
                 _ => String::new(),
             })
             .draw()?;

@@ -299,7 +299,10 @@ fn daily(c: &Charts<'_>, first: Dimension, s: &mut String) {
     if has_other || series.is_empty() {
         series.push(other);
     }
-    let title = format!("Cost per day by {first}");
+    let title = match stack_at {
+        Some(_) => format!("Cost per day by {first}"),
+        None => "Cost per day".to_string(),
+    };
     let svg = charts::stacked(&Stacked {
         title: &title,
         days: &days,

@@ -128,6 +128,27 @@ fn report_page_snapshots() {
 }
 
 #[test]
+fn an_empty_run_draws_empty_charts() {
+    let mut p = partial();
+    p.sums = Default::default();
+    let report = p
+        .project(&[Dimension::Team, Dimension::Model])
+        .unwrap()
+        .finish();
+    let daily = p.project(&[Dimension::Day]).unwrap().finish();
+    let by_first = p.project(&[Dimension::Team]).unwrap().finish();
+    let page = page_of(
+        &report,
+        Some(&Charts {
+            daily: &daily,
+            by_first: &by_first,
+        }),
+    );
+    assert!(page.contains("aria-label=\"Cost per day\""));
+    assert!(page.contains("aria-label=\"Cost by team\""));
+}
+
+#[test]
 fn coverage_page_snapshot() {
     let mut out = Vec::new();
     let report = mixed();
