@@ -225,7 +225,12 @@ impl Config {
         })?;
         config.dims = dims;
         config.allocate = args.allocate_unattributed;
-        config.reported_cost = matches!(args.format, ReportFormat::Json | ReportFormat::Partial);
+        // The HTML page embeds the JSON, so it reads what the JSON shows;
+        // a partial carries it for the merged JSON.
+        config.reported_cost = matches!(
+            args.format,
+            ReportFormat::Json | ReportFormat::Html | ReportFormat::Partial
+        );
         Ok(config)
     }
 

@@ -59,6 +59,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
         args.allocate_unattributed,
         out,
         args.output.quiet,
+        None,
     )?;
     let quiet = args.output.quiet;
     output::stderr(|w| super::report::summary(&report, quiet, args.format.is_data(), w))?;

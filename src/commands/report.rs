@@ -13,6 +13,7 @@ use crate::hints;
 use crate::input;
 use crate::output::{self, Output};
 use crate::pipeline;
+use crate::record::Field;
 use crate::render::sanitize::terminal;
 use crate::render::{self, Renderer, ReportFormat};
 use crate::report::{jsonl, Partial, Report};
@@ -31,20 +32,26 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
     }
     let partial = partial(&config)?;
     let out = std::mem::replace(&mut config.output, Output::stdout());
-    let report = emit(format, partial, config.allocate, out, config.quiet)?;
+    let charts = match format {
+        ReportFormat::Html => Some(chart_reports(&config)?),
+        _ => None,
+    };
+    let report = emit(format, partial, config.allocate, out, config.quiet, charts)?;
     let verdicts = gate::evaluate(&config.gates, &report);
     conclude(&config, &report, &verdicts, format.is_data())
 }
 
 /// Writes a partial in `format` to `out` (the partial itself, or the
-/// report it finishes to, with `allocate`'s estimate); returns the report,
-/// for the summary and the gates.
+/// report it finishes to, with `allocate`'s estimate; an HTML page draws
+/// its charts from `charts`, the daily and first-dimension reports, when
+/// given); returns the report, for the summary and the gates.
 pub fn emit(
     format: ReportFormat,
     partial: Partial,
     allocate: Option<Allocate>,
     out: Output,
     quiet: bool,
+    charts: Option<(Report, Report)>,
 ) -> anyhow::Result<Report> {
     let path = out.path().map(|p| p.display().to_string());
     let report = match format.renderer() {
@@ -60,7 +67,13 @@ pub fn emit(
                 report.allocated =
                     Some(crate::allocate::allocate(&report.groups, &report.dims, how));
             }
-            out.write(|w| renderer.render(&report, w))?;
+            match &charts {
+                Some((daily, by_first)) if format == ReportFormat::Html => {
+                    let c = render::html::Charts { daily, by_first };
+                    out.write(|w| render::html::page::write(&report, Some(&c), w))?;
+                }
+                _ => out.write(|w| renderer.render(&report, w))?,
+            }
             report
         }
     };
@@ -210,6 +223,32 @@ pub fn plan(config: &Config) -> Plan<'_> {
             value_fields: config.value_fields(),
         },
     }
+}
+
+/// The reports the HTML page's charts are drawn from (docs/design.md,
+/// "Report HTML"): the logs read a second time, grouped by the first
+/// `--by` dimension and `day`, with the offenders of team and cost_center
+/// by service and api_key; and that run rolled up to the first dimension.
+/// The page's table and JSON come from the report's own run, so they are
+/// exactly those of `--format json`.
+fn chart_reports(config: &Config) -> anyhow::Result<(Report, Report)> {
+    let first = config.dims.first().copied().unwrap_or(Dimension::Team);
+    let dims = if first == Dimension::Day {
+        vec![Dimension::Day]
+    } else {
+        vec![first, Dimension::Day]
+    };
+    let (inputs, problems) = input::discover(&config.paths);
+    let mut plan = plan(config);
+    plan.dims = dims;
+    let a = &mut plan.attribution;
+    a.required = vec![Field::Team, Field::CostCenter];
+    a.offender_dims = vec![Dimension::Service, Dimension::ApiKey];
+    a.value_fields = Vec::new();
+    a.track_origin = true;
+    let partial = checked(pipeline::tally(&inputs, &plan, &config.read)?, problems)?;
+    let by_first = partial.clone().roll_up(&[first])?.finish();
+    Ok((partial.finish(), by_first))
 }
 
 /// A run's partial with the inputs discovery could not read listed beside

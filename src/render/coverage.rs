@@ -36,6 +36,8 @@ pub enum CoverageFormat {
     Github,
     /// JUnit XML, a test case per required field.
     Junit,
+    /// One self-contained HTML page with charts, for people.
+    Html,
 }
 
 impl CoverageFormat {
@@ -79,6 +81,17 @@ pub fn render(format: CoverageFormat, view: &View<'_>, out: &mut dyn Write) -> i
         CoverageFormat::Github => github(view, out),
         CoverageFormat::Junit => junit(view, out),
         CoverageFormat::Table => table(view, out),
+        CoverageFormat::Html => {
+            let mut json_text = Vec::new();
+            json(view, &mut json_text)?;
+            let page = super::html::coverage::View {
+                report: view.report,
+                verdicts: view.verdicts,
+                top: view.top,
+                json: &json_text,
+            };
+            super::html::coverage::write(&page, out)
+        }
     }
 }
 

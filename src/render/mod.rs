@@ -9,6 +9,7 @@ pub mod bill;
 pub mod budget;
 pub mod coverage;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 mod renderer;
@@ -34,6 +35,8 @@ pub enum ReportFormat {
     /// The exact partial aggregate as JSON Lines, for `llmspend merge`
     /// (one run per file or task, summed elsewhere).
     Partial,
+    /// One self-contained HTML page with charts, for people (`-o report.html`).
+    Html,
 }
 
 impl ReportFormat {
@@ -42,7 +45,7 @@ impl ReportFormat {
     pub fn is_data(self) -> bool {
         matches!(
             self,
-            ReportFormat::Csv | ReportFormat::Json | ReportFormat::Partial
+            ReportFormat::Csv | ReportFormat::Json | ReportFormat::Partial | ReportFormat::Html
         )
     }
 
@@ -55,6 +58,7 @@ impl ReportFormat {
             ReportFormat::Csv => Some(&csv::Csv),
             ReportFormat::Json => Some(&json::Json),
             ReportFormat::Md => Some(&markdown::Markdown),
+            ReportFormat::Html => Some(&html::Html),
             ReportFormat::Partial => None,
         }
     }

@@ -42,7 +42,7 @@ fn sum(groups: &[Group]) -> Totals {
 /// characters, an unpriced model, half-micro-dollar costs, malformed lines,
 /// an unreadable input, two required fields with offenders, an ownership
 /// map with a stale row, and inconsistent spellings.
-fn mixed() -> Report {
+pub(super) fn mixed() -> Report {
     let groups = vec![
         Group {
             values: vec![s("search"), s("gpt-4o"), s("2026-10-03")],
@@ -229,7 +229,7 @@ fn mixed() -> Report {
 
 /// [`mixed`] with `--allocate-unattributed`: the unattributed group's
 /// cost ($0.0000015) is spread over the others (sum = the total cost).
-fn allocated() -> Report {
+pub(super) fn allocated() -> Report {
     Report {
         allocated: Some(vec![
             Money(12_345_680_000_000),
@@ -243,7 +243,7 @@ fn allocated() -> Report {
 }
 
 /// A report that found nothing: no groups, every input unreadable.
-fn empty() -> Report {
+pub(super) fn empty() -> Report {
     Report {
         dims: vec![Dimension::Team, Dimension::Month],
         groups: Vec::new(),
@@ -260,7 +260,7 @@ fn empty() -> Report {
 
 /// Gates of [`mixed`]: a field gate and another gate pass, one of each
 /// fails (the unpriced one names a model with an escape sequence).
-fn verdicts() -> Vec<Verdict> {
+pub(super) fn verdicts() -> Vec<Verdict> {
     vec![
         Verdict {
             gate: "unattributed",

@@ -11,6 +11,7 @@
 pub mod jsonl;
 mod model;
 mod partial;
+mod project;
 mod totals;
 
 pub use model::{Coverage, FieldCoverage, Report, Verdict};

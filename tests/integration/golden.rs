@@ -88,6 +88,29 @@ fn cases() -> Vec<(String, Vec<String>)> {
     let s = "samples/";
     let variants: &[(&str, &[&str])] = &[
         ("by_day", &["report", "--by", "day", s]),
+        ("report_html_samples", &["report", "--format", "html", s]),
+        (
+            "report_html_hostile",
+            &[
+                "report",
+                "--format",
+                "html",
+                "--by",
+                "team,service",
+                "tests/fixtures/html",
+            ],
+        ),
+        (
+            "coverage_html_hostile",
+            &[
+                "coverage",
+                "--format",
+                "html",
+                "--require",
+                "team,cost_center",
+                "tests/fixtures/html",
+            ],
+        ),
         (
             "by_week_month",
             &["report", "--format", "csv", "--by", "week,month", s],

@@ -11,6 +11,7 @@ mod determinism;
 mod files;
 mod fuzz;
 mod golden;
+mod html;
 mod layout;
 mod merge;
 mod props;
