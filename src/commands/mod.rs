@@ -1,6 +1,7 @@
 //! Dispatch: one function per subcommand, nothing else.
 
 pub mod coverage;
+pub mod export;
 pub mod rates;
 pub mod report;
 pub mod sources;
@@ -15,5 +16,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Coverage(args) => coverage::run(args),
         Command::Rates(args) => rates::run(args),
         Command::Sources => sources::run(),
+        Command::Export(args) => export::run(args),
     }
 }
