@@ -4,8 +4,10 @@ mod compressed;
 mod corpus;
 mod coverage;
 mod determinism;
+mod export;
 #[cfg(unix)]
 mod files;
+mod focus_validator;
 mod fuzz;
 mod golden;
 mod layout;
