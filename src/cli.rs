@@ -6,12 +6,14 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::allocate::Allocate;
 use crate::dimension::Dimension;
+use crate::export::ExportFormat;
 use crate::filter::Where;
 use crate::gate::Basis;
 use crate::render::bill::{BillFormat, BillLines};
 use crate::render::budget::BudgetFormat;
 use crate::render::coverage::CoverageFormat;
 use crate::render::ReportFormat;
+use crate::sink::charges::Period;
 
 /// Who spent what: LLM spend by team, cost center, service and model, from
 /// the gateway logs and usage exports you already have, priced exactly.
@@ -44,6 +46,9 @@ pub enum Command {
     /// One invoice per customer for a month: cost with a margin, per model
     /// or in total.
     Bill(BillArgs),
+    /// Write priced usage as a FOCUS 1.2 dataset (CSV or Parquet) to load
+    /// next to the cloud bill, or llmspend's own priced records.
+    Export(ExportArgs),
 }
 
 /// `llmspend budget`.
@@ -126,6 +131,49 @@ pub struct SourcesArgs {
     /// field, in the order tried.
     #[arg(long)]
     pub fields: bool,
+}
+
+/// `llmspend export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Files and folders to read, as for `report`; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// What to write: `focus` (FOCUS 1.2 CSV, one row per charge),
+    /// `focus-parquet` (the same as Parquet), `csv` or `parquet` (one row
+    /// per priced usage record). Parquet needs -o.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Focus)]
+    pub format: ExportFormat,
+
+    /// The dimensions written into FOCUS `Tags`, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = crate::export::DEFAULT_TAGS,
+        value_name = "DIMS"
+    )]
+    pub tags: Vec<Dimension>,
+
+    /// The length of a FOCUS charge period (UTC).
+    #[arg(long, value_enum, default_value_t = Period::Day)]
+    pub period: Period,
+
+    /// Which records count.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// How inputs are read and priced.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Where the data goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// How owners are found and duplicates dropped.
+    #[command(flatten)]
+    pub attribution: AttributionArgs,
 }
 
 /// `llmspend report`.

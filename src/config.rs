@@ -9,8 +9,8 @@ use anyhow::Context;
 
 use crate::allocate::Allocate;
 use crate::cli::{
-    AttributionArgs, BillArgs, BudgetArgs, CoverageArgs, FilterArgs, GateArgs, InputArgs,
-    OutputArgs, ReportArgs,
+    AttributionArgs, BillArgs, BudgetArgs, CoverageArgs, ExportArgs, FilterArgs, GateArgs,
+    InputArgs, OutputArgs, ReportArgs,
 };
 use crate::dimension::Dimension;
 use crate::enrich::ownership::OwnerMap;
@@ -475,6 +475,85 @@ impl Config {
 }
 
 impl Config {
+    /// Resolves the arguments of `export`: a report's config (its `dims`
+    /// are the tags, for the accounting) and the export's own options.
+    pub fn from_export(args: ExportArgs) -> anyhow::Result<(Config, crate::export::ExportOptions)> {
+        let format = args.format;
+        let tags = unique_dims("--tags", args.tags)?;
+        if let Some(d) = tags.iter().find(|d| d.is_time()) {
+            let valid: Vec<&str> = Dimension::ALL
+                .iter()
+                .filter(|d| !d.is_time())
+                .map(|d| d.name())
+                .collect();
+            return Err(bad(
+                "--tags",
+                format!(
+                    "`{d}` is a period, not a tag; tags are {}",
+                    valid.join(", ")
+                ),
+            ));
+        }
+        if parse_tz(&args.filter.tz) != Some(0) {
+            return Err(bad(
+                "--tz",
+                "export writes UTC charge periods (FOCUS date/times are UTC); use --period",
+            ));
+        }
+        match args.output.output.as_deref() {
+            None if format.is_parquet() => {
+                return Err(bad(
+                    "--format",
+                    format!("{} writes binary Parquet: give -o FILE", format.name()),
+                ))
+            }
+            Some(path) => {
+                if let Some(right) = format.contradicted_by(path) {
+                    return Err(bad(
+                        "-o",
+                        format!(
+                            "{} does not fit --format {}; for this file use --format {}",
+                            path.display(),
+                            format.name(),
+                            right.name()
+                        ),
+                    ));
+                }
+                use std::io::IsTerminal;
+                let tty = std::fs::File::open(path).is_ok_and(|f| f.is_terminal());
+                if format.is_parquet() && tty {
+                    return Err(bad(
+                        "-o",
+                        format!("{} is a terminal; Parquet is binary", path.display()),
+                    ));
+                }
+            }
+            None => {}
+        }
+        let gates = GateArgs {
+            require: vec![Dimension::CostCenter],
+            max_unattributed: None,
+            basis: crate::gate::Basis::Requests,
+            max_malformed: None,
+            fail_on_unpriced: false,
+        };
+        let mut config = Config::resolve(Common {
+            paths: args.paths,
+            filter: args.filter,
+            input: args.input,
+            output: args.output,
+            attribution: args.attribution,
+            gates,
+        })?;
+        config.dims = tags.clone();
+        let options = crate::export::ExportOptions {
+            format,
+            tags,
+            period: args.period,
+        };
+        Ok((config, options))
+    }
+
     /// The owner fields whose distinct values `coverage` collects to find
     /// inconsistent spellings: team, cost_center and the required owner
     /// fields. None for `report` (it does not show them).

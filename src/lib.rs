@@ -48,6 +48,7 @@ pub mod dimension;
 pub mod enrich;
 pub mod error;
 pub mod exit;
+pub mod export;
 pub mod filter;
 pub mod gate;
 pub mod hints;

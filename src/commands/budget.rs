@@ -18,7 +18,7 @@ use crate::output::{self, Output};
 use crate::pipeline::{self, Run};
 use crate::render::budget::{self as out_budget, View};
 use crate::render::summary;
-use crate::report::{Partial, Sums};
+use crate::report::Partial;
 
 /// Runs `budget`.
 pub fn run(args: BudgetArgs) -> anyhow::Result<ExitStatus> {
@@ -98,29 +98,6 @@ fn partial(
     plan: &crate::worker::Plan<'_>,
     run: Run<crate::budget::sink::BudgetSums>,
 ) -> (Partial, Vec<RowSums>, Span) {
-    let Run {
-        done,
-        files,
-        sources,
-        unreadable,
-        unrecognized,
-    } = run;
-    let out = done.out;
-    let partial = Partial {
-        meta: plan.meta(),
-        files,
-        sources: sources
-            .into_iter()
-            .map(|(f, s)| (f, s.to_string()))
-            .collect(),
-        unreadable,
-        unrecognized,
-        sums: Sums {
-            ledger: done.ledger,
-            chunk_lines: done.chunk_lines,
-            owner_hits: done.owner_hits,
-            ..out.sums
-        },
-    };
-    (partial, out.rows, out.span)
+    let (partial, (rows, span)) = run.into_partial(plan, |out| (out.sums, (out.rows, out.span)));
+    (partial, rows, span)
 }

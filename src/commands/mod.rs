@@ -3,6 +3,7 @@
 pub mod bill;
 pub mod budget;
 pub mod coverage;
+pub mod export;
 pub mod merge;
 pub mod rates;
 pub mod report;
@@ -21,5 +22,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Sources(args) => sources::run(args.fields),
         Command::Budget(args) => budget::run(args),
         Command::Bill(args) => bill::run(args),
+        Command::Export(args) => export::run(args),
     }
 }

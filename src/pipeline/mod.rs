@@ -55,29 +55,45 @@ pub struct Run<O> {
 /// Reads every input into the group tally: the partial of `report` and
 /// `coverage`, ready to merge or finish.
 pub fn tally(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::Result<Partial> {
-    let Run {
-        done,
-        files,
-        sources,
-        unreadable,
-        unrecognized,
-    } = run(inputs, plan, options, &Tally { plan })?;
-    Ok(Partial {
-        meta: plan.meta(),
-        files,
-        sources: sources
-            .into_iter()
-            .map(|(f, s)| (f, s.to_string()))
-            .collect(),
-        unreadable,
-        unrecognized,
-        sums: Sums {
-            ledger: done.ledger,
-            chunk_lines: done.chunk_lines,
-            owner_hits: done.owner_hits,
-            ..done.out
-        },
-    })
+    let run = run(inputs, plan, options, &Tally { plan })?;
+    Ok(run.into_partial(plan, |sums| (sums, ())).0)
+}
+
+impl<O> Run<O> {
+    /// The partial of this run: `split` takes the consumer's output apart
+    /// into the group tally's sums (for the accounting and the report)
+    /// and whatever else the consumer kept, which is returned beside it.
+    pub fn into_partial<T>(
+        self,
+        plan: &Plan<'_>,
+        split: impl FnOnce(O) -> (Sums, T),
+    ) -> (Partial, T) {
+        let Run {
+            done,
+            files,
+            sources,
+            unreadable,
+            unrecognized,
+        } = self;
+        let (sums, rest) = split(done.out);
+        let partial = Partial {
+            meta: plan.meta(),
+            files,
+            sources: sources
+                .into_iter()
+                .map(|(f, s)| (f, s.to_string()))
+                .collect(),
+            unreadable,
+            unrecognized,
+            sums: Sums {
+                ledger: done.ledger,
+                chunk_lines: done.chunk_lines,
+                owner_hits: done.owner_hits,
+                ..sums
+            },
+        };
+        (partial, rest)
+    }
 }
 
 /// A streamed file's results, or why it could not be read.

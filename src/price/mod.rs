@@ -21,11 +21,13 @@ use card::{Rate, RateCard};
 
 /// The price of one record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Priced {
+pub enum Priced<'c> {
     /// Priced exactly.
     Cost {
         /// The cost in pico-dollars.
         cost: Money,
+        /// The rate-card row that priced it (a FOCUS charge is keyed by it).
+        rate: &'c Rate,
         /// The record's service tier had no row; priced at standard.
         tier_fallback: bool,
         /// An aggregated row that a long-context tier could have repriced.
@@ -83,7 +85,13 @@ pub struct Resolved<'c> {
 
 impl<'c> Resolved<'c> {
     /// Prices a record of this (provider, model) on `day` (UTC days).
-    pub fn price(&self, day: i64, tier: Option<&str>, tokens: &Tokens, requests: u64) -> Priced {
+    pub fn price(
+        &self,
+        day: i64,
+        tier: Option<&str>,
+        tokens: &Tokens,
+        requests: u64,
+    ) -> Priced<'c> {
         let Some(candidates) = &self.candidates else {
             return Priced::Unpriced;
         };
@@ -101,6 +109,7 @@ impl<'c> Resolved<'c> {
         match pick {
             Some(pick) => Priced::Cost {
                 cost: cost(pick.rate, tokens),
+                rate: pick.rate,
                 tier_fallback: pick.tier_fallback,
                 tier_skipped: pick.tier_skipped,
             },
@@ -174,7 +183,7 @@ impl<'c> Pricer<'c> {
         tier: Option<&str>,
         tokens: &Tokens,
         requests: u64,
-    ) -> Priced {
+    ) -> Priced<'c> {
         self.resolve(key, provider, model)
             .price(day, tier, tokens, requests)
     }

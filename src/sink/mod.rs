@@ -26,6 +26,7 @@
 //! downstream keeps, of each `request_id`, the row earliest in that order,
 //! the rule `report` applies (docs/design.md, Dedupe).
 
+pub mod charges;
 pub mod tally;
 
 use crate::accounting::RelOrigin;
@@ -33,6 +34,7 @@ use crate::aggregate::Interner;
 use crate::dimension::Dimension;
 use crate::enrich::TextView;
 use crate::money::Money;
+use crate::price::card::Rate;
 use crate::record::{Field, UsageRecord};
 
 /// A record that passed the filters and was priced.
@@ -49,6 +51,10 @@ pub struct PricedRecord<'r> {
     pub model_id: u32,
     /// The exact cost; `None` when no rate-card row prices the model.
     pub cost: Option<Money>,
+    /// The rate-card row that priced it (with its dates, tier and
+    /// long-context threshold); `None` when unpriced. A FOCUS charge is
+    /// keyed by it (docs/focus.md).
+    pub rate: Option<&'r Rate>,
     /// Returns true if and only if its service tier had no row and the
     /// standard row priced it.
     pub tier_fallback: bool,

@@ -366,13 +366,14 @@ impl<S: RecordSink> Worker<'_, S> {
         }
         self.ledger.counts.parsed += 1;
         let priced = resolved.price(utc_day, get(Field::ServiceTier), &r.tokens, r.requests);
-        let (cost, tier_fallback, tier_skipped) = match priced {
+        let (cost, rate, tier_fallback, tier_skipped) = match priced {
             Priced::Cost {
                 cost,
+                rate,
                 tier_fallback,
                 tier_skipped,
-            } => (Some(cost), tier_fallback, tier_skipped),
-            Priced::Unpriced => (None, false, false),
+            } => (Some(cost), Some(rate), tier_fallback, tier_skipped),
+            Priced::Unpriced => (None, None, false, false),
         };
         let record = PricedRecord {
             record: r,
@@ -380,6 +381,7 @@ impl<S: RecordSink> Worker<'_, S> {
             provider,
             model_id,
             cost,
+            rate,
             tier_fallback,
             tier_skipped,
             local_day,

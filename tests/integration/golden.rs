@@ -406,6 +406,39 @@ fn cases() -> Vec<(String, Vec<String>)> {
             &["report", "--format", "partial", "--by", "team,day", s],
         ),
         ("sources_fields", &["sources", "--fields"]),
+        (
+            "export_focus",
+            &[
+                "export",
+                "--rates",
+                "tests/focus/card.csv",
+                "--month",
+                "2026-10",
+                "tests/fixtures/focus",
+            ],
+        ),
+        (
+            "export_focus_samples",
+            &["export", "--period", "month", "--tags", "team,user", s],
+        ),
+        (
+            "export_records",
+            &[
+                "export",
+                "--format",
+                "csv",
+                "--rates",
+                "tests/focus/card.csv",
+                "tests/fixtures/focus",
+            ],
+        ),
+        (
+            "export_parquet_stdout",
+            &["export", "--format", "focus-parquet", s],
+        ),
+        ("export_bad_ext", &["export", "-o", "x.parquet", s]),
+        ("export_bad_tags", &["export", "--tags", "team,colour", s]),
+        ("export_bad_tz", &["export", "--tz", "+02:00", s]),
     ];
     for (name, args) in variants {
         add(format!("opt_{name}"), args);

@@ -7,8 +7,10 @@ mod compressed;
 mod corpus;
 mod coverage;
 mod determinism;
+mod export;
 #[cfg(unix)]
 mod files;
+mod focus_validator;
 mod fuzz;
 mod golden;
 mod html;

@@ -382,6 +382,7 @@ fn the_pricer_remembering_a_day_prices_as_pick_does() {
                         let want = match cands.pick(day(d), tier, input, requests != 1) {
                             Some(pick) => Priced::Cost {
                                 cost: cost(pick.rate, &t),
+                                rate: pick.rate,
                                 tier_fallback: pick.tier_fallback,
                                 tier_skipped: pick.tier_skipped,
                             },
