@@ -180,6 +180,20 @@ impl Tokens {
         self.total_input().saturating_add(self.output)
     }
 
+    /// Every token, exactly: [`Tokens::total`] saturates at `u64::MAX`.
+    pub fn total_exact(&self) -> u128 {
+        [
+            self.input,
+            self.output,
+            self.cache_read,
+            self.cache_write,
+            self.cache_write_1h,
+        ]
+        .map(u128::from)
+        .iter()
+        .sum()
+    }
+
     /// Returns true if and only if every count is zero.
     pub fn is_zero(&self) -> bool {
         self.total() == 0

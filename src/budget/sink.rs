@@ -157,17 +157,7 @@ impl RecordSink for BudgetSink<'_, '_> {
                     let model = p.get(Field::Model).map(str::to_string);
                     let e = sums.unpriced.entry(model).or_default();
                     e.0 += u128::from(p.record.requests);
-                    let t = &p.record.tokens;
-                    e.1 += [
-                        t.input,
-                        t.output,
-                        t.cache_read,
-                        t.cache_write,
-                        t.cache_write_1h,
-                    ]
-                    .map(u128::from)
-                    .iter()
-                    .sum::<u128>();
+                    e.1 += p.record.tokens.total_exact();
                 }
                 None => {}
             }

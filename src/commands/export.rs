@@ -18,7 +18,6 @@ use crate::render;
 use crate::render::sanitize::terminal;
 use crate::report::Report;
 use crate::sink::charges::{ChargePlan, ChargeTally};
-use crate::worker::{AttributionPlan, Plan};
 
 /// Runs `export`.
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitStatus> {
@@ -62,27 +61,14 @@ pub fn build(config: &Config, options: &ExportOptions) -> anyhow::Result<(Report
         || !options.format.is_focus()
         || config.wheres.iter().any(|w| w.dim == route)
         || config.owners.as_ref().is_some_and(|m| m.has_routes());
-    let plan = Plan {
-        dims: config.dims.clone(),
-        window: config.window,
-        wheres: config.wheres.clone(),
-        card: &config.card,
-        tz_offset: config.tz_offset,
-        max_line_bytes: config.max_line_bytes,
-        reported_cost: false,
-        also_read,
-        attribution: AttributionPlan {
-            required: config.required.clone(),
-            offender_dims: Vec::new(),
-            dedupe: config.dedupe,
-            owners: config.owners.as_ref(),
-            owners_override: config.owners_override,
-            route_templates: config.route_templates && route_used,
-            track_origin: config.owners.is_some(),
-            normalize_values: config.normalize_values,
-            value_fields: Vec::new(),
-        },
-    };
+    let mut plan = super::report::plan(config);
+    plan.reported_cost = false;
+    plan.also_read = also_read;
+    let a = &mut plan.attribution;
+    a.offender_dims = Vec::new();
+    a.route_templates = config.route_templates && route_used;
+    a.track_origin = config.owners.is_some();
+    a.value_fields = Vec::new();
     let (partial, table) = if options.format.is_focus() {
         let charges = ChargePlan {
             tags: options.tags.clone(),

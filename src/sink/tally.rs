@@ -189,18 +189,7 @@ impl RecordSink for GroupTally<'_> {
         if cost.is_none() {
             let entry = self.unpriced.entry(p.model_id).or_default();
             entry.0 += u128::from(r.requests);
-            // In u128: `Tokens::total` saturates at u64::MAX.
-            let t = &r.tokens;
-            entry.1 += [
-                t.input,
-                t.output,
-                t.cache_read,
-                t.cache_write,
-                t.cache_write_1h,
-            ]
-            .map(u128::from)
-            .iter()
-            .sum::<u128>();
+            entry.1 += r.tokens.total_exact();
         }
     }
 }
