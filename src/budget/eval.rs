@@ -61,6 +61,12 @@ pub struct Line {
     pub status: Status,
     /// Unpriced usage in the period: model, requests, tokens, sorted.
     pub unpriced: Vec<(Option<String>, u128, u128)>,
+    /// The roll-up: the sum of the spent of its direct children of the
+    /// same period; `None` when it has none (docs/design.md, Budgets).
+    pub children_spent: Option<Money>,
+    /// The sum of those children's forecasts; `None` without such
+    /// children or when one of them has no forecast.
+    pub children_forecast: Option<Money>,
 }
 
 /// The evaluation of every row, in display order (each parent followed
@@ -128,15 +134,23 @@ pub fn evaluate(
 ) -> Evaluation {
     let window_start = earliest.map(|e| e.max(as_of - WEEK_SECS));
     let rows = &budgets.rows;
+    // No record is earlier than E: the records since T - 7 days are those
+    // of W.
+    let forecasts: Vec<Option<Money>> = rows
+        .iter()
+        .zip(sums)
+        .map(|(b, s)| {
+            let end = bounds(b.period, as_of, tz_offset).1;
+            window_start.and_then(|w0| forecast(s.spent, s.last_week, as_of - w0, end - as_of))
+        })
+        .collect();
     let mut lines: Vec<Line> = Vec::new();
     for i in display_order(budgets) {
         let b = &rows[i];
         let s = &sums[i];
         let period = bounds(b.period, as_of, tz_offset);
-        // No record is earlier than E: the records since T - 7 days are
-        // those of W.
-        let forecast = window_start
-            .and_then(|w0| forecast(s.spent, s.last_week, as_of - w0, period.1 - as_of));
+        let forecast = forecasts[i];
+        let (children_spent, children_forecast) = roll_up(budgets, sums, &forecasts, i);
         let mut depth = 0;
         let mut at = b.parent;
         while let Some(p) = at {
@@ -169,6 +183,8 @@ pub fn evaluate(
             share_bp: (b.amount.0 > 0).then(|| div_half_even(s.spent.0 * 10_000, b.amount.0)),
             status: status(b.amount, s.spent, forecast, b.warn_milli_pct),
             unpriced,
+            children_spent,
+            children_forecast,
         });
     }
     Evaluation {
@@ -176,6 +192,34 @@ pub fn evaluate(
         window: window_start.map(|w| (w, as_of)),
         lines,
     }
+}
+
+/// Row `i`'s roll-up: the sums of the spent and of the forecasts of its
+/// direct children whose period is its own (the same `[period_start, T)`,
+/// so the figures add up). Not the whole subtree: a child's own records
+/// already include its children's when the scopes nest (a project within
+/// its team), so adding grandchildren would count them twice. The
+/// forecast sum is `None` when a summed child has none.
+fn roll_up(
+    budgets: &Budgets,
+    sums: &[RowSums],
+    forecasts: &[Option<Money>],
+    i: usize,
+) -> (Option<Money>, Option<Money>) {
+    let rows = &budgets.rows;
+    let children: Vec<usize> = (0..rows.len())
+        .filter(|&c| rows[c].parent == Some(i) && rows[c].period == rows[i].period)
+        .collect();
+    if children.is_empty() {
+        return (None, None);
+    }
+    let spent = children
+        .iter()
+        .fold(Money(0), |acc, &c| acc + sums[c].spent);
+    let forecast = children
+        .iter()
+        .try_fold(Money(0), |acc, &c| forecasts[c].map(|f| acc + f));
+    (Some(spent), forecast)
 }
 
 /// Rows without a parent in file order, each followed by its children

@@ -20,12 +20,12 @@
 
 use crate::util::*;
 
-const LOGS: &str = "tests/budget/logs.jsonl";
-const RATES: &str = "tests/budget/rates.csv";
+pub(crate) const LOGS: &str = "tests/budget/logs.jsonl";
+pub(crate) const RATES: &str = "tests/budget/rates.csv";
 const HEAD: &str = "scope,value,period,amount_usd,warn_pct,parent\n";
 
 /// Runs `budget` with `budgets` (a file's text) and `args`, expecting `code`.
-fn budget(budgets: &str, args: &[&str], code: i32) -> (String, String) {
+pub(crate) fn budget(budgets: &str, args: &[&str], code: i32) -> (String, String) {
     let dir = TestDir::new();
     let file = dir.create("budgets.csv", budgets);
     let out = run(
@@ -43,7 +43,7 @@ fn budget(budgets: &str, args: &[&str], code: i32) -> (String, String) {
 
 /// The CSV rows after the header, as (scope:value:period -> the cells from
 /// `spent_usd` on).
-fn rows(csv: &str) -> Vec<Vec<String>> {
+pub(crate) fn rows(csv: &str) -> Vec<Vec<String>> {
     csv_rows(csv).into_iter().skip(1).collect()
 }
 
@@ -77,7 +77,9 @@ fn every_status_with_a_seven_day_window() {
             "remaining_usd",
             "share_pct",
             "status",
-            "parent"
+            "parent",
+            "children_spent_usd",
+            "children_forecast_usd"
         ]
     );
     // *: spent 10+14+7+50+7+2+30 = 120; in W 14+7+7+30 = 58;
@@ -97,6 +99,13 @@ fn every_status_with_a_seven_day_window() {
         figures(&r[0]),
         ["120.000000", "219.428571", "1880.000000", "6.00", "ok", ""]
     );
+    // Its roll-up: the four month teams, 31+57+2+30 = 120 (every record
+    // before T has one of them); forecasts 67+69+2+81.428571428571 (each
+    // rounded in pico-dollars before the sum) = 219.428571428571. The day
+    // and week rows are not its children.
+    assert_eq!(r[0][12..], ["120.000000", "219.428571"]);
+    // alpha month's children are a day and a week: nothing to add up.
+    assert_eq!(r[1][12..], ["", ""]);
     // alpha month: spent 10+14+7 = 31, W 14+7 = 21, 31 + 21 x 12/7 = 67 > 60.
     assert_eq!(
         figures(&r[1]),
@@ -186,7 +195,9 @@ fn json_follows_the_contract_and_lists_unpriced_usage() {
             "remaining_usd",
             "share_pct",
             "status",
-            "parent"
+            "parent",
+            "children_spent_usd",
+            "children_forecast_usd"
         ]
     );
     assert_eq!(b["value"], serde_json::Value::Null);

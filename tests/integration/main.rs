@@ -3,6 +3,7 @@
 mod accounting;
 mod bill;
 mod budget;
+mod budget_rollup;
 mod compressed;
 mod corpus;
 mod coverage;

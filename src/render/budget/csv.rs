@@ -1,6 +1,6 @@
 //! `budget --format csv`: one row per budget in display order, the JSON's
 //! columns; a null (the `*` value, a forecast or share that does not
-//! exist, no parent) is an empty cell; money has six decimals.
+//! exist, no parent, no roll-up) is an empty cell; money has six decimals.
 
 use std::io::{self, Write};
 
@@ -28,6 +28,8 @@ pub(super) fn render(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             f.share.unwrap_or_default(),
             f.status.to_string(),
             opt(&f.parent),
+            f.children_spent.unwrap_or_default(),
+            f.children_forecast.unwrap_or_default(),
         ])?;
     }
     w.flush()

@@ -30,6 +30,8 @@ pub(super) struct Figures {
     pub(super) share: Option<String>,
     pub(super) status: &'static str,
     pub(super) parent: Option<String>,
+    pub(super) children_spent: Option<String>,
+    pub(super) children_forecast: Option<String>,
 }
 
 impl Figures {
@@ -48,12 +50,15 @@ impl Figures {
             share: l.share_bp.map(share_text),
             status: l.status.name(),
             parent: l.parent.clone(),
+            children_spent: l.children_spent.map(|m| m.to_usd_string(decimals)),
+            children_forecast: l.children_forecast.map(|m| m.to_usd_string(decimals)),
         }
     }
 }
 
-/// The CSV and JSON columns, in order.
-pub const COLUMNS: [&str; 12] = [
+/// The CSV and JSON columns, in order; the roll-up's two were appended
+/// after the twelve (a compatible change).
+pub const COLUMNS: [&str; 14] = [
     "scope",
     "value",
     "period",
@@ -66,4 +71,6 @@ pub const COLUMNS: [&str; 12] = [
     "share_pct",
     "status",
     "parent",
+    "children_spent_usd",
+    "children_forecast_usd",
 ];

@@ -1,7 +1,9 @@
 //! `budget --format json`: `{"as_of", "budgets", "unpriced",
 //! "accounting"}`. Money is a six-decimal string, `forecast_usd` null when
 //! there is none, `share_pct` a number with two decimals (written from
-//! integers, never through a float).
+//! integers, never through a float); `children_spent_usd` and
+//! `children_forecast_usd` (the roll-up, appended last) null when the row
+//! has no child of its period, the latter also when one has no forecast.
 
 use std::io::{self, Write};
 
@@ -35,6 +37,8 @@ struct WireBudget {
     share_pct: Option<Box<RawValue>>,
     status: &'static str,
     parent: Option<String>,
+    children_spent_usd: Option<String>,
+    children_forecast_usd: Option<String>,
 }
 
 /// Unpriced usage inside a budget's period: its requests were counted,
@@ -71,6 +75,8 @@ pub(super) fn render(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
                     .map(|s| RawValue::from_string(s).expect("digits and a point")),
                 status: f.status,
                 parent: f.parent,
+                children_spent_usd: f.children_spent,
+                children_forecast_usd: f.children_forecast,
             }
         })
         .collect();

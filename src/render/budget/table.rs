@@ -1,7 +1,9 @@
 //! `budget --format table`: for people. One row per budget, children
 //! indented under their parents; money with two decimals; a forecast that
 //! does not exist is `n/a`; unpriced usage beside the row it touches and
-//! listed under the table; then the run's summary.
+//! listed under the table; a parent's roll-up (its same-period children's
+//! spent and forecast summed) in the last two columns; then the run's
+//! summary.
 
 use std::io::{self, Write};
 
@@ -40,6 +42,8 @@ pub(super) fn render(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
         "remaining",
         "status",
         "unpriced",
+        "children spent",
+        "children forecast",
     ]);
     let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
     let mut notes = Vec::new();
@@ -70,6 +74,14 @@ pub(super) fn render(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
             } else {
                 format!("{unpriced} req")
             }),
+            right(f.children_spent.unwrap_or_default()),
+            right(f.children_forecast.unwrap_or_else(|| {
+                if l.children_spent.is_some() {
+                    "n/a".into()
+                } else {
+                    String::new()
+                }
+            })),
         ]);
     }
     writeln!(out, "{grid}")?;
