@@ -129,7 +129,7 @@ fn table(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  unattributed: {}", share(&f.missing, &r.totals))?;
         if let Some(v) = view.verdict_of(f.field) {
             let word = if v.passed { "ok" } else { "FAILED" };
-            writeln!(out, "  gate: {word}: {}", v.message)?;
+            writeln!(out, "  gate: {word}: {}", terminal(&v.message))?;
         }
         if !f.offenders.is_empty() && !c.offender_dims.is_empty() {
             let mut grid = Grid::new();
@@ -194,7 +194,7 @@ fn table(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     for v in view.verdicts.iter().filter(|v| v.field.is_none()) {
         let word = if v.passed { "ok" } else { "FAILED" };
-        writeln!(out, "gate {}: {word}: {}", v.gate, v.message)?;
+        writeln!(out, "gate {}: {word}: {}", v.gate, terminal(&v.message))?;
     }
     summary::write(r, out)
 }
@@ -397,11 +397,15 @@ fn csv(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
     w.flush()
 }
 
-/// Escapes a workflow-command message (GitHub's `escapeData`).
+/// Escapes a workflow-command message (GitHub's `escapeData`), after the
+/// control characters a log value could carry (the Actions log renders
+/// terminal escapes).
 fn gh_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    terminal(&escaped).into_owned()
 }
 
 fn github(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -563,6 +567,7 @@ mod tests {
     #[test]
     fn escapes_for_github_and_xml() {
         assert_eq!(gh_data("50%\nx"), "50%25%0Ax");
+        assert_eq!(gh_data("m\u{1b}[31m"), "m\\u{1b}[31m");
         assert_eq!(
             xml("a<b & \"c\"\u{1}"),
             "a&lt;b &amp; &quot;c&quot;&#xFFFD;"
