@@ -89,7 +89,7 @@ fn head_of(path: &Path) -> Option<Vec<u8>> {
 }
 
 /// The leaf key paths of a JSON object, or the columns of a CSV header.
-fn keys_of(line: &[u8]) -> Vec<String> {
+pub fn keys_of(line: &[u8]) -> Vec<String> {
     if let Ok(serde_json::Value::Object(o)) = serde_json::from_slice(line) {
         let mut keys = Vec::new();
         flatten("", &serde_json::Value::Object(o), &mut keys);

@@ -60,6 +60,29 @@ pub fn attribution_alias(key: &str) -> Option<(Field, u8, &'static str)> {
     }
 }
 
+/// The keys [`Picked`] reads in a free key/value object at `prefix`, per
+/// canonical field in the order they win (by rank), from the alias table:
+/// for `llmspend sources --fields`.
+pub fn picked_paths(prefix: &str) -> Vec<(&'static str, Vec<String>)> {
+    let mut out: Vec<(&'static str, Vec<(u8, String)>)> = Vec::new();
+    for &(key, _, _) in crate::parse::aliases::ALIASES {
+        let Some((field, rank, _)) = attribution_alias(key) else {
+            continue;
+        };
+        let path = (rank.min(7), format!("{prefix}.{key}"));
+        match out.iter_mut().find(|(f, _)| *f == field.name()) {
+            Some((_, paths)) => paths.push(path),
+            None => out.push((field.name(), vec![path])),
+        }
+    }
+    out.into_iter()
+        .map(|(f, mut paths)| {
+            paths.sort_by_key(|(rank, _)| *rank);
+            (f, paths.into_iter().map(|(_, p)| p).collect())
+        })
+        .collect()
+}
+
 impl<'a> Picked<'a> {
     /// [`Picked::push`] of a key of an object: a repeat is noted.
     fn push_key(&mut self, key: &str, value: Scalar<'a>) {

@@ -146,6 +146,19 @@ impl<'a> Collected<'a> {
         *self = Collected::default();
     }
 
+    /// Returns true if and only if the row holds a model or any token
+    /// count (valid or not): what makes a row usage rather than some
+    /// other event ([`Collected::finish`] ignores a row with neither).
+    pub fn has_usage(&self) -> bool {
+        self.text[Field::Model as usize].is_some()
+            || self.usage.is_some()
+            || self
+                .counts
+                .iter()
+                .enumerate()
+                .any(|(i, c)| c.is_some() && i != Count::Requests as usize)
+    }
+
     /// Notes that `key`, which the source reads, occurs twice in one
     /// object of the row: [`Collected::finish`] gives `duplicate key`.
     pub fn duplicate(&mut self, key: &'static str) {

@@ -15,7 +15,7 @@ use crate::input::decompress;
 use crate::input::Input;
 use crate::sources::{self, Parser, Sample};
 
-const SAMPLE_BYTES: usize = 64 << 10;
+use crate::sources::contract::SAMPLE_BYTES;
 
 pub(super) fn sample_of(bytes: &[u8]) -> &[u8] {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -119,8 +119,23 @@ pub(super) fn open_parser(
     };
     let parser = source
         .open(&sample, &options.source_options)
-        .map_err(unrecognized)?;
+        .map_err(|reason| unrecognized(reason + &map_hint(sample.first_line())))?;
     Ok((parser, source.name()))
+}
+
+/// For a JSON object line a source refused: the keys it holds and the
+/// `--map` options that would read them (docs/design.md, Exit codes).
+fn map_hint(first: &[u8]) -> String {
+    if first.first() != Some(&b'{') {
+        return String::new();
+    }
+    let keys = crate::hints::keys_of(first);
+    let maps = crate::hints::map_suggestions(&keys);
+    if maps.is_empty() {
+        return String::new();
+    }
+    let keys: Vec<&str> = keys.iter().map(String::as_str).take(12).collect();
+    format!("; keys seen: {}; try {}", keys.join(", "), maps.join(" "))
 }
 
 /// Opens a streamed file again, from the start, decompressed.

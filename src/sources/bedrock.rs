@@ -110,6 +110,45 @@ struct CacheCreation<'a> {
     ephemeral_1h_input_tokens: Val<'a>,
 }
 
+/// The key paths [`Log`] is read at, per canonical field in the order
+/// tried, for `llmspend sources --fields`, after the attribution keys of
+/// `requestMetadata` (which win, see [`collect`]). `field_check` proves
+/// every path is read and every path read is listed (`bedrock/tests.rs`).
+const FIELDS: &[(&str, &[&str])] = &[
+    ("timestamp", &["timestamp"]),
+    ("request_id", &["requestId"]),
+    ("model", &["modelId"]),
+    ("provider", &["(always bedrock)"]),
+    ("status", &["status", "errorCode"]),
+    ("project", &["accountId"]),
+    ("user", &["identity.arn (the role or user name)"]),
+    ("input_tokens", &["input.inputTokenCount"]),
+    ("output_tokens", &["output.outputTokenCount"]),
+    ("cache_read_tokens", &["input.cacheReadInputTokenCount"]),
+    (
+        "cache_write_tokens",
+        &["input.cacheWriteInputTokenCount (less the 1-hour part)"],
+    ),
+    (
+        "cache_write_1h_tokens",
+        &["output.outputBodyJson.usage.cache_creation.ephemeral_1h_input_tokens"],
+    ),
+];
+
+/// [`FIELDS`] with the `requestMetadata` attribution keys in front.
+fn field_paths() -> Vec<(&'static str, Vec<String>)> {
+    let mut out = crate::sources::contract::listed(FIELDS);
+    for (field, picked) in crate::parse::attribution::picked_paths("requestMetadata") {
+        match out.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, paths)) => {
+                paths.splice(0..0, picked);
+            }
+            None => out.push((field, picked)),
+        }
+    }
+    out
+}
+
 /// The principal's name in an IAM or STS ARN: the role of an assumed-role
 /// session (`assumed-role/<role>/<session>`), the user of `user/<name>`,
 /// otherwise the whole ARN.
@@ -268,6 +307,10 @@ impl Source for Bedrock {
 
     fn signature(&self) -> &'static str {
         "JSON lines with `schemaType` = `ModelInvocationLog` (optionally after a CloudWatch export timestamp)"
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Vec<String>)> {
+        field_paths()
     }
 
     fn recognizes(&self, sample: &Sample<'_>) -> bool {

@@ -80,6 +80,40 @@ struct Message<'a> {
     usage: Option<Usage>,
 }
 
+/// The key paths [`Line`] and [`Message`] are read at, per canonical
+/// field in the order tried, for `llmspend sources --fields`; a usage
+/// object is read by its shape ([`Usage`]), listed here with the Messages
+/// API names Claude Code writes. `field_check` proves every path is read
+/// and every path read is listed (`claude_code/tests.rs`).
+const FIELDS: &[(&str, &[&str])] = &[
+    ("model", &["message.model"]),
+    (
+        "provider",
+        &["message.model (anthropic; bedrock for a Bedrock model id)"],
+    ),
+    ("project", &["cwd"]),
+    ("request_id", &["requestId", "message.id"]),
+    ("timestamp", &["timestamp"]),
+    ("input_tokens", &["message.usage.input_tokens"]),
+    ("output_tokens", &["message.usage.output_tokens"]),
+    (
+        "cache_read_tokens",
+        &["message.usage.cache_read_input_tokens"],
+    ),
+    (
+        "cache_write_tokens",
+        &[
+            "message.usage.cache_creation_input_tokens",
+            "message.usage.cache_creation.ephemeral_5m_input_tokens",
+        ],
+    ),
+    (
+        "cache_write_1h_tokens",
+        &["message.usage.cache_creation.ephemeral_1h_input_tokens"],
+    ),
+    ("reported_cost_usd", &["costUSD"]),
+];
+
 /// A usable assistant line, kept until the file's duplicates are known.
 #[derive(Debug)]
 struct Entry<'a> {
@@ -394,6 +428,10 @@ impl Source for ClaudeCode {
             || (has(head, "\"sessionId\"")
                 && (has(head, "\"parentUuid\"")
                     || (has(head, "\"type\":\"assistant\"") && has(head, "\"usage\""))))
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Vec<String>)> {
+        crate::sources::contract::listed(FIELDS)
     }
 
     fn open(

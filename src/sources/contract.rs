@@ -13,6 +13,10 @@ use crate::parse::Framing;
 use crate::record::{FieldSet, Reason};
 use crate::sources::claude_code::claims::Claims;
 
+/// The most bytes a [`Sample`] holds: a head this long may end in a cut
+/// line.
+pub const SAMPLE_BYTES: usize = 64 << 10;
+
 /// The first bytes of a file, for detection and for reading a header.
 #[derive(Debug, Clone, Copy)]
 pub struct Sample<'a> {
@@ -128,9 +132,20 @@ pub trait Source: Sync {
         -> Result<Box<dyn Parser>, String>;
     /// For `llmspend sources --fields`: each canonical field this source
     /// reads and the key paths it tries for it, in order, worked out from
-    /// the adapter's own tables. Empty for a source whose fields are fixed
-    /// by its wire format (docs/sources.md describes them).
+    /// the adapter's own tables (a table beside the wire structs, see
+    /// [`listed`], checked both ways by the adapter's `field_check` test).
+    /// Empty for a source whose fields are fixed by its wire format
+    /// (docs/sources.md describes them).
     fn fields(&self) -> Vec<(&'static str, Vec<String>)> {
         Vec::new()
     }
+}
+
+/// A source's table of key paths per canonical field (beside its wire
+/// structs) as [`Source::fields`] gives it.
+pub fn listed(fields: &[(&'static str, &[&str])]) -> Vec<(&'static str, Vec<String>)> {
+    fields
+        .iter()
+        .map(|(f, paths)| (*f, paths.iter().map(|p| p.to_string()).collect()))
+        .collect()
 }

@@ -42,7 +42,7 @@ use crate::parse::json::read_object_reference;
 use crate::parse::sink::Sink;
 use crate::parse::Framing;
 use crate::record::Reason;
-use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
+use crate::sources::contract::{Parser, Sample, Source, SourceOptions, SAMPLE_BYTES};
 
 use place::MapPath;
 use reference::Visit;
@@ -205,7 +205,46 @@ impl Source for Gateway {
             let header = read_csv_header(sample.head)?;
             return Ok(Box::new(GatewayCsv::new(&header, options)?));
         }
-        Ok(Box::new(GatewayJson::new(options)?))
+        let reader = GatewayJson::new(options)?;
+        if let Some(objects) = reader.no_usage_in(sample.head) {
+            return Err(format!(
+                "none of the {objects} JSON objects in the first {} KiB has a model or a token count at any path the gateway reads (docs/sources.md, gateway)",
+                sample.head.len().div_ceil(1024)
+            ));
+        }
+        Ok(Box::new(reader))
+    }
+}
+
+impl GatewayJson {
+    /// For detection: `Some(n)` when every non-blank line of `head` (the
+    /// sampled first bytes) is a JSON object, there is at least one, and
+    /// not one has a model or a token count at any path this reader reads
+    /// (its `--map` and `--alias` included): a JSON Lines file of some
+    /// other data, named as unrecognised rather than read as lines that
+    /// are all ignored. A line that is not an object (a truncated line, an
+    /// array) makes the file read, its lines counted as malformed; a last
+    /// line cut by the sample's end is skipped. Usage events that start
+    /// after the sample are not seen: the rule is on the sample only
+    /// (docs/sources.md, gateway).
+    fn no_usage_in(&self, head: &[u8]) -> Option<usize> {
+        let mut lines: Vec<&[u8]> = head.split(|&b| b == b'\n').collect();
+        if !head.ends_with(b"\n") && head.len() >= SAMPLE_BYTES {
+            lines.pop();
+        }
+        let mut objects = 0;
+        for line in lines {
+            let line = line.trim_ascii();
+            if line.iter().all(|&b| b == 0) {
+                continue;
+            }
+            let mut out = Collected::default();
+            if self.collect(line, &mut out).is_err() || out.has_usage() {
+                return None;
+            }
+            objects += 1;
+        }
+        (objects > 0).then_some(objects)
     }
 }
 
@@ -219,6 +258,8 @@ pub fn stdin_path() -> &'static Path {
     Path::new("-")
 }
 
+#[cfg(test)]
+mod detect_tests;
 #[cfg(test)]
 mod dup_tests;
 #[cfg(test)]

@@ -50,6 +50,8 @@ pub mod anthropic;
 pub mod bedrock;
 pub mod claude_code;
 pub mod contract;
+#[cfg(test)]
+pub mod field_check;
 pub mod gateway;
 pub mod litellm;
 pub mod openai;

@@ -111,33 +111,53 @@ fn item3_nothing_parsed_exits_2_with_the_keys_seen_and_a_map_hint() {
         "{\"ts\":\"2026-10-01T00:00:00Z\",\"llm\":{\"name\":\"gpt-4o\"},\"tokens\":{\"in\":10,\"out\":5},\"owner\":{\"team\":\"a\"}}\n".repeat(3),
     );
     let path = f.to_str().unwrap();
+    // JSON objects with no model or token count at any path the gateway
+    // reads: the file is not recognised (docs/sources.md, gateway), and
+    // its keys and the `--map` options that would read them are named.
     let (out, stderr) = go(&["report", "--format", "json", path], 2);
+    assert_eq!(out, "");
+    assert!(
+        stderr.contains("no input could be read")
+            && stderr.contains("odd.jsonl: none of the 3 JSON objects"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("keys seen: ts, llm.name, tokens.in, tokens.out, owner.team"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--map model=llm.name --map input_tokens=tokens.in --map output_tokens=tokens.out --map team=owner.team"),
+        "{stderr}"
+    );
+    // Lines that are read and hold nothing to count: exit 2, the lines
+    // named, the keys seen and the same hint.
+    let g = dir.create(
+        "cc/odd.jsonl",
+        "{\"type\":\"user\",\"sessionId\":\"s\",\"timestamp\":\"2026-10-03T09:00:00Z\",\"message\":{\"role\":\"user\",\"content\":\"hi\"}}\n".repeat(3),
+    );
+    let (out, stderr) = go(
+        &[
+            "report",
+            "--format",
+            "json",
+            "--source",
+            "claude-code",
+            g.to_str().unwrap(),
+        ],
+        2,
+    );
     let v = json(&out);
     assert_eq!(buckets(&v), [3, 0, 0, 0, 0, 0, 3]);
     assert_eq!(
         v["accounting"]["ignored_reasons"],
-        j!({"no model or token counts": 3})
-    );
-    // The lines are named, so the file can be found in a mixed folder.
-    let named = &v["accounting"]["ignored_samples"];
-    assert_eq!(named.as_array().unwrap().len(), 3, "{named}");
-    assert!(named[0]["file"].as_str().unwrap().ends_with("odd.jsonl"));
-    assert_eq!(named[2]["line"], 3);
-    assert!(
-        stderr.contains("odd.jsonl:1: no model or token counts"),
-        "{stderr}"
+        j!({"not a usage event": 3})
     );
     assert!(
         stderr.contains("no usage record was parsed from any input"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("keys seen in ")
-            && stderr.contains("ts, llm.name, tokens.in, tokens.out, owner.team"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("--map model=llm.name --map input_tokens=tokens.in --map output_tokens=tokens.out --map team=owner.team"),
+        stderr.contains("keys seen in ") && stderr.contains("type, sessionId, timestamp"),
         "{stderr}"
     );
     // The hint works.
@@ -242,6 +262,63 @@ fn item2_unrecognised_files_are_named_and_ignored_lines_have_reasons() {
         j!({"not a usage event": 1})
     );
     assert!(stderr.contains("ignored: not a usage event: 1"), "{stderr}");
+}
+
+#[test]
+fn item2_a_jsonl_file_of_other_data_is_named_but_health_checks_first_are_read() {
+    let dir = TestDir::new();
+    dir.create("logs/gateway.jsonl", format!("{LINE}\n{LINE}\n"));
+    let alone = dir.path().join("logs");
+    let alone = go(&["report", "--format", "json", alone.to_str().unwrap()], 0).0;
+    // JSON objects, none with a model or a token count at any path read.
+    dir.create(
+        "logs/ledger.jsonl",
+        concat!(
+            r#"{"date":"2026-10-01","amount":12.5,"memo":"x"}"#,
+            "\n",
+            r#"{"date":"2026-10-02","amount":3,"memo":"taxi","user":"ann"}"#,
+            "\n\n",
+        ),
+    );
+    let logs = dir.path().join("logs");
+    let (out, stderr) = go(&["report", "--format", "json", logs.to_str().unwrap()], 0);
+    let mut v = json(&out);
+    let u = &v["accounting"]["unrecognized_files"];
+    assert_eq!(u.as_array().unwrap().len(), 1, "{u}");
+    assert!(u[0]["path"].as_str().unwrap().ends_with("ledger.jsonl"));
+    assert_eq!(u[0]["shape"], "JSON object with keys date, amount, memo");
+    assert!(
+        u[0]["reason"].as_str().unwrap().starts_with(
+            "none of the 2 JSON objects in the first 1 KiB has a model or a token count"
+        ),
+        "{u}"
+    );
+    assert!(
+        stderr.contains("ledger.jsonl: JSON object with keys date, amount, memo"),
+        "{stderr}"
+    );
+    v["accounting"]["unrecognized_files"] = j!([]);
+    assert_eq!(v, json(&alone));
+    // A gateway log whose first lines are health checks is still read: one
+    // usage line in the sampled head is enough.
+    let health = r#"{"timestamp":"2026-10-03T09:00:00Z","event":"health","status":"ok"}"#;
+    let gw = dir.create(
+        "hc/gateway.jsonl",
+        format!("{health}\n{health}\n{health}\n{LINE}\n"),
+    );
+    let (out, _) = go(&["report", "--format", "json", gw.to_str().unwrap()], 0);
+    let v = json(&out);
+    assert_eq!(v["accounting"]["unrecognized_files"], j!([]));
+    assert_eq!(buckets(&v), [4, 1, 0, 0, 0, 0, 3]);
+    // The same health checks alone: nothing to read, the file is named.
+    let only = dir.create("hc2/events.jsonl", format!("{health}\n{health}\n"));
+    let (out, stderr) = go(&["report", "--format", "json", only.to_str().unwrap()], 2);
+    assert_eq!(out, "");
+    assert!(
+        stderr.contains("no input could be read")
+            && stderr.contains("events.jsonl: none of the 2 JSON objects"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -122,3 +122,17 @@ fn an_invocation_line_is_read_without_allocating() {
     });
     assert_eq!((n, sink.records), (0, 100));
 }
+
+/// Every listed key path is read, and every path read is listed, on the
+/// fixture's invocation records.
+#[test]
+fn sources_fields_lists_every_path_read() {
+    let text = include_str!("../../../tests/fixtures/bedrock/model_invocations.jsonl");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    crate::sources::field_check::check(
+        &Bedrock,
+        "model_invocations.jsonl",
+        r#"{"schemaType":"ModelInvocationLog","timestamp":"2026-10-05T08:12:40Z","input":{"inputTokenCount":1,"cacheWriteInputTokenCount":100000}}"#,
+        &lines,
+    );
+}

@@ -273,3 +273,34 @@ fn reading_an_assistant_line_does_not_allocate() {
     });
     assert_eq!(n, 0);
 }
+
+/// Every listed key path is read, and every path read is listed, on the
+/// assistant lines of the fixture transcripts.
+#[test]
+fn sources_fields_lists_every_path_read() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/claude-code");
+    let mut texts = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                texts.push(std::fs::read_to_string(p).unwrap());
+            }
+        }
+    }
+    let lines: Vec<&str> = texts
+        .iter()
+        .flat_map(|t| t.lines())
+        .filter(|l| l.contains("\"type\":\"assistant\"") && l.contains("\"usage\""))
+        .collect();
+    assert!(lines.len() > 3);
+    crate::sources::field_check::check(
+        &ClaudeCode,
+        "projects/p/s.jsonl",
+        r#"{"type":"assistant","timestamp":"2026-10-03T09:00:00Z","message":{"usage":{"input_tokens":0,"output_tokens":1}}}"#,
+        &lines,
+    );
+}

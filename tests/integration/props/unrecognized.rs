@@ -15,8 +15,9 @@ use super::chunking::line;
 use super::{card, config, plan};
 
 /// Unrecognised files: a CSV of some other table, text, and a `.log` of
-/// JSON arrays (no object line, so no source claims it).
-const ODD: [(&str, &str); 4] = [
+/// JSON arrays (no object line, so no source claims it), and JSON Lines
+/// of other data (objects with no model or token count anywhere).
+const ODD: [(&str, &str); 6] = [
     (
         "finance_notes.csv",
         "date,amount,memo\n2026-10-01,12.50,lunch\n",
@@ -24,6 +25,14 @@ const ODD: [(&str, &str); 4] = [
     ("people.csv", "name,email\nann,ann@example.com\n"),
     ("notes.log", "hello\nnot a log\n"),
     ("arrays.log", "[1,2]\n[3]\n"),
+    (
+        "ledger.jsonl",
+        "{\"date\":\"2026-10-01\",\"amount\":12.5,\"memo\":\"x\"}\n{\"date\":\"2026-10-02\",\"amount\":3}\n",
+    ),
+    (
+        "app_events.jsonl",
+        "{\"ts\":\"2026-10-01T00:00:00Z\",\"event\":\"login\",\"user\":\"ann\",\"team\":\"search\"}\n\n{\"ts\":1790000000,\"event\":\"click\",\"metadata\":{\"page\":\"home\"}}\n",
+    ),
 ];
 
 fn report_of(dir: &std::path::Path, threads: usize) -> Report {
