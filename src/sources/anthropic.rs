@@ -88,6 +88,55 @@ struct CacheCreation<'a> {
     ephemeral_1h_input_tokens: Val<'a>,
 }
 
+/// The key paths a report result ([`Row`]) is read at, per canonical
+/// field in the order tried, for `llmspend sources --fields`;
+/// [`CSV_FIELDS`] names the Console exports' columns. `field_check` proves
+/// every path is read and every path read is listed (`anthropic/tests.rs`).
+const PAGE_FIELDS: &[(&str, &[&str])] = &[
+    ("timestamp", &["(the bucket's starting_at)"]),
+    ("provider", &["(always anthropic)"]),
+    ("reported_cost_usd", &["amount (cents)"]),
+    ("model", &["model"]),
+    ("service_tier", &["service_tier"]),
+    ("project", &["workspace_id"]),
+    ("api_key", &["api_key_id"]),
+    ("input_tokens", &["uncached_input_tokens"]),
+    ("output_tokens", &["output_tokens"]),
+    ("cache_read_tokens", &["cache_read_input_tokens"]),
+    (
+        "cache_write_tokens",
+        &[
+            "cache_creation.ephemeral_5m_input_tokens",
+            "cache_creation_5m_input_tokens",
+        ],
+    ),
+    (
+        "cache_write_1h_tokens",
+        &[
+            "cache_creation.ephemeral_1h_input_tokens",
+            "cache_creation_1h_input_tokens",
+        ],
+    ),
+];
+
+/// The columns of the Console exports, as [`PAGE_FIELDS`] for pages.
+const CSV_FIELDS: &[(&str, &[&str])] = &[
+    ("timestamp", &["usage_date_utc"]),
+    ("provider", &["(always anthropic)"]),
+    ("reported_cost_usd", &["cost_usd (dollars)"]),
+    ("model", &["model_version", "model (the later column wins)"]),
+    ("project", &["workspace"]),
+    ("api_key", &["api_key", "api_key_id"]),
+    ("input_tokens", &["usage_input_tokens_no_cache"]),
+    ("output_tokens", &["usage_output_tokens"]),
+    ("cache_read_tokens", &["usage_input_tokens_cache_read"]),
+    ("cache_write_tokens", &["usage_input_tokens_cache_write_5m"]),
+    (
+        "cache_write_1h_tokens",
+        &["usage_input_tokens_cache_write_1h"],
+    ),
+];
+
 fn usage_tokens(row: &Row<'_>) -> Result<Option<Tokens>, Reason> {
     let cc = row.cache_creation.0.as_ref();
     let five = match cc {
@@ -365,6 +414,10 @@ impl Source for Anthropic {
             return Ok(Box::new(AnthropicCsv { columns }));
         }
         Ok(Box::new(AnthropicPages))
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Vec<String>)> {
+        crate::sources::contract::merged(&[("", PAGE_FIELDS), ("CSV", CSV_FIELDS)])
     }
 }
 

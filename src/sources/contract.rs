@@ -149,3 +149,38 @@ pub fn listed(fields: &[(&'static str, &[&str])]) -> Vec<(&'static str, Vec<Stri
         .map(|(f, paths)| (*f, paths.iter().map(|p| p.to_string()).collect()))
         .collect()
 }
+
+/// A source's table of key paths per canonical field, beside its wire
+/// structs.
+pub type FieldTable = &'static [(&'static str, &'static [&'static str])];
+
+/// The tables of a source read in several shapes (pages, a CSV export) as
+/// one [`Source::fields`] list: each field in order of first appearance,
+/// its paths shape by shape, a path of a tagged shape marked with the tag
+/// (`start_time (CSV)`, `line_item (CSV; note)`) unless an earlier shape
+/// lists the same path for the field.
+pub fn merged(shapes: &[(&str, FieldTable)]) -> Vec<(&'static str, Vec<String>)> {
+    let mut out: Vec<(&'static str, Vec<String>)> = Vec::new();
+    for (tag, table) in shapes {
+        for (field, paths) in listed(table) {
+            let have: Vec<String> = out
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, h)| h.clone())
+                .unwrap_or_default();
+            let paths = paths.into_iter().filter(|p| !have.contains(p)).map(|p| {
+                match (tag.is_empty(), p.split_once(" (")) {
+                    (true, _) => p,
+                    (false, _) if p.starts_with('(') => format!("({tag}: {}", &p[1..]),
+                    (false, Some((path, note))) => format!("{path} ({tag}; {note}"),
+                    (false, None) => format!("{p} ({tag})"),
+                }
+            });
+            match out.iter_mut().find(|(f, _)| *f == field) {
+                Some((_, have)) => have.extend(paths),
+                None => out.push((field, paths.collect())),
+            }
+        }
+    }
+    out
+}

@@ -66,9 +66,15 @@ fn remove(v: &mut Value, path: &str) {
     }
 }
 
-/// The first record `source` reads from `line` in a file named `file`.
-fn record(source: &dyn Source, file: &str, line: &Value) -> Option<UsageRecord<'static>> {
-    let text = line.to_string();
+/// The first record `source` reads from `line`, made into a file named
+/// `file` by `wrap`.
+fn record(
+    source: &dyn Source,
+    file: &str,
+    wrap: &dyn Fn(&Value) -> String,
+    line: &Value,
+) -> Option<UsageRecord<'static>> {
+    let text = wrap(line);
     let sample = Sample {
         path: std::path::Path::new(file),
         head: text.as_bytes(),
@@ -78,12 +84,77 @@ fn record(source: &dyn Source, file: &str, line: &Value) -> Option<UsageRecord<'
     c.records.into_iter().next().map(|(_, r)| r)
 }
 
-fn sample_value(field: &str) -> Value {
+/// One shape of a source's input (a page of results, a CSV export): the
+/// file name it is read from, how `wrap` makes the object the paths are
+/// relative to (one result, one row) into that file's text, and the key
+/// paths the source lists for that shape.
+pub struct Shape<'a> {
+    /// The file name (its extension picks the parser).
+    pub file: &'a str,
+    /// Makes one result or row into the file's text.
+    pub wrap: &'a dyn Fn(&Value) -> String,
+    /// The paths listed for this shape.
+    pub fields: Vec<(&'static str, Vec<String>)>,
+    /// A removed path is blanked instead (a CSV column stays in the header,
+    /// which recognition needs).
+    pub blank: bool,
+}
+
+/// A bucket page (`data[].results[]`) holding the one result `v`, in a
+/// bucket that starts at `start` (`start_time` or `starting_at`).
+pub fn page(start: (&'static str, Value)) -> impl Fn(&Value) -> String {
+    move |v| {
+        let mut bucket = serde_json::json!({ "results": [v] });
+        bucket[start.0] = start.1.clone();
+        serde_json::json!({ "object": "page", "data": [bucket] }).to_string()
+    }
+}
+
+/// A CSV file of one row: the header is `v`'s keys, the row its values.
+pub fn csv_row(v: &Value) -> String {
+    let obj = v.as_object().expect("a CSV row as an object");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(obj.keys()).unwrap();
+    w.write_record(obj.values().map(|v| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }))
+    .unwrap();
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+/// The rows of CSV `text` as objects (column name to text).
+pub fn csv_objects(text: &str) -> Vec<Value> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().unwrap().clone();
+    r.records()
+        .map(|row| {
+            let row = row.unwrap();
+            Value::Object(
+                header
+                    .iter()
+                    .zip(row.iter())
+                    .map(|(k, v)| (k.to_string(), Value::from(v)))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// The values a listed path is set to, one at a time: a path is read if
+/// any of them gives the field (a text may need to be a flag, `true`, or a
+/// `model, detail` pair).
+fn sample_values(field: &str) -> Vec<Value> {
     match Slot::from_name(field).unwrap() {
-        Slot::Text(_) => Value::from("zz-check-7"),
-        Slot::Time => Value::from("2026-10-09T10:11:12Z"),
-        Slot::Count(_) => Value::from(7777),
-        Slot::Cost => Value::from(1.5),
+        Slot::Text(_) => vec![
+            Value::from("zz-check-7"),
+            Value::from("zz-check-7, detail"),
+            Value::from(true),
+        ],
+        Slot::Time => vec![Value::from("2026-10-09T10:11:12Z")],
+        Slot::Count(_) => vec![Value::from(7777)],
+        Slot::Cost => vec![Value::from(1.5)],
     }
 }
 
@@ -91,28 +162,60 @@ fn sample_value(field: &str) -> Value {
 /// whatever single path is added to it; `fixtures` are real lines, of
 /// which those that are records (at least one) are checked.
 pub fn check(source: &dyn Source, file: &str, base: &str, fixtures: &[&str]) {
-    let list = source.fields();
+    let shape = Shape {
+        file,
+        wrap: &|v: &Value| v.to_string(),
+        fields: source.fields(),
+        blank: false,
+    };
+    let fixtures: Vec<Value> = fixtures
+        .iter()
+        .map(|f| serde_json::from_str(f).unwrap())
+        .collect();
+    check_shape(source, &shape, &[base], &fixtures);
+}
+
+/// Checks one shape's paths both ways: every listed path set alone on one
+/// of the `bases` (each a record whatever single path is added) gives the
+/// record that field; in `fixtures` (real results or rows, of which those
+/// that are records, at least one, are checked), removing every listed
+/// path of a field leaves the record without it, and a field the record
+/// has is listed at all.
+pub fn check_shape(source: &dyn Source, shape: &Shape<'_>, bases: &[&str], fixtures: &[Value]) {
+    let list = &shape.fields;
+    let (file, wrap) = (shape.file, shape.wrap);
     assert!(!list.is_empty(), "{} lists no field", source.name());
-    let base: Value = serde_json::from_str(base).unwrap();
-    let before = record(source, file, &base).expect("the base line is a record");
-    for (field, paths) in &list {
+    let bases: Vec<(Value, UsageRecord<'static>)> = bases
+        .iter()
+        .map(|b| {
+            let v: Value = serde_json::from_str(b).unwrap();
+            let r = record(source, file, wrap, &v)
+                .unwrap_or_else(|| panic!("{file}: the base {b} is no record"));
+            (v, r)
+        })
+        .collect();
+    for (field, paths) in list {
         for path in paths.iter().filter(|p| !p.starts_with('(')) {
-            let mut line = base.clone();
-            set(&mut line, path, sample_value(field));
-            let got = record(source, file, &line)
-                .unwrap_or_else(|| panic!("{field} at {path}: no record from {line}"));
+            let read = bases.iter().any(|(base, before)| {
+                sample_values(field).into_iter().any(|value| {
+                    let mut line = base.clone();
+                    set(&mut line, path, value);
+                    record(source, file, wrap, &line).is_some_and(|got| {
+                        field_of(&got, field).is_some()
+                            && field_of(&got, field) != field_of(before, field)
+                    })
+                })
+            });
             assert!(
-                field_of(&got, field).is_some()
-                    && field_of(&got, field) != field_of(&before, field),
-                "{}: {field} is listed at `{path}` but not read from {line}",
+                read,
+                "{} ({file}): {field} is listed at `{path}` but not read",
                 source.name()
             );
         }
     }
     let mut checked = 0;
-    for fixture in fixtures {
-        let full: Value = serde_json::from_str(fixture).unwrap();
-        let Some(r) = record(source, file, &full) else {
+    for full in fixtures {
+        let Some(r) = record(source, file, wrap, full) else {
             continue;
         };
         checked += 1;
@@ -121,20 +224,29 @@ pub fn check(source: &dyn Source, file: &str, base: &str, fixtures: &[&str]) {
                 continue;
             }
             let Some((_, paths)) = list.iter().find(|(f, _)| *f == name) else {
-                panic!("{}: reads {name} but does not list it", source.name());
+                panic!(
+                    "{} ({file}): reads {name} but does not list it",
+                    source.name()
+                );
             };
             if paths.iter().all(|p| p.starts_with('(')) {
                 continue;
             }
             let mut line = full.clone();
             for path in paths {
-                remove(&mut line, path);
+                if shape.blank {
+                    if line.get(segments(path)[0]).is_some() {
+                        set(&mut line, path, Value::from(""));
+                    }
+                } else {
+                    remove(&mut line, path);
+                }
             }
-            if let Some(r) = record(source, file, &line) {
+            if let Some(r) = record(source, file, wrap, &line) {
                 assert_eq!(
                     field_of(&r, name),
                     None,
-                    "{}: {name} is read from a path not listed ({paths:?}) in {line}",
+                    "{} ({file}): {name} is read from a path not listed ({paths:?}) in {line}",
                     source.name()
                 );
             }

@@ -91,6 +91,70 @@ struct Amount<'a> {
     value: Val<'a>,
 }
 
+/// The key paths a page result ([`Row`]) is read at, per canonical field
+/// in the order tried, for `llmspend sources --fields`; [`CSV_FIELDS`]
+/// names the export's columns. `field_check` proves every path is read
+/// and every path read is listed (`openai/tests.rs`).
+const PAGE_FIELDS: &[(&str, &[&str])] = &[
+    ("timestamp", &["(the bucket's start_time)"]),
+    ("provider", &["(always openai)"]),
+    ("project", &["project_id"]),
+    ("api_key", &["api_key_id"]),
+    (
+        "reported_cost_usd",
+        &["amount.value (costs results, dollars)"],
+    ),
+    (
+        "model",
+        &["model", "line_item (costs results: the part before `, `)"],
+    ),
+    ("requests", &["num_model_requests"]),
+    ("user", &["user_id"]),
+    (
+        "service_tier",
+        &["batch (true gives `batch`)", "service_tier"],
+    ),
+    (
+        "input_tokens",
+        &[
+            "input_tokens (less input_cached_tokens and input_cache_write_tokens)",
+            "input_uncached_tokens",
+        ],
+    ),
+    ("output_tokens", &["output_tokens"]),
+    ("cache_read_tokens", &["input_cached_tokens"]),
+    ("cache_write_tokens", &["input_cache_write_tokens"]),
+];
+
+/// The columns of the CSV exports, as [`PAGE_FIELDS`] for pages.
+const CSV_FIELDS: &[(&str, &[&str])] = &[
+    ("timestamp", &["start_time_iso", "start_time"]),
+    ("provider", &["(always openai)"]),
+    ("project", &["project_id"]),
+    ("api_key", &["api_key_id"]),
+    ("reported_cost_usd", &["amount_value (dollars)"]),
+    (
+        "model",
+        &["model", "line_item (cost export: the part before `, `)"],
+    ),
+    ("requests", &["num_model_requests"]),
+    ("user", &["user_id"]),
+    (
+        "service_tier",
+        &["batch (true gives `batch`)", "service_tier"],
+    ),
+    (
+        "input_tokens",
+        &[
+            "input_tokens (less input_cached_tokens and input_cache_write_tokens)",
+            "input_uncached_tokens",
+        ],
+    ),
+    ("output_tokens", &["output_tokens"]),
+    ("cache_read_tokens", &["input_cached_tokens"]),
+    ("cache_write_tokens", &["input_cache_write_tokens"]),
+];
+
 /// The disjoint tokens of a usage row (`None` when it has no count).
 fn usage_tokens(row: &Row<'_>) -> Result<Option<Tokens>, Reason> {
     let input = row.input_tokens.count("input_tokens")?;
@@ -395,6 +459,10 @@ impl Source for Openai {
             return Ok(Box::new(OpenaiCsv { columns, cost }));
         }
         Ok(Box::new(OpenaiPages))
+    }
+
+    fn fields(&self) -> Vec<(&'static str, Vec<String>)> {
+        crate::sources::contract::merged(&[("", PAGE_FIELDS), ("CSV", CSV_FIELDS)])
     }
 }
 

@@ -112,3 +112,56 @@ fn detection() {
         r#"{"timestamp":"2026-10-03T09:14:02Z","model":"claude"}"#
     ));
 }
+
+/// Every listed key path is read, and every path read is listed, for
+/// report results and for Console CSV rows, on the fixtures' records.
+#[test]
+fn sources_fields_lists_every_path_read() {
+    use crate::sources::contract::listed;
+    use crate::sources::field_check::{check_shape, csv_objects, csv_row, page, Shape};
+    use serde_json::Value;
+    let results = |text: &str| -> Vec<Value> {
+        let v: Value = serde_json::from_str(text).unwrap();
+        v["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|b| b["results"].as_array().unwrap().clone())
+            .collect()
+    };
+    let wrap = page(("starting_at", Value::from("2026-10-01T00:00:00Z")));
+    let pages = Shape {
+        file: "usage_report.json",
+        wrap: &wrap,
+        fields: listed(PAGE_FIELDS),
+        blank: false,
+    };
+    let mut fixtures = results(include_str!(
+        "../../../tests/fixtures/anthropic/usage_report.json"
+    ));
+    fixtures.extend(results(include_str!(
+        "../../../tests/fixtures/anthropic/cost_report.json"
+    )));
+    check_shape(
+        &Anthropic,
+        &pages,
+        &[r#"{"uncached_input_tokens":10,"output_tokens":5,"model":"m1"}"#],
+        &fixtures,
+    );
+    let csv = Shape {
+        file: "usage.csv",
+        wrap: &csv_row,
+        fields: listed(CSV_FIELDS),
+        blank: true,
+    };
+    check_shape(
+        &Anthropic,
+        &csv,
+        &[
+            r#"{"usage_date_utc":"2026-10-04","model_version":"m1","usage_input_tokens_no_cache":"10","usage_output_tokens":"5"}"#,
+        ],
+        &csv_objects(include_str!(
+            "../../../tests/fixtures/anthropic/console_usage_2026-10.csv"
+        )),
+    );
+}

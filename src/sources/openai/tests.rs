@@ -122,3 +122,62 @@ fn detection() {
         r#"{"timestamp":"2026-10-03T09:14:02Z","model":"gpt-4o"}"#
     ));
 }
+
+/// Every listed key path is read, and every path read is listed, for
+/// page results and for CSV rows, on the fixtures' records.
+#[test]
+fn sources_fields_lists_every_path_read() {
+    use crate::sources::contract::listed;
+    use crate::sources::field_check::{check_shape, csv_objects, csv_row, page, Shape};
+    use serde_json::Value;
+    let results = |text: &str| -> Vec<Value> {
+        let v: Value = serde_json::from_str(text).unwrap();
+        v["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|b| b["results"].as_array().unwrap().clone())
+            .collect()
+    };
+    let wrap = page(("start_time", Value::from(1759276800)));
+    let pages = Shape {
+        file: "usage.json",
+        wrap: &wrap,
+        fields: listed(PAGE_FIELDS),
+        blank: false,
+    };
+    let mut fixtures = results(include_str!(
+        "../../../tests/fixtures/openai/usage_completions.json"
+    ));
+    fixtures.extend(results(include_str!(
+        "../../../tests/fixtures/openai/costs.json"
+    )));
+    check_shape(
+        &Openai,
+        &pages,
+        &[
+            r#"{"input_tokens":10,"output_tokens":5}"#,
+            r#"{"output_tokens":5}"#,
+            r#"{"object":"organization.costs.result","amount":{"value":1},"line_item":"m1, input"}"#,
+        ],
+        &fixtures,
+    );
+    let csv = Shape {
+        file: "usage.csv",
+        wrap: &csv_row,
+        fields: listed(CSV_FIELDS),
+        blank: true,
+    };
+    check_shape(
+        &Openai,
+        &csv,
+        &[
+            r#"{"start_time_iso":"","start_time":"1759363200","num_model_requests":"","input_tokens":"10","output_tokens":"5","model":"m1"}"#,
+            r#"{"start_time_iso":"","start_time":"1759363200","num_model_requests":"","input_tokens":"","output_tokens":"5","model":"m1"}"#,
+            r#"{"start_time_iso":"","start_time":"1759363200","amount_value":"1","amount_currency":"usd","line_item":"m1, input"}"#,
+        ],
+        &csv_objects(include_str!(
+            "../../../tests/fixtures/openai/completions_usage_2025-10-01_2025-10-31.csv"
+        )),
+    );
+}
