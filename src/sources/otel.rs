@@ -54,87 +54,8 @@ pub struct Otel;
 
 const NAME: &str = "otel";
 
-/// Attributes the adapter reads, by role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-enum Key {
-    Input,
-    Output,
-    CacheRead,
-    CacheWrite,
-    Provider,
-    Model,
-    RequestModel,
-    ResponseId,
-    ServiceTier,
-    ServiceName,
-    Environment,
-    EnvironmentOld,
-}
-
-const KEYS: usize = 12;
-
-/// The known attribute names: `(name, key, rank)`; a lower rank wins
-/// among names of the same key.
-const NAMES: &[(&str, Key, u8)] = &[
-    ("gen_ai.usage.input_tokens", Key::Input, 0),
-    ("gen_ai.usage.prompt_tokens", Key::Input, 1),
-    ("llm.usage.prompt_tokens", Key::Input, 2),
-    ("llm.token_count.prompt", Key::Input, 2),
-    ("ai.usage.inputTokens", Key::Input, 3),
-    ("ai.usage.promptTokens", Key::Input, 4),
-    ("gen_ai.usage.output_tokens", Key::Output, 0),
-    ("gen_ai.usage.completion_tokens", Key::Output, 1),
-    ("llm.usage.completion_tokens", Key::Output, 2),
-    ("llm.token_count.completion", Key::Output, 2),
-    ("ai.usage.outputTokens", Key::Output, 3),
-    ("ai.usage.completionTokens", Key::Output, 4),
-    ("gen_ai.usage.cache_read.input_tokens", Key::CacheRead, 0),
-    ("gen_ai.usage.cache_read_input_tokens", Key::CacheRead, 1),
-    ("llm.usage.cache_read_input_tokens", Key::CacheRead, 2),
-    (
-        "llm.token_count.prompt_details.cache_read",
-        Key::CacheRead,
-        2,
-    ),
-    ("gen_ai.usage.input_tokens.cached", Key::CacheRead, 3),
-    ("ai.usage.cachedInputTokens", Key::CacheRead, 4),
-    (
-        "gen_ai.usage.cache_creation.input_tokens",
-        Key::CacheWrite,
-        0,
-    ),
-    (
-        "gen_ai.usage.cache_creation_input_tokens",
-        Key::CacheWrite,
-        1,
-    ),
-    ("llm.usage.cache_creation_input_tokens", Key::CacheWrite, 2),
-    (
-        "llm.token_count.prompt_details.cache_write",
-        Key::CacheWrite,
-        2,
-    ),
-    ("gen_ai.usage.input_tokens.cache_write", Key::CacheWrite, 3),
-    ("gen_ai.provider.name", Key::Provider, 0),
-    ("gen_ai.system", Key::Provider, 1),
-    ("llm.provider", Key::Provider, 2),
-    ("llm.system", Key::Provider, 3),
-    ("llm.vendor", Key::Provider, 4),
-    ("gen_ai.response.model", Key::Model, 0),
-    ("llm.response.model", Key::Model, 1),
-    ("llm.model_name", Key::Model, 2),
-    ("gen_ai.request.model", Key::RequestModel, 0),
-    ("llm.request.model", Key::RequestModel, 1),
-    ("gen_ai.response.id", Key::ResponseId, 0),
-    ("openai.response.service_tier", Key::ServiceTier, 0),
-    ("gen_ai.openai.response.service_tier", Key::ServiceTier, 1),
-    ("service.name", Key::ServiceName, 0),
-    ("deployment.environment.name", Key::Environment, 0),
-    ("deployment.environment", Key::EnvironmentOld, 0),
-];
-
-const ASSOCIATION: &str = "traceloop.association.properties.";
+mod names;
+use names::{Key, ASSOCIATION, KEYS, NAMES};
 
 /// What an attribute key is to the adapter.
 enum Target {
@@ -684,7 +605,13 @@ impl Source for Otel {
             Ok(Box::new(OtelDocument))
         }
     }
+
+    fn fields(&self) -> Vec<(&'static str, Vec<String>)> {
+        fields::paths()
+    }
 }
+
+mod fields;
 
 #[cfg(test)]
 mod tests;

@@ -233,3 +233,168 @@ fn span_attributes_are_read_without_allocating_per_span() {
     // Only the line's resource, scope and span lists allocate.
     assert_eq!(allocations(1), allocations(3));
 }
+
+mod field_check {
+    use serde_json::{json, Map, Value};
+
+    use crate::sources::field_check::{check_shape, Shape};
+
+    /// An OTLP `AnyValue` for a JSON scalar.
+    fn any(v: &Value) -> Value {
+        match v {
+            Value::String(s) => json!({ "stringValue": s }),
+            Value::Bool(b) => json!({ "boolValue": b }),
+            Value::Number(n) if n.is_f64() => json!({ "doubleValue": n }),
+            other => json!({ "intValue": other }),
+        }
+    }
+
+    /// Attributes from an object of dotted paths (`metadata` becomes its
+    /// JSON string, `tag.tags` its `key:value` array, `""` the parent key).
+    fn attrs(prefix: &str, v: &Value, out: &mut Vec<Value>) {
+        for (k, val) in v.as_object().unwrap() {
+            let key = match (prefix, k.as_str()) {
+                (p, "") => p.to_string(),
+                ("", k) => k.to_string(),
+                (p, k) => format!("{p}.{k}"),
+            };
+            let value = match (key.as_str(), val) {
+                ("metadata", Value::Object(_)) => json!({ "stringValue": val.to_string() }),
+                ("tag.tags", Value::Object(tags)) => {
+                    let values: Vec<Value> = tags
+                        .iter()
+                        .map(|(t, v)| json!({ "stringValue": format!("{t}:{}", v.as_str().unwrap_or(&v.to_string())) }))
+                        .collect();
+                    json!({ "arrayValue": { "values": values } })
+                }
+                (_, Value::Object(_)) => {
+                    attrs(&key, val, out);
+                    continue;
+                }
+                _ => any(val),
+            };
+            out.push(json!({ "key": key, "value": value }));
+        }
+    }
+
+    /// A `resourceSpans` document of one span whose attributes are `v`
+    /// (its `resource` object the resource's).
+    fn wrap(v: &Value) -> String {
+        let mut span = v.clone();
+        let resource = span
+            .as_object_mut()
+            .unwrap()
+            .remove("resource")
+            .unwrap_or(json!({}));
+        let (mut sa, mut ra) = (Vec::new(), Vec::new());
+        attrs("", &span, &mut sa);
+        attrs("", &resource, &mut ra);
+        json!({ "resourceSpans": [{
+            "resource": { "attributes": ra },
+            "scopeSpans": [{ "spans": [{
+                "name": "chat", "startTimeUnixNano": "1759651200000000000", "attributes": sa
+            }] }]
+        }] })
+        .to_string()
+    }
+
+    fn insert(obj: &mut Value, path: &str, value: Value) {
+        let segs: Vec<&str> = path.split('.').collect();
+        let mut cur = obj;
+        for s in &segs[..segs.len() - 1] {
+            let o = cur.as_object_mut().unwrap();
+            let next = o.entry(s.to_string()).or_insert_with(|| json!({}));
+            if !next.is_object() {
+                let leaf = next.take();
+                *next = json!({ "": leaf });
+            }
+            cur = next;
+        }
+        let o = cur.as_object_mut().unwrap();
+        let last = segs[segs.len() - 1].to_string();
+        match o.get_mut(&last) {
+            Some(Value::Object(m)) => {
+                m.insert(String::new(), value);
+            }
+            _ => {
+                o.insert(last, value);
+            }
+        }
+    }
+
+    /// An OTLP attribute list as an object of dotted paths.
+    fn object(list: &Value) -> Value {
+        let mut obj = json!({});
+        for kv in list.as_array().into_iter().flatten() {
+            let key = kv["key"].as_str().unwrap();
+            let v = &kv["value"];
+            let value = if let Some(s) = v.get("stringValue") {
+                match (key, s.as_str().and_then(|s| serde_json::from_str(s).ok())) {
+                    ("metadata", Some(m @ Value::Object(_))) => m,
+                    _ => s.clone(),
+                }
+            } else if let Some(i) = v.get("intValue") {
+                i.as_str()
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .map(Value::from)
+                    .unwrap_or(i.clone())
+            } else if let Some(arr) = v.pointer("/arrayValue/values") {
+                let mut tags = Map::new();
+                for t in arr.as_array().unwrap() {
+                    if let Some((k, val)) =
+                        t["stringValue"].as_str().and_then(|s| s.split_once(':'))
+                    {
+                        tags.insert(k.to_string(), Value::from(val));
+                    }
+                }
+                Value::Object(tags)
+            } else {
+                v.get("doubleValue")
+                    .or(v.get("boolValue"))
+                    .cloned()
+                    .unwrap_or(Value::Null)
+            };
+            insert(&mut obj, key, value);
+        }
+        obj
+    }
+
+    /// Every span of the fixture as an object, its resource under `resource`.
+    fn fixture_spans() -> Vec<Value> {
+        let text = include_str!("../../../tests/fixtures/otel/traces.jsonl");
+        let mut out = Vec::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let doc: Value = serde_json::from_str(line).unwrap();
+            for rs in doc["resourceSpans"].as_array().unwrap() {
+                let resource = object(&rs["resource"]["attributes"]);
+                for scope in rs["scopeSpans"].as_array().into_iter().flatten() {
+                    for span in scope["spans"].as_array().into_iter().flatten() {
+                        let mut o = object(&span["attributes"]);
+                        o["resource"] = resource.clone();
+                        out.push(o);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fields_are_read_both_ways() {
+        let source = super::Otel;
+        let shape = Shape {
+            file: "traces.jsonl",
+            wrap: &wrap,
+            fields: crate::sources::contract::Source::fields(&source),
+            blank: false,
+        };
+        let fixtures = fixture_spans();
+        assert!(fixtures.len() >= 3);
+        check_shape(
+            &source,
+            &shape,
+            &[r#"{"ai": {"usage": {"promptTokens": 5}}}"#],
+            &fixtures,
+        );
+    }
+}
