@@ -15,6 +15,9 @@
 //! the reference. So the scanner decides only lines both agree on, and a
 //! test compares the two on every generated and damaged line.
 
+mod numbers;
+mod strings;
+
 use crate::parse::scalar::Scalar;
 
 /// The scanner gave up on the line; read it with the reference parser.
@@ -96,40 +99,6 @@ const WS2: u8 = b'\r';
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
-/// Bit 7 of each byte of `w` that is zero (exact for the lowest such byte;
-/// a higher byte may be flagged by the borrow, which callers never look at).
-#[inline(always)]
-fn zero_bytes(w: u64) -> u64 {
-    w.wrapping_sub(LO) & !w & HI
-}
-
-/// How many of the bytes of `w` (little-endian: the first byte lowest)
-/// are ASCII digits before the first one that is not; 8 if all are.
-#[inline(always)]
-fn digit_run(w: u64) -> usize {
-    // Per byte, on its low seven bits (so no sum carries into the next
-    // byte): `+ 0x50` sets bit 7 from 0x30 up, `+ 0x46` from 0x3A up.
-    let low = w & !HI;
-    let from_0 = low.wrapping_add(LO * 0x50);
-    let from_colon = low.wrapping_add(LO * 0x46);
-    let digits = from_0 & !from_colon & !w & HI;
-    ((!digits & HI).trailing_zeros() / 8) as usize
-}
-
-/// The value of the first `len` bytes of `w` (1 to 7), all digits.
-#[inline(always)]
-fn digits_value(w: u64, len: usize) -> u64 {
-    // Digits minus '0' (a borrow only runs up, into the bytes after them),
-    // moved to the top so that zero bytes lead; then the digits are paired,
-    // the pairs paired and the fours joined (simdjson's eight digits).
-    let mut v = w.wrapping_sub(LO * u64::from(b'0')) << (8 * (8 - len));
-    v = v.wrapping_mul(10).wrapping_add(v >> 8);
-    let pairs = 0x0000_00FF_0000_00FF;
-    let high = (v & pairs).wrapping_mul(100 + (1_000_000 << 32));
-    let low = ((v >> 16) & pairs).wrapping_mul(1 + (10_000 << 32));
-    high.wrapping_add(low) >> 32
-}
-
 impl<'a> Cursor<'a> {
     /// A cursor at the start of `line`. UTF-8 is checked where it can be
     /// broken, in strings: the scan for a string's end also stops at each
@@ -141,18 +110,6 @@ impl<'a> Cursor<'a> {
     #[inline]
     pub fn new(line: &'a [u8]) -> Self {
         Cursor { buf: line, pos: 0 }
-    }
-
-    /// At a byte >= 0x80 inside a string: checks the run of such bytes as
-    /// UTF-8 and gives the offset after it. A run between ASCII bytes is
-    /// whole characters if the line is UTF-8, so each run is checked alone.
-    #[cold]
-    #[inline(never)]
-    fn utf8_run(&self, i: usize) -> Scan<usize> {
-        let rest = self.buf.get(i..).ok_or(Bail)?;
-        let end = rest.iter().position(|b| b.is_ascii()).unwrap_or(rest.len());
-        std::str::from_utf8(&rest[..end]).map_err(|_| Bail)?;
-        Ok(i + end)
     }
 
     /// Skips whitespace within the line (see [`WS0`]).
@@ -206,104 +163,6 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// From inside a string, the offset of the next `"`, `\`, control
-    /// byte or byte >= 0x80 (or the end of the line).
-    #[inline(always)]
-    fn string_stop(&self, mut i: usize) -> usize {
-        let buf = self.buf;
-        // 32 bytes a step, as two 16-byte masks joined: a string shorter
-        // than 32 bytes (most values) ends without a data-dependent branch.
-        #[cfg(target_arch = "x86_64")]
-        while let Some(block) = buf.get(i..i + 32) {
-            let stops = sse2::stops(&block[..16]) | sse2::stops(&block[16..]) << 16;
-            if stops != 0 {
-                return i + stops.trailing_zeros() as usize;
-            }
-            i += 32;
-        }
-        #[cfg(target_arch = "x86_64")]
-        if let Some(block) = buf.get(i..i + 16) {
-            let stops = sse2::stops(block);
-            if stops != 0 {
-                return i + stops.trailing_zeros() as usize;
-            }
-            i += 16;
-        }
-        while let Some(chunk) = buf.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
-            let stops = zero_bytes(w ^ (LO * u64::from(b'"')))
-                | zero_bytes(w ^ (LO * u64::from(b'\\')))
-                | (w.wrapping_sub(LO * 0x20) & !w & HI)
-                | (w & HI);
-            if stops != 0 {
-                return i + (stops.trailing_zeros() / 8) as usize;
-            }
-            i += 8;
-        }
-        while let Some(&b) = buf.get(i) {
-            if b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b) {
-                break;
-            }
-            i += 1;
-        }
-        i
-    }
-
-    /// After the opening quote: the string, borrowed. Bails on an escape
-    /// (the value would have to be unescaped) or a control byte.
-    #[inline(always)]
-    fn plain_str(&mut self) -> Scan<&'a str> {
-        let start = self.pos;
-        let mut end = self.string_stop(start);
-        loop {
-            match self.buf.get(end) {
-                Some(b'"') => break,
-                Some(&b) if b >= 0x80 => end = self.string_stop(self.utf8_run(end)?),
-                _ => return Err(Bail),
-            }
-        }
-        self.pos = end + 1;
-        let bytes = self.buf.get(start..end).ok_or(Bail)?;
-        // SAFETY: every byte of `bytes` is ASCII or in a run of bytes >=
-        // 0x80 that `utf8_run` checked as UTF-8: `string_stop` stops at
-        // each such run, and this loop goes on only past a checked one.
-        Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
-    }
-
-    /// After the opening quote: skips the string, checking its escapes as
-    /// serde_json does (a `\u` needs four hex digits; which code point they
-    /// name is not checked for a value nobody reads).
-    #[inline(always)]
-    fn skip_str(&mut self) -> Scan<()> {
-        let mut i = self.pos;
-        loop {
-            i = self.string_stop(i);
-            match self.buf.get(i) {
-                Some(b'"') => {
-                    self.pos = i + 1;
-                    return Ok(());
-                }
-                Some(b'\\') => {
-                    i += match self.buf.get(i + 1) {
-                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
-                        Some(b'u') => {
-                            let hex = self.buf.get(i + 2..i + 6).ok_or(Bail)?;
-                            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                                return Err(Bail);
-                            }
-                            6
-                        }
-                        _ => return Err(Bail),
-                    };
-                }
-                Some(&b) if b >= 0x80 => i = self.utf8_run(i)?,
-                _ => return Err(Bail),
-            }
-        }
-    }
-
     /// The next value (after optional whitespace). Objects and arrays are
     /// only opened: the caller reads or skips their contents.
     #[inline(always)]
@@ -351,98 +210,6 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// A number, read as serde_json reads it: an integer that fits is a
-    /// `u64` (or, negative, an `i64`); anything else is an `f64`.
-    fn number(&mut self) -> Scan<Scalar<'a>> {
-        let start = self.pos;
-        let (negative, value, integer) = self.number_shape()?;
-        if integer {
-            if !negative {
-                return Ok(Scalar::U64(value));
-            }
-            // serde_json: `-0` is a float, and beyond i64 a float too.
-            let neg = (value as i64).wrapping_neg();
-            if neg < 0 {
-                return Ok(Scalar::I64(neg));
-            }
-            return Ok(Scalar::F64(-(value as f64)));
-        }
-        let bytes = self.buf.get(start..self.pos).ok_or(Bail)?;
-        // SAFETY: `number_shape` stepped only over a sign, digits, a point
-        // and an exponent: ASCII. (Unchecked because every line states a
-        // cost: a check would run on every line for bytes known to pass.)
-        let text = unsafe { std::str::from_utf8_unchecked(bytes) };
-        let v: f64 = text.parse().map_err(|_| Bail)?;
-        if !v.is_finite() {
-            return Err(Bail);
-        }
-        Ok(Scalar::F64(v))
-    }
-
-    /// Checks the grammar of a number and steps over it: whether it is
-    /// negative, its integer value, and whether it is an integer that fits
-    /// a `u64` (no fraction, no exponent, no overflow).
-    #[inline(always)]
-    fn number_shape(&mut self) -> Scan<(bool, u64, bool)> {
-        let negative = self.buf.get(self.pos) == Some(&b'-');
-        self.pos += usize::from(negative);
-        let (value, overflow) = match self.buf.get(self.pos) {
-            Some(b'0') => {
-                self.pos += 1;
-                (0, false)
-            }
-            Some(b'1'..=b'9') => self.integer_digits(),
-            _ => return Err(Bail),
-        };
-        let mut integer = !overflow;
-        if self.buf.get(self.pos) == Some(&b'.') {
-            self.pos += 1;
-            self.digits()?;
-            integer = false;
-        }
-        if matches!(self.buf.get(self.pos), Some(b'e' | b'E')) {
-            self.pos += 1;
-            if matches!(self.buf.get(self.pos), Some(b'+' | b'-')) {
-                self.pos += 1;
-            }
-            self.digits()?;
-            integer = false;
-        }
-        Ok((negative, value, integer))
-    }
-
-    /// The digits at the cursor (at least one), stepped over: their value,
-    /// and whether it overflowed a `u64`.
-    #[inline(always)]
-    fn integer_digits(&mut self) -> (u64, bool) {
-        // Up to seven digits (token counts, latencies) in one word, without
-        // a loop: a loop's exit depends on the number's length, which a
-        // branch predictor cannot know.
-        if let Some(chunk) = self.buf.get(self.pos..self.pos + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let w = u64::from_le_bytes(word);
-            let len = digit_run(w);
-            if len < 8 {
-                self.pos += len;
-                return (digits_value(w, len), false);
-            }
-        }
-        let mut value: u64 = 0;
-        let mut overflow = false;
-        while let Some(&d @ b'0'..=b'9') = self.buf.get(self.pos) {
-            match value
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(u64::from(d - b'0')))
-            {
-                Some(v) => value = v,
-                None => overflow = true,
-            }
-            self.pos += 1;
-        }
-        (value, overflow)
-    }
-
     /// Skips a number or literal without building it. Like serde_json's
     /// `IgnoredAny`, only the grammar is checked: a float out of `f64`
     /// range is fine where nobody reads it.
@@ -465,18 +232,6 @@ impl<'a> Cursor<'a> {
     fn skip_value_after_ws(&mut self) -> Scan<()> {
         self.ws();
         self.skip_value()
-    }
-
-    fn digits(&mut self) -> Scan<()> {
-        let start = self.pos;
-        while let Some(b'0'..=b'9') = self.buf.get(self.pos) {
-            self.pos += 1;
-        }
-        if self.pos == start {
-            Err(Bail)
-        } else {
-            Ok(())
-        }
     }
 
     /// Calls `f` with each key of the object whose `{` was just read, the
@@ -692,33 +447,6 @@ impl<'a> Cursor<'a> {
                     _ => return Err(Bail),
                 }
             }
-        }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-mod sse2 {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
-
-    /// For 16 bytes of a string: a bit per `"`, `\\`, control byte or
-    /// byte from 0x80 up. SSE2 is part of every x86_64 CPU, so no runtime
-    /// detection is needed.
-    #[inline(always)]
-    pub fn stops(block: &[u8]) -> u32 {
-        assert!(block.len() >= 16);
-        // SAFETY: the block holds at least 16 bytes (checked above), the
-        // load is unaligned, and SSE2 is always enabled on x86_64.
-        unsafe {
-            let v = _mm_loadu_si128(block.as_ptr().cast::<__m128i>());
-            let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-            let slash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-            let control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
-            let any = _mm_or_si128(_mm_or_si128(quote, slash), control);
-            // Bit 7 of the byte itself flags bytes >= 0x80.
-            _mm_movemask_epi8(_mm_or_si128(any, v)) as u32
         }
     }
 }

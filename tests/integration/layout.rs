@@ -9,10 +9,6 @@ use std::path::Path;
 /// Files allowed past the limit, and why.
 const KEPT_WHOLE: &[(&str, &str)] = &[
     (
-        "src/parse/jscan.rs",
-        "the byte-level JSON scanner: one state machine",
-    ),
-    (
         "src/sources/otel.rs",
         "one adapter, span walk and attributes",
     ),
@@ -68,7 +64,10 @@ fn source_files_stay_short() {
         if rel.ends_with("/tests.rs") || rel.contains("/tests/") || rel.ends_with("testing.rs") {
             continue;
         }
-        let lines = std::fs::read_to_string(&f).unwrap().lines().count();
+        // Code before its tests: a test module may grow past the code.
+        let text = std::fs::read_to_string(&f).unwrap();
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        let lines = code.lines().count();
         if lines > LIMIT && !KEPT_WHOLE.iter().any(|(k, _)| *k == rel) {
             long.push(format!("{rel}: {lines} lines"));
         }
