@@ -1,0 +1,56 @@
+//! `llmspend coverage`'s options.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::common::{AttributionArgs, FilterArgs, GateArgs, InputArgs, OutputArgs};
+use crate::dimension::Dimension;
+use crate::render::coverage::CoverageFormat;
+
+/// `llmspend coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// Files and folders to read (folders: *.jsonl, *.ndjson, *.json,
+    /// *.csv, *.log, recursively); `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Group the offenders (who sends requests without a required field) by
+    /// these dimensions, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "service,api_key",
+        value_name = "DIMS"
+    )]
+    pub by: Vec<Dimension>,
+
+    /// How many offenders to list per required field.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CoverageFormat::Table)]
+    pub format: CoverageFormat,
+
+    /// Which records count.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// How inputs are read and priced.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Where the report goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// How owners are found and duplicates dropped.
+    #[command(flatten)]
+    pub attribution: AttributionArgs,
+
+    /// Checks that fail the run (exit 1).
+    #[command(flatten)]
+    pub gates: GateArgs,
+}

@@ -1,0 +1,59 @@
+//! `llmspend report`'s options.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::common::{AttributionArgs, FilterArgs, GateArgs, InputArgs, OutputArgs};
+use crate::allocate::Allocate;
+use crate::dimension::Dimension;
+use crate::render::ReportFormat;
+
+/// `llmspend report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Files and folders to read (folders: *.jsonl, *.ndjson, *.json,
+    /// *.csv, *.log, also ending in .gz or .zst, recursively); `-` reads
+    /// standard input. Gzip and zstd inputs are detected and decompressed.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Group by these dimensions, comma-separated, in this order.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "team,model",
+        value_name = "DIMS"
+    )]
+    pub by: Vec<Dimension>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+
+    /// Which records count.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+
+    /// How inputs are read and priced.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Where the report goes.
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    /// How owners are found and duplicates dropped.
+    #[command(flatten)]
+    pub attribution: AttributionArgs,
+
+    /// Checks that fail the run (exit 1).
+    #[command(flatten)]
+    pub gates: GateArgs,
+
+    /// Spread the unattributed cost over the attributed groups and show it
+    /// as an `allocated_cost_usd` column beside `cost_usd` (an estimate;
+    /// the measured cost is never changed).
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub allocate_unattributed: Option<Allocate>,
+}
