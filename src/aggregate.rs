@@ -15,9 +15,17 @@ use crate::report::{GroupValues, Totals};
 pub const MAX_DIMS: usize = Dimension::ALL.len();
 
 /// A group's key inside one worker: per dimension, 0 for a missing value,
-/// else an interned id + 1 or a period number + 1 (for time dimensions,
-/// stored as `i64`).
-pub type GroupKey = [i64; MAX_DIMS];
+/// else an interned id + 1; for a time dimension (never missing) its period
+/// number as an `i32`'s bits ([`time_slot`]). 32-bit slots keep a key at 64
+/// bytes, which matters with millions of groups.
+pub type GroupKey = [u32; MAX_DIMS];
+
+/// The key slot of a time period. Periods fit an `i32`: timestamps are
+/// years 0..=9999, at most about 3.7 million days from 1970.
+#[inline]
+pub fn time_slot(period: i64) -> u32 {
+    period as i32 as u32
+}
 
 /// Strings seen by one worker, each stored once.
 ///
@@ -118,15 +126,15 @@ impl Interner {
         map: FxHashMap<GroupKey, Totals>,
         dims: &[Dimension],
     ) -> FxHashMap<GroupValues, Totals> {
-        let mut out = FxHashMap::default();
+        let mut out = FxHashMap::with_capacity_and_hasher(map.len(), Default::default());
         for (key, totals) in map {
             let values = dims
                 .iter()
                 .zip(key.iter())
                 .map(|(d, &k)| match k {
+                    k if d.is_time() => Some(d.format_period(i64::from(k as i32))),
                     0 => None,
-                    k if d.is_time() => Some(d.format_period(k - 1)),
-                    k => Some(self.get((k - 1) as u32).to_string()),
+                    k => Some(self.get(k - 1).to_string()),
                 })
                 .collect();
             out.entry(values)

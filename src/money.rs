@@ -119,10 +119,14 @@ impl Money {
     /// Rounds half-even to `decimals` fractional digits of a dollar
     /// (0..=12) and returns the integer count of those units.
     pub fn round_to(self, decimals: u32) -> u128 {
-        let divisor = 10u128.pow(12 - decimals.min(12));
-        let quotient = self.0 / divisor;
-        let remainder = self.0 % divisor;
-        let half = divisor / 2;
+        let divisor = 10u64.pow(12 - decimals.min(12));
+        // u64 division is several times cheaper than u128's, and every
+        // amount under $18 million fits; a report can have millions of rows.
+        let (quotient, remainder) = match u64::try_from(self.0) {
+            Ok(v) => (u128::from(v / divisor), u128::from(v % divisor)),
+            Err(_) => (self.0 / u128::from(divisor), self.0 % u128::from(divisor)),
+        };
+        let half = u128::from(divisor / 2);
         if divisor == 1 || remainder < half || (remainder == half && quotient % 2 == 0) {
             quotient
         } else {
@@ -170,15 +174,20 @@ impl Money {
             return;
         }
         let scale = 10u128.pow(decimals);
-        push_uint(out, units / scale);
+        let (whole, frac) = match u64::try_from(units) {
+            Ok(u) if decimals <= 19 => {
+                let scale = 10u64.pow(decimals);
+                (u128::from(u / scale), u128::from(u % scale))
+            }
+            _ => (units / scale, units % scale),
+        };
+        push_uint(out, whole);
         out.push('.');
-        let frac = units % scale;
-        let start = out.len();
-        push_uint(out, frac);
-        let digits = out.len() - start;
+        let digits = decimal_digits(frac);
         for _ in digits..decimals as usize {
-            out.insert(start, '0');
+            out.push('0');
         }
+        push_uint(out, frac);
     }
 
     /// The share `self / total` in percent with one decimal, rounded half-even;
@@ -194,16 +203,41 @@ impl Money {
 pub fn push_uint(out: &mut String, n: u128) {
     let mut buf = [0u8; 39];
     let mut i = buf.len();
-    let mut rest = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
+    // Digits by u64 division where the number fits (nearly always): u128
+    // division is a library call.
+    match u64::try_from(n) {
+        Ok(mut rest) => loop {
+            i -= 1;
+            buf[i] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        },
+        Err(_) => {
+            let mut rest = n;
+            loop {
+                i -= 1;
+                buf[i] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+                if rest == 0 {
+                    break;
+                }
+            }
         }
     }
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    out.extend(buf[i..].iter().map(|&b| char::from(b)));
+}
+
+/// How many decimal digits `n` has (1 for zero).
+fn decimal_digits(n: u128) -> usize {
+    let mut digits = 1;
+    let mut rest = n;
+    while rest >= 10 {
+        digits += 1;
+        rest /= 10;
+    }
+    digits
 }
 
 /// `part / whole` in percent with one decimal, rounded half-even, computed in
@@ -361,6 +395,38 @@ mod tests {
             (1, 12, "0.000000000001"),
         ] {
             assert_eq!(Money(pico).to_usd_string(decimals), text);
+        }
+        // Either side of the u64 fast paths, against u128 arithmetic.
+        for pico in [
+            u128::from(u64::MAX) - 1,
+            u128::from(u64::MAX),
+            u128::from(u64::MAX) + 1,
+            u128::from(u64::MAX) * 1000 + 500_000,
+            u128::MAX / 3,
+        ] {
+            for decimals in [0u32, 2, 6, 12] {
+                let divisor = 10u128.pow(12 - decimals);
+                let (q, r) = (pico / divisor, pico % divisor);
+                let half = divisor / 2;
+                let units = if divisor == 1 || r < half || (r == half && q % 2 == 0) {
+                    q
+                } else {
+                    q + 1
+                };
+                let scale = 10u128.pow(decimals);
+                let want = if decimals == 0 {
+                    units.to_string()
+                } else {
+                    let frac = (units % scale).to_string();
+                    let pad = "0".repeat(decimals as usize - frac.len());
+                    format!("{}.{pad}{frac}", units / scale)
+                };
+                assert_eq!(
+                    Money(pico).to_usd_string(decimals),
+                    want,
+                    "{pico} {decimals}"
+                );
+            }
         }
     }
 

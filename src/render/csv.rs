@@ -29,27 +29,30 @@ pub const METRICS: [&str; 6] = [
 
 impl Renderer for Csv {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let mut w = ::csv::WriterBuilder::new()
-            .terminator(::csv::Terminator::Any(b'\n'))
-            .from_writer(out);
-        let header: Vec<&str> = report
+        let header = report
             .dims
             .iter()
             .map(|d| d.name())
             .chain(METRICS)
             .chain(report.allocated.as_ref().map(|_| "allocated_cost_usd"))
-            .chain(["unpriced_requests"])
-            .collect();
-        w.write_record(&header)?;
-        // One set of cells reused for every row: a report can have millions.
-        let mut cells: Vec<String> = vec![String::new(); header.len()];
-        for (i, g) in report.groups.iter().enumerate() {
-            for c in &mut cells {
-                c.clear();
+            .chain(["unpriced_requests"]);
+        // Rows are written into one buffer, flushed every 64 KiB: a report
+        // can have millions of rows, and numbers never need quotes.
+        let mut buf = String::with_capacity(FLUSH_AT + 4096);
+        for (i, name) in header.enumerate() {
+            if i > 0 {
+                buf.push(',');
             }
-            let (dims, metrics) = cells.split_at_mut(g.values.len());
-            for (cell, v) in dims.iter_mut().zip(&g.values) {
-                sanitize::push_csv_cell(cell, v.as_deref().unwrap_or(UNATTRIBUTED));
+            push_field(&mut buf, name);
+        }
+        buf.push('\n');
+        let mut cell = String::new();
+        for (i, g) in report.groups.iter().enumerate() {
+            for v in &g.values {
+                cell.clear();
+                sanitize::push_csv_cell(&mut cell, v.as_deref().unwrap_or(UNATTRIBUTED));
+                push_field(&mut buf, &cell);
+                buf.push(',');
             }
             let t = &g.totals;
             let counts = [
@@ -59,18 +62,83 @@ impl Renderer for Csv {
                 t.cache_read_tokens,
                 t.cache_write_tokens(),
             ];
-            for (cell, n) in metrics.iter_mut().zip(counts) {
-                crate::money::push_uint(cell, n);
+            for n in counts {
+                crate::money::push_uint(&mut buf, n);
+                buf.push(',');
             }
-            t.cost.push_usd(6, &mut metrics[counts.len()]);
-            let mut next = counts.len() + 1;
+            t.cost.push_usd(6, &mut buf);
+            buf.push(',');
             if let Some(a) = &report.allocated {
-                a[i].push_usd(6, &mut metrics[next]);
-                next += 1;
+                a[i].push_usd(6, &mut buf);
+                buf.push(',');
             }
-            crate::money::push_uint(&mut metrics[next], t.unpriced_requests);
-            w.write_record(&cells)?;
+            crate::money::push_uint(&mut buf, t.unpriced_requests);
+            buf.push('\n');
+            if buf.len() >= FLUSH_AT {
+                out.write_all(buf.as_bytes())?;
+                buf.clear();
+            }
         }
-        w.flush()
+        out.write_all(buf.as_bytes())?;
+        out.flush()
+    }
+}
+
+/// How much of the output is gathered before each write.
+const FLUSH_AT: usize = 64 << 10;
+
+/// Appends one field as the `csv` crate writes it by default: in double
+/// quotes (inner quotes doubled) when it holds a comma, a quote, CR or LF;
+/// as it is otherwise.
+fn push_field(out: &mut String, text: &str) {
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.push_str(text);
+        return;
+    }
+    out.push('"');
+    for c in text.chars() {
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_field;
+
+    #[test]
+    fn fields_are_quoted_exactly_as_the_csv_crate_quotes_them() {
+        let cases = [
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "two\nlines",
+            "cr\rhere",
+            "'=1+2",
+            " spaced ",
+            "ünï",
+            "\"",
+            ",",
+            "semi;colon",
+            "tab\there",
+        ];
+        for text in cases {
+            let mut ours = String::new();
+            push_field(&mut ours, text);
+            ours.push_str(",x\n");
+            let mut w = ::csv::WriterBuilder::new()
+                .terminator(::csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::new());
+            w.write_record([text, "x"]).unwrap();
+            let theirs = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            assert_eq!(ours, theirs, "{text:?}");
+        }
     }
 }

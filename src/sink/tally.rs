@@ -6,7 +6,7 @@
 use rustc_hash::FxHashMap;
 
 use super::{Consumer, PricedRecord, RecordSink};
-use crate::aggregate::{GroupKey, Interner, MAX_DIMS};
+use crate::aggregate::{time_slot, GroupKey, Interner, MAX_DIMS};
 use crate::dimension::Dimension;
 use crate::enrich::OwnerOrigin;
 use crate::report::{RequiredSums, Sums, Totals, ValueCounts};
@@ -122,17 +122,14 @@ impl RecordSink for GroupTally<'_> {
         let mut key: GroupKey = [0; MAX_DIMS];
         for (slot, &d) in key.iter_mut().zip(&plan.dims) {
             *slot = if d.is_time() {
-                d.period(p.local_day) + 1
+                time_slot(d.period(p.local_day))
             } else if d == Dimension::Model {
                 // Interned by the worker for the price cache: no second
                 // lookup.
-                match p.model_id {
-                    u32::MAX => 0,
-                    id => i64::from(id) + 1,
-                }
+                p.model_id.wrapping_add(1)
             } else {
                 match p.value(d) {
-                    Some(v) => i64::from(interner.intern(v)) + 1,
+                    Some(v) => interner.intern(v) + 1,
                     None => 0,
                 }
             };
@@ -162,10 +159,10 @@ impl RecordSink for GroupTally<'_> {
                 let mut key: GroupKey = [0; MAX_DIMS];
                 for (slot, &d) in key.iter_mut().zip(&a.offender_dims) {
                     *slot = if d.is_time() {
-                        d.period(p.local_day) + 1
+                        time_slot(d.period(p.local_day))
                     } else {
                         match p.value(d) {
-                            Some(v) => i64::from(interner.intern(v)) + 1,
+                            Some(v) => interner.intern(v) + 1,
                             None => 0,
                         }
                     };

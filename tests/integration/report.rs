@@ -340,3 +340,34 @@ fn json_output_sums_the_costs_gateway_rows_state() {
         assert!(rows[1].contains(&priced.to_string()), "{rows:?}");
     }
 }
+
+#[test]
+fn a_day_before_1970_is_a_day_not_a_missing_value() {
+    let dir = TestDir::new();
+    let logs = dir.create(
+        "old.jsonl",
+        r#"{"timestamp":"1969-12-31T12:00:00Z","team":"a","model":"gpt-4o","input_tokens":10,"output_tokens":5}
+{"timestamp":"1969-12-29T00:00:00Z","team":"a","model":"gpt-4o","input_tokens":10,"output_tokens":5}
+{"timestamp":"1970-01-01T00:00:00Z","team":"a","model":"gpt-4o","input_tokens":10,"output_tokens":5}
+"#,
+    );
+    let out = stdout_ok(
+        llmspend()
+            .args(["report", "--by", "day,week", "--format", "csv"])
+            .arg(&logs),
+    );
+    let days: Vec<_> = csv_rows(&out)
+        .into_iter()
+        .skip(1)
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    let want = |d: &str, w: &str| (d.to_string(), w.to_string());
+    assert_eq!(
+        days,
+        [
+            want("1969-12-29", "1970-W01"),
+            want("1969-12-31", "1970-W01"),
+            want("1970-01-01", "1970-W01"),
+        ]
+    );
+}
