@@ -6,12 +6,12 @@
 #                `report --by team,model` against read_ndjson + join to
 #                prices + GROUP BY team, model;
 #   users-N      N requests from N distinct end users (default 100k, 1M;
-#                add 10M with GROUPS="100000 1000000 10000000"):
+#                add 10M with USERS="100000 1000000 10000000"):
 #                `report --by user --format csv -o` against GROUP BY "user"
 #                with the N-row result written as CSV.
 #
 #   bash benches/shapes.sh                 # 1G uniform, 100k and 1M users
-#   SIZE=256M GROUPS=100000 RUNS=5 bash benches/shapes.sh
+#   SIZE=256M USERS=100000 RUNS=5 bash benches/shapes.sh
 #
 # Timing rules are those of benches/README.md: warm cache, best of RUNS
 # interleaved rounds, wall time and peak RSS from /usr/bin/time -v, DuckDB's
@@ -21,7 +21,7 @@
 set -euo pipefail
 
 SIZE=${SIZE:-1G}
-GROUPS=${GROUPS:-"100000 1000000"}
+USERS=${USERS:-"100000 1000000"}
 RUNS=${RUNS:-3}
 THREADS=${THREADS:-$(nproc)}
 cd "$(dirname "$0")/.."
@@ -46,7 +46,7 @@ fi
 echo "== data"
 UNIFORM=$DATA/shape-uniform-$SIZE.jsonl
 [ -s "$UNIFORM" ] || $GEN --shape uniform --bytes "$SIZE" --seed 11 >"$UNIFORM"
-for n in $GROUPS; do
+for n in $USERS; do
     f=$DATA/shape-users-$n.jsonl
     [ -s "$f" ] || $GEN --shape users --lines "$n" --seed 12 >"$f"
 done
@@ -75,24 +75,28 @@ con.execute(f"SET threads={int(threads)}")
 con.execute(f"""CREATE TEMP TABLE prices AS SELECT * FROM read_csv('{prices}', header=true,
   columns={{'model':'VARCHAR','input':'DECIMAL(18,6)','output':'DECIMAL(18,6)','above':'BIGINT'}})""")
 # Flat OpenAI-style counts without a cache split: input = prompt_tokens.
-cost = """sum(prompt_tokens * coalesce(lc.input, b.input)
-             + completion_tokens * coalesce(lc.output, b.output))"""
+# Exact decimals throughout (a DECIMAL division would give a DOUBLE), one
+# half-even rounding at the end, six decimals printed as llmspend does.
+# Rows are ordered as llmspend orders them: exact cost descending, then name.
+exact = """sum(prompt_tokens * (coalesce(lc.input, b.input) * 0.000001)
+             + completion_tokens * (coalesce(lc.output, b.output) * 0.000001))"""
+cost = f"CAST(round_even({exact}, 6) AS DECIMAL(38,6))"
 join = """LEFT JOIN prices b ON b.model = l.model AND b.above IS NULL
   LEFT JOIN prices lc ON lc.model = l.model AND lc.above IS NOT NULL AND l.prompt_tokens > lc.above"""
 if kind == "uniform":
     con.execute(f"""
       COPY (SELECT l.metadata.team AS team, l.model, count(*) AS requests,
                    sum(prompt_tokens) AS input_tokens, sum(completion_tokens) AS output_tokens,
-                   round_even({cost} / 1000000, 6) AS cost_usd
+                   {cost} AS cost_usd
             FROM read_ndjson('{path}') l {join}
-            GROUP BY ALL ORDER BY cost_usd DESC, 1, 2) TO '{out}' (HEADER, DELIMITER ',')""")
+            GROUP BY ALL ORDER BY {exact} DESC, 1, 2) TO '{out}' (HEADER, DELIMITER ',')""")
 else:
     con.execute(f"""
       COPY (SELECT l."user", count(*) AS requests, sum(prompt_tokens) AS input_tokens,
                    sum(completion_tokens) AS output_tokens,
-                   round_even({cost} / 1000000, 6) AS cost_usd
+                   {cost} AS cost_usd
             FROM read_ndjson('{path}') l {join}
-            GROUP BY ALL ORDER BY cost_usd DESC, 1) TO '{out}' (HEADER, DELIMITER ',')""")
+            GROUP BY ALL ORDER BY {exact} DESC, 1) TO '{out}' (HEADER, DELIMITER ',')""")
 PY
 
 declare -A WALL RSS
@@ -125,7 +129,7 @@ for round in $(seq "$RUNS"); do
     once wc-uniform wc -l "$UNIFORM"
     once llmspend-uniform "$BIN" report "$UNIFORM" --by team,model --format csv --threads "$THREADS" --quiet
     once duckdb-uniform "$PY" "$DATA/shape-duck.py" uniform "$UNIFORM" "$PRICES" "$THREADS" "$DATA/shape-duck-uniform.csv"
-    for n in $GROUPS; do
+    for n in $USERS; do
         f=$DATA/shape-users-$n.jsonl
         cat "$f" >/dev/null
         once "llmspend-users-$n" "$BIN" report "$f" --by user --format csv --threads "$THREADS" --quiet -o "$DATA/shape-llmspend-users-$n.csv"
@@ -141,7 +145,7 @@ if ! diff -q <(tail -n +2 "$DATA/shape-out-llmspend-uniform.txt" | cut -d, -f1-5
     exit 1
 fi
 echo "uniform: $(($(wc -l <"$DATA/shape-duck-uniform.csv") - 1)) rows identical (team, model, requests, input, output, cost_usd)"
-for n in $GROUPS; do
+for n in $USERS; do
     # The same rows in the same order: user, requests, input, output, cost.
     if ! diff -q <(tail -n +2 "$DATA/shape-llmspend-users-$n.csv" | cut -d, -f1-4,7) \
         <(tail -n +2 "$DATA/shape-duck-users-$n.csv") >/dev/null; then
@@ -156,7 +160,7 @@ line wc-uniform "$UNIFORM"
 line llmspend-uniform "$UNIFORM"
 line duckdb-uniform "$UNIFORM"
 echo "uniform: DuckDB / llmspend = $(ratio duckdb-uniform llmspend-uniform)x"
-for n in $GROUPS; do
+for n in $USERS; do
     f=$DATA/shape-users-$n.jsonl
     line "llmspend-users-$n" "$f" "$n"
     line "duckdb-users-$n" "$f" "$n"
