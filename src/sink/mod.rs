@@ -27,6 +27,7 @@
 //! the rule `report` applies (docs/design.md, Dedupe).
 
 pub mod charges;
+mod groups;
 pub mod tally;
 
 use crate::accounting::RelOrigin;

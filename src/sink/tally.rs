@@ -5,6 +5,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::groups::Groups;
 use super::{Consumer, PricedRecord, RecordSink};
 use crate::aggregate::{time_slot, GroupKey, Interner, MAX_DIMS};
 use crate::dimension::Dimension;
@@ -22,7 +23,7 @@ struct RequiredPart {
 /// One worker's groups and coverage figures, keyed by interned ids.
 pub struct GroupTally<'p> {
     plan: &'p Plan<'p>,
-    groups: FxHashMap<GroupKey, Totals>,
+    groups: Groups,
     total: Totals,
     no_team: Totals,
     no_cost_center: Totals,
@@ -44,7 +45,7 @@ impl<'p> GroupTally<'p> {
         let a = &plan.attribution;
         GroupTally {
             plan,
-            groups: FxHashMap::default(),
+            groups: Groups::new(&plan.dims),
             total: Totals::default(),
             no_team: Totals::default(),
             no_cost_center: Totals::default(),
@@ -91,7 +92,7 @@ impl<'p> GroupTally<'p> {
             })
             .collect();
         Sums {
-            groups: interner.values_of(self.groups, &plan.dims),
+            groups: self.groups.into_values(interner, &plan.dims),
             total: self.total,
             no_team: self.no_team,
             no_cost_center: self.no_cost_center,
@@ -135,7 +136,7 @@ impl RecordSink for GroupTally<'_> {
             };
         }
         let add = |t: &mut Totals| t.add(r.requests, &r.tokens, cost, r.reported_cost);
-        add(self.groups.entry(key).or_default());
+        add(self.groups.entry(&key));
         add(&mut self.total);
         use crate::record::Field;
         if p.get(Field::Team).is_none() {

@@ -1,0 +1,151 @@
+//! Where one worker's groups live until the worker is done.
+//!
+//! With several dimensions (or a time dimension) a group is found by its
+//! [`GroupKey`] in a hash map. With one dimension that is not a time, the
+//! key is a single interned id, and the interner has already told values
+//! apart: the group is found by indexing a table with the id, so a run
+//! with millions of distinct users or customers (`--by user`) does no
+//! second hash lookup per record, and the groups are stored densely, in
+//! the order they were first seen.
+
+use rustc_hash::FxHashMap;
+
+use crate::aggregate::{GroupKey, Interner};
+use crate::dimension::Dimension;
+use crate::report::{GroupValues, Totals};
+
+/// One worker's groups.
+pub(super) enum Groups {
+    /// One non-time dimension: `index[slot]` is the group's position + 1
+    /// (0: none yet), where `slot` is the key's one slot (interned id + 1,
+    /// 0 for a missing value).
+    One {
+        index: Vec<u32>,
+        slots: Vec<u32>,
+        totals: Vec<Totals>,
+    },
+    /// Any other `--by`.
+    Many(FxHashMap<GroupKey, Totals>),
+}
+
+impl Groups {
+    /// The table for grouping by `dims`.
+    pub(super) fn new(dims: &[Dimension]) -> Groups {
+        match dims {
+            [d] if !d.is_time() => Groups::One {
+                index: Vec::new(),
+                slots: Vec::new(),
+                totals: Vec::new(),
+            },
+            _ => Groups::Many(FxHashMap::default()),
+        }
+    }
+
+    /// The totals of the group with `key`, created empty the first time.
+    #[inline]
+    pub(super) fn entry(&mut self, key: &GroupKey) -> &mut Totals {
+        match self {
+            Groups::One {
+                index,
+                slots,
+                totals,
+            } => {
+                let slot = key[0];
+                let at = slot as usize;
+                if at >= index.len() {
+                    index.resize(at + 1, 0);
+                }
+                let pos = match index[at] {
+                    0 => {
+                        slots.push(slot);
+                        totals.push(Totals::default());
+                        index[at] = totals.len() as u32;
+                        totals.len() - 1
+                    }
+                    n => n as usize - 1,
+                };
+                &mut totals[pos]
+            }
+            Groups::Many(map) => map.entry(*key).or_default(),
+        }
+    }
+
+    /// The groups keyed by their values, for merging with other workers.
+    pub(super) fn into_values(
+        self,
+        interner: &Interner,
+        dims: &[Dimension],
+    ) -> FxHashMap<GroupValues, Totals> {
+        match self {
+            Groups::One { slots, totals, .. } => {
+                let mut out = FxHashMap::with_capacity_and_hasher(totals.len(), Default::default());
+                for (slot, t) in slots.into_iter().zip(totals) {
+                    let value = slot.checked_sub(1).map(|id| interner.get(id).to_string());
+                    out.entry(vec![value])
+                        .or_insert_with(Totals::default)
+                        .merge(&t);
+                }
+                out
+            }
+            Groups::Many(map) => interner.values_of(map, dims),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::MAX_DIMS;
+
+    fn add(groups: &mut Groups, slot0: u32, slot1: u32, requests: u128) {
+        let mut key: GroupKey = [0; MAX_DIMS];
+        key[0] = slot0;
+        key[1] = slot1;
+        groups.entry(&key).requests += requests;
+    }
+
+    #[test]
+    fn one_dimension_by_index_equals_the_hash_map() {
+        let mut interner = Interner::default();
+        let ids: Vec<u32> = ["u1", "u2", "u3", "u4"]
+            .iter()
+            .map(|s| interner.intern(s))
+            .collect();
+        let dims = [Dimension::User];
+        let mut one = Groups::new(&dims);
+        let mut many = Groups::Many(FxHashMap::default());
+        assert!(matches!(one, Groups::One { .. }));
+        // Missing values (slot 0), repeats, and ids seen out of order.
+        for (slot, n) in [
+            (ids[2] + 1, 1),
+            (0, 2),
+            (ids[0] + 1, 3),
+            (ids[2] + 1, 4),
+            (0, 5),
+        ] {
+            add(&mut one, slot, 0, n);
+            add(&mut many, slot, 0, n);
+        }
+        let one = one.into_values(&interner, &dims);
+        let many = many.into_values(&interner, &dims);
+        assert_eq!(one, many);
+        assert_eq!(one[&vec![Some("u3".to_string())]].requests, 5);
+        assert_eq!(one[&vec![None]].requests, 7);
+        assert_eq!(one.len(), 3);
+    }
+
+    #[test]
+    fn time_and_several_dimensions_use_the_hash_map() {
+        assert!(matches!(Groups::new(&[Dimension::Day]), Groups::Many(_)));
+        let dims = [Dimension::Team, Dimension::Model];
+        let mut g = Groups::new(&dims);
+        assert!(matches!(g, Groups::Many(_)));
+        add(&mut g, 0, 0, 1);
+        add(&mut g, 0, 0, 1);
+        let interner = Interner::default();
+        assert_eq!(
+            g.into_values(&interner, &dims)[&vec![None, None]].requests,
+            2
+        );
+    }
+}
