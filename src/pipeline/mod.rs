@@ -32,7 +32,7 @@ use crate::sink::Consumer;
 use crate::sources::{self, Parser, SourceOptions};
 use crate::worker::{Chunk, Done, Mode, Plan};
 pub use open::shape;
-use open::{open_parser, open_stream, reopen, sample_of, OpenFailure, Progressing};
+use open::{open_mapped, open_stream, reopen, OpenFailure, Progressing};
 pub use options::ReadOptions;
 use passes::{drop_duplicates, needs_rescan, prepare, process};
 use stream::{read_batches, read_file};
@@ -194,15 +194,13 @@ pub fn run<C: Consumer>(
                         }
                     }
                 }
-                Ok(mmap::Opened::Mapped(bytes)) => {
-                    match open_parser(input, sample_of(&bytes), options) {
-                        Err(e) => failed(input, e),
-                        Ok((parser, name)) => {
-                            used_sources.push((input.display(), name));
-                            opened.push(Opened { id, parser, bytes });
-                        }
+                Ok(mmap::Opened::Mapped(bytes)) => match open_mapped(input, &bytes, options) {
+                    Err(e) => failed(input, e),
+                    Ok((parser, name)) => {
+                        used_sources.push((input.display(), name));
+                        opened.push(Opened { id, parser, bytes });
                     }
-                }
+                },
             },
         }
     }
