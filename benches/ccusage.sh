@@ -6,7 +6,7 @@
 # Two trees:
 # - `claude_code_tree.py FILES LINES`: the first synthetic tree (few large
 #   files, 30% content-block copies);
-# - `claude_code_heavy.py HEAVY_SESSIONS` (default 1050: 5,174 files, 1.03 GB):
+# - `claude_code_heavy.py HEAVY_SESSIONS` (default 1050: 5,363 files, 1.06 GB):
 #   a heavy user's tree written from the documented format, thousands of
 #   small and mid-size session and subagent files, 74% of bytes on lines
 #   without a usage object, progress copies and toolUseResult.usage.
@@ -82,7 +82,7 @@ for g in l["groups"]:
     d = days.setdefault(g["day"], dict.fromkeys([b for _, b in pairs], 0))
     for _, b in pairs:
         d[b] += g[b]
-cd = {d["date"]: {b: d[a] for a, b in pairs} for d in c["daily"]}
+cd = {d.get("date", d.get("period")): {b: d[a] for a, b in pairs} for d in c["daily"]}
 bad = [k for k in sorted(set(cd) | set(days)) if cd.get(k) != days.get(k)]
 print(f"per-day tokens: {len(cd)} days, {'all equal' if not bad else 'DIFFERENT on ' + ', '.join(bad)}")
 if bad:

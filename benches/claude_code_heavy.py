@@ -143,7 +143,7 @@ class Session:
         self.parent = None
         self.copies = []  # lines a resumed session may copy
 
-    def base(self, kind):
+    def base(self, kind, same_second=False):
         b = {"parentUuid": self.parent, "isSidechain": self.sidechain is not None,
              "userType": "external", "cwd": self.cwd, "sessionId": self.sid,
              "version": "2.0.74", "gitBranch": "main"}
@@ -152,7 +152,9 @@ class Session:
         b["type"] = kind
         u = uid()
         b["uuid"] = u
-        b["timestamp"] = self.clock.tick()
+        # The content blocks of one response are written as it streams:
+        # within the same second.
+        b["timestamp"] = self.clock.tick(0, 0) if same_second else self.clock.tick()
         self.parent = u
         return b
 
@@ -167,7 +169,7 @@ class Session:
         req = "req_011C" + "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz123456789") for _ in range(20))
         u = usage(sub)
         out = []
-        for block in blocks:
+        for n, block in enumerate(blocks):
             if block == "thinking":
                 content = [{"type": "thinking", "thinking": text(rng.randint(100, 1500)), "signature": "Eu8B" + "x" * 300}]
             elif block == "text":
@@ -176,7 +178,7 @@ class Session:
                 content = [{"type": "tool_use", "id": "toolu_01" + uid().replace("-", "")[:22], "name": block,
                             "input": {"command": text(rng.randint(20, 200))} if block != "Task" else
                             {"description": "explore the code", "prompt": text(rng.randint(200, 800)), "subagent_type": "general-purpose"}}]
-            b = self.base("assistant")
+            b = self.base("assistant", same_second=n > 0)
             b["message"] = {"model": model, "id": msg_id, "type": "message", "role": "assistant",
                             "content": content, "stop_reason": None, "stop_sequence": None, "usage": u}
             b["requestId"] = req
