@@ -12,6 +12,7 @@
 //! sink of the run's [`Consumer`]; the finished workers' outputs are added
 //! up: the only synchronization.
 
+mod documents;
 mod open;
 mod options;
 mod passes;
@@ -32,7 +33,7 @@ use crate::sink::Consumer;
 use crate::sources::{self, Parser, SourceOptions};
 use crate::worker::{Chunk, Done, Mode, Plan};
 pub use open::shape;
-use open::{open_parser, open_stream, reopen, sample_of, OpenFailure, Progressing};
+use open::{open_mapped, open_stream, reopen, OpenFailure, Progressing};
 pub use options::ReadOptions;
 use passes::{drop_duplicates, needs_rescan, prepare, process};
 use stream::{read_batches, read_file};
@@ -158,7 +159,7 @@ pub fn run<C: Consumer>(
     let mut used_sources = Vec::new();
     let mut opened = Vec::new();
     let mut streams = Vec::new();
-    let mut documents: Vec<(u32, Box<dyn Parser>, Vec<u8>)> = Vec::new();
+    let mut documents = Vec::new();
     let mut stdin_ids = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
         let id = i as u32;
@@ -176,13 +177,8 @@ pub fn run<C: Consumer>(
                         Ok(Some((parser, name, head, rest))) => {
                             used_sources.push((input.display(), name));
                             if parser.framing() == sources::Framing::Document {
-                                let mut bytes = head.into_inner();
-                                if let Err(e) = { rest }.read_to_end(&mut bytes) {
-                                    used_sources.pop();
-                                    failed(input, OpenFailure::Unreadable(e.to_string()));
-                                    continue;
-                                }
-                                documents.push((id, parser, bytes));
+                                // Read when its turn comes (documents.rs).
+                                documents.push(documents::Pending { id, input, parser });
                             } else {
                                 streams.push(PendingStream {
                                     id,
@@ -194,15 +190,13 @@ pub fn run<C: Consumer>(
                         }
                     }
                 }
-                Ok(mmap::Opened::Mapped(bytes)) => {
-                    match open_parser(input, sample_of(&bytes), options) {
-                        Err(e) => failed(input, e),
-                        Ok((parser, name)) => {
-                            used_sources.push((input.display(), name));
-                            opened.push(Opened { id, parser, bytes });
-                        }
+                Ok(mmap::Opened::Mapped(bytes)) => match open_mapped(input, &bytes, options) {
+                    Err(e) => failed(input, e),
+                    Ok((parser, name)) => {
+                        used_sources.push((input.display(), name));
+                        opened.push(Opened { id, parser, bytes });
                     }
-                }
+                },
             },
         }
     }
@@ -229,15 +223,6 @@ pub fn run<C: Consumer>(
             });
         }
     }
-    for (id, parser, bytes) in &documents {
-        chunks.push(Chunk {
-            file: *id,
-            index: 0,
-            bytes,
-            parser: parser.as_ref(),
-            first: true,
-        });
-    }
     // The first pass reads every document, and dedupe reads chunks again:
     // drop each one's pages after it (they fault back in when it is read
     // next), so a large input is not resident all at once.
@@ -247,6 +232,7 @@ pub fn run<C: Consumer>(
         }
     };
     pool.install(|| prepare(&chunks, &release));
+    let lengths = pool.install(|| documents::prepare(&documents, options));
     // After a chunk: drop its pages (flat memory) and report progress.
     // `opened` is in id order. Dropped pages fault back in if a chunk is
     // read again for dedupe.
@@ -257,6 +243,17 @@ pub fn run<C: Consumer>(
         }
     };
     let mut partial = pool.install(|| process(&chunks, plan, consumer, Mode::Count, &done));
+    let (read, mut unread) = pool.install(|| {
+        documents::process(&documents, &lengths, plan, consumer, options, &|n| {
+            progress.inc(n)
+        })
+    });
+    partial = partial.merge(read, |a, b| consumer.merge(a, b));
+    for (i, len) in lengths.into_iter().enumerate() {
+        if let Err(e) = len {
+            unread.push((i, e));
+        }
+    }
     // Many streamed files: one task per file. Few: each file in turn, its
     // chunks in parallel batches, so one big live or compressed file still
     // uses every core.
@@ -309,6 +306,18 @@ pub fn run<C: Consumer>(
                 rereadable.retain(|(_, input, _)| input.display() != display);
                 unreadable.push((display, e));
             }
+        }
+    }
+    // Documents: read again from disk for dedupe, like streams.
+    unread.sort_by_key(|(i, _)| *i);
+    for (i, d) in documents.into_iter().enumerate() {
+        match unread.binary_search_by_key(&i, |(j, _)| *j) {
+            Ok(at) => {
+                let display = d.input.display();
+                used_sources.retain(|(f, _)| *f != display);
+                unreadable.push((display, unread[at].1.clone()));
+            }
+            Err(_) => rereadable.push((d.id, d.input, d.parser)),
         }
     }
     for id in stdin_ids {
@@ -378,7 +387,6 @@ pub fn run<C: Consumer>(
     partial.seen = Seen::default();
     drop(chunks);
     drop(opened);
-    drop(documents);
     progress.finish_and_clear();
     used_sources.sort();
     Ok(Run {

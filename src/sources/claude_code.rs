@@ -32,55 +32,24 @@ use std::borrow::Cow;
 
 use memchr::memmem;
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
 
-use crate::parse::json::{read_object_as, Lenient, Text, Val};
+use crate::parse::json::read_object_as;
 
 use crate::parse::scalar::Scalar;
 use crate::parse::sink::Sink;
-use crate::parse::usage::Usage;
 use crate::parse::Framing;
 use crate::record::{Field, Ignored, Reason, Timestamp, Tokens, UsageRecord};
 use crate::sources::contract::{Parser, RunScratch, Sample, Source, SourceOptions};
 use crate::time;
 use claims::{Claim, KeyHash};
+use scan::Line;
 
 /// The Claude Code source.
 pub struct ClaudeCode;
 
 const NAME: &str = "claude-code";
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Line<'a> {
-    #[serde(borrow, rename = "type")]
-    kind: Text<'a>,
-    #[serde(borrow)]
-    message: Lenient<Message<'a>>,
-    /// Older Claude Code versions wrote their own cost estimate.
-    #[serde(borrow, rename = "costUSD")]
-    cost_usd: Val<'a>,
-    #[serde(borrow, rename = "requestId")]
-    request_id: Text<'a>,
-    #[serde(borrow)]
-    timestamp: Text<'a>,
-    #[serde(borrow, rename = "sessionId")]
-    session_id: Text<'a>,
-    #[serde(borrow)]
-    cwd: Text<'a>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Message<'a> {
-    #[serde(borrow)]
-    id: Text<'a>,
-    #[serde(borrow)]
-    model: Text<'a>,
-    usage: Option<Usage>,
-}
-
-/// The key paths [`Line`] and [`Message`] are read at, per canonical
+/// The key paths [`Line`] and [`Message`](scan::Message) are read at, per canonical
 /// field in the order tried, for `llmspend sources --fields`; a usage
 /// object is read by its shape ([`Usage`]), listed here with the Messages
 /// API names Claude Code writes. `field_check` proves every path is read
@@ -138,9 +107,13 @@ enum Outcome<'a> {
 }
 
 fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
-    let parsed = match read_object_as::<Line>(unit) {
+    // The scanner first; serde_json for what it declines, and the verdict.
+    let parsed = match scan::line(unit) {
         Ok(l) => l,
-        Err(reason) => return Outcome::Malformed(reason),
+        Err(_) => match read_object_as::<Line>(unit) {
+            Ok(l) => l,
+            Err(reason) => return Outcome::Malformed(reason),
+        },
     };
     if parsed.kind.as_deref() != Some("assistant") {
         return Outcome::Ignored;
@@ -280,7 +253,10 @@ impl Parser for ClaudeCodeParser {
         let mut local: FxHashMap<KeyHash, Claim> = FxHashMap::default();
         let mut key = String::new();
         for (line, unit) in lines(doc) {
-            if usage.find(unit).is_none() {
+            // Only responses make claims: a line whose `type` is not
+            // `assistant` (a `progress` copy, a tool result) is passed
+            // over once its type is read.
+            if usage.find(unit).is_none() || scan::not_assistant(unit) {
                 continue;
             }
             let Outcome::Entry(entry) = read_line(unit, line) else {
@@ -447,5 +423,8 @@ impl Source for ClaudeCode {
 }
 
 pub mod claims;
+mod scan;
+#[cfg(test)]
+mod scan_tests;
 #[cfg(test)]
 mod tests;

@@ -3,14 +3,22 @@ use std::path::Path;
 use super::*;
 use crate::sources::testing::Capture;
 
-fn assistant(uuid: &str, msg: &str, req: Option<&str>, model: &str, usage: &str) -> String {
+use assistant_line as assistant;
+
+pub(super) fn assistant_line(
+    uuid: &str,
+    msg: &str,
+    req: Option<&str>,
+    model: &str,
+    usage: &str,
+) -> String {
     let req = req.map_or(String::new(), |r| format!(r#""requestId":"{r}","#));
     format!(
         r#"{{"parentUuid":"p-{uuid}","isSidechain":false,"userType":"external","cwd":"/home/ana/checkout","sessionId":"s-1","version":"2.0.74","gitBranch":"main","message":{{"id":"{msg}","type":"message","role":"assistant","model":"{model}","content":[{{"type":"text","text":"ok"}}],"stop_reason":null,"usage":{usage}}},{req}"type":"assistant","uuid":"{uuid}","timestamp":"2026-10-03T09:14:02.118Z"}}"#
     )
 }
 
-const USAGE: &str = r#"{"input_tokens":4,"cache_creation_input_tokens":2000,"cache_read_input_tokens":15000,"cache_creation":{"ephemeral_5m_input_tokens":1500,"ephemeral_1h_input_tokens":500},"output_tokens":8,"service_tier":"standard"}"#;
+pub(super) const USAGE: &str = r#"{"input_tokens":4,"cache_creation_input_tokens":2000,"cache_read_input_tokens":15000,"cache_creation":{"ephemeral_5m_input_tokens":1500,"ephemeral_1h_input_tokens":500},"output_tokens":8,"service_tier":"standard"}"#;
 
 fn open(name: &str, options: &SourceOptions) -> Box<dyn Parser> {
     ClaudeCode
