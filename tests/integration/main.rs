@@ -17,6 +17,7 @@ mod golden;
 mod html;
 mod layout;
 mod merge;
+mod normalize;
 mod props;
 mod report;
 mod sources;
