@@ -18,6 +18,7 @@ mod html;
 mod layout;
 mod merge;
 mod normalize;
+mod normalize_parquet;
 mod props;
 mod report;
 mod sources;
