@@ -39,6 +39,11 @@ pub struct NormalizeArgs {
     #[arg(long, value_name = "RUN")]
     pub run_id: Option<String>,
 
+    /// Split a day's file of a run past this size (for tests; default
+    /// 1 GiB).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub max_file_bytes: Option<usize>,
+
     /// Print the CREATE TABLE (or view) for the Parquet files of this
     /// schema in ENGINE's SQL, and read nothing.
     #[arg(long, value_enum, value_name = "ENGINE")]

@@ -33,6 +33,9 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitStatus> {
     }
     let (format, out) = format_and_out(&args)?;
     let run_id = args.run_id.clone();
+    let max_file_bytes = args
+        .max_file_bytes
+        .unwrap_or(normalize::parquet::MAX_FILE_BYTES);
     if let Some(r) = &run_id {
         let ok = !r.is_empty()
             && r.bytes()
@@ -41,7 +44,7 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitStatus> {
         if !ok {
             return Err(UsageError::BadValue {
                 flag: "--run-id",
-                message: format!("`{r}`: use letters, digits, `-`, `_` and `.`"),
+                message: format!("`{r}`: use letters, digits, `-` and `_`"),
             }
             .into());
         }
@@ -91,7 +94,7 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitStatus> {
                 "lines_read": c.lines_read,
                 "accounting": super::report::accounting_json(&report)?,
             });
-            normalize::parquet::write(&out, &run, &rows, &files, &manifest)?;
+            normalize::parquet::write(&out, &run, &rows, &files, &manifest, max_file_bytes)?;
             (report, rows.len(), files)
         }
     };

@@ -159,47 +159,103 @@ fn put(path: &Path, write: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::
     Ok(())
 }
 
-/// Writes the rows into per-day files of run `run` under `out`, removes
-/// the files of this run for days it no longer has, and writes the
-/// manifest last. Returns the files written.
-pub fn write(
-    out: &Path,
-    run: &str,
-    rows: &[Row],
-    files: &[String],
-    manifest: &serde_json::Value,
-) -> io::Result<Vec<PathBuf>> {
-    let mut days: BTreeMap<i64, Vec<&Row>> = BTreeMap::new();
-    for r in rows {
-        days.entry(r.day).or_default().push(r);
+/// Past this size a day's file of a run is closed and the next one
+/// begun: `part-<run>.parquet`, `part-<run>.1.parquet`, ...
+pub const MAX_FILE_BYTES: usize = 1 << 30;
+
+/// The name of file `n` of a day of run `run` (run ids hold no `.`, so
+/// the names of two runs never collide).
+fn part_name(run: &str, n: usize) -> String {
+    match n {
+        0 => format!("part-{run}.parquet"),
+        n => format!("part-{run}.{n}.parquet"),
     }
+}
+
+/// Returns true if and only if `name` is one of run `run`'s files.
+fn is_part_of(name: &str, run: &str) -> bool {
+    let Some(rest) = name
+        .strip_prefix("part-")
+        .and_then(|n| n.strip_prefix(run))
+        .and_then(|n| n.strip_suffix(".parquet"))
+    else {
+        return false;
+    };
+    rest.is_empty()
+        || rest
+            .strip_prefix('.')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// One day's rows into files of at most about `max_bytes` each.
+fn write_day(
+    dir: &Path,
+    run: &str,
+    rows: &[&Row],
+    files: &[String],
+    props: &WriterProperties,
+    max_bytes: usize,
+) -> io::Result<Vec<PathBuf>> {
     let schema = Arc::new(arrow_schema());
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_created_by(format!("llmspend {}", env!("CARGO_PKG_VERSION")))
-        .build();
-    let part = format!("part-{run}.parquet");
     let mut written = Vec::new();
-    for (day, rows) in &days {
-        let dir = out.join(format!("day={}", crate::time::format_day(*day)));
-        fs::create_dir_all(&dir)?;
-        let path = dir.join(&part);
+    // The size is checked between batches: a small limit (tests) checks
+    // every few rows.
+    let rows_per_batch = if max_bytes < 64 << 20 { 16 } else { BATCH };
+    let mut batches = rows.chunks(rows_per_batch).peekable();
+    while batches.peek().is_some() {
+        let path = dir.join(part_name(run, written.len()));
         put(&path, |f| {
             let mut w =
                 ArrowWriter::try_new(f, schema.clone(), Some(props.clone())).map_err(err)?;
-            for chunk in rows.chunks(BATCH) {
+            for chunk in batches.by_ref() {
                 w.write(&batch(&schema, chunk, files)?).map_err(err)?;
+                if w.bytes_written() + w.in_progress_size() >= max_bytes {
+                    break;
+                }
             }
             w.close().map_err(err)?;
             Ok(())
         })?;
         written.push(path);
     }
-    // A re-run replaces its files: days it no longer has lose theirs.
+    Ok(written)
+}
+
+/// Writes the rows into per-day files of run `run` under `out` (split
+/// past `max_bytes`), removes this run's other files (days or splits it no
+/// longer has), and writes the manifest last. Returns the files written.
+pub fn write(
+    out: &Path,
+    run: &str,
+    rows: &[Row],
+    files: &[String],
+    manifest: &serde_json::Value,
+    max_bytes: usize,
+) -> io::Result<Vec<PathBuf>> {
+    let mut days: BTreeMap<i64, Vec<&Row>> = BTreeMap::new();
+    for r in rows {
+        days.entry(r.day).or_default().push(r);
+    }
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_created_by(format!("llmspend {}", env!("CARGO_PKG_VERSION")))
+        .build();
+    let mut written = Vec::new();
+    for (day, rows) in &days {
+        let dir = out.join(format!("day={}", crate::time::format_day(*day)));
+        fs::create_dir_all(&dir)?;
+        written.extend(write_day(&dir, run, rows, files, &props, max_bytes.max(1))?);
+    }
+    // A re-run replaces its files: days or splits it no longer has go.
     for entry in fs::read_dir(out)?.flatten() {
-        let stale = entry.path().join(&part);
-        if entry.file_name().to_string_lossy().starts_with("day=") && !written.contains(&stale) {
-            let _ = fs::remove_file(&stale);
+        if !entry.file_name().to_string_lossy().starts_with("day=") {
+            continue;
+        }
+        for f in fs::read_dir(entry.path())?.flatten() {
+            let path = f.path();
+            if is_part_of(&f.file_name().to_string_lossy(), run) && !written.contains(&path) {
+                let _ = fs::remove_file(&path);
+            }
         }
     }
     let manifest_path = out.join("_llmspend").join(format!("run-{run}.json"));
@@ -208,4 +264,21 @@ pub fn write(
         io::Write::write_all(f, b"\n")
     })?;
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_names_of_two_runs_never_collide() {
+        assert!(is_part_of("part-abc.parquet", "abc"));
+        assert!(is_part_of("part-abc.12.parquet", "abc"));
+        assert!(!is_part_of("part-abc-1.parquet", "abc"));
+        assert!(!is_part_of("part-abc.x.parquet", "abc"));
+        assert!(!is_part_of(".part-abc.parquet.x.tmp", "abc"));
+        assert!(!is_part_of("part-ab.parquet", "abc"));
+        assert_eq!(part_name("r", 0), "part-r.parquet");
+        assert_eq!(part_name("r", 2), "part-r.2.parquet");
+    }
 }

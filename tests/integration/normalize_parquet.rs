@@ -274,3 +274,31 @@ fn out_is_checked_before_reading() {
     assert!(err.contains("cannot create"), "{err}");
     assert!(!err.contains("no/such/input"), "{err}");
 }
+
+#[test]
+fn a_days_file_is_split_past_the_size_limit_and_a_rerun_drops_old_splits() {
+    let dir = TestDir::new();
+    let out = dir.path().join("usage");
+    let count = |max: &str| {
+        run(
+            llmspend()
+                .args(["normalize", "samples/", "--quiet", "--run-id", "r1"])
+                .args(["--max-file-bytes", max, "-o"])
+                .arg(&out),
+            0,
+        );
+        parquet_files(&out)
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains("day=2026-10-01"))
+            .collect::<Vec<_>>()
+    };
+    let split = count("1");
+    assert!(split.len() > 1, "{split:?}");
+    assert!(
+        split.iter().any(|p| p.ends_with("part-r1.1.parquet")),
+        "{split:?}"
+    );
+    let whole = count("1000000000");
+    assert_eq!(whole.len(), 1, "{whole:?}");
+    assert!(whole[0].ends_with("part-r1.parquet"));
+}
