@@ -17,6 +17,8 @@ mod golden;
 mod html;
 mod layout;
 mod merge;
+mod normalize;
+mod normalize_parquet;
 mod props;
 mod report;
 mod sources;
