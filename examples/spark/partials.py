@@ -37,6 +37,9 @@ FILE_OPTIONS = {"--rates", "--owners"}
 def binary():
     """The llmspend shipped with `--files`, executable."""
     exe = SparkFiles.get("llmspend")
+    if not os.path.exists(exe):
+        raise RuntimeError("no llmspend in SparkFiles: ship the binary, named llmspend, "
+                           "with spark-submit --files path/to/llmspend")
     mode = os.stat(exe).st_mode
     if not mode & stat.S_IXUSR:
         os.chmod(exe, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)

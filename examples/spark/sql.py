@@ -37,11 +37,29 @@ def statements(path):
     return out
 
 
+def out_path(a, query):
+    """-o itself for one query; -o/QUERY_STEM.csv for several."""
+    if len(a.query) == 1:
+        return a.output
+    os.makedirs(a.output, exist_ok=True)
+    return os.path.join(a.output, os.path.splitext(os.path.basename(query))[0] + ".csv")
+
+
+def write(path, columns, rows):
+    """The column names, then each row, comma-separated, as they are: the
+    report queries return one column holding the whole CSV line."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(",".join(columns) + "\n")
+        for r in rows:
+            f.write(",".join("" if v is None else str(v) for v in r) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("usage", help="the folder normalize wrote (local path or URL)")
-    ap.add_argument("query", help="a .sql file reading the view `usage`")
-    ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("query", nargs="+", help=".sql files reading the view `usage`")
+    ap.add_argument("-o", "--output", required=True,
+                    help="the CSV; with several queries a folder, one QUERY_STEM.csv each")
     ap.add_argument("--dedupe", action="store_true",
                     help="dedupe by request_id across runs (usage_dedupe.sql)")
     a = ap.parse_args()
@@ -55,15 +73,12 @@ def main():
         spark.sql("CREATE OR REPLACE TEMPORARY VIEW usage AS SELECT * FROM usage_all")
     for s in statements(os.path.join(SQL, "csv_cells.sql")):
         spark.sql(s)
-    *setup, query = statements(a.query)
-    for s in setup:
-        spark.sql(s)
-    df = spark.sql(query)
-    rows = df.collect()
-    with open(a.output, "w", encoding="utf-8", newline="") as f:
-        f.write(",".join(df.columns) + "\n")
-        for r in rows:
-            f.write(",".join("" if v is None else str(v) for v in r) + "\n")
+    for path in a.query:
+        *setup, query = statements(path)
+        for s in setup:
+            spark.sql(s)
+        df = spark.sql(query)
+        write(out_path(a, path), df.columns, df.collect())
     spark.stop()
 
 

@@ -21,11 +21,29 @@ import duckdb
 SQL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "duckdb")
 
 
+def out_path(a, query):
+    """-o itself for one query; -o/QUERY_STEM.csv for several."""
+    if len(a.query) == 1:
+        return a.output
+    os.makedirs(a.output, exist_ok=True)
+    return os.path.join(a.output, os.path.splitext(os.path.basename(query))[0] + ".csv")
+
+
+def write(path, columns, rows):
+    """The column names, then each row, comma-separated, as they are: the
+    report queries return one column holding the whole CSV line."""
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(",".join(columns) + "\n")
+        for r in rows:
+            f.write(",".join("" if v is None else str(v) for v in r) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("usage", help="the folder normalize wrote")
-    ap.add_argument("query", help="a .sql file reading the view `usage`")
-    ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("query", nargs="+", help=".sql files reading the view `usage`")
+    ap.add_argument("-o", "--output", required=True,
+                    help="the CSV; with several queries a folder, one QUERY_STEM.csv each")
     ap.add_argument("--dedupe", action="store_true")
     a = ap.parse_args()
 
@@ -37,11 +55,9 @@ def main():
     else:
         con.execute("CREATE VIEW usage AS SELECT * FROM usage_all")
     con.execute(open(os.path.join(SQL, "csv_cells.sql")).read())
-    rel = con.sql(open(a.query).read())
-    with open(a.output, "w", encoding="utf-8", newline="") as f:
-        f.write(",".join(rel.columns) + "\n")
-        for r in rel.fetchall():
-            f.write(",".join("" if v is None else str(v) for v in r) + "\n")
+    for path in a.query:
+        rel = con.sql(open(path).read())
+        write(out_path(a, path), rel.columns, rel.fetchall())
 
 
 if __name__ == "__main__":
