@@ -72,6 +72,8 @@ pub struct Config {
     pub allocate: Option<Allocate>,
     /// `--skip-unreadable`: unreadable inputs do not change the exit code.
     pub skip_unreadable: bool,
+    /// `--accounting FILE`: where the run's accounting JSON also goes.
+    pub accounting: Option<PathBuf>,
 }
 
 /// The argument groups `report` and `coverage` share.
@@ -323,6 +325,7 @@ impl Config {
             chunk_bytes: args.input.chunk_bytes.unwrap_or(CHUNK_BYTES).max(1),
             mmap: !args.input.no_mmap,
             progress: crate::progress::wanted(args.output.quiet),
+            stdin_name: args.input.stdin_name.clone(),
         };
         let output = Output::create(args.output.output.as_deref())?;
         Ok(Config {
@@ -348,6 +351,7 @@ impl Config {
             gates,
             allocate: None,
             skip_unreadable: args.input.skip_unreadable,
+            accounting: args.output.accounting,
         })
     }
 }
@@ -568,6 +572,35 @@ impl Config {
             }
         }
         out
+    }
+}
+
+impl Config {
+    /// Resolves the arguments of `normalize` (not `--print-ddl`): a
+    /// report's config whose output (a folder or a file) the command opens.
+    pub fn from_normalize(args: crate::cli::NormalizeArgs) -> anyhow::Result<Config> {
+        let gates = GateArgs {
+            require: vec![Dimension::CostCenter],
+            max_unattributed: None,
+            basis: crate::gate::Basis::Requests,
+            max_malformed: None,
+            fail_on_unpriced: false,
+        };
+        let output = OutputArgs {
+            output: None,
+            quiet: args.quiet,
+            accounting: args.accounting,
+        };
+        let mut config = Config::resolve(Common {
+            paths: args.paths,
+            filter: args.filter,
+            input: args.input,
+            output,
+            attribution: args.attribution,
+            gates,
+        })?;
+        config.reported_cost = true;
+        Ok(config)
     }
 }
 

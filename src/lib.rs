@@ -54,6 +54,7 @@ pub mod gate;
 pub mod hints;
 pub mod input;
 pub mod money;
+pub mod normalize;
 pub mod output;
 pub mod parse;
 pub mod pipeline;

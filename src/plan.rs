@@ -34,16 +34,32 @@ pub struct Plan<'c> {
     pub attribution: AttributionPlan<'c>,
 }
 
-/// A fingerprint of a rate card's rows (FNV-1a over each row as debug
-/// text, hex): equal cards give equal fingerprints on one build.
-fn card_fingerprint(card: &RateCard) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for row in card.rows() {
-        for b in format!("{row:?}\n").bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
+/// The rate card's sha256 (hex): over one canonical text line per row
+/// (provider, model, dates, the five prices in pico-dollars per token,
+/// tier, long-context threshold), in the card's order. Where the card was
+/// read from does not enter, so the same card shipped to another path (a
+/// Spark executor's) gives the same hash.
+pub fn rates_sha256(card: &RateCard) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for r in card.rows() {
+        let line = format!(
+            "{},{},{:?},{:?},{},{},{},{},{},{},{:?}\n",
+            r.provider,
+            r.model,
+            r.from,
+            r.to,
+            r.input.0,
+            r.output.0,
+            r.cache_read.0,
+            r.cache_write.0,
+            r.cache_write_1h.0,
+            r.tier.as_deref().unwrap_or(""),
+            r.above,
+        );
+        h.update(line.as_bytes());
     }
-    format!("{h:016x}")
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The attribution part of a [`Plan`]: off by default.
@@ -103,7 +119,7 @@ impl Plan<'_> {
                 tz_offset: self.tz_offset,
                 dedupe: a.dedupe,
             },
-            rate_card: card_fingerprint(self.card),
+            rate_card: rates_sha256(self.card),
             owner_rows: a.owners.map(OwnerMap::row_names),
         }
     }

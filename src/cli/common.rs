@@ -113,6 +113,10 @@ pub struct InputArgs {
     /// in the summary); by default a run with unreadable inputs exits 2.
     #[arg(long)]
     pub skip_unreadable: bool,
+    /// The name standard input goes by in `source_file`, malformed-line
+    /// samples and partials (default `-`), e.g. the object it was read from.
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<String>,
     /// Target chunk size for parallel reading (for tests and tuning).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub chunk_bytes: Option<usize>,
@@ -128,4 +132,8 @@ pub struct OutputArgs {
     /// numbers: unreadable inputs, unpriced models, failed gates.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also write the run's accounting (the JSON report's `accounting`
+    /// object) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub accounting: Option<PathBuf>,
 }

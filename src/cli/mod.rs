@@ -7,6 +7,7 @@ mod common;
 mod coverage;
 mod export;
 mod merge;
+mod normalize;
 mod rates;
 mod report;
 mod sources;
@@ -19,6 +20,7 @@ pub use common::{AttributionArgs, FilterArgs, GateArgs, InputArgs, OutputArgs};
 pub use coverage::CoverageArgs;
 pub use export::ExportArgs;
 pub use merge::MergeArgs;
+pub use normalize::{NormalizeArgs, NormalizeFormat};
 pub use rates::RatesArgs;
 pub use report::ReportArgs;
 pub use sources::SourcesArgs;
@@ -57,6 +59,9 @@ pub enum Command {
     /// Write priced usage as a FOCUS 1.2 dataset (CSV or Parquet) to load
     /// next to the cloud bill, or llmspend's own priced records.
     Export(ExportArgs),
+    /// Write one priced row per usage record (schema llmspend.usage.v1)
+    /// as Parquet or JSONL, for Spark, Trino, Athena or DuckDB to group.
+    Normalize(NormalizeArgs),
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub fn run(args: BillArgs) -> anyhow::Result<ExitStatus> {
     let format = args.format;
     let mut bc = Config::from_bill(args)?;
     let report = report::build(&bc.config)?;
+    report::write_accounting(bc.config.accounting.as_deref(), &report)?;
     let bill = bill::invoices(report, &bc.month, &bc.customers, bc.margin, bc.per_model);
     let out = std::mem::replace(&mut bc.config.output, Output::stdout());
     out.write(|w| out_bill::render(format, &bill, w))?;

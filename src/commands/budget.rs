@@ -59,6 +59,7 @@ pub fn run(args: BudgetArgs) -> anyhow::Result<ExitStatus> {
     let (partial, mut sums, span) = partial(&plan, run);
     sums.resize(rows.len(), RowSums::default());
     let report = report::finish(partial, problems)?;
+    report::write_accounting(bc.config.accounting.as_deref(), &report)?;
     let eval = evaluate(&bc.budgets, &sums, span.map(|s| s.0), as_of, tz);
     let view = View {
         eval: &eval,

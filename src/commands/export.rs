@@ -23,6 +23,7 @@ use crate::sink::charges::{ChargePlan, ChargeTally};
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitStatus> {
     let (mut config, options) = Config::from_export(args)?;
     let (report, table) = build(&config, &options)?;
+    super::report::write_accounting(config.accounting.as_deref(), &report)?;
     let out = std::mem::replace(&mut config.output, Output::stdout());
     let path = out.path().map(|p| p.display().to_string());
     let rows = table.rows.len();

@@ -61,6 +61,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
         args.output.quiet,
         None,
     )?;
+    super::report::write_accounting(args.output.accounting.as_deref(), &report)?;
     let quiet = args.output.quiet;
     output::stderr(|w| super::report::summary(&report, quiet, args.format.is_data(), w))?;
     // Inputs the partials' runs could not read make the sum incomplete,

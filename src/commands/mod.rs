@@ -5,6 +5,7 @@ pub mod budget;
 pub mod coverage;
 pub mod export;
 pub mod merge;
+pub mod normalize;
 pub mod rates;
 pub mod report;
 pub mod sources;
@@ -23,5 +24,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Budget(args) => budget::run(args),
         Command::Bill(args) => bill::run(args),
         Command::Export(args) => export::run(args),
+        Command::Normalize(args) => normalize::run(args),
     }
 }

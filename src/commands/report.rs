@@ -84,11 +84,25 @@ pub fn emit(
 }
 
 /// The `accounting` object of the JSON report, as that renderer writes it.
-fn accounting_json(report: &Report) -> anyhow::Result<serde_json::Value> {
+pub fn accounting_json(report: &Report) -> anyhow::Result<serde_json::Value> {
     let mut json = Vec::new();
     render::json::Json.render(report, &mut json)?;
     let mut value: serde_json::Value = serde_json::from_slice(&json)?;
     Ok(value["accounting"].take())
+}
+
+/// `--accounting FILE`: writes the report's accounting JSON to FILE (in
+/// place atomically), when asked.
+pub fn write_accounting(path: Option<&std::path::Path>, report: &Report) -> anyhow::Result<()> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let json = accounting_json(report)?;
+    Output::create(Some(path))?.write(|w| {
+        serde_json::to_writer_pretty(&mut *w, &json)?;
+        w.write_all(b"\n")
+    })?;
+    Ok(())
 }
 
 /// After the output is written: the summary on stderr for data formats
@@ -102,6 +116,7 @@ pub fn conclude(
     verdicts: &[crate::report::Verdict],
     data: bool,
 ) -> anyhow::Result<ExitStatus> {
+    write_accounting(config.accounting.as_deref(), report)?;
     // Lines were read and not one was a record: the numbers are not of
     // the logs. (Empty inputs are an empty period, not an error.)
     let counts = &report.accounting.counts;

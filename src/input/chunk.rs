@@ -199,6 +199,9 @@ pub struct StreamChunks<R> {
     carry: Vec<u8>,
     done: bool,
     max_line: usize,
+    /// A read error met after some whole records: returned by the next
+    /// call, once they are handed out.
+    failed: Option<io::Error>,
 }
 
 impl<R: Read> StreamChunks<R> {
@@ -210,6 +213,7 @@ impl<R: Read> StreamChunks<R> {
             carry: Vec::new(),
             done: false,
             max_line: usize::MAX,
+            failed: None,
         }
     }
 
@@ -250,10 +254,39 @@ impl<R: Read> StreamChunks<R> {
         Ok(())
     }
 
+    /// The stream broke (a cut gzip member, a damaged zstd frame): the
+    /// whole records read before the damage are handed out, then `e`; the
+    /// record the damage cut is dropped.
+    fn damaged(
+        &mut self,
+        mut buf: Vec<u8>,
+        framing: Framing,
+        e: io::Error,
+    ) -> io::Result<Option<Vec<u8>>> {
+        self.done = true;
+        self.carry.clear();
+        let cut = match framing {
+            Framing::Csv => last_csv_boundary(&buf),
+            Framing::Document => None,
+            _ => memchr::memrchr(b'\n', &buf).map(|i| i + 1),
+        };
+        match cut {
+            Some(cut) if cut > 0 => {
+                buf.truncate(cut);
+                self.failed = Some(e);
+                Ok(Some(buf))
+            }
+            _ => Err(e),
+        }
+    }
+
     /// The next chunk, `Ok(None)` at the end of the stream. CSV streams are
     /// cut at line feeds too: a quoted line feed on a boundary is joined back
     /// by reading on until the quotes balance.
     pub fn next_chunk(&mut self, framing: Framing) -> io::Result<Option<Vec<u8>>> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         if self.done && self.carry.is_empty() {
             return Ok(None);
         }
@@ -266,7 +299,11 @@ impl<R: Read> StreamChunks<R> {
             let n = loop {
                 match self.reader.read(&mut buf[old..]) {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    other => break other?,
+                    Err(e) => {
+                        buf.truncate(old);
+                        return self.damaged(buf, framing, e);
+                    }
+                    Ok(n) => break n,
                 }
             };
             buf.truncate(old + n);

@@ -35,7 +35,7 @@ pub use open::shape;
 use open::{open_parser, open_stream, reopen, sample_of, OpenFailure, Progressing};
 pub use options::ReadOptions;
 use passes::{drop_duplicates, needs_rescan, prepare, process};
-use stream::{read_batches, read_file};
+use stream::{read_batches, read_file, Streamed};
 
 /// What the reading of a run leaves: the merged results of every worker,
 /// and what was read with which source.
@@ -95,9 +95,6 @@ impl<O> Run<O> {
         (partial, rest)
     }
 }
-
-/// A streamed file's results, or why it could not be read.
-type FileResult<O> = Result<Done<O>, String>;
 
 /// An input opened and recognised.
 struct Opened {
@@ -160,9 +157,15 @@ pub fn run<C: Consumer>(
     let mut streams = Vec::new();
     let mut documents: Vec<(u32, Box<dyn Parser>, Vec<u8>)> = Vec::new();
     let mut stdin_ids = Vec::new();
+    // `--stdin-name`: standard input's name in source_file, samples and
+    // partials.
+    let stdin_name = options.stdin_name.clone().unwrap_or_else(|| "-".into());
     for (i, input) in inputs.iter().enumerate() {
         let id = i as u32;
-        names.push(input.display());
+        names.push(match input {
+            Input::Stdin => stdin_name.clone(),
+            Input::File(_) => input.display(),
+        });
         match input {
             Input::Stdin => stdin_ids.push(id),
             Input::File(path) => match mmap::open(path, options.mmap) {
@@ -262,7 +265,7 @@ pub fn run<C: Consumer>(
     // uses every core.
     let threads = options.threads.max(1);
     let mut rereadable = Vec::new();
-    let streamed: Vec<(String, FileResult<C::Output>)> = if streams.len() >= threads {
+    let streamed: Vec<(String, Streamed<C::Output>)> = if streams.len() >= threads {
         let (jobs, keep): (Vec<_>, Vec<_>) = streams
             .into_iter()
             .map(|s| {
@@ -301,24 +304,28 @@ pub fn run<C: Consumer>(
         }
         out
     };
+    // A stream that ends in damage (a cut gzip or zstd stream) is named
+    // unreadable, and the lines before the damage count; one that gave
+    // nothing is only named.
+    let mut damaged = Vec::new();
     for (display, result) in streamed {
-        match result {
-            Ok(p) => partial = partial.merge(p, |a, b| consumer.merge(a, b)),
-            Err(e) => {
+        let Streamed { done, failure } = result;
+        if let Some(e) = failure {
+            if done.ledger.counts.lines_read == 0 {
                 used_sources.retain(|(f, _)| *f != display);
                 rereadable.retain(|(_, input, _)| input.display() != display);
-                unreadable.push((display, e));
             }
+            damaged.push(display.clone());
+            unreadable.push((display, e));
         }
+        partial = partial.merge(done, |a, b| consumer.merge(a, b));
     }
     for id in stdin_ids {
         let count = Arc::new(AtomicU64::new(0));
         let raw = Counting::new(Progressing::new(std::io::stdin(), &progress), count.clone());
         let input = Input::Stdin;
-        let result = open_stream(&input, raw, count, options, true).and_then(|opened| {
-            let Some((parser, name, head, rest)) = opened else {
-                return Ok(None);
-            };
+        let result = open_stream(&input, raw, count, options, true).map(|opened| {
+            let (parser, name, head, rest) = opened?;
             // Stdin is the last input and cannot be read twice: each batch
             // drops its duplicates while its bytes are still in memory.
             let mut total = std::mem::take(&mut partial);
@@ -333,16 +340,22 @@ pub fn run<C: Consumer>(
                 Some(&mut total),
             );
             partial = total;
-            r.map(|p| Some((p, name))).map_err(OpenFailure::Unreadable)
+            Some((r, name))
         });
         match result {
-            Ok(Some((p, name))) => {
-                used_sources.push(("-".to_string(), name));
-                partial = partial.merge(p, |a, b| consumer.merge(a, b));
+            Ok(Some((Streamed { done, failure }, name))) => {
+                if let Some(e) = failure {
+                    unreadable.push((stdin_name.clone(), e));
+                }
+                used_sources.push((stdin_name.clone(), name));
+                partial = partial.merge(done, |a, b| consumer.merge(a, b));
             }
-            Ok(None) => used_sources.push(("-".to_string(), "(empty)")),
-            Err(OpenFailure::Unreadable(e)) => unreadable.push(("-".to_string(), e)),
-            Err(OpenFailure::Unrecognized(u)) => unrecognized.push(u),
+            Ok(None) => used_sources.push((stdin_name.clone(), "(empty)")),
+            Err(OpenFailure::Unreadable(e)) => unreadable.push((stdin_name.clone(), e)),
+            Err(OpenFailure::Unrecognized(u)) => unrecognized.push(Unrecognized {
+                path: stdin_name.clone(),
+                ..u
+            }),
         }
     }
     // Every input has been seen: the kept occurrence of each request id is
@@ -366,7 +379,11 @@ pub fn run<C: Consumer>(
                 Some(&mut total),
             );
             partial = total;
-            r
+            match r.failure {
+                // Its damage is named already.
+                Some(e) if !damaged.contains(&input.display()) => Err(e),
+                _ => Ok(()),
+            }
         });
         if let Err(e) = reread {
             unreadable.push((

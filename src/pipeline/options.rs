@@ -20,6 +20,8 @@ pub struct ReadOptions {
     /// Show a progress bar on stderr (already decided: a terminal and not
     /// `--quiet`).
     pub progress: bool,
+    /// `--stdin-name`: what standard input is called in the output.
+    pub stdin_name: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -31,6 +33,7 @@ impl Default for ReadOptions {
             chunk_bytes: CHUNK_BYTES,
             mmap: true,
             progress: false,
+            stdin_name: None,
         }
     }
 }

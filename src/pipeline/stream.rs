@@ -20,13 +20,22 @@ pub(super) fn read_file<C: Consumer>(
     plan: &Plan<'_>,
     consumer: &C,
     options: &ReadOptions,
-) -> Result<Done<C::Output>, String> {
+) -> Streamed<C::Output> {
     let framing = parser.framing();
     let mut stream =
         StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
     let mut worker = Worker::new(plan, Mode::Count, consumer.sink());
     let mut index = 0u32;
-    while let Some(bytes) = stream.next_chunk(framing).map_err(|e| e.to_string())? {
+    let mut failure = None;
+    loop {
+        let bytes = match stream.next_chunk(framing) {
+            Ok(Some(b)) => b,
+            Ok(None) => break,
+            Err(e) => {
+                failure = Some(e.to_string());
+                break;
+            }
+        };
         worker.process_chunk(&Chunk {
             file: id,
             index,
@@ -36,7 +45,20 @@ pub(super) fn read_file<C: Consumer>(
         });
         index += 1;
     }
-    Ok(worker.finish(consumer))
+    Streamed {
+        done: worker.finish(consumer),
+        failure,
+    }
+}
+
+/// What reading a stream gave: the records read, and why it stopped early
+/// (a damaged gzip or zstd stream, a read error), if it did. The lines
+/// before the damage are counted, as a damaged file's are.
+pub(super) struct Streamed<O> {
+    /// The workers' results.
+    pub done: Done<O>,
+    /// Why the stream ended early.
+    pub failure: Option<String>,
 }
 
 /// Reads a stream in batches of chunks, one batch in memory at a time, each
@@ -59,7 +81,7 @@ pub(super) fn read_batches<C: Consumer>(
     options: &ReadOptions,
     pool: &rayon::ThreadPool,
     mut dedupe: Option<&mut Done<C::Output>>,
-) -> Result<Done<C::Output>, String> {
+) -> Streamed<C::Output> {
     let framing = parser.framing();
     let mut stream =
         StreamChunks::new(reader, options.chunk_bytes).with_max_line(plan.max_line_bytes);
@@ -71,12 +93,19 @@ pub(super) fn read_batches<C: Consumer>(
     let mut counted = Done::default();
     let mut index = 0u32;
     let batch = options.threads.max(1) * 2;
+    let mut failure = None;
     loop {
         let mut done = false;
         while pending.len() < batch {
-            match stream.next_chunk(framing).map_err(|e| e.to_string())? {
-                Some(c) => pending.push(c),
-                None => {
+            match stream.next_chunk(framing) {
+                Ok(Some(c)) => pending.push(c),
+                Ok(None) => {
+                    done = true;
+                    break;
+                }
+                Err(e) => {
+                    // The chunks before the damage are still read.
+                    failure = Some(e.to_string());
                     done = true;
                     break;
                 }
@@ -118,5 +147,8 @@ pub(super) fn read_batches<C: Consumer>(
             break;
         }
     }
-    Ok(counted)
+    Streamed {
+        done: counted,
+        failure,
+    }
 }

@@ -40,7 +40,8 @@ pub struct Meta {
     pub value_fields: Vec<Field>,
     /// The records admitted.
     pub filters: Filters,
-    /// A fingerprint of the rate card the costs were priced with.
+    /// The sha256 of the rate card the costs were priced with (over its
+    /// rows, see the plan).
     pub rate_card: String,
     /// Ownership map rows as `file:line: field=value`, in map order; `None`
     /// when no map was used.

@@ -437,6 +437,35 @@ fn cases() -> Vec<(String, Vec<String>)> {
             &["export", "--format", "focus-parquet", s],
         ),
         ("export_bad_ext", &["export", "-o", "x.parquet", s]),
+        (
+            "normalize_jsonl",
+            &[
+                "normalize",
+                "-o",
+                "-",
+                "--tz",
+                "+05:30",
+                "tests/fixtures/focus",
+            ],
+        ),
+        (
+            "normalize_parquet_stdout",
+            &["normalize", "--format", "parquet", "-o", "-", s],
+        ),
+        (
+            "normalize_ddl_athena",
+            &[
+                "normalize",
+                "--print-ddl",
+                "athena",
+                "--location",
+                "s3://finops/usage/",
+            ],
+        ),
+        (
+            "normalize_ddl_spark",
+            &["normalize", "--print-ddl", "spark"],
+        ),
         ("export_bad_tags", &["export", "--tags", "team,colour", s]),
         ("export_bad_tz", &["export", "--tz", "+02:00", s]),
     ];

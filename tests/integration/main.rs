@@ -18,6 +18,7 @@ mod html;
 mod interop;
 mod layout;
 mod merge;
+mod normalize;
 mod props;
 mod report;
 mod sources;
