@@ -85,14 +85,10 @@ def main():
     spark = SparkSession.builder.appName("llmspend-partials").getOrCreate()
     sc = spark.sparkContext
     by, extra = a.by, a.report_options
-    # llmspend before 0.2 has no --stdin-name: samples then say `-`.
-    helptext = subprocess.run([binary(), "report", "--help"], stdout=subprocess.PIPE).stdout
-    named = b"--stdin-name" in helptext
 
     def partial(item):
         url, data = item
-        name = ["--stdin-name", url] if named else []
-        cmd = [binary(), "report", "-", *name, "--by", by,
+        cmd = [binary(), "report", "-", "--stdin-name", url, "--by", by,
                "--format", "partial", "-q"] + shipped(extra)
         return run(cmd, data, url)
 
