@@ -13,10 +13,10 @@ all the files:
    which prices every record (rates, owners, filters and --tz apply here)
    and writes one JSON line per record plus a trailer with the file's
    accounting;
-2. shuffle: the lines are keyed by request_id (records without one, and
-   trailers, by their file and line: they are never deduped), so all
-   copies of a request meet in one partition, sorted by (source_file,
-   source_line), llmspend's keep-rule order;
+2. shuffle: the lines are keyed by request_id (records without one by
+   their file and line: they are never deduped; the trailers share one
+   key), so all copies of a request meet in one partition, sorted by
+   (source_file, source_line), llmspend's keep-rule order;
 3. map: each partition goes to `llmspend report - --format partial`, which
    reads the normalized lines (source `llmspend`: costs as written, never
    re-priced), keeps the earliest copy of each request_id, and adds the
@@ -42,15 +42,15 @@ from partials import binary, run, shipped  # noqa: E402  (shipped beside this fi
 
 
 def keyed(line):
-    """(shuffle key, (source_file, source_line, line)) for one normalized
-    line. A trailer or a record without a request_id gets a key of its own."""
+    """(shuffle key, (is_trailer, source_file, source_line, line)) for one
+    normalized line; a record without a request_id gets a key of its own."""
     rec = json.loads(line)
-    if "_llmspend" in rec:  # the trailer: the file's accounting
-        return ("\x00trailer", ("", 0, line))
+    if "_llmspend" in rec:  # the trailer: the file's accounting, after the rows
+        return ("trailer", (1, "", 0, line))
     f, n = rec.get("source_file") or "", rec.get("source_line") or 0
     rid = rec.get("request_id")
     key = "id:" + rid if rid else "line:%s:%d" % (f, n)
-    return (key, (f, n, line))
+    return (key, (0, f, n, line))
 
 
 def main():
@@ -78,10 +78,10 @@ def main():
         return run(cmd, data, url).decode("utf-8").splitlines()
 
     def partial(rows):
-        rows = sorted(rows, key=lambda r: (r[0], r[1]))
+        rows = sorted(rows, key=lambda r: r[:3])
         if not rows:
             return []
-        data = "".join(line + "\n" for _, _, line in rows).encode("utf-8")
+        data = "".join(r[3] + "\n" for r in rows).encode("utf-8")
         cmd = [binary(), "report", "-", "--source", "llmspend", "--by", by,
                "--format", "partial", "-q"]
         return [run(cmd, data, "report of a shuffle partition")]
