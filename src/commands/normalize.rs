@@ -32,6 +32,28 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
     let (format, out) = format_and_out(&args)?;
+    let run_id = args.run_id.clone();
+    if let Some(r) = &run_id {
+        let ok = !r.is_empty()
+            && r.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+            && !r.starts_with('.');
+        if !ok {
+            return Err(UsageError::BadValue {
+                flag: "--run-id",
+                message: format!("`{r}`: use letters, digits, `-`, `_` and `.`"),
+            }
+            .into());
+        }
+    }
+    let f = &args.filter;
+    let (tz, since, until, month) = (
+        f.tz.clone(),
+        f.since.clone(),
+        f.until.clone(),
+        f.month.clone(),
+    );
+    let wheres: Vec<String> = f.wheres.iter().map(|w| w.to_string()).collect();
     let config = Config::from_normalize(args)?;
     let rates = rates_sha256(&config.card);
     let (report, rows, files) = match format {
@@ -46,7 +68,31 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitStatus> {
             (report, rows.len(), files)
         }
         NormalizeFormat::Parquet => {
-            anyhow::bail!("--format parquet is not available yet; use --format jsonl")
+            // Refuse an unwritable OUT or another schema before reading.
+            normalize::parquet::prepare(&out)?;
+            let (report, rows, files) = build(&config)?;
+            let run = match &run_id {
+                Some(r) => r.clone(),
+                None => derived_run_id(&config, &rates),
+            };
+            let c = &report.accounting.counts;
+            let manifest = serde_json::json!({
+                "schema": normalize::SCHEMA,
+                "llmspend_version": env!("CARGO_PKG_VERSION"),
+                "run": run,
+                "inputs": files,
+                "rates_sha256": rates,
+                "tz": tz,
+                "filters": {
+                    "since": since, "until": until, "month": month,
+                    "where": wheres, "dedupe": config.dedupe,
+                },
+                "records": rows.len(),
+                "lines_read": c.lines_read,
+                "accounting": super::report::accounting_json(&report)?,
+            });
+            normalize::parquet::write(&out, &run, &rows, &files, &manifest)?;
+            (report, rows.len(), files)
         }
     };
     let _ = files;
@@ -70,6 +116,32 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitStatus> {
         true => ExitStatus::Error,
         false => ExitStatus::Success,
     })
+}
+
+/// The run id when `--run-id` is not given: a hash of what decides the
+/// rows (inputs as named, filters, time zone, dedupe, owners, value and
+/// route options, rate card), so a re-run replaces its own files.
+fn derived_run_id(config: &Config, rates: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let text = format!(
+        "{}\n{:?}\n{:?}\n{}\n{}\n{}\n{}\n{}\n{:?}\n{:?}\n{rates}",
+        normalize::SCHEMA,
+        config.paths,
+        config.read.stdin_name,
+        config.tz_offset,
+        config.window.since.unwrap_or(i64::MIN),
+        config.window.until.unwrap_or(i64::MAX),
+        config.dedupe,
+        config.normalize_values,
+        config
+            .wheres
+            .iter()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>(),
+        config.owners.as_ref().map(|o| o.row_names()),
+    );
+    let h = Sha256::digest(format!("{text}\n{}", config.route_templates).as_bytes());
+    h.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// The format (`--format`, else from OUT: JSONL for `-` and `*.jsonl`,

@@ -12,6 +12,7 @@
 
 pub mod ddl;
 pub mod jsonl;
+pub mod parquet;
 
 use rustc_hash::FxHashMap;
 

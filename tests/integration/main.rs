@@ -19,6 +19,7 @@ mod interop;
 mod layout;
 mod merge;
 mod normalize;
+mod normalize_parquet;
 mod props;
 mod report;
 mod sources;
