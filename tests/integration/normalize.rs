@@ -284,6 +284,7 @@ fn accounting_file_is_the_json_reports_accounting() {
         vec!["report", "samples/", "--quiet"],
         vec!["coverage", "samples/", "--quiet"],
         vec!["normalize", "samples/", "--quiet", "-o", "-"],
+        vec!["export", "samples/", "--quiet"],
     ] {
         let _ = std::fs::remove_file(&acc);
         stdout_ok(llmspend().args(&cmd).arg("--accounting").arg(&acc));
