@@ -25,7 +25,10 @@ all the files:
 
 The result is byte for byte `llmspend report` over the same files
 (docs/distributed.md). The binary is shipped with `--files` and found with
-`SparkFiles.get`. This script is run by tests/integration/interop.rs.
+`SparkFiles.get`. Stage 3 needs `report` to read normalized JSONL (source
+`llmspend`), which is not in llmspend yet: until it is, this script is not
+run by tests/integration/interop.rs (stages 1 and 2 are what the test's
+per-file normalize runs and usage_dedupe.sql check).
 """
 
 import argparse

@@ -81,6 +81,9 @@ fn spark(venv: &Path, script: &str, args: &[&str]) -> Command {
         .args(["--master", "local[2]", "--driver-memory", "1g"])
         .args(["--conf", "spark.sql.session.timeZone=America/Los_Angeles"])
         .args(["--conf", "spark.ui.enabled=false"])
+        // 200 shuffle partitions (the default) cost more than they save
+        // on two cores.
+        .args(["--conf", "spark.sql.shuffle.partitions=4"])
         .arg("--files")
         .arg(bin())
         .arg(root().join(script))
@@ -134,6 +137,14 @@ fn spark_and_duckdb_reproduce_the_report_byte_for_byte() {
     );
     let logs = dir.path().join("logs");
     let all = vec![logs.clone()];
+    // What every recipe must reproduce, by BYS index.
+    let want: Vec<Vec<u8>> = BYS.iter().map(|by| report(&all, by, &[])).collect();
+    let want_all: Vec<Vec<u8>> = BYS
+        .iter()
+        .map(|by| report(&all, by, &["--no-dedupe"]))
+        .collect();
+    // The data has request_ids that cross files: dedupe changes the report.
+    assert_ne!(want, want_all, "no duplicates in the generated data");
 
     // The partials map step with --no-dedupe: a request_id crossing files
     // counts in each partial, as it does in `report --no-dedupe`. One job
@@ -148,7 +159,11 @@ fn spark_and_duckdb_reproduce_the_report_byte_for_byte() {
         )
         .args(["--by", "team,model,day,cost_center", "--", "--no-dedupe"]),
     );
-    for by in BYS {
+    // Each task named its stream with --stdin-name: samples say the URL.
+    let text = String::from_utf8(read(&merged)).unwrap();
+    let url = format!("\"file\":\"file:{}\"", s(&logs.join("edge.jsonl")));
+    assert!(text.contains(&url), "no {url} in the merged partial");
+    for (by, want_all) in BYS.iter().zip(&want_all) {
         let got = sh(
             "merge --by",
             &mut llmspend(&["merge", s(&merged), "--by", by, "--format", "csv", "-q"]),
@@ -156,7 +171,7 @@ fn spark_and_duckdb_reproduce_the_report_byte_for_byte() {
         same(
             &format!("partials.py --no-dedupe, --by {by}"),
             &got,
-            &report(&all, by, &["--no-dedupe"]),
+            want_all,
         );
     }
 
@@ -188,5 +203,133 @@ fn spark_and_duckdb_reproduce_the_report_byte_for_byte() {
         &report(&some, "team,model", &[]),
     );
 
+    normalized_parquet_in_spark_sql_and_duckdb(&venv, &dir, &logs, &want);
     eprintln!("interop: total {:.1}s", start.elapsed().as_secs_f64());
+}
+
+/// The input files of `logs`, sorted.
+fn files(logs: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(logs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+/// normalize's Parquet, grouped by Spark SQL (session time zone
+/// America/Los_Angeles) and DuckDB: one run over all files, and one run
+/// per file deduped in SQL (usage_dedupe.sql).
+fn normalized_parquet_in_spark_sql_and_duckdb(
+    venv: &Path,
+    dir: &TestDir,
+    logs: &Path,
+    want: &[Vec<u8>],
+) {
+    let one = dir.path().join("usage-one-run");
+    sh(
+        "normalize (one run)",
+        &mut llmspend(&[
+            "normalize",
+            "--format",
+            "parquet",
+            "-q",
+            "-o",
+            s(&one),
+            s(logs),
+        ]),
+    );
+    let per = dir.path().join("usage-per-file");
+    let t = Instant::now();
+    for f in files(logs) {
+        let mut c = llmspend(&["normalize", "--format", "parquet", "-q", "-o", s(&per)]);
+        c.arg(&f);
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "normalize {}: {}",
+            f.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    eprintln!(
+        "interop: normalize per file: {:.1}s",
+        t.elapsed().as_secs_f64()
+    );
+
+    let queries = |engine: &str| -> Vec<String> {
+        BYS.iter()
+            .map(|by| format!("examples/sql/{engine}/report_{}.sql", by.replace(',', "_")))
+            .chain([format!("examples/sql/{engine}/coverage.sql")])
+            .collect()
+    };
+    // Coverage of team and cost_center: the JSON report's
+    // accounting.unattributed, as CSV.
+    let acc = sh(
+        "report --format json",
+        &mut llmspend(&["report", "--format", "json", "-q", s(logs)]),
+    );
+    let acc = super::util::json(&String::from_utf8(acc).unwrap());
+    let mut cov = String::from("field,requests,tokens,cost_usd\n");
+    for field in ["team", "cost_center"] {
+        let u = &acc["accounting"]["unattributed"][field];
+        cov += &format!(
+            "{field},{},{},{}\n",
+            u["requests"],
+            u["tokens"],
+            u["cost_usd"].as_str().unwrap()
+        );
+    }
+    for (usage, dedupe) in [(&one, false), (&per, true)] {
+        let what = if dedupe {
+            "per-file runs, deduped in SQL"
+        } else {
+            "one run"
+        };
+        let out = dir.path().join(format!("spark-{dedupe}"));
+        let mut args: Vec<&str> = vec![s(usage)];
+        let q = queries("spark");
+        args.extend(q.iter().map(String::as_str));
+        args.extend(["-o", s(&out)]);
+        if dedupe {
+            args.push("--dedupe");
+        }
+        sh(
+            &format!("spark sql.py ({what})"),
+            &mut spark(venv, "examples/spark/sql.py", &args),
+        );
+        let dout = dir.path().join(format!("duckdb-{dedupe}"));
+        let mut c = Command::new(venv.join("python"));
+        c.current_dir(root())
+            .arg("examples/sql/run_duckdb.py")
+            .arg(usage);
+        c.args(queries("duckdb")).arg("-o").arg(&dout);
+        if dedupe {
+            c.arg("--dedupe");
+        }
+        sh(&format!("duckdb ({what})"), &mut c);
+        same(
+            &format!("Spark SQL coverage, {what}"),
+            &read(&out.join("coverage.csv")),
+            cov.as_bytes(),
+        );
+        same(
+            &format!("DuckDB coverage, {what}"),
+            &read(&dout.join("coverage.csv")),
+            cov.as_bytes(),
+        );
+        for (by, want) in BYS.iter().zip(want) {
+            let name = format!("report_{}.csv", by.replace(',', "_"));
+            same(
+                &format!("Spark SQL, {what}, --by {by}"),
+                &read(&out.join(&name)),
+                want,
+            );
+            same(
+                &format!("DuckDB, {what}, --by {by}"),
+                &read(&dout.join(&name)),
+                want,
+            );
+        }
+    }
 }
