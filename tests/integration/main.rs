@@ -15,6 +15,7 @@ mod focus_validator;
 mod fuzz;
 mod golden;
 mod html;
+mod interop;
 mod layout;
 mod merge;
 mod normalize;
