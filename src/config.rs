@@ -72,6 +72,26 @@ pub struct Config {
     pub allocate: Option<Allocate>,
     /// `--skip-unreadable`: unreadable inputs do not change the exit code.
     pub skip_unreadable: bool,
+    /// `report --show-reported` (with `--explain-difference`, `--tolerance`).
+    pub reconcile: Option<crate::report::reconcile::ReconcileOptions>,
+}
+
+/// `--show-reported`, `--explain-difference` and `--tolerance`, checked.
+pub fn reconcile_options(
+    args: &crate::cli::ReconcileArgs,
+) -> anyhow::Result<Option<crate::report::reconcile::ReconcileOptions>> {
+    use crate::report::reconcile::{ReconcileOptions, Tolerance};
+    if !args.show_reported {
+        return Ok(None);
+    }
+    let tolerance = match &args.tolerance {
+        Some(t) => Tolerance::parse(t).map_err(|m| bad("--tolerance", m))?,
+        None => Tolerance::default(),
+    };
+    Ok(Some(ReconcileOptions {
+        explain: args.explain_difference,
+        tolerance,
+    }))
 }
 
 /// The argument groups `report` and `coverage` share.
@@ -167,6 +187,7 @@ fn source_options(
     Ok(SourceOptions {
         map,
         aliases,
+        correct_known_bugs: input.correct_known_bugs,
         ..SourceOptions::default()
     })
 }
@@ -225,12 +246,14 @@ impl Config {
         })?;
         config.dims = dims;
         config.allocate = args.allocate_unattributed;
+        config.reconcile = reconcile_options(&args.reconcile)?;
         // The HTML page embeds the JSON, so it reads what the JSON shows;
         // a partial carries it for the merged JSON.
-        config.reported_cost = matches!(
-            args.format,
-            ReportFormat::Json | ReportFormat::Html | ReportFormat::Partial
-        );
+        config.reported_cost = config.reconcile.is_some()
+            || matches!(
+                args.format,
+                ReportFormat::Json | ReportFormat::Html | ReportFormat::Partial
+            );
         Ok(config)
     }
 
@@ -348,6 +371,7 @@ impl Config {
             gates,
             allocate: None,
             skip_unreadable: args.input.skip_unreadable,
+            reconcile: None,
         })
     }
 }

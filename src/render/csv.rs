@@ -5,7 +5,8 @@
 //! cost descending then dimensions ascending; no total row; formula guard.
 //! `allocated_cost_usd` (when asked for) and `unpriced_requests` are
 //! appended after them, in that order: the requests of the group that no
-//! rate-card row priced, whose cost is not in `cost_usd`.
+//! rate-card row priced, whose cost is not in `cost_usd`. With
+//! `--show-reported`, `reported_cost_usd` and `difference_usd` come last.
 
 use std::io::{self, Write};
 
@@ -16,6 +17,11 @@ use crate::report::UNATTRIBUTED;
 
 /// The CSV renderer.
 pub struct Csv;
+
+/// The columns `--show-reported` appends, last: the cost the sources
+/// state and llmspend's cost minus it; both empty for a group whose
+/// records state no cost.
+pub const RECONCILE: [&str; 2] = ["reported_cost_usd", "difference_usd"];
 
 /// The metric columns, after the dimensions.
 pub const METRICS: [&str; 6] = [
@@ -39,6 +45,12 @@ impl Renderer for Csv {
             .chain(METRICS)
             .chain(report.allocated.as_ref().map(|_| "allocated_cost_usd"))
             .chain(["unpriced_requests"])
+            .chain(
+                RECONCILE
+                    .iter()
+                    .copied()
+                    .filter(|_| report.reconcile.is_some()),
+            )
             .collect();
         w.write_record(&header)?;
         // One set of cells reused for every row: a report can have millions.
@@ -69,6 +81,13 @@ impl Renderer for Csv {
                 next += 1;
             }
             crate::money::push_uint(&mut metrics[next], t.unpriced_requests);
+            if report.reconcile.is_some() {
+                // Empty when no record of the group stated a cost.
+                if let (Some(r), Some(d)) = (t.reported(), t.difference()) {
+                    r.push_usd(6, &mut metrics[next + 1]);
+                    metrics[next + 2].push_str(&crate::money::signed_usd(d, 6));
+                }
+            }
             w.write_record(&cells)?;
         }
         w.flush()

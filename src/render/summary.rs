@@ -154,6 +154,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for (path, error) in &a.unreadable {
         writeln!(out, "unreadable: {}: {}", terminal(path), terminal(error))?;
     }
+    if report.reconcile.is_some() {
+        writeln!(
+            out,
+            "{}",
+            crate::report::reconcile::summary_line(&report.reconciliation())
+        )?;
+    }
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub mod jsonl;
 mod model;
 mod partial;
 mod project;
+pub mod reconcile;
 mod totals;
 
 pub use model::{Coverage, FieldCoverage, Report, Verdict};

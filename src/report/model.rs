@@ -82,4 +82,14 @@ pub struct Report {
     /// `--allocate-unattributed`: per group (in order), the estimated cost
     /// with the unattributed cost spread in; `None` when not asked for.
     pub allocated: Option<Vec<Money>>,
+    /// `--show-reported` (with `--explain-difference`, `--tolerance`):
+    /// show the stated cost and the difference; `None` when not asked for.
+    pub reconcile: Option<super::reconcile::ReconcileOptions>,
+}
+
+impl Report {
+    /// The reconciliation figures of the groups (`--show-reported`).
+    pub fn reconciliation(&self) -> super::reconcile::Summary {
+        super::reconcile::Summary::of(&self.groups, self.totals.cost)
+    }
 }

@@ -445,6 +445,7 @@ impl Partial {
             },
             sources,
             allocated: None,
+            reconcile: None,
         }
     }
 }

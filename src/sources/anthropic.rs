@@ -178,27 +178,10 @@ fn usage_tokens(row: &Row<'_>) -> Result<Option<Tokens>, Reason> {
 }
 
 /// Converts an amount in cents, written as decimal text, into pico-dollars
-/// exactly (1 cent = 10^10 pico-dollars). Digits beyond the tenth decimal
-/// of a cent are dropped.
+/// exactly (1 cent = 10^10 pico-dollars); digits past the pico-dollar are
+/// rounded half-even.
 pub fn cents_to_pico(text: &str) -> Option<u128> {
-    let t = text.trim();
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() && frac.is_empty() || !digits(whole) || !digits(frac) || whole.len() > 24 {
-        return None;
-    }
-    let cents: u128 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
-    };
-    let mut pico = cents.checked_mul(PICO_PER_USD / 100)?;
-    let mut scale = PICO_PER_USD / 1000;
-    for b in frac.bytes().take(10) {
-        pico += u128::from(b - b'0') * scale;
-        scale /= 10;
-    }
-    Some(pico)
+    crate::money::stated_pico(text, 10)
 }
 
 fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
@@ -225,8 +208,8 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
             },
             // The documented form is a string; a number is read the same way.
             Some(Scalar::U64(v)) => cents = Some(u128::from(*v) * (PICO_PER_USD / 100)),
-            Some(Scalar::F64(v)) if v.is_finite() && *v >= 0.0 && *v < 1e15 => {
-                cents = Some((v * 1e10).round() as u128)
+            Some(Scalar::F64(v)) if crate::money::stated_pico_f64(*v, 10).is_some() => {
+                cents = crate::money::stated_pico_f64(*v, 10)
             }
             Some(_) => return sink.malformed(bad),
             None => {}

@@ -18,6 +18,7 @@ mod html;
 mod layout;
 mod merge;
 mod props;
+mod reconcile;
 mod report;
 mod sources;
 mod util;

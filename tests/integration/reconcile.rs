@@ -1,0 +1,135 @@
+//! `--show-reported`, `--explain-difference` and the accounting warnings
+//! through the binary, on fixtures shaped like each real format
+//! (tests/fixtures/reconcile/). Expected figures are worked out by hand in
+//! the comments, from the rate card's list prices.
+
+use crate::util::*;
+
+fn csv(args: &[&str]) -> String {
+    stdout_ok(
+        llmspend()
+            .arg("report")
+            .args(args)
+            .args(["--format", "csv"]),
+    )
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = stdout_ok(
+        llmspend()
+            .arg("report")
+            .args(args)
+            .args(["--format", "json"]),
+    );
+    serde_json::from_str(&out).unwrap()
+}
+
+/// One month of an OpenAI usage export and the cost export of the same
+/// month, reconciled per day, model and project.
+#[test]
+fn openai_usage_and_cost_exports_reconcile_per_day_and_model() {
+    let dir = "tests/fixtures/reconcile/openai";
+    let by = ["--by", "day,model,project", "--show-reported"];
+    let out = csv(&[&[dir][..], &by].concat());
+    // 2026-10-01 gpt-4o (2.50 / 1.25 cached / 10.00 per MTok): 150,000 x
+    // 2.50 + 50,000 x 1.25 + 30,000 x 10 = 0.375 + 0.0625 + 0.3 = 0.7375;
+    // the invoice says the same. gpt-4o-mini (0.15 / 0.60): 1,000,000 x
+    // 0.15 + 100,000 x 0.60 = 0.21; the invoice bills output at 0.07, so
+    // 0.22 and -0.01. 2026-10-02 gpt-4o: 40,000 x 2.50 + 4,000 x 10 =
+    // 0.14 both sides; a gpt-4o-mini charge of 0.005 with no usage row:
+    // -0.005.
+    let expected = "\
+day,model,project,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests,reported_cost_usd,difference_usd
+2026-10-01,gpt-4o-2024-08-06,proj_search,40,150000,30000,50000,0,0.737500,0,0.737500,0.000000
+2026-10-01,gpt-4o-mini-2024-07-18,proj_checkout,100,1000000,100000,0,0,0.210000,0,0.220000,-0.010000
+2026-10-02,gpt-4o-2024-08-06,proj_search,10,40000,4000,0,0,0.140000,0,0.140000,0.000000
+2026-10-02,gpt-4o-mini-2024-07-18,proj_checkout,0,0,0,0,0,0.000000,0,0.005000,-0.005000
+";
+    assert_eq!(out, expected);
+    let j = json(&[&[dir][..], &by].concat());
+    let r = &j["reconciliation"];
+    assert_eq!(r["reported_cost_usd"], "1.102500");
+    assert_eq!(r["cost_usd"], "1.087500");
+    assert_eq!(r["difference_usd"], "-0.015000");
+    assert_eq!(r["unreported_cost_share_pct"], "0.0");
+    assert_eq!(j["totals"]["difference_usd"], "-0.015000");
+    // Without the flag: no difference, no reconciliation, the same
+    // reported cost per group.
+    let plain = json(&[dir, "--by", "day,model,project"]);
+    assert!(plain.get("reconciliation").is_none());
+    assert!(plain["groups"][0].get("difference_usd").is_none());
+    assert_eq!(plain["groups"][1]["reported_cost_usd"], "0.220000");
+}
+
+/// A group with no stated cost is empty in CSV and `null` in JSON, with
+/// and without the flag; never `0.000000`.
+#[test]
+fn no_reported_cost_is_empty_never_zero() {
+    let dir = TestDir::new();
+    let logs = dir.create(
+        "gw.jsonl",
+        concat!(
+            r#"{"timestamp":"2026-10-01T10:00:00Z","model":"gpt-4o","team":"a","input_tokens":1000000,"output_tokens":0,"cost":2.4}"#,
+            "\n",
+            r#"{"timestamp":"2026-10-01T10:00:00Z","model":"gpt-4o","team":"b","input_tokens":1000000,"output_tokens":0}"#,
+            "\n",
+            r#"{"timestamp":"2026-10-01T10:00:00Z","model":"gpt-4o","team":"c","input_tokens":0,"output_tokens":0,"cost":0}"#,
+            "\n"
+        ),
+    );
+    let p = logs.to_str().unwrap();
+    let out = csv(&[p, "--by", "team", "--show-reported"]);
+    assert_eq!(
+        out,
+        "team,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests,reported_cost_usd,difference_usd\n\
+         a,1,1000000,0,0,0,2.500000,0,2.400000,0.100000\n\
+         b,1,1000000,0,0,0,2.500000,0,,\n\
+         c,1,0,0,0,0,0.000000,0,0.000000,0.000000\n"
+    );
+    for args in [
+        vec![p, "--by", "team"],
+        vec![p, "--by", "team", "--show-reported"],
+    ] {
+        let j = json(&args);
+        assert_eq!(j["groups"][1]["team"], "b");
+        assert!(j["groups"][1]["reported_cost_usd"].is_null());
+        assert_eq!(j["groups"][2]["reported_cost_usd"], "0.000000");
+    }
+    let table = stdout_ok(llmspend().args(["report", p, "--by", "team", "--show-reported"]));
+    // Half of the priced cost ($2.50 of $5.00) is in team b, which states none.
+    assert!(
+        table.contains("reported: $2.400000 stated by the sources; priced: $5.000000; difference (llmspend - reported, over the 2 groups that state a cost): $0.100000; 50.0% of priced cost ($2.500000, 1 groups) has no reported cost"),
+        "{table}"
+    );
+}
+
+/// A stated cost is read exactly from its decimal text, also in
+/// exponent form (Python writes small floats so).
+#[test]
+fn reported_cost_is_exact() {
+    let dir = TestDir::new();
+    let logs = dir.create(
+        "gw.jsonl",
+        concat!(
+            r#"{"timestamp":"2026-10-01T10:00:00Z","model":"gpt-4o","input_tokens":1,"output_tokens":0,"cost":4.635e-05}"#,
+            "\n",
+            r#"{"timestamp":"2026-10-01T10:00:00Z","model":"gpt-4o","input_tokens":1,"output_tokens":0,"cost":"0.000000000001"}"#,
+            "\n",
+        ),
+    );
+    let j = json(&[logs.to_str().unwrap(), "--by", "model"]);
+    // 0.00004635 + 0.000000000001, at six decimals 0.000046.
+    assert_eq!(j["groups"][0]["reported_cost_usd"], "0.000046");
+    let partial = stdout_ok(llmspend().args([
+        "report",
+        logs.to_str().unwrap(),
+        "--by",
+        "model",
+        "--format",
+        "partial",
+    ]));
+    assert!(
+        partial.contains(r#""reported_cost_usd":"0.000046350001""#),
+        "{partial}"
+    );
+}
