@@ -123,6 +123,8 @@ pub struct Collected<'a> {
     pub usage: Option<Result<Tokens, Reason>>,
     /// A key read twice in one object: the row is malformed.
     dup: Option<&'static str>,
+    /// [`crate::record::note`] bits for the record.
+    pub notes: u8,
 }
 
 /// Returns true if and only if `s` is empty or whitespace: no value.
@@ -230,6 +232,7 @@ impl<'a> Collected<'a> {
             return Err(Reason::DuplicateKey(key));
         }
         let mut record = UsageRecord::new(source);
+        record.notes = std::mem::take(&mut self.notes);
         for (slot, value) in record.text.iter_mut().zip(&mut self.text) {
             *slot = value.take().map(|(_, v)| v);
         }

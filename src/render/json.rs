@@ -161,6 +161,16 @@ struct WireSample<'a> {
 }
 
 #[derive(Serialize)]
+struct WireWarning<'a> {
+    code: &'static str,
+    message: String,
+    requests: u128,
+    tokens: u128,
+    amount_usd: String,
+    files: &'a [String],
+}
+
+#[derive(Serialize)]
 struct WireUnreadable<'a> {
     path: &'a str,
     error: &'a str,
@@ -193,6 +203,9 @@ pub(crate) struct WireAccounting<'a> {
     ignored_reasons: &'a std::collections::BTreeMap<String, u64>,
     ignored_samples: Vec<WireSample<'a>>,
     unrecognized_files: &'a [crate::accounting::Unrecognized],
+    /// Lossy or buggy instrumentations and prices not applied
+    /// (docs/design.md, Warnings).
+    warnings: Vec<WireWarning<'a>>,
     /// How owners were found; only with `--owners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     owners: Option<WireOwners<'a>>,
@@ -304,5 +317,17 @@ pub(crate) fn accounting(report: &Report) -> WireAccounting<'_> {
             })
             .collect(),
         unrecognized_files: &a.unrecognized,
+        warnings: c
+            .warnings
+            .iter()
+            .map(|w| WireWarning {
+                code: w.code.name(),
+                message: w.message(),
+                requests: w.requests,
+                tokens: w.tokens,
+                amount_usd: w.amount.to_usd_string(6),
+                files: &w.files,
+            })
+            .collect(),
     }
 }

@@ -176,6 +176,13 @@ pub(super) fn mixed() -> Report {
         unpriced: vec![(s("mystery\u{1b}[31m"), 3, 120), (None, 1, 7)],
         tier_fallback: 1,
         tier_skipped: 2,
+        warnings: vec![crate::report::warnings::Warning {
+            code: crate::report::warnings::Code::LongContextNotTiered,
+            requests: 2,
+            tokens: 420_000,
+            amount: Money(1_260_000_000_000),
+            files: vec!["logs/b\u{1b}]0;x.jsonl".into()],
+        }],
         required: vec![
             FieldCoverage {
                 field: Field::Team,

@@ -22,6 +22,8 @@ pub struct Coverage {
     pub tier_fallback: u128,
     /// Aggregated rows that a long-context tier could have repriced.
     pub tier_skipped: u128,
+    /// Accounting warnings, in display order.
+    pub warnings: Vec<super::warnings::Warning>,
     /// Per required field (`--require`), in order.
     pub required: Vec<FieldCoverage>,
     /// The dimensions offenders are grouped by.

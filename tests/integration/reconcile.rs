@@ -133,3 +133,128 @@ fn reported_cost_is_exact() {
         "{partial}"
     );
 }
+
+fn warnings(j: &serde_json::Value) -> Vec<(String, u64, u64, String, Vec<String>)> {
+    j["accounting"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["code"].as_str().unwrap().to_string(),
+                w["requests"].as_u64().unwrap(),
+                w["tokens"].as_u64().unwrap(),
+                w["amount_usd"].as_str().unwrap().to_string(),
+                w["files"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| f.as_str().unwrap().to_string())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+const OTEL: &str = "tests/fixtures/reconcile/otel";
+const OPENLLMETRY: &str = "tests/fixtures/reconcile/otel/openllmetry_anthropic.jsonl";
+const OPENINFERENCE: &str = "tests/fixtures/reconcile/otel/openinference_openai.jsonl";
+
+/// OpenLLMetry 0.62 Anthropic spans: A streamed, writes merged (2,000);
+/// B not streamed, no writes; C streamed with the 1-hour split given
+/// (1,000 of 3,000). An OpenInference span has no cache attribute at all.
+#[test]
+fn lossy_and_buggy_instrumentations_are_named() {
+    let j = json(&[OTEL, "--by", "model"]);
+    let w = |code: &str, r, t, usd: &str, file: &str| {
+        (
+            code.to_string(),
+            r,
+            t,
+            usd.to_string(),
+            vec![file.to_string()],
+        )
+    };
+    assert_eq!(
+        warnings(&j),
+        vec![
+            // 2,000 writes x (6.00 - 3.75) per MTok if all were 1-hour.
+            w(
+                "cache_writes_5m_1h_merged",
+                1,
+                2000,
+                "0.004500",
+                OPENLLMETRY
+            ),
+            // A and C: one output token each at $15 per MTok.
+            w(
+                "openllmetry_streamed_output_plus_one",
+                2,
+                2,
+                "0.000030",
+                OPENLLMETRY
+            ),
+            w(
+                "cache_inclusive_input_without_split",
+                1,
+                3000,
+                "0.000000",
+                OPENINFERENCE
+            ),
+        ]
+    );
+    // Sonnet 4.5 (3 / 0.30 / 3.75 / 6.00 1h / 15): A 2,000 in + 8,000
+    // read + 2,000 writes + 501 out = 0.023415; B 1,000 + 100 out =
+    // 0.0045; C 2,000 in + 2,000 5m + 1,000 1h + 200 out = 0.0225. The
+    // OpenInference gpt-4o-mini span: 3,000 x 0.15 + 200 x 0.60 = 0.00057.
+    assert_eq!(j["groups"][0]["cost_usd"], "0.050415");
+    assert_eq!(j["groups"][0]["cache_write_1h_tokens"], 1000);
+    assert_eq!(j["totals"]["cost_usd"], "0.050985");
+    assert_eq!(j["totals"]["output_tokens"], 1001);
+
+    let fixed = json(&[OTEL, "--by", "model", "--correct-known-bugs"]);
+    assert_eq!(fixed["totals"]["output_tokens"], 999);
+    assert_eq!(fixed["totals"]["cost_usd"], "0.050955");
+    let codes: Vec<_> = warnings(&fixed)
+        .into_iter()
+        .map(|w| (w.0, w.1, w.2, w.3))
+        .collect();
+    assert!(codes.contains(&(
+        "openllmetry_streamed_output_plus_one_corrected".into(),
+        2,
+        2,
+        "0.000030".into()
+    )));
+    assert!(!codes
+        .iter()
+        .any(|c| c.0 == "openllmetry_streamed_output_plus_one"));
+    // The table's summary names them too, and the CSV's (on stderr).
+    let table = stdout_ok(llmspend().args(["report", OTEL]));
+    assert!(
+        table.contains("warning: cache_writes_5m_1h_merged: 1 OpenLLMetry Anthropic spans"),
+        "{table}"
+    );
+    let out = run(llmspend().args(["report", OTEL, "--format", "csv"]), 0);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: openllmetry_streamed_output_plus_one: 2 streamed"),
+        "{err}"
+    );
+}
+
+/// LiteLLM's top-level `prompt_tokens` with no `metadata.usage_object`:
+/// the 10,000 input tokens of the gpt-4o line are named.
+#[test]
+fn litellm_without_usage_object_is_named() {
+    let j = json(&["tests/fixtures/reconcile/litellm"]);
+    assert_eq!(
+        warnings(&j),
+        vec![(
+            "cache_inclusive_input_without_split".to_string(),
+            1,
+            10000,
+            "0.000000".to_string(),
+            vec!["tests/fixtures/reconcile/litellm/standard_logging.jsonl".to_string()]
+        )]
+    );
+}
