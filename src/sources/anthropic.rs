@@ -66,6 +66,10 @@ struct Row<'a> {
     model: Val<'a>,
     #[serde(borrow)]
     service_tier: Val<'a>,
+    /// `0-200k` or `200k-1M` (Console CSV: `≤ 200k`, `> 200k`): the
+    /// long-context tier the rows were billed at.
+    #[serde(borrow)]
+    context_window: Val<'a>,
     #[serde(borrow)]
     amount: Val<'a>,
     /// CSV only.
@@ -184,6 +188,24 @@ pub fn cents_to_pico(text: &str) -> Option<u128> {
     crate::money::stated_pico(text, 10)
 }
 
+/// The long-context tier a row's `context_window` names: above 200k
+/// tokens its rows are priced at the tier rates, below never
+/// (docs/sources.md, anthropic).
+fn context_notes(window: &Val<'_>) -> u8 {
+    use crate::record::note;
+    let Some(Scalar::Str(w)) = &window.0 else {
+        return 0;
+    };
+    let w = w.trim();
+    if w.starts_with("200k") || w.starts_with('>') {
+        note::LONG_CONTEXT
+    } else if w.starts_with("0-") || w.starts_with('≤') || w.starts_with("<=") {
+        note::SHORT_CONTEXT
+    } else {
+        0
+    }
+}
+
 fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
     let mut out = Collected::default();
     let text = Slot::Text;
@@ -235,6 +257,7 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
         .offer(&mut out, text(Field::ApiKey), 0, "api_key");
     row.api_key_id
         .offer(&mut out, text(Field::ApiKey), 1, "api_key_id");
+    out.notes = context_notes(&row.context_window);
     match out.finish(NAME) {
         Ok(Some(mut record)) => {
             if cents.is_some() {
@@ -278,6 +301,7 @@ enum Col {
     Read,
     Output,
     CostUsd,
+    ContextWindow,
 }
 
 fn column(name: &str) -> Option<Col> {
@@ -293,6 +317,7 @@ fn column(name: &str) -> Option<Col> {
         "usage_input_tokens_cache_read" => Col::Read,
         "usage_output_tokens" => Col::Output,
         "cost_usd" => Col::CostUsd,
+        "context_window" => Col::ContextWindow,
         _ => return None,
     })
 }
@@ -332,6 +357,7 @@ impl Parser for AnthropicCsv {
                 Col::Read => row.cache_read_input_tokens = v,
                 Col::Output => row.output_tokens = v,
                 Col::CostUsd => row.cost_usd = v,
+                Col::ContextWindow => row.context_window = v,
             }
         }
         row.cache_creation_5m_input_tokens = five;

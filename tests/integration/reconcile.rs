@@ -258,3 +258,32 @@ fn litellm_without_usage_object_is_named() {
         )]
     );
 }
+
+/// Anthropic's Console usage CSV and cost CSV of one day: the cost CSV
+/// names models for people (`Claude Sonnet 4.5`), mapped to ids by
+/// rates/display_names.csv; a `200k-1M` usage row is priced at the
+/// long-context rates.
+#[test]
+fn anthropic_console_exports_reconcile_with_display_names_and_context_window() {
+    let out = csv(&[
+        "tests/fixtures/reconcile/anthropic",
+        "--by",
+        "day,model,project",
+        "--show-reported",
+    ]);
+    // Sonnet 4.5, 0-200k: 1M x 3.00 + 100k x 15.00 = 4.50; 200k-1M at
+    // the long-context rates: 1M x 6.00 + 100k x 22.50 = 8.25; billed
+    // 3.00 + 1.50 + 6.00 + 2.25 = 12.75. Haiku 4.5: 120k x 1.00 + 5k x
+    // 1.25 + 1k x 2.00 + 300k x 0.10 + 40k x 5.00 = 0.35825; the Console
+    // bills each line in cents: 0.12 + 0.01 + 0.03 + 0.20 = 0.36.
+    let expected = "\
+day,model,project,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests,reported_cost_usd,difference_usd
+2026-10-04,claude-sonnet-4-5-20250929,Default,0,2000000,200000,0,0,12.750000,0,12.750000,0.000000
+2026-10-04,claude-haiku-4-5-20251001,Default,0,120000,40000,300000,6000,0.358250,0,0.360000,-0.001750
+";
+    assert_eq!(out, expected);
+    // Nothing is left untiered: the usage rows say their context window.
+    let j = json(&["tests/fixtures/reconcile/anthropic"]);
+    assert_eq!(j["accounting"]["long_context_tier_not_applied"], 0);
+    assert_eq!(j["accounting"]["warnings"], serde_json::json!([]));
+}
