@@ -287,3 +287,23 @@ day,model,project,requests,input_tokens,output_tokens,cache_read_tokens,cache_wr
     assert_eq!(j["accounting"]["long_context_tier_not_applied"], 0);
     assert_eq!(j["accounting"]["warnings"], serde_json::json!([]));
 }
+
+/// `--explain-difference` is not built yet: refused (exit 2), never
+/// silently ignored.
+#[test]
+fn explain_difference_is_refused_until_built() {
+    let out = run(
+        llmspend().args([
+            "report",
+            "tests/fixtures/reconcile/litellm",
+            "--show-reported",
+            "--explain-difference",
+        ]),
+        2,
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--explain-difference") && err.contains("not built yet"),
+        "{err}"
+    );
+}
