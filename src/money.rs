@@ -320,6 +320,87 @@ pub fn parse_decimal(text: &str, decimals: u32, signed: bool) -> Result<i128, De
     Ok(if neg { -v } else { v })
 }
 
+/// Reads a stated amount (a cost a source reports) written as decimal
+/// text, `0.004635`, `4.635e-05`, `+12`, exactly into pico-dollars, where
+/// the text is in units of `10^-shift` pico-dollars' scale: `shift` 12 for
+/// dollars, 10 for cents. Digits past the pico-dollar are rounded
+/// half-even, once. `None` for a sign `-`, no digits, or an amount past
+/// 10^24 dollars.
+pub fn stated_pico(text: &str, shift: i32) -> Option<u128> {
+    let t = text.trim();
+    let t = t.strip_prefix('+').unwrap_or(t);
+    let (mantissa, exp) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], t[i + 1..].parse::<i32>().ok()?),
+        None => (t, 0),
+    };
+    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && frac.is_empty()) || !digits(whole) || !digits(frac) {
+        return None;
+    }
+    // value = D * 10^(exp - frac.len()); pico = D * 10^(shift + exp - frac.len()).
+    // Without allocating: parsers call this for every line that states a cost.
+    let all = || {
+        whole
+            .bytes()
+            .chain(frac.bytes())
+            .skip_while(|&b| b == b'0')
+            .map(|b| u128::from(b - b'0'))
+    };
+    let n = all().count();
+    if n == 0 {
+        return Some(0);
+    }
+    if exp.unsigned_abs() > 400 || frac.len() > 400 {
+        return None;
+    }
+    let k = shift + exp - frac.len() as i32;
+    let keep = n as i64 + i64::from(k.min(0));
+    if keep <= 0 {
+        // Below a pico-dollar: half-even rounds up only past one half.
+        let mut gone = all();
+        let up = keep == 0
+            && match gone.next() {
+                Some(f) => f > 5 || (f == 5 && gone.any(|d| d != 0)),
+                None => false,
+            };
+        return Some(u128::from(up));
+    }
+    if keep + i64::from(k.max(0)) > 36 {
+        return None;
+    }
+    let mut digits = all();
+    let mut q: u128 = 0;
+    for d in digits.by_ref().take(keep as usize) {
+        q = q * 10 + d;
+    }
+    if k >= 0 {
+        return q.checked_mul(10u128.checked_pow(k as u32)?);
+    }
+    let up = match digits.next() {
+        Some(f) => f > 5 || (f == 5 && (digits.any(|d| d != 0) || q % 2 == 1)),
+        None => false,
+    };
+    Some(q + u128::from(up))
+}
+
+/// A stated amount a parser handed over as a double (serde gives no
+/// text): read from the shortest decimal that gives back the same double,
+/// which is the text written for any amount of up to 15 significant
+/// digits (Python, JavaScript and Rust all write that form), then
+/// [`stated_pico`]. `None` for a negative or non-finite value.
+pub fn stated_pico_f64(v: f64, shift: i32) -> Option<u128> {
+    if !v.is_finite() || v < 0.0 {
+        return None;
+    }
+    // `{:e}` writes the shortest text; into a stack buffer, no allocation.
+    let mut buf = [0u8; 40];
+    let mut w: &mut [u8] = &mut buf;
+    std::io::Write::write_fmt(&mut w, format_args!("{v:e}")).ok()?;
+    let len = 40 - w.len();
+    stated_pico(std::str::from_utf8(&buf[..len]).ok()?, shift)
+}
+
 /// A signed amount of pico-dollars as USD with `decimals` digits, rounded
 /// half-even (the magnitude, then the sign): `-12.500000`.
 pub fn signed_usd(pico: i128, decimals: u32) -> String {
@@ -369,6 +450,33 @@ impl std::ops::Add for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stated_amounts_read_exactly_from_text() {
+        assert_eq!(stated_pico("0.004635", 12), Some(4_635_000_000));
+        assert_eq!(stated_pico("4.635e-05", 12), Some(46_350_000));
+        assert_eq!(stated_pico("4.635E-3", 12), Some(4_635_000_000));
+        assert_eq!(stated_pico("12", 12), Some(12_000_000_000_000));
+        assert_eq!(stated_pico("123.45", 10), Some(1_234_500_000_000));
+        assert_eq!(stated_pico(".5", 12), Some(500_000_000_000));
+        // Past the pico-dollar: half-even, once.
+        assert_eq!(stated_pico("0.0000000000005", 12), Some(0));
+        assert_eq!(stated_pico("0.0000000000015", 12), Some(2));
+        assert_eq!(stated_pico("0.00000000000150001", 12), Some(2));
+        assert_eq!(stated_pico("0.0000000000025", 12), Some(2));
+        assert_eq!(stated_pico("1e-20", 12), Some(0));
+        for bad in ["", "-1", "abc", "1.2.3", "e5", "1e", "1e999"] {
+            assert_eq!(stated_pico(bad, 12), None, "{bad}");
+        }
+        // A double is read from its shortest text: never a float product.
+        assert_eq!(stated_pico_f64(0.004635, 12), Some(4_635_000_000));
+        assert_eq!(
+            stated_pico_f64(1234567.891234, 12),
+            Some(1_234_567_891_234_000_000)
+        );
+        assert_eq!(stated_pico_f64(0.1 + 0.2, 12), Some(300_000_000_000));
+        assert_eq!(stated_pico_f64(-1.0, 12), None);
+    }
 
     #[test]
     fn integers_and_amounts_print_as_format_prints_them() {

@@ -219,6 +219,34 @@ pub struct UsageRecord<'a> {
     pub reported_cost: Option<u128>,
     /// Name of the adapter that read the row.
     pub source: &'static str,
+    /// What the source knows about how the counts were written: bits of
+    /// [`note`] (lossy or buggy instrumentations, a known context window).
+    pub notes: u8,
+}
+
+/// Bits of [`UsageRecord::notes`]: facts a source knows about a record
+/// that change how it is priced or warned about (docs/design.md,
+/// Warnings).
+pub mod note {
+    /// The source says the request ran above the long-context threshold
+    /// (Anthropic `context_window` `200k-1M`): priced at the tier rates.
+    pub const LONG_CONTEXT: u8 = 1;
+    /// The source says it ran below (`0-200k`): never tiered.
+    pub const SHORT_CONTEXT: u8 = 2;
+    /// 5-minute and 1-hour cache writes come as one count (OpenLLMetry
+    /// Anthropic spans): priced as 5-minute.
+    pub const CACHE_WRITES_MERGED: u8 = 4;
+    /// Output is one more than billed (OpenLLMetry's streamed Anthropic
+    /// spans), priced as logged.
+    pub const PLUS_ONE_OUTPUT: u8 = 8;
+    /// The same, with the 1 subtracted (`--correct-known-bugs`).
+    pub const PLUS_ONE_CORRECTED: u8 = 16;
+    /// The input count includes cached tokens and no cache split is given:
+    /// cached input is priced as uncached.
+    pub const NO_CACHE_SPLIT: u8 = 32;
+    /// Audio or image tokens with no price of their own in the rate card
+    /// (not priced, never as text).
+    pub const UNPRICED_MODALITY: u8 = 64;
 }
 
 impl<'a> UsageRecord<'a> {
@@ -231,6 +259,7 @@ impl<'a> UsageRecord<'a> {
             text: Default::default(),
             reported_cost: None,
             source,
+            notes: 0,
         }
     }
 

@@ -117,6 +117,12 @@ pub struct InputArgs {
     /// samples and partials (default `-`), e.g. the object it was read from.
     #[arg(long, value_name = "NAME")]
     pub stdin_name: Option<String>,
+    /// Correct the known bugs of instrumentations that llmspend detects
+    /// (OpenLLMetry's +1 output token on streamed Anthropic spans): the
+    /// corrected requests are counted in the warnings. By default counts
+    /// are priced as logged, with a warning.
+    #[arg(long)]
+    pub correct_known_bugs: bool,
     /// Target chunk size for parallel reading (for tests and tuning).
     #[arg(long, hide = true, value_name = "BYTES")]
     pub chunk_bytes: Option<usize>,
@@ -136,4 +142,24 @@ pub struct OutputArgs {
     /// object) to FILE.
     #[arg(long, value_name = "FILE")]
     pub accounting: Option<PathBuf>,
+}
+
+/// Reconciliation with the cost the sources state (docs/design.md,
+/// Reconciliation).
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// Show the cost the sources state (`reported_cost_usd`) and llmspend's
+    /// cost minus it (`difference_usd`) per group, and a summary line.
+    #[arg(long)]
+    pub show_reported: bool,
+    /// With --show-reported: break each difference beyond --tolerance down
+    /// by cause (price basis, cache semantics, unpriced, rounding,
+    /// unexplained).
+    #[arg(long, requires = "show_reported")]
+    pub explain_difference: bool,
+    /// Differences within this are not explained: dollars (`0.05`), a
+    /// share of the reported cost (`2%`), or either (`0.01,1%`, the
+    /// default).
+    #[arg(long, requires = "explain_difference", value_name = "USD|PCT")]
+    pub tolerance: Option<String>,
 }

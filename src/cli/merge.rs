@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::OutputArgs;
+use super::common::{OutputArgs, ReconcileArgs};
 use crate::allocate::Allocate;
 use crate::dimension::Dimension;
 use crate::render::ReportFormat;
@@ -34,4 +34,8 @@ pub struct MergeArgs {
     /// Where the report goes.
     #[command(flatten)]
     pub output: OutputArgs,
+
+    /// Reconciliation with the cost the sources state.
+    #[command(flatten)]
+    pub reconcile: ReconcileArgs,
 }

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 
 pub use bill::BillArgs;
 pub use budget::BudgetArgs;
-pub use common::{AttributionArgs, FilterArgs, GateArgs, InputArgs, OutputArgs};
+pub use common::{AttributionArgs, FilterArgs, GateArgs, InputArgs, OutputArgs, ReconcileArgs};
 pub use coverage::CoverageArgs;
 pub use export::ExportArgs;
 pub use merge::MergeArgs;

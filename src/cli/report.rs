@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{AttributionArgs, FilterArgs, GateArgs, InputArgs, OutputArgs};
+use super::common::{AttributionArgs, FilterArgs, GateArgs, InputArgs, OutputArgs, ReconcileArgs};
 use crate::allocate::Allocate;
 use crate::dimension::Dimension;
 use crate::render::ReportFormat;
@@ -50,6 +50,10 @@ pub struct ReportArgs {
     /// Checks that fail the run (exit 1).
     #[command(flatten)]
     pub gates: GateArgs,
+
+    /// Reconciliation with the cost the sources state.
+    #[command(flatten)]
+    pub reconcile: ReconcileArgs,
 
     /// Spread the unattributed cost over the attributed groups and show it
     /// as an `allocated_cost_usd` column beside `cost_usd` (an estimate;

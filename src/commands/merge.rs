@@ -57,6 +57,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
         args.format,
         total,
         args.allocate_unattributed,
+        crate::config::reconcile_options(&args.reconcile)?,
         out,
         args.output.quiet,
         None,

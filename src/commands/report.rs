@@ -36,7 +36,15 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
         ReportFormat::Html => Some(chart_reports(&config)?),
         _ => None,
     };
-    let report = emit(format, partial, config.allocate, out, config.quiet, charts)?;
+    let report = emit(
+        format,
+        partial,
+        config.allocate,
+        config.reconcile,
+        out,
+        config.quiet,
+        charts,
+    )?;
     let verdicts = gate::evaluate(&config.gates, &report);
     conclude(&config, &report, &verdicts, format.is_data())
 }
@@ -49,6 +57,7 @@ pub fn emit(
     format: ReportFormat,
     partial: Partial,
     allocate: Option<Allocate>,
+    reconcile: Option<crate::report::reconcile::ReconcileOptions>,
     out: Output,
     quiet: bool,
     charts: Option<(Report, Report)>,
@@ -63,6 +72,7 @@ pub fn emit(
         }
         Some(renderer) => {
             let mut report = partial.finish();
+            report.reconcile = reconcile;
             if let Some(how) = allocate {
                 report.allocated =
                     Some(crate::allocate::allocate(&report.groups, &report.dims, how));

@@ -123,6 +123,8 @@ pub struct Collected<'a> {
     pub usage: Option<Result<Tokens, Reason>>,
     /// A key read twice in one object: the row is malformed.
     dup: Option<&'static str>,
+    /// [`crate::record::note`] bits for the record.
+    pub notes: u8,
 }
 
 /// Returns true if and only if `s` is empty or whitespace: no value.
@@ -230,6 +232,7 @@ impl<'a> Collected<'a> {
             return Err(Reason::DuplicateKey(key));
         }
         let mut record = UsageRecord::new(source);
+        record.notes = std::mem::take(&mut self.notes);
         for (slot, value) in record.text.iter_mut().zip(&mut self.text) {
             *slot = value.take().map(|(_, v)| v);
         }
@@ -340,17 +343,18 @@ pub fn count_of(field: &'static str, value: Scalar<'_>) -> Result<u64, Reason> {
     }
 }
 
-/// Reads a stated cost in USD into pico-dollars. Reported costs are floats
-/// computed elsewhere; they are kept for reconciliation only, so a
-/// nearest-pico conversion is exact enough.
+/// Reads a stated cost in USD into pico-dollars, exactly from its decimal
+/// text (a JSON number from its shortest text, see
+/// [`crate::money::stated_pico_f64`]); reconciliation compares it with the
+/// priced cost to the pico-dollar.
 pub fn cost_of(value: Scalar<'_>) -> Option<u128> {
-    let v = match value {
-        Scalar::U64(v) => return Some(u128::from(v) * crate::money::PICO_PER_USD),
-        Scalar::F64(v) => v,
-        Scalar::Str(s) => s.trim().parse::<f64>().ok()?,
-        _ => return None,
-    };
-    (v.is_finite() && (0.0..1e15).contains(&v)).then(|| (v * 1e12).round() as u128)
+    // Exact from the text (docs/design.md, Money): never a float product.
+    match value {
+        Scalar::U64(v) => u128::from(v).checked_mul(crate::money::PICO_PER_USD),
+        Scalar::F64(v) => crate::money::stated_pico_f64(v, 12),
+        Scalar::Str(s) => crate::money::stated_pico(&s, 12),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

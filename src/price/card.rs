@@ -115,6 +115,9 @@ pub struct RateCardError {
 #[derive(Debug, Clone, Default)]
 pub struct RateCard {
     rows: Vec<Rate>,
+    /// Display names (`Claude Sonnet 4.5`) -> model ids, from a names
+    /// table in the rate card folder (`names_table.rs`).
+    display_names: Vec<(String, String)>,
 }
 
 impl RateCard {
@@ -140,6 +143,7 @@ impl RateCard {
 
 mod load;
 pub mod names;
+mod names_table;
 pub mod pick;
 
 #[cfg(test)]

@@ -92,9 +92,38 @@ impl<'c> Resolved<'c> {
         tokens: &Tokens,
         requests: u64,
     ) -> Priced<'c> {
+        self.price_noted(day, tier, tokens, requests, 0)
+    }
+
+    /// [`Resolved::price`] with the record's [`crate::record::note`] bits:
+    /// a row the source says ran above the long-context threshold
+    /// (Anthropic's `context_window` `200k-1M`) is priced at the highest
+    /// tier, one it says ran below at the base row, aggregated or not.
+    pub fn price_noted(
+        &self,
+        day: i64,
+        tier: Option<&str>,
+        tokens: &Tokens,
+        requests: u64,
+        notes: u8,
+    ) -> Priced<'c> {
+        use crate::record::note;
         let Some(candidates) = &self.candidates else {
             return Priced::Unpriced;
         };
+        if notes & (note::LONG_CONTEXT | note::SHORT_CONTEXT) != 0 {
+            let long = notes & note::LONG_CONTEXT != 0;
+            let total = if long { u64::MAX } else { 0 };
+            return match candidates.pick(day, tier, total, false) {
+                Some(pick) => Priced::Cost {
+                    cost: cost(pick.rate, tokens),
+                    rate: pick.rate,
+                    tier_fallback: pick.tier_fallback,
+                    tier_skipped: false,
+                },
+                None => Priced::Unpriced,
+            };
+        }
         // A row for many requests, or for an unknown number (0: an aggregated
         // report without a request count), is never long-context tiered.
         let total_input = tokens.total_input();
@@ -115,6 +144,16 @@ impl<'c> Resolved<'c> {
             },
             None => Priced::Unpriced,
         }
+    }
+
+    /// The long-context row an aggregated row was not priced at (when
+    /// [`Priced::Cost::tier_skipped`]), for the cost at risk.
+    pub fn skipped_tier(&self, day: i64, tier: Option<&str>, tokens: &Tokens) -> Option<&'c Rate> {
+        let pick = self
+            .candidates
+            .as_ref()?
+            .pick(day, tier, tokens.total_input(), false)?;
+        pick.rate.above.is_some().then_some(pick.rate)
     }
 
     /// The standard-tier pick of `day`, remembered until another day.
@@ -143,6 +182,11 @@ impl<'c> Pricer<'c> {
             card,
             cache: FxHashMap::default(),
         }
+    }
+
+    /// The model id the card's names table gives a display name.
+    pub fn model_of_display_name(&self, name: &str) -> Option<&'c str> {
+        self.card.model_of_display_name(name)
     }
 
     /// Resolves a (provider, model) pair; `key` is their interned ids, for

@@ -5,7 +5,8 @@
 //! cost descending then dimensions ascending; no total row; formula guard.
 //! `allocated_cost_usd` (when asked for) and `unpriced_requests` are
 //! appended after them, in that order: the requests of the group that no
-//! rate-card row priced, whose cost is not in `cost_usd`.
+//! rate-card row priced, whose cost is not in `cost_usd`. With
+//! `--show-reported`, `reported_cost_usd` and `difference_usd` come last.
 
 use std::io::{self, Write};
 
@@ -16,6 +17,11 @@ use crate::report::UNATTRIBUTED;
 
 /// The CSV renderer.
 pub struct Csv;
+
+/// The columns `--show-reported` appends, last: the cost the sources
+/// state and llmspend's cost minus it; both empty for a group whose
+/// records state no cost.
+pub const RECONCILE: [&str; 2] = ["reported_cost_usd", "difference_usd"];
 
 /// The metric columns, after the dimensions.
 pub const METRICS: [&str; 6] = [
@@ -35,7 +41,13 @@ impl Renderer for Csv {
             .map(|d| d.name())
             .chain(METRICS)
             .chain(report.allocated.as_ref().map(|_| "allocated_cost_usd"))
-            .chain(["unpriced_requests"]);
+            .chain(["unpriced_requests"])
+            .chain(
+                RECONCILE
+                    .iter()
+                    .copied()
+                    .filter(|_| report.reconcile.is_some()),
+            );
         // Rows are written into one buffer, flushed every 64 KiB: a report
         // can have millions of rows, and numbers never need quotes.
         let mut buf = String::with_capacity(FLUSH_AT + 4096);
@@ -73,6 +85,17 @@ impl Renderer for Csv {
                 buf.push(',');
             }
             crate::money::push_uint(&mut buf, t.unpriced_requests);
+            if report.reconcile.is_some() {
+                // Empty when no record of the group stated a cost.
+                buf.push(',');
+                if let (Some(r), Some(d)) = (t.reported(), t.difference()) {
+                    r.push_usd(6, &mut buf);
+                    buf.push(',');
+                    buf.push_str(&crate::money::signed_usd(d, 6));
+                } else {
+                    buf.push(',');
+                }
+            }
             buf.push('\n');
             if buf.len() >= FLUSH_AT {
                 out.write_all(buf.as_bytes())?;

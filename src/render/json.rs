@@ -21,6 +21,9 @@ struct Wire<'a> {
     by: Vec<&'static str>,
     groups: Vec<WireGroup>,
     totals: Metrics,
+    /// Only with `--show-reported`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reconciliation: Option<Reconciliation>,
     accounting: WireAccounting<'a>,
     sources: Vec<WireSource<'a>>,
 }
@@ -63,11 +66,16 @@ struct Metrics {
     cache_write_1h_tokens: u128,
     cost_usd: String,
     unpriced_requests: u128,
-    reported_cost_usd: String,
+    /// `null` when no record stated a cost, never `0.000000`.
+    reported_cost_usd: Option<String>,
+    /// Only with `--show-reported`: llmspend's cost minus the reported
+    /// one, `null` when none was reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    difference_usd: Option<Option<String>>,
 }
 
 impl Metrics {
-    fn of(t: &Totals) -> Metrics {
+    fn of(t: &Totals, report: &Report) -> Metrics {
         Metrics {
             requests: t.requests,
             input_tokens: t.input_tokens,
@@ -77,7 +85,37 @@ impl Metrics {
             cache_write_1h_tokens: t.cache_write_1h_tokens,
             cost_usd: t.cost.to_usd_string(6),
             unpriced_requests: t.unpriced_requests,
-            reported_cost_usd: crate::money::Money(t.reported_cost).to_usd_string(6),
+            reported_cost_usd: t.reported().map(|m| m.to_usd_string(6)),
+            difference_usd: report
+                .reconcile
+                .map(|_| t.difference().map(|d| crate::money::signed_usd(d, 6))),
+        }
+    }
+}
+
+/// `--show-reported`'s summary (docs/design.md, Reconciliation).
+#[derive(Serialize)]
+struct Reconciliation {
+    reported_cost_usd: String,
+    cost_usd: String,
+    difference_usd: String,
+    unreported_cost_usd: String,
+    unreported_cost_share_pct: String,
+    groups_reported: usize,
+    groups_unreported: usize,
+}
+
+impl Reconciliation {
+    fn of(report: &Report) -> Reconciliation {
+        let s = report.reconciliation();
+        Reconciliation {
+            reported_cost_usd: s.reported.to_usd_string(6),
+            cost_usd: s.priced.to_usd_string(6),
+            difference_usd: crate::money::signed_usd(s.difference, 6),
+            unreported_cost_usd: s.unreported_priced.to_usd_string(6),
+            unreported_cost_share_pct: crate::money::percent(s.unreported_priced.0, s.priced.0),
+            groups_reported: s.groups_reported,
+            groups_unreported: s.groups_unreported,
         }
     }
 }
@@ -123,6 +161,16 @@ struct WireSample<'a> {
 }
 
 #[derive(Serialize)]
+struct WireWarning<'a> {
+    code: &'static str,
+    message: String,
+    requests: u128,
+    tokens: u128,
+    amount_usd: String,
+    files: &'a [String],
+}
+
+#[derive(Serialize)]
 struct WireUnreadable<'a> {
     path: &'a str,
     error: &'a str,
@@ -155,6 +203,9 @@ pub(crate) struct WireAccounting<'a> {
     ignored_reasons: &'a std::collections::BTreeMap<String, u64>,
     ignored_samples: Vec<WireSample<'a>>,
     unrecognized_files: &'a [crate::accounting::Unrecognized],
+    /// Lossy or buggy instrumentations and prices not applied
+    /// (docs/design.md, Warnings).
+    warnings: Vec<WireWarning<'a>>,
     /// How owners were found; only with `--owners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     owners: Option<WireOwners<'a>>,
@@ -176,7 +227,7 @@ impl Renderer for Json {
                 }
                 WireGroup {
                     dims,
-                    metrics: Metrics::of(&g.totals),
+                    metrics: Metrics::of(&g.totals, report),
                     allocated_cost_usd: report.allocated.as_ref().map(|a| a[i].to_usd_string(6)),
                 }
             })
@@ -184,7 +235,15 @@ impl Renderer for Json {
         let wire = Wire {
             by: report.dims.iter().map(|d| d.name()).collect(),
             groups,
-            totals: Metrics::of(&report.totals),
+            totals: Metrics {
+                // Over the groups that state a cost, as the summary says.
+                difference_usd: report.reconcile.map(|_| {
+                    let s = report.reconciliation();
+                    (s.groups_reported > 0).then(|| crate::money::signed_usd(s.difference, 6))
+                }),
+                ..Metrics::of(&report.totals, report)
+            },
+            reconciliation: report.reconcile.map(|_| Reconciliation::of(report)),
             accounting: accounting(report),
             sources: report
                 .sources
@@ -258,5 +317,17 @@ pub(crate) fn accounting(report: &Report) -> WireAccounting<'_> {
             })
             .collect(),
         unrecognized_files: &a.unrecognized,
+        warnings: c
+            .warnings
+            .iter()
+            .map(|w| WireWarning {
+                code: w.code.name(),
+                message: w.message(),
+                requests: w.requests,
+                tokens: w.tokens,
+                amount_usd: w.amount.to_usd_string(6),
+                files: &w.files,
+            })
+            .collect(),
     }
 }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use super::renderer::Renderer;
 use super::sanitize::terminal;
 use super::summary;
-use super::table::{metric_cells, HEADERS};
+use super::table::{metric_cells, reconcile_cells, HEADERS, RECONCILE_HEADERS};
 use crate::report::Report;
 use crate::report::UNATTRIBUTED;
 
@@ -19,11 +19,13 @@ fn escape(text: &str) -> String {
 
 impl Renderer for Markdown {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let show = report.reconcile.is_some();
         let header: Vec<&str> = report
             .dims
             .iter()
             .map(|d| d.name())
             .chain(HEADERS)
+            .chain(RECONCILE_HEADERS.iter().copied().filter(|_| show))
             .collect();
         writeln!(out, "| {} |", header.join(" | "))?;
         let align: Vec<&str> = (0..header.len())
@@ -37,6 +39,9 @@ impl Renderer for Markdown {
                 .map(|v| escape(v.as_deref().unwrap_or(UNATTRIBUTED)))
                 .collect();
             cells.extend(metric_cells(&g.totals, &report.totals));
+            if show {
+                cells.extend(reconcile_cells(&g.totals));
+            }
             writeln!(out, "| {} |", cells.join(" | "))?;
         }
         let mut total: Vec<String> = (0..report.dims.len())
@@ -49,6 +54,11 @@ impl Renderer for Markdown {
             })
             .collect();
         total.extend(metric_cells(&report.totals, &report.totals).map(|c| format!("**{c}**")));
+        if show {
+            let s = report.reconciliation();
+            total.push(format!("**{}**", s.reported.to_usd_string(4)));
+            total.push(format!("**{}**", crate::money::signed_usd(s.difference, 4)));
+        }
         writeln!(out, "| {} |", total.join(" | "))?;
         if report.totals.unpriced_requests > 0 {
             writeln!(out)?;

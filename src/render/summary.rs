@@ -144,15 +144,25 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             thousands(cov.tier_fallback)
         )?;
     }
-    if cov.tier_skipped > 0 {
+    for w in &cov.warnings {
+        let files: Vec<String> = w.files.iter().map(|f| terminal(f).into_owned()).collect();
         writeln!(
             out,
-            "not long-context tiered: {} requests in aggregated rows whose input exceeds a tier threshold",
-            thousands(cov.tier_skipped)
+            "warning: {}: {} (in {})",
+            w.code.name(),
+            w.message(),
+            files.join(", ")
         )?;
     }
     for (path, error) in &a.unreadable {
         writeln!(out, "unreadable: {}: {}", terminal(path), terminal(error))?;
+    }
+    if report.reconcile.is_some() {
+        writeln!(
+            out,
+            "{}",
+            crate::report::reconcile::summary_line(&report.reconciliation())
+        )?;
     }
     Ok(())
 }

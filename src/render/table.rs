@@ -60,6 +60,19 @@ pub fn metric_cells(t: &Totals, all: &Totals) -> [String; 7] {
     ]
 }
 
+/// The headers `--show-reported` adds, last.
+pub const RECONCILE_HEADERS: [&str; 2] = ["reported (USD)", "difference"];
+
+/// The `--show-reported` cells of one row: the stated cost and llmspend's
+/// cost minus it, `-` for both when no record stated a cost (never
+/// `0.0000`).
+pub fn reconcile_cells(t: &Totals) -> [String; 2] {
+    match (t.reported(), t.difference()) {
+        (Some(r), Some(d)) => [r.to_usd_string(4), crate::money::signed_usd(d, 4)],
+        _ => ["-".to_string(), "-".to_string()],
+    }
+}
+
 /// The footer that explains the marks, if any cost leaves requests out.
 pub fn unpriced_footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let n = report.totals.unpriced_requests;
@@ -80,13 +93,15 @@ impl Renderer for Table {
             .set_content_arrangement(ContentArrangement::Disabled);
         let dims = report.dims.len();
         let allocated = report.allocated.as_ref();
+        let show = report.reconcile.is_some();
         grid.set_header(
             report
                 .dims
                 .iter()
                 .map(|d| d.name())
                 .chain(HEADERS)
-                .chain(allocated.map(|_| "allocated (estimate)")),
+                .chain(allocated.map(|_| "allocated (estimate)"))
+                .chain(RECONCILE_HEADERS.iter().copied().filter(|_| show)),
         );
         let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
         for (i, g) in report.groups.iter().enumerate() {
@@ -99,6 +114,9 @@ impl Renderer for Table {
             if let Some(a) = allocated {
                 row.push(right(a[i].to_usd_string(4)));
             }
+            if show {
+                row.extend(reconcile_cells(&g.totals).map(right));
+            }
             grid.add_row(row);
         }
         let mut total: Vec<Cell> = (0..dims)
@@ -107,6 +125,11 @@ impl Renderer for Table {
         total.extend(metric_cells(&report.totals, &report.totals).map(right));
         if allocated.is_some() {
             total.push(right(report.totals.cost.to_usd_string(4)));
+        }
+        if show {
+            let s = report.reconciliation();
+            total.push(right(s.reported.to_usd_string(4)));
+            total.push(right(crate::money::signed_usd(s.difference, 4)));
         }
         grid.add_row(total);
         writeln!(out, "{grid}")?;

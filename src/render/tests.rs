@@ -58,6 +58,7 @@ pub(super) fn mixed() -> Report {
                 cost: Money(12_345_678_500_000),
                 unpriced_requests: 0,
                 reported_cost: 12_345_000_000_000,
+                reported_records: 3,
             },
         },
         Group {
@@ -104,6 +105,7 @@ pub(super) fn mixed() -> Report {
         cost: Money(12_345_680_500_000),
         unpriced_requests: 4,
         reported_cost: 12_345_000_000_000,
+        reported_records: 3,
     };
     let accounting = Accounting {
         counts: Counts {
@@ -163,6 +165,7 @@ pub(super) fn mixed() -> Report {
         cost: Money(12_345_678_500_000),
         unpriced_requests: 3,
         reported_cost: 12_345_000_000_000,
+        reported_records: 3,
     };
     let coverage = Coverage {
         no_team,
@@ -173,6 +176,13 @@ pub(super) fn mixed() -> Report {
         unpriced: vec![(s("mystery\u{1b}[31m"), 3, 120), (None, 1, 7)],
         tier_fallback: 1,
         tier_skipped: 2,
+        warnings: vec![crate::report::warnings::Warning {
+            code: crate::report::warnings::Code::LongContextNotTiered,
+            requests: 2,
+            tokens: 420_000,
+            amount: Money(1_260_000_000_000),
+            files: vec!["logs/b\u{1b}]0;x.jsonl".into()],
+        }],
         required: vec![
             FieldCoverage {
                 field: Field::Team,
@@ -224,6 +234,7 @@ pub(super) fn mixed() -> Report {
             ("logs/b\u{1b}]0;x.jsonl".into(), "litellm".into()),
         ],
         allocated: None,
+        reconcile: None,
     }
 }
 
@@ -255,6 +266,7 @@ pub(super) fn empty() -> Report {
         coverage: Coverage::default(),
         sources: Vec::new(),
         allocated: None,
+        reconcile: None,
     }
 }
 
@@ -359,6 +371,25 @@ fn report_json() {
         render(ReportFormat::Json, &allocated())
     );
     insta::assert_snapshot!("report_json_empty", render(ReportFormat::Json, &empty()));
+}
+
+/// `--show-reported` in every format: the stated cost and the difference
+/// per group, empty (`null`, `-`) where nothing was stated, and the
+/// summary line.
+#[test]
+fn report_show_reported() {
+    let report = Report {
+        reconcile: Some(Default::default()),
+        ..mixed()
+    };
+    for (name, format) in [
+        ("table", ReportFormat::Table),
+        ("csv", ReportFormat::Csv),
+        ("json", ReportFormat::Json),
+        ("md", ReportFormat::Md),
+    ] {
+        insta::assert_snapshot!(format!("report_{name}_reported"), render(format, &report));
+    }
 }
 
 #[test]

@@ -140,6 +140,7 @@ fn group_line(dims: &[Dimension], values: &GroupValues, t: &Totals) -> Value {
         "unpriced_requests": big(t.unpriced_requests),
         "cost_usd": t.cost.to_usd_string(12),
         "reported_cost_usd": Money(t.reported_cost).to_usd_string(12),
+        "reported_records": big(t.reported_records),
     })
 }
 
@@ -279,6 +280,11 @@ fn read_group(
         cost: money("cost_usd")?,
         unpriced_requests: int("unpriced_requests")?,
         reported_cost: money("reported_cost_usd")?.0,
+        // Absent in partials written before it was added: none counted.
+        reported_records: match obj.get("reported_records") {
+            None => 0,
+            Some(_) => int("reported_records")?,
+        },
     };
     Ok((values, totals))
 }
@@ -300,6 +306,7 @@ mod tests {
             cache_write_1h_tokens: 2,
             cost: Money(1_234_567),
             reported_cost: 5,
+            reported_records: 2,
             ..Totals::default()
         };
         p.sums.groups.insert(vec![Some("search".into()), None], t);

@@ -12,7 +12,9 @@ pub mod jsonl;
 mod model;
 mod partial;
 mod project;
+pub mod reconcile;
 mod totals;
+pub mod warnings;
 
 pub use model::{Coverage, FieldCoverage, Report, Verdict};
 pub use partial::{Filters, MergeError, Meta, Partial, RequiredSums, Sums, ValueCounts};

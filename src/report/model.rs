@@ -22,6 +22,8 @@ pub struct Coverage {
     pub tier_fallback: u128,
     /// Aggregated rows that a long-context tier could have repriced.
     pub tier_skipped: u128,
+    /// Accounting warnings, in display order.
+    pub warnings: Vec<super::warnings::Warning>,
     /// Per required field (`--require`), in order.
     pub required: Vec<FieldCoverage>,
     /// The dimensions offenders are grouped by.
@@ -82,4 +84,14 @@ pub struct Report {
     /// `--allocate-unattributed`: per group (in order), the estimated cost
     /// with the unattributed cost spread in; `None` when not asked for.
     pub allocated: Option<Vec<Money>>,
+    /// `--show-reported` (with `--explain-difference`, `--tolerance`):
+    /// show the stated cost and the difference; `None` when not asked for.
+    pub reconcile: Option<super::reconcile::ReconcileOptions>,
+}
+
+impl Report {
+    /// The reconciliation figures of the groups (`--show-reported`).
+    pub fn reconciliation(&self) -> super::reconcile::Summary {
+        super::reconcile::Summary::of(&self.groups, self.totals.cost)
+    }
 }

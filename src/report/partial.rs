@@ -112,6 +112,9 @@ pub struct Sums {
     pub owner_hits: Vec<u64>,
     /// Per `value_fields` entry: value -> requests.
     pub values: Vec<ValueCounts>,
+    /// Accounting warnings by code (docs/design.md, Warnings).
+    #[serde(default)]
+    pub warnings: super::warnings::Warnings,
 }
 
 fn merge_map<K: Hash + Eq>(map: &mut FxHashMap<K, Totals>, o: FxHashMap<K, Totals>) {
@@ -150,6 +153,9 @@ impl Sums {
         }
         self.tier_fallback += o.tier_fallback;
         self.tier_skipped += o.tier_skipped;
+        for (code, w) in o.warnings {
+            self.warnings.entry(code).or_default().merge(w);
+        }
         self.chunk_lines.extend(o.chunk_lines);
         if self.required.len() < o.required.len() {
             self.required
@@ -199,6 +205,11 @@ impl Sums {
         }
         self.tier_fallback -= dup.tier_fallback;
         self.tier_skipped -= dup.tier_skipped;
+        for (code, w) in &dup.warnings {
+            if let Some(mine) = self.warnings.get_mut(code) {
+                mine.subtract(w);
+            }
+        }
         for (mine, theirs) in self.required.iter_mut().zip(dup.required) {
             mine.missing.subtract(&theirs.missing);
             subtract_map(&mut mine.offenders, theirs.offenders);
@@ -221,6 +232,12 @@ impl Sums {
     fn renumber_files(&mut self, to: &[u32]) {
         for ((file, _), _) in &mut self.chunk_lines {
             *file = to[*file as usize];
+        }
+        for w in self.warnings.values_mut() {
+            for f in &mut w.files {
+                *f = to[*f as usize];
+            }
+            w.files.sort_unstable();
         }
         self.ledger.renumber_files(to);
     }
@@ -436,6 +453,7 @@ impl Partial {
                 unpriced,
                 tier_fallback: p.tier_fallback,
                 tier_skipped: p.tier_skipped,
+                warnings: super::warnings::finish(&p.warnings, &files),
                 required,
                 offender_dims: meta.offender_dims,
                 by_request: p.by_request,
@@ -446,6 +464,7 @@ impl Partial {
             },
             sources,
             allocated: None,
+            reconcile: None,
         }
     }
 }

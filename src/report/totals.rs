@@ -30,6 +30,10 @@ pub struct Totals {
     pub unpriced_requests: u128,
     /// Sum of costs the sources stated, pico-dollars (reconciliation).
     pub reported_cost: u128,
+    /// Records that stated a cost (a stated $0 counts): with none, the
+    /// group has no reported cost at all (`null`, never `0.000000`).
+    #[serde(default)]
+    pub reported_records: u128,
 }
 
 impl Totals {
@@ -51,7 +55,10 @@ impl Totals {
             Some(c) => self.cost += c,
             None => self.unpriced_requests += u128::from(requests),
         }
-        self.reported_cost = self.reported_cost.saturating_add(reported.unwrap_or(0));
+        if let Some(c) = reported {
+            self.reported_cost = self.reported_cost.saturating_add(c);
+            self.reported_records += 1;
+        }
     }
 
     /// Adds another total.
@@ -65,6 +72,7 @@ impl Totals {
         self.cost += o.cost;
         self.unpriced_requests += o.unpriced_requests;
         self.reported_cost = self.reported_cost.saturating_add(o.reported_cost);
+        self.reported_records += o.reported_records;
     }
 
     /// Takes away a total that was added before (duplicates found after
@@ -79,6 +87,18 @@ impl Totals {
         self.cost.0 -= o.cost.0;
         self.unpriced_requests -= o.unpriced_requests;
         self.reported_cost = self.reported_cost.saturating_sub(o.reported_cost);
+        self.reported_records -= o.reported_records;
+    }
+
+    /// The stated cost, `None` when no record of these stated one.
+    pub fn reported(&self) -> Option<Money> {
+        (self.reported_records > 0).then_some(Money(self.reported_cost))
+    }
+
+    /// llmspend's cost minus the stated one, in pico-dollars; `None` when
+    /// nothing was stated.
+    pub fn difference(&self) -> Option<i128> {
+        self.reported().map(|r| self.cost.0 as i128 - r.0 as i128)
     }
 
     /// All cache writes, 5-minute and 1-hour (the CSV's `cache_write_tokens`).

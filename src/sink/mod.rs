@@ -62,6 +62,9 @@ pub struct PricedRecord<'r> {
     /// Returns true if and only if it is an aggregated row that a
     /// long-context tier could have repriced.
     pub tier_skipped: bool,
+    /// With `tier_skipped`: the long-context row a single request would
+    /// have been priced at (for the cost at risk).
+    pub skipped_tier: Option<&'r Rate>,
     /// The day in `--tz`, days since the epoch.
     pub local_day: i64,
     /// A bit per [`Field`] (by `Field as usize`) the ownership map set.

@@ -10,6 +10,7 @@ use super::{Consumer, PricedRecord, RecordSink};
 use crate::aggregate::{time_slot, GroupKey, Interner, MAX_DIMS};
 use crate::dimension::Dimension;
 use crate::enrich::OwnerOrigin;
+use crate::report::warnings::{Code, WarningSums};
 use crate::report::{RequiredSums, Sums, Totals, ValueCounts};
 use crate::worker::Plan;
 
@@ -37,6 +38,8 @@ pub struct GroupTally<'p> {
     by_map: Totals,
     /// Per `value_fields` entry: interned value -> requests.
     values: Vec<FxHashMap<u32, u128>>,
+    /// Accounting warnings, by [`Code`] (as `usize`).
+    warnings: [WarningSums; Code::ALL.len()],
 }
 
 impl<'p> GroupTally<'p> {
@@ -60,6 +63,47 @@ impl<'p> GroupTally<'p> {
                 .iter()
                 .map(|_| FxHashMap::default())
                 .collect(),
+            warnings: Default::default(),
+        }
+    }
+
+    /// Adds the record's warnings (docs/design.md, Warnings).
+    fn warn(&mut self, p: &PricedRecord<'_>) {
+        use crate::record::note;
+        let r = p.record;
+        let t = &r.tokens;
+        let file = p.at.file;
+        let notes = r.notes;
+        let mut add = |code: Code, tokens: u128, amount: u128| {
+            self.warnings[code as usize].add(r.requests, tokens, amount, file);
+        };
+        if notes & note::CACHE_WRITES_MERGED != 0 && t.cache_write > 0 {
+            // Worst case: every write 1-hour, at the 1-hour price.
+            let more = p.rate.map_or(0, |rate| {
+                let one_h = rate.cache_write_1h.times(t.cache_write).0;
+                one_h.saturating_sub(rate.cache_write.times(t.cache_write).0)
+            });
+            add(Code::CacheWritesMerged, u128::from(t.cache_write), more);
+        }
+        for (bit, code) in [
+            (note::PLUS_ONE_OUTPUT, Code::PlusOneOutput),
+            (note::PLUS_ONE_CORRECTED, Code::PlusOneCorrected),
+        ] {
+            if notes & bit != 0 {
+                // One output token per span.
+                let one = p.rate.map_or(0, |rate| rate.output.times(1).0);
+                add(code, u128::from(r.requests), one * u128::from(r.requests));
+            }
+        }
+        if notes & note::NO_CACHE_SPLIT != 0 && t.input > 0 {
+            add(Code::NoCacheSplit, u128::from(t.input), 0);
+        }
+        if p.tier_skipped {
+            let at_risk = match (p.skipped_tier, p.cost) {
+                (Some(tier), Some(cost)) => crate::price::cost(tier, t).0.saturating_sub(cost.0),
+                _ => 0,
+            };
+            add(Code::LongContextNotTiered, t.total_exact(), at_risk);
         }
     }
 
@@ -103,6 +147,12 @@ impl<'p> GroupTally<'p> {
             by_request: self.by_request,
             by_map: self.by_map,
             values,
+            warnings: Code::ALL
+                .into_iter()
+                .zip(self.warnings)
+                .filter(|(_, w)| *w != WarningSums::default())
+                .map(|(c, w)| (c.name().to_string(), w))
+                .collect(),
             ..Sums::default()
         }
     }
@@ -118,6 +168,9 @@ impl RecordSink for GroupTally<'_> {
         }
         if p.tier_skipped {
             self.tier_skipped += u128::from(r.requests);
+        }
+        if r.notes != 0 || p.tier_skipped {
+            self.warn(p);
         }
         let cost = p.cost;
         let mut key: GroupKey = [0; MAX_DIMS];

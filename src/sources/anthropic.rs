@@ -66,6 +66,10 @@ struct Row<'a> {
     model: Val<'a>,
     #[serde(borrow)]
     service_tier: Val<'a>,
+    /// `0-200k` or `200k-1M` (Console CSV: `≤ 200k`, `> 200k`): the
+    /// long-context tier the rows were billed at.
+    #[serde(borrow)]
+    context_window: Val<'a>,
     #[serde(borrow)]
     amount: Val<'a>,
     /// CSV only.
@@ -178,27 +182,28 @@ fn usage_tokens(row: &Row<'_>) -> Result<Option<Tokens>, Reason> {
 }
 
 /// Converts an amount in cents, written as decimal text, into pico-dollars
-/// exactly (1 cent = 10^10 pico-dollars). Digits beyond the tenth decimal
-/// of a cent are dropped.
+/// exactly (1 cent = 10^10 pico-dollars); digits past the pico-dollar are
+/// rounded half-even.
 pub fn cents_to_pico(text: &str) -> Option<u128> {
-    let t = text.trim();
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() && frac.is_empty() || !digits(whole) || !digits(frac) || whole.len() > 24 {
-        return None;
-    }
-    let cents: u128 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().ok()?
+    crate::money::stated_pico(text, 10)
+}
+
+/// The long-context tier a row's `context_window` names: above 200k
+/// tokens its rows are priced at the tier rates, below never
+/// (docs/sources.md, anthropic).
+fn context_notes(window: &Val<'_>) -> u8 {
+    use crate::record::note;
+    let Some(Scalar::Str(w)) = &window.0 else {
+        return 0;
     };
-    let mut pico = cents.checked_mul(PICO_PER_USD / 100)?;
-    let mut scale = PICO_PER_USD / 1000;
-    for b in frac.bytes().take(10) {
-        pico += u128::from(b - b'0') * scale;
-        scale /= 10;
+    let w = w.trim();
+    if w.starts_with("200k") || w.starts_with('>') {
+        note::LONG_CONTEXT
+    } else if w.starts_with("0-") || w.starts_with('≤') || w.starts_with("<=") {
+        note::SHORT_CONTEXT
+    } else {
+        0
     }
-    Some(pico)
 }
 
 fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
@@ -225,8 +230,8 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
             },
             // The documented form is a string; a number is read the same way.
             Some(Scalar::U64(v)) => cents = Some(u128::from(*v) * (PICO_PER_USD / 100)),
-            Some(Scalar::F64(v)) if v.is_finite() && *v >= 0.0 && *v < 1e15 => {
-                cents = Some((v * 1e10).round() as u128)
+            Some(Scalar::F64(v)) if crate::money::stated_pico_f64(*v, 10).is_some() => {
+                cents = crate::money::stated_pico_f64(*v, 10)
             }
             Some(_) => return sink.malformed(bad),
             None => {}
@@ -252,6 +257,7 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
         .offer(&mut out, text(Field::ApiKey), 0, "api_key");
     row.api_key_id
         .offer(&mut out, text(Field::ApiKey), 1, "api_key_id");
+    out.notes = context_notes(&row.context_window);
     match out.finish(NAME) {
         Ok(Some(mut record)) => {
             if cents.is_some() {
@@ -295,6 +301,7 @@ enum Col {
     Read,
     Output,
     CostUsd,
+    ContextWindow,
 }
 
 fn column(name: &str) -> Option<Col> {
@@ -310,6 +317,7 @@ fn column(name: &str) -> Option<Col> {
         "usage_input_tokens_cache_read" => Col::Read,
         "usage_output_tokens" => Col::Output,
         "cost_usd" => Col::CostUsd,
+        "context_window" => Col::ContextWindow,
         _ => return None,
     })
 }
@@ -349,6 +357,7 @@ impl Parser for AnthropicCsv {
                 Col::Read => row.cache_read_input_tokens = v,
                 Col::Output => row.output_tokens = v,
                 Col::CostUsd => row.cost_usd = v,
+                Col::ContextWindow => row.context_window = v,
             }
         }
         row.cache_creation_5m_input_tokens = five;

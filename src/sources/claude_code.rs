@@ -147,9 +147,7 @@ fn read_line(unit: &[u8], line: u64) -> Outcome<'_> {
         message_id: message.id.0,
         scope: parsed.session_id.0,
         reported_cost: match parsed.cost_usd.0 {
-            Some(Scalar::F64(v)) if v.is_finite() && (0.0..1e9).contains(&v) => {
-                Some((v * 1e12).round() as u128)
-            }
+            Some(Scalar::F64(v)) => crate::money::stated_pico_f64(v, 12),
             Some(Scalar::U64(v)) => Some(u128::from(v) * crate::money::PICO_PER_USD),
             _ => None,
         },

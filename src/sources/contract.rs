@@ -72,6 +72,9 @@ pub struct SourceOptions {
     pub fields: FieldSet,
     /// Scratch shared by every parser of one run.
     pub run: std::sync::Arc<RunScratch>,
+    /// `--correct-known-bugs`: a source corrects the counts of
+    /// instrumentations with a known bug (and says so in the warnings).
+    pub correct_known_bugs: bool,
 }
 
 /// What the parsers of one run share: state a source needs to see every

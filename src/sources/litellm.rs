@@ -274,6 +274,11 @@ fn collect<'b>(mut row: Row<'b>, mut meta: Meta<'b>, tags: Picked<'b>) -> Collec
         requester.offer(&mut out, REQUESTER_META);
     }
     tags.offer(&mut out, TAGS);
+    // Top-level `prompt_tokens` alone: cache-inclusive with no split, so
+    // cached input is priced as uncached (docs/design.md, Warnings).
+    if meta.usage_object.is_none() && meta.additional_usage_values.is_none() {
+        out.notes |= crate::record::note::NO_CACHE_SPLIT;
+    }
     out.usage = tokens(
         row.prompt_tokens,
         row.completion_tokens,

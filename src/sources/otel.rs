@@ -55,7 +55,9 @@ pub struct Otel;
 const NAME: &str = "otel";
 
 mod names;
+mod notes;
 use names::{Key, ASSOCIATION, KEYS, NAMES};
+use notes::{notes, provider, Scope, ScopeFacts, SpanFacts};
 
 /// What an attribute key is to the adapter.
 enum Target {
@@ -305,6 +307,8 @@ struct Resource<'a> {
 #[serde(default)]
 struct ScopeSpans<'a> {
     #[serde(borrow)]
+    scope: Lenient<Scope<'a>>,
+    #[serde(borrow)]
     spans: Vec<&'a RawValue>,
 }
 
@@ -315,39 +319,6 @@ struct Span<'a> {
     start_time_unix_nano: Val<'a>,
     #[serde(borrow)]
     attributes: Attrs<'a>,
-}
-
-/// Maps OTel provider names onto rate-card provider names.
-fn provider(value: Scalar<'_>) -> Scalar<'_> {
-    let Scalar::Str(s) = &value else {
-        return value;
-    };
-    let t = s.trim();
-    let is = |names: &[&str]| names.iter().any(|n| t.eq_ignore_ascii_case(n));
-    let mapped = if is(&["aws.bedrock", "bedrock", "aws_bedrock"]) {
-        "bedrock"
-    } else if is(&[
-        "gcp.gemini",
-        "gcp.vertex_ai",
-        "gcp.gen_ai",
-        "vertex_ai",
-        "vertexai",
-        "gemini",
-        "google",
-    ]) {
-        "google"
-    } else if is(&["azure.ai.openai", "az.ai.openai", "azure"]) {
-        "azure"
-    } else if is(&["openai"]) {
-        "openai"
-    } else if is(&["anthropic"]) {
-        "anthropic"
-    } else if t.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Scalar::Str(Cow::Owned(t.to_ascii_lowercase()));
-    } else {
-        return value;
-    };
-    Scalar::Str(Cow::Borrowed(mapped))
 }
 
 /// Reads a token count; OTLP writes integers as strings or numbers, and
@@ -406,7 +377,12 @@ fn put<'a>(
     }
 }
 
-fn report_span<'a>(raw: &'a RawValue, resource: &Attrs<'a>, sink: &mut dyn Sink) {
+fn report_span<'a>(
+    raw: &'a RawValue,
+    resource: &Attrs<'a>,
+    scope: ScopeFacts,
+    sink: &mut dyn Sink,
+) {
     let span: Span<'a> = match serde_json::from_str(raw.get()) {
         Ok(s) => s,
         Err(e) => {
@@ -417,12 +393,23 @@ fn report_span<'a>(raw: &'a RawValue, resource: &Attrs<'a>, sink: &mut dyn Sink)
     if let Some(key) = attrs.dup.or(resource.dup) {
         return sink.malformed(Reason::DuplicateKey(key));
     }
-    let tokens = match tokens(attrs) {
+    let mut tokens = match tokens(attrs) {
         Ok(Some(t)) => t,
         Ok(None) => return sink.ignored(Ignored::NoTokenCounts),
         Err(reason) => return sink.malformed(reason),
     };
+    let facts = SpanFacts {
+        provider: attrs.text(Key::Provider),
+        write_1h: match count(attrs, Key::CacheWrite1h) {
+            Ok(h) => h,
+            Err(reason) => return sink.malformed(reason),
+        },
+        stream: attrs.text(Key::Stream),
+        cache_attr: attrs.get(Key::CacheRead).is_some() || attrs.get(Key::CacheWrite).is_some(),
+    };
+    let notes = notes(facts, scope, &mut tokens);
     let mut out = Collected::default();
+    out.notes = notes;
     span.start_time_unix_nano
         .clone()
         .offer(&mut out, Slot::Time, 0, "startTimeUnixNano");
@@ -510,6 +497,7 @@ fn report_span<'a>(raw: &'a RawValue, resource: &Attrs<'a>, sink: &mut dyn Sink)
 fn report_traces<'a>(
     data: TracesData<'a>,
     mut lines: Option<&mut LineCursor<'_>>,
+    correct: bool,
     sink: &mut dyn Sink,
 ) {
     let mut any = false;
@@ -520,12 +508,13 @@ fn report_traces<'a>(
             .iter()
             .chain(&rs.instrumentation_library_spans)
         {
+            let facts = ScopeFacts::of(&scope.scope.0, correct);
             for raw in &scope.spans {
                 any = true;
                 if let Some(cursor) = lines.as_deref_mut() {
                     sink.at_line(cursor.line_of(raw.get().as_bytes()));
                 }
-                report_span(raw, &resource, sink);
+                report_span(raw, &resource, facts, sink);
             }
         }
     }
@@ -534,8 +523,8 @@ fn report_traces<'a>(
     }
 }
 
-/// One `TracesData` per line.
-struct OtelLines;
+/// One `TracesData` per line; the flag is `--correct-known-bugs`.
+struct OtelLines(bool);
 
 impl Parser for OtelLines {
     fn framing(&self) -> Framing {
@@ -544,14 +533,15 @@ impl Parser for OtelLines {
 
     fn parse_unit(&self, unit: &[u8], sink: &mut dyn Sink) {
         match read_object_as::<TracesData>(unit) {
-            Ok(data) => report_traces(data, None, sink),
+            Ok(data) => report_traces(data, None, self.0, sink),
             Err(reason) => sink.malformed(reason),
         }
     }
 }
 
-/// One (or several concatenated) pretty-printed `TracesData` documents.
-struct OtelDocument;
+/// One (or several concatenated) pretty-printed `TracesData` documents;
+/// the flag is `--correct-known-bugs`.
+struct OtelDocument(bool);
 
 impl Parser for OtelDocument {
     fn framing(&self) -> Framing {
@@ -563,7 +553,7 @@ impl Parser for OtelDocument {
         let stream = serde_json::Deserializer::from_slice(doc).into_iter::<TracesData<'_>>();
         for item in stream {
             match item {
-                Ok(data) => report_traces(data, Some(&mut cursor), sink),
+                Ok(data) => report_traces(data, Some(&mut cursor), self.0, sink),
                 Err(e) => {
                     sink.at_line(e.line() as u64);
                     return sink.malformed(Reason::InvalidJson);
@@ -594,15 +584,16 @@ impl Source for Otel {
     fn open(
         &self,
         sample: &Sample<'_>,
-        _options: &SourceOptions,
+        options: &SourceOptions,
     ) -> Result<Box<dyn Parser>, String> {
         // JSON Lines when the first line is a whole object; otherwise a
         // pretty-printed document.
         let first = sample.first_line();
+        let correct = options.correct_known_bugs;
         if serde_json::from_slice::<IgnoredAny>(first).is_ok() {
-            Ok(Box::new(OtelLines))
+            Ok(Box::new(OtelLines(correct)))
         } else {
-            Ok(Box::new(OtelDocument))
+            Ok(Box::new(OtelDocument(correct)))
         }
     }
 

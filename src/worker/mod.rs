@@ -320,13 +320,17 @@ impl<S: RecordSink> Worker<'_, S> {
                 None => return,
             }
         }
-        let model_id = self.intern(get(Field::Model));
+        // A console's display name (`Claude Sonnet 4.5`) groups and prices
+        // as the model id the card's names table gives it.
+        let model = get(Field::Model);
+        let model = model
+            .and_then(|m| self.pricer.model_of_display_name(m))
+            .or(model);
+        let model_id = self.intern(model);
         let provider_raw_id = self.intern(get(Field::Provider));
-        let resolved = self.pricer.resolve(
-            (provider_raw_id, model_id),
-            get(Field::Provider),
-            get(Field::Model),
-        );
+        let resolved =
+            self.pricer
+                .resolve((provider_raw_id, model_id), get(Field::Provider), model);
         let provider = resolved.provider.as_deref();
         let utc_day = r.timestamp.div_euclid(86_400);
         let local_day = (r.timestamp + plan.tz_offset).div_euclid(86_400);
@@ -365,7 +369,8 @@ impl<S: RecordSink> Worker<'_, S> {
             }
         }
         self.ledger.counts.parsed += 1;
-        let priced = resolved.price(utc_day, get(Field::ServiceTier), &r.tokens, r.requests);
+        let tier = get(Field::ServiceTier);
+        let priced = resolved.price_noted(utc_day, tier, &r.tokens, r.requests, r.notes);
         let (cost, rate, tier_fallback, tier_skipped) = match priced {
             Priced::Cost {
                 cost,
@@ -374,6 +379,10 @@ impl<S: RecordSink> Worker<'_, S> {
                 tier_skipped,
             } => (Some(cost), Some(rate), tier_fallback, tier_skipped),
             Priced::Unpriced => (None, None, false, false),
+        };
+        let skipped_tier = match tier_skipped {
+            true => resolved.skipped_tier(utc_day, tier, &r.tokens),
+            false => None,
         };
         let record = PricedRecord {
             record: r,
@@ -384,6 +393,7 @@ impl<S: RecordSink> Worker<'_, S> {
             rate,
             tier_fallback,
             tier_skipped,
+            skipped_tier,
             local_day,
             from_map,
             at: self.at,

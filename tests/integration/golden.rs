@@ -468,6 +468,41 @@ fn cases() -> Vec<(String, Vec<String>)> {
         ),
         ("export_bad_tags", &["export", "--tags", "team,colour", s]),
         ("export_bad_tz", &["export", "--tz", "+02:00", s]),
+        ("show_reported_samples", &["report", "--show-reported", s]),
+        (
+            "show_reported_openai_csv",
+            &[
+                "report",
+                "--show-reported",
+                "--format",
+                "csv",
+                "--by",
+                "day,model,project",
+                "tests/fixtures/reconcile/openai",
+            ],
+        ),
+        (
+            "show_reported_openai_md",
+            &[
+                "report",
+                "--show-reported",
+                "--format",
+                "md",
+                "--by",
+                "day,model,project",
+                "tests/fixtures/reconcile/openai",
+            ],
+        ),
+        (
+            "show_reported_litellm_json",
+            &[
+                "report",
+                "--show-reported",
+                "--format",
+                "json",
+                "tests/fixtures/litellm",
+            ],
+        ),
     ];
     for (name, args) in variants {
         add(format!("opt_{name}"), args);

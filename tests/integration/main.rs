@@ -21,6 +21,7 @@ mod merge;
 mod normalize;
 mod normalize_parquet;
 mod props;
+mod reconcile;
 mod report;
 mod sources;
 mod util;

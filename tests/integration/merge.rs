@@ -152,3 +152,37 @@ fn partials_that_cannot_be_added_are_refused_naming_the_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`service` is not a dimension"));
 }
+
+/// `--show-reported` (and the accounting warnings a partial carries)
+/// survive a merge: the merge of per-file partials shows, in every
+/// format, what the report over the union shows.
+#[test]
+fn merged_partials_keep_reported_costs_and_warnings() {
+    let dir = TestDir::new();
+    for (set, by) in [(
+        files("tests/fixtures/reconcile/openai"),
+        "day,model,project",
+    )] {
+        let parts: Vec<PathBuf> = set.iter().map(|f| partial(dir.path(), f, by)).collect();
+        for format in ["table", "csv", "json", "md"] {
+            let want = llmspend()
+                .args(["report", "--show-reported", "--format", format, "--by", by])
+                .args(&set)
+                .output()
+                .unwrap();
+            assert_eq!(want.status.code(), Some(0), "{want:?}");
+            let got = merge(&parts, &["--show-reported", "--format", format]);
+            assert_eq!(got.status.code(), Some(0), "{got:?}");
+            assert_eq!(
+                String::from_utf8_lossy(&got.stdout),
+                String::from_utf8_lossy(&want.stdout),
+                "{format} of {set:?}"
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&got.stderr),
+                String::from_utf8_lossy(&want.stderr),
+                "{format} of {set:?}"
+            );
+        }
+    }
+}

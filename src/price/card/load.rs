@@ -109,6 +109,9 @@ impl RateCard {
         };
         let header_line = header.position().map_or(1, |p| record_line(text, p));
         let names: Vec<String> = header.iter().map(|c| c.trim().to_string()).collect();
+        if names == super::names_table::HEADER {
+            return self.add_display_names(file, records);
+        }
         for name in &names {
             if !REQUIRED.contains(&name.as_str()) && !OPTIONAL.contains(&name.as_str()) {
                 return Err(err(

@@ -53,7 +53,7 @@ fn cost_report_amounts_are_cents() {
     assert_eq!(cents_to_pico("2814.50"), Some(28_145_000_000_000));
     assert_eq!(cents_to_pico("0.0001"), Some(1_000_000));
     assert_eq!(cents_to_pico("-1"), None);
-    assert_eq!(cents_to_pico("1e3"), None);
+    assert_eq!(cents_to_pico("1e3"), Some(10_000_000_000_000));
     let number = r#"{"data":[{"starting_at":"2026-10-01T00:00:00Z","results":[{"amount":12.5,"currency":"USD","model":"claude-haiku-4-5"}]}]}"#;
     assert_eq!(
         parse("cost.json", number).one().reported_cost,

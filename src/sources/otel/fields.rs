@@ -30,6 +30,7 @@ pub(super) fn paths() -> Vec<(&'static str, Vec<String>)> {
         ("output_tokens", names(Key::Output)),
         ("cache_read_tokens", names(Key::CacheRead)),
         ("cache_write_tokens", names(Key::CacheWrite)),
+        ("cache_write_1h_tokens", names(Key::CacheWrite1h)),
         (
             "model",
             [names(Key::Model), names(Key::RequestModel)].concat(),

@@ -18,9 +18,14 @@ pub(super) enum Key {
     ServiceName,
     Environment,
     EnvironmentOld,
+    /// Whether the call was streamed (OpenLLMetry's +1 output bug).
+    Stream,
+    /// The 1-hour part of the cache writes, where an instrumentation
+    /// gives it (OpenLLMetry 0.62 does not).
+    CacheWrite1h,
 }
 
-pub(super) const KEYS: usize = 12;
+pub(super) const KEYS: usize = 14;
 
 /// The known attribute names: `(name, key, rank)`; a lower rank wins
 /// among names of the same key.
@@ -80,6 +85,13 @@ pub(super) const NAMES: &[(&str, Key, u8)] = &[
     ("service.name", Key::ServiceName, 0),
     ("deployment.environment.name", Key::Environment, 0),
     ("deployment.environment", Key::EnvironmentOld, 0),
+    ("gen_ai.request.stream", Key::Stream, 0),
+    ("llm.is_streaming", Key::Stream, 1),
+    (
+        "gen_ai.usage.cache_creation.ephemeral_1h_input_tokens",
+        Key::CacheWrite1h,
+        0,
+    ),
 ];
 
 pub(super) const ASSOCIATION: &str = "traceloop.association.properties.";

@@ -226,7 +226,7 @@ fn span_attributes_are_read_without_allocating_per_span() {
     let allocations = |spans: usize| {
         let line = traces(&resource(), &vec![openai_span(); spans]);
         let mut sink = Discard::default();
-        let n = count(|| OtelLines.parse_unit(line.as_bytes(), &mut sink));
+        let n = count(|| OtelLines(false).parse_unit(line.as_bytes(), &mut sink));
         assert_eq!(sink.records, spans as u64);
         n
     };
