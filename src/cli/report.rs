@@ -7,6 +7,7 @@ use clap::Args;
 use super::common::{AttributionArgs, FilterArgs, GateArgs, InputArgs, OutputArgs};
 use crate::allocate::Allocate;
 use crate::dimension::Dimension;
+use crate::render::view::SortKey;
 use crate::render::ReportFormat;
 
 /// `llmspend report`.
@@ -30,6 +31,17 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+
+    /// Order of the groups (default: by time when grouped by day, week or
+    /// month, else by cost).
+    #[arg(long, value_enum, value_name = "KEY")]
+    pub sort: Option<SortKey>,
+
+    /// Table and md: list the first N groups and fold the rest into one
+    /// `(N more)` row (the totals stay exact). Default: 25 on a terminal,
+    /// every group otherwise.
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
 
     /// Which records count.
     #[command(flatten)]

@@ -60,6 +60,7 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
         out,
         args.output.quiet,
         None,
+        crate::render::view::View::for_output(args.output.output.as_deref(), None, None),
     )?;
     let quiet = args.output.quiet;
     output::stderr(|w| super::report::summary(&report, quiet, args.format.is_data(), w))?;

@@ -40,6 +40,8 @@ impl TestDir {
 pub fn llmspend() -> Command {
     let mut cmd = Command::cargo_bin("llmspend").expect("binary");
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    // A terminal's width must not reach the outputs tests compare.
+    cmd.env_remove("COLUMNS");
     cmd
 }
 

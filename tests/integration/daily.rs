@@ -1,0 +1,148 @@
+//! Daily use (issue 24): the table fits the terminal (`COLUMNS` stands in
+//! for one), `--top` and `--sort`; each at 80 and 200 columns.
+
+use crate::util::llmspend;
+
+/// Stdout of `llmspend ARGS` with `COLUMNS=width`.
+fn at(width: usize, args: &[&str]) -> String {
+    let out = llmspend()
+        .env("COLUMNS", width.to_string())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The table's lines (the box), without the summary below it.
+fn table(text: &str) -> Vec<&str> {
+    text.lines()
+        .take_while(|l| l.starts_with(['┌', '│', '╞', '├', '└']))
+        .collect()
+}
+
+fn widest(lines: &[&str]) -> usize {
+    lines.iter().map(|l| l.chars().count()).max().unwrap()
+}
+
+#[test]
+fn the_table_fits_80_columns_and_says_what_it_left_out() {
+    for by in ["team,model", "team", "team,model,day"] {
+        let text = at(80, &["report", "--by", by, "samples/"]);
+        let lines = table(&text);
+        assert!(widest(&lines) <= 80, "--by {by}:\n{text}");
+        assert!(lines[1].contains("cost (USD)"), "{}", lines[1]);
+        let note = text
+            .lines()
+            .find(|l| l.starts_with("left out to fit 80 columns: "))
+            .unwrap_or_else(|| panic!("--by {by}: no note:\n{text}"));
+        // The documented order: cache writes go first.
+        assert!(note.contains("cache w"), "{note}");
+    }
+    // `team` alone (101 columns before) loses just the cache columns.
+    let text = at(80, &["report", "--by", "team", "samples/"]);
+    assert!(text.contains("left out to fit 80 columns: cache w, cache r (--format"));
+    assert!(table(&text)[1].contains("┆ in "));
+}
+
+#[test]
+fn at_200_columns_nothing_is_left_out_and_headers_are_short() {
+    let text = at(200, &["report", "samples/"]);
+    let lines = table(&text);
+    assert!(widest(&lines) <= 200);
+    assert!(!text.contains("left out to fit"), "{text}");
+    for h in ["┆ in ", "┆ out ", "┆ cache r ", "┆ cache w ", "┆ share "] {
+        assert!(lines[1].contains(h), "{h}: {}", lines[1]);
+    }
+    // Without COLUMNS and not on a terminal: full width, every row.
+    let out = llmspend().args(["report", "samples/"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(widest(&table(&text)) > 120);
+    assert!(!text.contains(" more)"));
+}
+
+/// The metric cells of the row whose first cell is `first`.
+fn row<'a>(lines: &[&'a str], first: &str) -> Vec<&'a str> {
+    let line = lines
+        .iter()
+        .find(|l| l.trim_start_matches('│').trim_start().starts_with(first))
+        .unwrap_or_else(|| panic!("no row {first}"));
+    line.trim_matches('│').split('┆').map(str::trim).collect()
+}
+
+#[test]
+fn top_folds_the_rest_into_one_row_and_keeps_the_total() {
+    for width in [80, 200] {
+        let all = at(width, &["report", "--by", "team", "samples/"]);
+        let top = at(width, &["report", "--by", "team", "--top", "3", "samples/"]);
+        let (all, top) = (table(&all), table(&top));
+        // 3 rows, the fold, the total: 5 body rows, 3 lines of frame, a header.
+        assert_eq!(top.len(), 5 + 4, "{top:#?}");
+        let more = row(&top, "(6 more)");
+        // Requests, cost and share of the total row are the same (columns
+        // between may differ: the narrower fold leaves fewer out).
+        let (a, t) = (row(&all, "total"), row(&top, "total"));
+        assert_eq!(a[..2], t[..2]);
+        assert_eq!(a[a.len() - 2..], t[t.len() - 2..]);
+        // The folded requests are the rest's sum: 1,691 - 324 - 196 - 146.
+        assert_eq!(more[1], "1,025");
+    }
+    // --top is for people: refused for data formats.
+    let out = llmspend()
+        .args(["report", "--format", "csv", "--top", "3", "samples/"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--top"));
+}
+
+#[test]
+fn a_daily_trend_reads_in_time_order_unless_sorted() {
+    for width in [80, 200] {
+        let text = at(width, &["report", "--by", "day", "samples/"]);
+        let days: Vec<&str> = table(&text)[3..]
+            .iter()
+            .filter(|l| l.starts_with('│'))
+            .map(|l| row(&[l], "")[0])
+            .filter(|d| d.starts_with("2026"))
+            .collect();
+        let mut sorted = days.clone();
+        sorted.sort();
+        assert!(days.len() > 20);
+        assert_eq!(days, sorted);
+        let text = at(
+            width,
+            &["report", "--by", "day", "--sort", "requests", "samples/"],
+        );
+        let requests: Vec<u64> = table(&text)[3..]
+            .iter()
+            .filter(|l| l.starts_with('│'))
+            .map(|l| row(&[l], "")[1].replace(',', ""))
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let total = requests.last().copied().unwrap();
+        let body = &requests[..requests.len() - 1];
+        assert!(body.windows(2).all(|w| w[0] >= w[1]), "{body:?}");
+        assert_eq!(body.iter().sum::<u64>(), total);
+    }
+    // Sorting by name puts teams A to Z; the CSV follows --sort too.
+    let out = llmspend()
+        .args([
+            "report", "--by", "team", "--sort", "name", "--format", "csv", "samples/",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let teams: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    let mut sorted = teams.clone();
+    sorted.sort();
+    assert_eq!(teams, sorted);
+}
