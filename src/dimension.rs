@@ -58,11 +58,17 @@ pub enum Dimension {
     Week,
     /// Month, YYYY-MM.
     Month,
+    /// The model of the rate-card row that priced the record (missing when
+    /// unpriced): a model's spellings priced by one row are one group.
+    RateModel,
+    /// The model without routing prefix, Bedrock profile and version, or
+    /// dated snapshot suffix: the rule `rates` matches by.
+    ModelFamily,
 }
 
 impl Dimension {
     /// Every dimension, in the order of docs/design.md.
-    pub const ALL: [Dimension; 16] = [
+    pub const ALL: [Dimension; 18] = [
         Dimension::Team,
         Dimension::CostCenter,
         Dimension::Project,
@@ -75,6 +81,8 @@ impl Dimension {
         Dimension::Provider,
         Dimension::Model,
         Dimension::ServiceTier,
+        Dimension::RateModel,
+        Dimension::ModelFamily,
         Dimension::Source,
         Dimension::Day,
         Dimension::Week,
@@ -88,6 +96,8 @@ impl Dimension {
             Dimension::Day => "day",
             Dimension::Week => "week",
             Dimension::Month => "month",
+            Dimension::RateModel => "rate_model",
+            Dimension::ModelFamily => "model_family",
             other => other.field().map(Field::name).unwrap_or(""),
         }
     }

@@ -334,6 +334,7 @@ impl<S: RecordSink> Worker<'_, S> {
             match d {
                 Dimension::Provider => provider,
                 Dimension::Source => Some(r.source),
+                Dimension::ModelFamily => get(Field::Model).map(crate::price::card::names::family),
                 d => d.field().and_then(get),
             }
         };

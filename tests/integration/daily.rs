@@ -146,3 +146,71 @@ fn a_daily_trend_reads_in_time_order_unless_sorted() {
     sorted.sort();
     assert_eq!(teams, sorted);
 }
+
+/// CSV rows of `report --format csv ARGS samples/` as (first cell, requests, cost).
+fn csv_rows(args: &[&str]) -> Vec<(String, u64, String)> {
+    let out = llmspend()
+        .args(["report", "--format", "csv"])
+        .args(args)
+        .arg("samples/")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (req, cost) = (at("requests"), at("cost_usd"));
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (
+                c[0].to_string(),
+                c[req].parse().unwrap(),
+                c[cost].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn rate_model_and_model_family_make_one_row_of_a_models_spellings() {
+    let by_model = csv_rows(&["--by", "model"]);
+    let spellings: Vec<&(String, u64, String)> = by_model
+        .iter()
+        .filter(|(m, _, _)| m == "gpt-4o-2024-08-06" || m == "openai/gpt-4o")
+        .collect();
+    assert_eq!(spellings.len(), 2);
+    let requests: u64 = spellings.iter().map(|r| r.1).sum();
+    for dim in ["rate_model", "model_family"] {
+        let rows = csv_rows(&["--by", dim]);
+        let gpt4o = rows.iter().find(|r| r.0 == "gpt-4o").unwrap();
+        assert_eq!(gpt4o.1, requests, "--by {dim}");
+        assert!(!rows
+            .iter()
+            .any(|r| r.0.contains('/') || r.0.ends_with("-2024-08-06")));
+        // Every request is in one row.
+        let all: u64 = rows.iter().map(|r| r.1).sum();
+        assert_eq!(all, by_model.iter().map(|r| r.1).sum::<u64>());
+    }
+    // Unpriced requests have no rate-card row: missing for rate_model,
+    // their own family for model_family.
+    let rate = csv_rows(&["--by", "rate_model"]);
+    assert!(rate.iter().any(|r| r.0 == "(unattributed)" && r.1 == 20));
+    let family = csv_rows(&["--by", "model_family"]);
+    assert!(family.iter().any(|r| r.0 == "acme-llm-7b" && r.1 == 20));
+    // --where reads the family before pricing; the rate model is refused.
+    let only = csv_rows(&["--by", "model", "--where", "model_family=gpt-4o"]);
+    assert_eq!(only.iter().map(|r| r.1).sum::<u64>(), requests);
+    let out = llmspend()
+        .args(["report", "--where", "rate_model=gpt-4o", "samples/"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // In a table at 80 and 200 columns.
+    for width in [80, 200] {
+        let text = at(width, &["report", "--by", "team,rate_model", "samples/"]);
+        assert!(widest(&table(&text)) <= width);
+        assert!(table(&text)[1].contains("rate_model"));
+    }
+}
