@@ -15,7 +15,7 @@ use crate::cli::{
 use crate::dimension::Dimension;
 use crate::enrich::ownership::OwnerMap;
 use crate::error::UsageError;
-use crate::filter::{parse_bound, Where, Window};
+use crate::filter::{Where, Window};
 use crate::gate::{Gates, Pct};
 use crate::input::chunk::CHUNK_BYTES;
 use crate::output::Output;
@@ -36,8 +36,10 @@ pub struct Config {
     pub window: Window,
     /// `--where`.
     pub wheres: Vec<Where>,
-    /// Seconds east of UTC for time groups.
+    /// Seconds east of UTC for time groups (0 for a named zone).
     pub tz_offset: i64,
+    /// `--tz`: the zone of time groups and of the window's dates.
+    pub zone: crate::zone::Zone,
     /// The merged rate card.
     pub card: RateCard,
     /// How to read.
@@ -211,6 +213,32 @@ fn unique_dims(flag: &'static str, by: Vec<Dimension>) -> anyhow::Result<Vec<Dim
     Ok(dims)
 }
 
+/// The window of `--month`, `--since` and `--until`, dates taken in `zone`.
+fn window_of(f: &FilterArgs, zone: crate::zone::Zone) -> anyhow::Result<Window> {
+    use crate::zone::{month_of, month_window, now, parse_when};
+    let mut window = Window::default();
+    let now = now();
+    if let Some(m) = &f.month {
+        let (y, m) = month_of(m, zone, now).map_err(|e| bad("--month", e))?;
+        window = month_window(y, m, zone);
+    }
+    if let Some(s) = &f.since {
+        let t = parse_when(s, zone, now).map_err(|e| bad("--since", e))?;
+        window = window.and(Window {
+            since: Some(t),
+            until: None,
+        });
+    }
+    if let Some(u) = &f.until {
+        let t = parse_when(u, zone, now).map_err(|e| bad("--until", e))?;
+        window = window.and(Window {
+            since: None,
+            until: Some(t),
+        });
+    }
+    Ok(window)
+}
+
 impl Config {
     /// Resolves the arguments of `report`.
     pub fn from_args(args: ReportArgs) -> anyhow::Result<Config> {
@@ -263,27 +291,16 @@ impl Config {
             Some(path) => Some(OwnerMap::load(path)?),
         };
         let f = &args.filter;
-        let mut window = Window::default();
-        if let Some(m) = &f.month {
-            window =
-                Window::month(m).ok_or_else(|| bad("--month", format!("`{m}` is not YYYY-MM")))?;
-        }
-        if let Some(s) = &f.since {
-            let t = parse_bound(s)
-                .ok_or_else(|| bad("--since", format!("`{s}` is not a date or timestamp")))?;
-            window = window.and(Window {
-                since: Some(t),
-                until: None,
-            });
-        }
-        if let Some(u) = &f.until {
-            let t = parse_bound(u)
-                .ok_or_else(|| bad("--until", format!("`{u}` is not a date or timestamp")))?;
-            window = window.and(Window {
-                since: None,
-                until: Some(t),
-            });
-        }
+        let zone = crate::zone::Zone::parse(&f.tz).ok_or_else(|| {
+            bad(
+                "--tz",
+                format!(
+                    "`{}` is not UTC, an offset like +02:00 or a zone name like Europe/Berlin",
+                    f.tz
+                ),
+            )
+        })?;
+        let window = window_of(f, zone)?;
         if let (Some(s), Some(u)) = (window.since, window.until) {
             if s >= u {
                 return Err(bad(
@@ -292,12 +309,7 @@ impl Config {
                 ));
             }
         }
-        let tz_offset = parse_tz(&f.tz).ok_or_else(|| {
-            bad(
-                "--tz",
-                format!("`{}` is not UTC or an offset like +02:00", f.tz),
-            )
-        })?;
+        let tz_offset = zone.fixed().unwrap_or(0);
         let source = match &args.input.source {
             None => None,
             Some(name) => Some(sources::by_name(name).ok_or_else(|| {
@@ -331,6 +343,7 @@ impl Config {
             window,
             wheres: args.filter.wheres,
             tz_offset,
+            zone,
             card,
             read,
             max_line_bytes: args.input.max_line_bytes.max(1),
@@ -397,6 +410,12 @@ impl Config {
     pub fn from_budget(args: BudgetArgs) -> anyhow::Result<BudgetConfig> {
         let budgets = crate::budget::file::load(&args.budgets)?;
         let tz = parse_tz(&args.filter.tz);
+        if tz.is_none() && crate::zone::Zone::parse(&args.filter.tz).is_some() {
+            return Err(bad(
+                "--tz",
+                "budget periods take UTC or a fixed offset (+02:00), not a zone name",
+            ));
+        }
         let as_of = match (&args.as_of, tz) {
             (Some(t), Some(tz)) => {
                 Some(crate::budget::period::parse_as_of(t, tz).ok_or_else(|| {
@@ -464,6 +483,14 @@ impl Config {
             gates: no_gates(),
         })?;
         config.dims = vec![by, Dimension::Model];
+        // `last` and `this` are named by the month they are.
+        let month = match config.window.since {
+            Some(t) if !month.contains('-') => {
+                let (y, m, _) = crate::time::civil_from_days(config.zone.local_day(t));
+                format!("{y:04}-{m:02}")
+            }
+            _ => month,
+        };
         Ok(BillConfig {
             config,
             month,

@@ -1,4 +1,4 @@
-//! Filters: the time window (`--since`, `--until`, `--month`; UTC,
+//! Filters: the time window (`--since`, `--until`, `--month`; instants,
 //! half-open) and `--where dim=value` / `dim!=value`.
 
 use std::fmt;

@@ -67,6 +67,7 @@ pub mod sink;
 pub mod sources;
 pub mod time;
 pub mod worker;
+pub mod zone;
 
 pub use cli::Cli;
 pub use exit::ExitStatus;

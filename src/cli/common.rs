@@ -68,21 +68,28 @@ pub struct GateArgs {
 /// Which records count.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
-    /// Only records at or after this date or timestamp (UTC).
+    /// Only records at or after WHEN: YYYY-MM-DD, YYYY-MM, a timestamp,
+    /// today, yesterday or Nd (N days before today); dates in --tz.
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
-    /// Only records before this date or timestamp (UTC, exclusive).
+    /// Only records before WHEN (exclusive); the forms of --since.
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
-    /// Only records in this month (UTC), YYYY-MM.
-    #[arg(long, value_name = "YYYY-MM")]
+    /// Only records in this month of --tz: YYYY-MM, last or this.
+    #[arg(long, value_name = "MONTH")]
     pub month: Option<String>,
     /// Only records where DIM=VALUE (or DIM!=VALUE); repeatable, all must
     /// hold. An empty VALUE or `(unattributed)` means missing.
     #[arg(long = "where", value_name = "DIM=VALUE")]
     pub wheres: Vec<Where>,
-    /// Time zone for day/week/month groups: UTC or a fixed offset (+02:00).
-    #[arg(long, default_value = "UTC", value_name = "ZONE")]
+    /// Time zone for day/week/month groups and the window's dates: UTC, a
+    /// fixed offset (+02:00, -05:00) or a name (Europe/Berlin).
+    #[arg(
+        long,
+        default_value = "UTC",
+        value_name = "ZONE",
+        allow_hyphen_values = true
+    )]
     pub tz: String,
 }
 

@@ -41,6 +41,14 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
         .into());
     }
     let mut config = Config::from_args(args)?;
+    if format == ReportFormat::Partial && config.zone.fixed().is_none() {
+        return Err(UsageError::BadValue {
+            flag: "--tz",
+            message: "a partial records a fixed offset: use UTC or +HH:MM with --format partial"
+                .into(),
+        }
+        .into());
+    }
     if format == ReportFormat::Partial && config.allocate.is_some() {
         return Err(UsageError::BadValue {
             flag: "--allocate-unattributed",
@@ -252,6 +260,7 @@ pub fn plan(config: &Config) -> Plan<'_> {
         wheres: config.wheres.clone(),
         card: &config.card,
         tz_offset: config.tz_offset,
+        zone: config.zone,
         max_line_bytes: config.max_line_bytes,
         reported_cost: config.reported_cost,
         also_read: Vec::new(),

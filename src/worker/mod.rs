@@ -329,7 +329,11 @@ impl<S: RecordSink> Worker<'_, S> {
         );
         let provider = resolved.provider.as_deref();
         let utc_day = r.timestamp.div_euclid(86_400);
-        let local_day = (r.timestamp + plan.tz_offset).div_euclid(86_400);
+        // A named zone's offset changes with DST; a fixed one is `tz_offset`.
+        let local_day = match plan.zone {
+            crate::zone::Zone::Named(_) => plan.zone.local_day(r.timestamp),
+            crate::zone::Zone::Fixed(_) => (r.timestamp + plan.tz_offset).div_euclid(86_400),
+        };
         let value = |d: Dimension| -> Option<&str> {
             match d {
                 Dimension::Provider => provider,

@@ -214,3 +214,187 @@ fn rate_model_and_model_family_make_one_row_of_a_models_spellings() {
         assert!(table(&text)[1].contains("rate_model"));
     }
 }
+
+/// `(first cell, requests)` of a CSV report of the DST fixture.
+fn dst(args: &[&str]) -> Vec<(String, u64)> {
+    let out = llmspend()
+        .args(["report", "--format", "csv"])
+        .args(args)
+        .arg("tests/daily/berlin_dst.jsonl")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (c[0].to_string(), c[1].parse().unwrap())
+        })
+        .collect()
+}
+
+fn days(pairs: &[(&str, u64)]) -> Vec<(String, u64)> {
+    pairs.iter().map(|(d, n)| (d.to_string(), *n)).collect()
+}
+
+#[test]
+fn berlin_days_in_the_week_dst_ends() {
+    // DST ends Sunday 2026-10-25, 03:00 CEST = 01:00 UTC. Hand-computed:
+    // 09-30T22:30Z is 10-01 00:30 CEST; 10-23T21:59:59Z the 23rd's last
+    // second; 10-23T22:00Z and 10-24T21:59:59Z the 24th; 10-24T22:00Z,
+    // 00:30Z and 01:30Z (02:30 twice) and 22:30Z (23:30 CET) the 25th;
+    // 10-25T23:00Z the 26th's first second (+01:00 now); 10-31T22:59:59Z
+    // the 31st; 23:00Z and 23:30Z November 1st.
+    let berlin = days(&[
+        ("2026-10-01", 1),
+        ("2026-10-23", 1),
+        ("2026-10-24", 2),
+        ("2026-10-25", 4),
+        ("2026-10-26", 1),
+        ("2026-10-31", 1),
+        ("2026-11-01", 2),
+    ]);
+    assert_eq!(dst(&["--tz", "Europe/Berlin", "--by", "day"]), berlin);
+    // A fixed +02:00 puts 10-25T22:30Z on the 26th: the zone matters.
+    let fixed = dst(&["--tz", "+02:00", "--by", "day"]);
+    assert!(fixed.contains(&("2026-10-26".to_string(), 2)), "{fixed:?}");
+    // --month is taken in --tz: October in Berlin is 10 of the 12.
+    let month = dst(&[
+        "--tz",
+        "Europe/Berlin",
+        "--month",
+        "2026-10",
+        "--by",
+        "month",
+    ]);
+    assert_eq!(month, days(&[("2026-10", 10)]));
+    // UTC's October: 11 (not 09-30T22:30Z).
+    assert_eq!(
+        dst(&["--month", "2026-10", "--by", "month"]),
+        days(&[("2026-10", 11)])
+    );
+    // A day bound is the zone's midnight: the 25th alone is 4 requests.
+    let sunday = dst(&[
+        "--tz",
+        "Europe/Berlin",
+        "--since",
+        "2026-10-25",
+        "--until",
+        "2026-10-26",
+        "--by",
+        "day",
+    ]);
+    assert_eq!(sunday, days(&[("2026-10-25", 4)]));
+    // In a table at 80 and 200 columns.
+    for width in [80, 200] {
+        let text = at(
+            width,
+            &[
+                "report",
+                "--tz",
+                "Europe/Berlin",
+                "--by",
+                "day",
+                "tests/daily/berlin_dst.jsonl",
+            ],
+        );
+        assert!(widest(&table(&text)) <= width);
+        assert!(text.contains("│ 2026-10-25 ┆        4 ┆"), "{text}");
+    }
+}
+
+#[test]
+fn a_month_in_an_offset_never_labels_another_month() {
+    for tz in ["+02:00", "-05:00", "Europe/Berlin", "America/New_York"] {
+        let month = dst(&["--tz", tz, "--month", "2026-10", "--by", "month"]);
+        assert_eq!(month.len(), 1, "--tz {tz}: {month:?}");
+        assert_eq!(month[0].0, "2026-10");
+    }
+    // samples/ at both widths.
+    for width in [80, 200] {
+        let text = at(
+            width,
+            &[
+                "report", "--tz", "+02:00", "--month", "2026-10", "--by", "month", "samples/",
+            ],
+        );
+        let labels: Vec<&str> = table(&text)
+            .iter()
+            .filter(|l| l.starts_with("│ 20"))
+            .map(|l| &l[4..11])
+            .collect();
+        assert_eq!(labels, ["2026-10"], "{text}");
+    }
+}
+
+#[test]
+fn relative_dates_and_last_month_follow_the_clock() {
+    // LLMSPEND_NOW stands in for the clock.
+    let now = |args: &[&str]| -> Vec<(String, u64)> {
+        let out = llmspend()
+            .env("LLMSPEND_NOW", "2026-11-01T10:00:00Z")
+            .args(["report", "--format", "csv", "--by", "day"])
+            .args(args)
+            .arg("tests/daily/berlin_dst.jsonl")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let c: Vec<&str> = l.split(',').collect();
+                (c[0].to_string(), c[1].parse().unwrap())
+            })
+            .collect()
+    };
+    let last = now(&["--tz", "Europe/Berlin", "--month", "last"]);
+    assert_eq!(last.iter().map(|r| r.1).sum::<u64>(), 10);
+    assert_eq!(
+        now(&["--tz", "Europe/Berlin", "--since", "today"]),
+        days(&[("2026-11-01", 2)])
+    );
+    assert_eq!(
+        now(&[
+            "--tz",
+            "Europe/Berlin",
+            "--since",
+            "yesterday",
+            "--until",
+            "today"
+        ]),
+        days(&[("2026-10-31", 1)])
+    );
+    let week = now(&["--tz", "Europe/Berlin", "--since", "7d"]);
+    assert_eq!(week.first().unwrap().0, "2026-10-25");
+    let sept = now(&["--since", "2026-09", "--until", "2026-10"]);
+    assert_eq!(sept, days(&[("2026-09-30", 1)]));
+}
+
+#[test]
+fn date_errors_say_what_is_wrong() {
+    let err = |args: &[&str]| {
+        let out = llmspend().args(args).arg("samples/").output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let e = err(&["report", "--month", "2026-13"]);
+    assert!(e.contains("month 13 is out of range"), "{e}");
+    let e = err(&["report", "--since", "last tuesday"]);
+    for form in ["YYYY-MM-DD", "YYYY-MM", "today", "yesterday", "30d"] {
+        assert!(e.contains(form), "{form}: {e}");
+    }
+    let e = err(&["report", "--tz", "Mars/Olympus"]);
+    assert!(e.contains("Europe/Berlin"), "{e}");
+}
