@@ -241,7 +241,11 @@ fn window_of(f: &FilterArgs, zone: crate::zone::Zone) -> anyhow::Result<Window> 
 
 impl Config {
     /// Resolves the arguments of `report`.
-    pub fn from_args(args: ReportArgs) -> anyhow::Result<Config> {
+    pub fn from_args(mut args: ReportArgs) -> anyhow::Result<Config> {
+        let s = crate::settings::get();
+        let (f, g) = (Some(&mut args.filter), Some(&mut args.gates));
+        s.apply(&mut args.input, &mut args.attribution, f, g);
+        s.apply_by(&mut args.by);
         let dims = unique_dims("--by", args.by)?;
         let mut config = Config::resolve(Common {
             paths: args.paths,
@@ -263,7 +267,9 @@ impl Config {
     }
 
     /// Resolves the arguments of `coverage`.
-    pub fn from_coverage(args: CoverageArgs) -> anyhow::Result<Config> {
+    pub fn from_coverage(mut args: CoverageArgs) -> anyhow::Result<Config> {
+        let (f, g) = (Some(&mut args.filter), Some(&mut args.gates));
+        crate::settings::get().apply(&mut args.input, &mut args.attribution, f, g);
         let offender_dims = unique_dims("--by", args.by)?;
         let mut config = Config::resolve(Common {
             paths: args.paths,
@@ -407,7 +413,8 @@ fn no_gates() -> GateArgs {
 
 impl Config {
     /// Resolves the arguments of `budget`.
-    pub fn from_budget(args: BudgetArgs) -> anyhow::Result<BudgetConfig> {
+    pub fn from_budget(mut args: BudgetArgs) -> anyhow::Result<BudgetConfig> {
+        crate::settings::get().apply(&mut args.input, &mut args.attribution, None, None);
         let budgets = crate::budget::file::load(&args.budgets)?;
         let tz = parse_tz(&args.filter.tz);
         if tz.is_none() && crate::zone::Zone::parse(&args.filter.tz).is_some() {
@@ -451,7 +458,9 @@ impl Config {
     }
 
     /// Resolves the arguments of `bill`.
-    pub fn from_bill(args: BillArgs) -> anyhow::Result<BillConfig> {
+    pub fn from_bill(mut args: BillArgs) -> anyhow::Result<BillConfig> {
+        let f = Some(&mut args.filter);
+        crate::settings::get().apply(&mut args.input, &mut args.attribution, f, None);
         let Some(month) = args.filter.month.clone() else {
             return Err(bad("--month", "`bill` needs the month to invoice, YYYY-MM"));
         };
@@ -504,7 +513,10 @@ impl Config {
 impl Config {
     /// Resolves the arguments of `export`: a report's config (its `dims`
     /// are the tags, for the accounting) and the export's own options.
-    pub fn from_export(args: ExportArgs) -> anyhow::Result<(Config, crate::export::ExportOptions)> {
+    pub fn from_export(
+        mut args: ExportArgs,
+    ) -> anyhow::Result<(Config, crate::export::ExportOptions)> {
+        crate::settings::get().apply(&mut args.input, &mut args.attribution, None, None);
         let format = args.format;
         let tags = unique_dims("--tags", args.tags)?;
         if let Some(d) = tags.iter().find(|d| d.is_time()) {

@@ -126,6 +126,13 @@ impl Dimension {
         Self::ALL.into_iter().find(|d| d.name() == name)
     }
 
+    /// Looks a dimension up by name, forgiving case, spaces and hyphens
+    /// (`cost-center`, ` Model`).
+    pub fn parse_loose(name: &str) -> Option<Dimension> {
+        let n = name.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Self::from_name(&n)
+    }
+
     /// Returns true if and only if the dimension is a period of time.
     pub fn is_time(self) -> bool {
         matches!(self, Dimension::Day | Dimension::Week | Dimension::Month)

@@ -63,6 +63,7 @@ pub mod progress;
 pub mod record;
 pub mod render;
 pub mod report;
+pub mod settings;
 pub mod sink;
 pub mod sources;
 pub mod time;

@@ -28,6 +28,10 @@ pub use sources::SourcesArgs;
 #[derive(Debug, Parser)]
 #[command(name = "llmspend", version, propagate_version = true)]
 pub struct Cli {
+    /// Read settings from this config file instead of `llmspend.toml` (in
+    /// this folder or a parent) or `$XDG_CONFIG_HOME/llmspend/config.toml`.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -57,6 +61,9 @@ pub enum Command {
     /// Write priced usage as a FOCUS 1.2 dataset (CSV or Parquet) to load
     /// next to the cloud bill, or llmspend's own priced records.
     Export(ExportArgs),
+    /// Show the effective settings of the config file and where each
+    /// comes from (`file:line` or the built-in default).
+    Config,
 }
 
 #[cfg(test)]

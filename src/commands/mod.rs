@@ -2,6 +2,7 @@
 
 pub mod bill;
 pub mod budget;
+pub mod config;
 pub mod coverage;
 pub mod export;
 pub mod merge;
@@ -14,6 +15,7 @@ use crate::exit::ExitStatus;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    crate::settings::load(cli.config.as_deref())?;
     match cli.command {
         Command::Report(args) => report::run(args),
         Command::Coverage(args) => coverage::run(args),
@@ -23,5 +25,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Budget(args) => budget::run(args),
         Command::Bill(args) => bill::run(args),
         Command::Export(args) => export::run(args),
+        Command::Config => config::run(),
     }
 }

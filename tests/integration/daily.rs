@@ -398,3 +398,120 @@ fn date_errors_say_what_is_wrong() {
     let e = err(&["report", "--tz", "Mars/Olympus"]);
     assert!(e.contains("Europe/Berlin"), "{e}");
 }
+
+/// Runs llmspend in `dir` (config files found from there), no user config.
+fn in_dir(dir: &std::path::Path, xdg: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = llmspend()
+        .current_dir(dir)
+        .env_remove("LLMSPEND_NO_CONFIG")
+        .env("XDG_CONFIG_HOME", xdg)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn header(csv: &str) -> &str {
+    csv.lines()
+        .next()
+        .unwrap()
+        .split(",requests")
+        .next()
+        .unwrap()
+}
+
+#[test]
+fn config_file_precedence_flag_then_config_then_nearest_then_xdg() {
+    let samples = format!("{}/samples/", env!("CARGO_MANIFEST_DIR"));
+    let s = samples.as_str();
+    let root = tempfile::tempdir().unwrap();
+    let work = root.path().join("repo/sub");
+    std::fs::create_dir_all(&work).unwrap();
+    let xdg = root.path().join("xdg");
+    std::fs::create_dir_all(xdg.join("llmspend")).unwrap();
+    std::fs::write(xdg.join("llmspend/config.toml"), "by = \"provider\"\n").unwrap();
+    let csv = ["report", "--format", "csv", s];
+    // Only the XDG file: it applies.
+    let (_, out, _) = in_dir(&work, &xdg, &csv);
+    assert_eq!(header(&out), "provider");
+    // A llmspend.toml in a parent beats it.
+    std::fs::write(
+        root.path().join("repo/llmspend.toml"),
+        "# the team's defaults\nby = \"team, cost-center\"\ntz = \"Europe/Berlin\"\n",
+    )
+    .unwrap();
+    let (_, out, _) = in_dir(&work, &xdg, &csv);
+    assert_eq!(header(&out), "team,cost_center");
+    // --config beats both.
+    let other = root.path().join("other.toml");
+    std::fs::write(&other, "by = [\"service\"]\n").unwrap();
+    let o = other.to_str().unwrap();
+    let (_, out, _) = in_dir(
+        &work,
+        &xdg,
+        &["report", "--config", o, "--format", "csv", s],
+    );
+    assert_eq!(header(&out), "service");
+    // A flag beats every file.
+    let (_, out, _) = in_dir(
+        &work,
+        &xdg,
+        &["report", "--by", "model", "--format", "csv", s],
+    );
+    assert_eq!(header(&out), "model");
+    // The file's tz is used: a day grouping in Berlin of the DST fixture.
+    let dst = format!(
+        "{}/tests/daily/berlin_dst.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let (_, out, _) = in_dir(
+        &work,
+        &xdg,
+        &["report", "--by", "day", "--format", "csv", &dst],
+    );
+    assert!(out.contains("\n2026-10-25,4,"), "{out}");
+    // `config` names the file and line of each setting.
+    let (code, out, _) = in_dir(&work, &xdg, &["config"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("repo/llmspend.toml:2"), "{out}");
+    assert!(out
+        .lines()
+        .any(|l| l.starts_with("tz") && l.contains("Europe/Berlin")));
+    assert!(out
+        .lines()
+        .any(|l| l.starts_with("require") && l.ends_with("default")));
+    // A table from the file's `by` at 80 and 200 columns.
+    for width in [80, 200] {
+        let out = llmspend()
+            .current_dir(&work)
+            .env_remove("LLMSPEND_NO_CONFIG")
+            .env("XDG_CONFIG_HOME", &xdg)
+            .env("COLUMNS", width.to_string())
+            .args(["report", s])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(widest(&table(&text)) <= width);
+        assert!(table(&text)[1].starts_with("│ team"), "{text}");
+    }
+}
+
+#[test]
+fn an_unknown_config_key_names_file_and_line() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(
+        root.path().join("llmspend.toml"),
+        "by = \"team\"\n\n[gates]\nmax = 5\n",
+    )
+    .unwrap();
+    let (code, _, err) = in_dir(root.path(), root.path(), &["report", "x.jsonl"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("llmspend.toml:3: unknown field `gates`"),
+        "{err}"
+    );
+}

@@ -42,6 +42,9 @@ pub fn llmspend() -> Command {
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
     // A terminal's width must not reach the outputs tests compare.
     cmd.env_remove("COLUMNS");
+    // Nor a config file of the machine running them (tests of config
+    // files remove this).
+    cmd.env("LLMSPEND_NO_CONFIG", "1");
     cmd
 }
 
