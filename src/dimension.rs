@@ -133,6 +133,25 @@ impl Dimension {
         Self::from_name(&n)
     }
 
+    /// The command line's parser of a dimension: [`Dimension::parse_loose`],
+    /// and an error naming a near name and every name.
+    pub fn parse_arg(text: &str) -> Result<Dimension, String> {
+        if let Some(d) = Self::parse_loose(text) {
+            return Ok(d);
+        }
+        let t = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        let near = Self::ALL.into_iter().find(|d| {
+            let n = d.name();
+            t.len() >= 3 && (n.starts_with(&t[..3]) || t.starts_with(n))
+        });
+        let tip = near.map_or(String::new(), |d| format!(" (did you mean `{d}`?)"));
+        Err(format!(
+            "unknown dimension `{}`{tip}; dimensions are {}",
+            text.trim(),
+            Self::ALL.map(|d| d.name()).join(", ")
+        ))
+    }
+
     /// Returns true if and only if the dimension is a period of time.
     pub fn is_time(self) -> bool {
         matches!(self, Dimension::Day | Dimension::Week | Dimension::Month)

@@ -10,6 +10,7 @@ use crate::gate::Basis;
 
 /// How owners are found and duplicates dropped.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Attribution")]
 pub struct AttributionArgs {
     /// Count every record, even when its request_id was seen before (by
     /// default a repeated request_id counts once: the occurrence earliest
@@ -40,11 +41,13 @@ pub struct AttributionArgs {
 
 /// Checks that fail the run (exit 1); the output is written in full anyway.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Gates")]
 pub struct GateArgs {
     /// Fields every request must carry, comma-separated (for coverage and
     /// `--max-unattributed`).
     #[arg(
         long,
+        value_parser = Dimension::parse_arg,
         value_delimiter = ',',
         default_value = "cost_center",
         value_name = "FIELDS"
@@ -67,6 +70,7 @@ pub struct GateArgs {
 
 /// Which records count.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Filters")]
 pub struct FilterArgs {
     /// Only records at or after WHEN: YYYY-MM-DD, YYYY-MM, a timestamp,
     /// today, yesterday or Nd (N days before today); dates in --tz.
@@ -95,10 +99,11 @@ pub struct FilterArgs {
 
 /// How inputs are read and priced.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
 pub struct InputArgs {
     /// A rate-card CSV or a folder of them; its rows beat the embedded
     /// card's at equal specificity.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = "Pricing")]
     pub rates: Option<PathBuf>,
     /// Read every input as this source instead of detecting it.
     #[arg(long, value_name = "NAME")]
@@ -127,6 +132,7 @@ pub struct InputArgs {
 
 /// Where the report goes.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Write the report to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]

@@ -61,6 +61,15 @@ pub enum Command {
     /// Write priced usage as a FOCUS 1.2 dataset (CSV or Parquet) to load
     /// next to the cloud bill, or llmspend's own priced records.
     Export(ExportArgs),
+    /// Print a shell completion script: `llmspend completions bash >
+    /// ~/.local/share/bash-completion/completions/llmspend`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `llmspend man > llmspend.1`.
+    Man,
     /// Show the effective settings of the config file and where each
     /// comes from (`file:line` or the built-in default).
     Config,

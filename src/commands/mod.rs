@@ -26,5 +26,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Bill(args) => bill::run(args),
         Command::Export(args) => export::run(args),
         Command::Config => config::run(),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            // Into a buffer: the generator panics on a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "llmspend", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout(), &script)?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(ExitStatus::Success)
+        }
     }
 }

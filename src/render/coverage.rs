@@ -97,8 +97,8 @@ pub fn render(format: CoverageFormat, view: &View<'_>, out: &mut dyn Write) -> i
 
 fn share(part: &Totals, all: &Totals) -> String {
     format!(
-        "{} requests ({}%), {} tokens ({}%), ${} ({}%)",
-        thousands(part.requests),
+        "{} ({}%), {} tokens ({}%), ${} ({}%)",
+        super::summary::requests(part.requests),
         percent(part.requests, all.requests),
         thousands(part.tokens()),
         percent(part.tokens(), all.tokens()),
@@ -202,7 +202,7 @@ fn table(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
 fn variant_list(variants: &[(String, u128)]) -> String {
     variants
         .iter()
-        .map(|(v, n)| format!("{} ({} requests)", terminal(v), thousands(*n)))
+        .map(|(v, n)| format!("{} ({})", terminal(v), super::summary::requests(*n)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -433,10 +433,10 @@ fn github(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
                 out,
                 "::{level} {TITLE}::{}",
                 gh_data(&format!(
-                    "requests without {}: {} ({} requests, ${})",
+                    "requests without {}: {} ({}, ${})",
                     f.field,
                     who,
-                    thousands(g.totals.requests),
+                    super::summary::requests(g.totals.requests),
                     g.totals.cost.to_usd_string(6)
                 ))
             )?;
@@ -507,9 +507,9 @@ fn junit(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
         for g in f.offenders.iter().take(view.top) {
             let who = offender(&c.offender_dims, &g.values);
             details.push_str(&format!(
-                "\n{}: {} requests, ${}",
+                "\n{}: {}, ${}",
                 who,
-                thousands(g.totals.requests),
+                super::summary::requests(g.totals.requests),
                 g.totals.cost.to_usd_string(6)
             ));
         }

@@ -346,7 +346,7 @@ fn unpriced_token_sums_do_not_saturate() {
     );
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.contains("acme-7b (1 requests, 18,446,744,073,709,551,620 tokens)"),
+        stderr.contains("acme-7b (1 request, 18,446,744,073,709,551,620 tokens)"),
         "{stderr}"
     );
 }

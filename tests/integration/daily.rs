@@ -515,3 +515,96 @@ fn an_unknown_config_key_names_file_and_line() {
         "{err}"
     );
 }
+
+#[test]
+fn help_is_grouped_and_names_are_forgiven() {
+    let help = |args: &[&str]| {
+        let out = llmspend().args(args).arg("--help").output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let report = help(&["report"]);
+    for heading in [
+        "Input:",
+        "Filters:",
+        "Grouping:",
+        "Attribution:",
+        "Pricing:",
+        "Output:",
+        "Gates:",
+    ] {
+        assert!(report.lines().any(|l| l == heading), "{heading}\n{report}");
+    }
+    // Hyphens and spaces forgiven in --by, at both widths.
+    for width in [80, 200] {
+        let text = at(width, &["report", "--by", "team, cost-center", "samples/"]);
+        assert!(table(&text)[1].starts_with("│ team") && table(&text)[1].contains("cost_center"));
+        assert!(widest(&table(&text)) <= width);
+    }
+    // A near miss is named.
+    let out = llmspend()
+        .args(["report", "--by", "teams", "samples/"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `team`"));
+    // --require refuses a period.
+    let out = llmspend()
+        .args(["coverage", "--require", "day", "samples/"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn completions_and_the_man_page() {
+    for (shell, mark) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef llmspend"),
+        ("fish", "complete -c llmspend"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = llmspend().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(mark), "{shell}");
+        assert!(text.contains("report") && text.contains("month"), "{shell}");
+    }
+    let out = llmspend().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with(".ie") && text.contains(".TH llmspend 1"));
+    // bash accepts the script.
+    let out = llmspend().args(["completions", "bash"]).output().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("llmspend.bash");
+    std::fs::write(&script, out.stdout).unwrap();
+    let status = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(". {} && complete -p llmspend", script.display()))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn every_subcommands_help_is_frozen() {
+    for sub in [
+        "report",
+        "coverage",
+        "rates",
+        "merge",
+        "sources",
+        "budget",
+        "bill",
+        "export",
+        "config",
+        "completions",
+        "man",
+    ] {
+        let out = llmspend().args([sub, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{sub}");
+        let help = String::from_utf8(out.stdout).unwrap();
+        insta::assert_snapshot!(format!("help_{sub}"), help);
+    }
+}
