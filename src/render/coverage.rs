@@ -212,10 +212,16 @@ fn pcts(part: &Totals, all: &Totals) -> Value {
         "requests": part.requests as u64,
         "tokens": part.tokens() as u64,
         "cost_usd": part.cost.to_usd_string(6),
-        "requests_pct": percent(part.requests, all.requests),
-        "tokens_pct": percent(part.tokens(), all.tokens()),
-        "cost_pct": percent(part.cost.0, all.cost.0),
+        "requests_pct": number(percent(part.requests, all.requests)),
+        "tokens_pct": number(percent(part.tokens(), all.tokens())),
+        "cost_pct": number(percent(part.cost.0, all.cost.0)),
     })
+}
+
+/// A percentage as a JSON number (`12.5`, not `"12.5"`), so `jq` compares
+/// it as one; money stays a six-decimal string.
+fn number(pct: String) -> Value {
+    serde_json::from_str(&pct).unwrap_or(Value::Null)
 }
 
 fn verdict_json(v: &Verdict) -> Value {

@@ -51,9 +51,9 @@ fn coverage_json_has_shares_offenders_unpriced_and_accounting() {
     assert_eq!(cc["field"], "cost_center");
     // r2 (kept: the first occurrence) and the cron line lack a cost center.
     assert_eq!(cc["unattributed"]["requests"], 2);
-    assert_eq!(cc["unattributed"]["requests_pct"], "50.0");
+    assert_eq!(cc["unattributed"]["requests_pct"], 50.0);
     assert_eq!(cc["unattributed"]["cost_usd"], "0.003500");
-    assert_eq!(cc["unattributed"]["cost_pct"], "33.3");
+    assert_eq!(cc["unattributed"]["cost_pct"], 33.3);
     assert_eq!(cc["offenders"][0]["service"], "batch");
     assert_eq!(cc["offenders"][0]["api_key"], "k2");
     assert_eq!(cc["offenders"][0]["requests"], 1);

@@ -608,3 +608,44 @@ fn every_subcommands_help_is_frozen() {
         insta::assert_snapshot!(format!("help_{sub}"), help);
     }
 }
+
+#[test]
+fn coverage_json_percentages_are_numbers_and_money_strings() {
+    let out = llmspend()
+        .args(["coverage", "--format", "json", "samples/"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = v.to_string();
+    assert!(text.contains("\"requests_pct\":"));
+    fn walk(v: &serde_json::Value, seen: &mut usize) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    if k.ends_with("_pct") {
+                        assert!(x.is_number(), "{k}: {x}");
+                        *seen += 1;
+                    }
+                    if k.ends_with("_usd") {
+                        assert!(x.is_string(), "{k}: {x}");
+                    }
+                    walk(x, seen);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, seen)),
+            _ => {}
+        }
+    }
+    let mut seen = 0;
+    walk(&v, &mut seen);
+    assert!(seen >= 6, "{seen}");
+    // And the coverage table at 80 and 200 columns still renders.
+    for width in [80, 200] {
+        let out = llmspend()
+            .env("COLUMNS", width.to_string())
+            .args(["coverage", "samples/"])
+            .output()
+            .unwrap();
+        assert!(!out.stdout.is_empty());
+    }
+}
