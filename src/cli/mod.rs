@@ -19,7 +19,7 @@ pub use common::{AttributionArgs, FilterArgs, GateArgs, InputArgs, OutputArgs};
 pub use coverage::CoverageArgs;
 pub use export::ExportArgs;
 pub use merge::MergeArgs;
-pub use rates::RatesArgs;
+pub use rates::{RatesArgs, RatesFormat};
 pub use report::ReportArgs;
 pub use sources::SourcesArgs;
 

@@ -649,3 +649,31 @@ fn coverage_json_percentages_are_numbers_and_money_strings() {
         assert!(!out.stdout.is_empty());
     }
 }
+
+#[test]
+fn rates_lists_the_card_as_csv_and_json() {
+    let run = |format: &str| {
+        let out = llmspend()
+            .args(["rates", "--date", "2026-10-01", "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let csv = run("csv");
+    assert!(csv.starts_with("provider,model,effective_from,effective_to,input_per_mtok,"));
+    assert!(csv.lines().any(|l| l.starts_with("openai,gpt-4o,")));
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), csv.lines().count() - 1);
+    assert!(rows.iter().all(|r| r["input_per_mtok"].is_string()));
+    // The table still fits 200 columns' worth of rows.
+    for width in [80, 200] {
+        let out = llmspend()
+            .env("COLUMNS", width.to_string())
+            .args(["rates", "gpt-4o", "--date", "2026-10-01"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+    }
+}
