@@ -111,6 +111,7 @@ fn plan(card: &RateCard) -> Plan<'_> {
         wheres: Vec::new(),
         card,
         tz_offset: 0,
+        zone: Default::default(),
         max_line_bytes: 16 << 20,
         reported_cost: false,
         also_read: Vec::new(),

@@ -38,6 +38,7 @@ fn counts(bytes: &[u8], parser: &dyn Parser, target: usize, card: &RateCard) -> 
         wheres: Vec::new(),
         card,
         tz_offset: 3600,
+        zone: Default::default(),
         max_line_bytes: 4096,
         reported_cost: true,
         also_read: Vec::new(),

@@ -58,11 +58,17 @@ pub enum Dimension {
     Week,
     /// Month, YYYY-MM.
     Month,
+    /// The model of the rate-card row that priced the record (missing when
+    /// unpriced): a model's spellings priced by one row are one group.
+    RateModel,
+    /// The model without routing prefix, Bedrock profile and version, or
+    /// dated snapshot suffix: the rule `rates` matches by.
+    ModelFamily,
 }
 
 impl Dimension {
     /// Every dimension, in the order of docs/design.md.
-    pub const ALL: [Dimension; 16] = [
+    pub const ALL: [Dimension; 18] = [
         Dimension::Team,
         Dimension::CostCenter,
         Dimension::Project,
@@ -75,6 +81,8 @@ impl Dimension {
         Dimension::Provider,
         Dimension::Model,
         Dimension::ServiceTier,
+        Dimension::RateModel,
+        Dimension::ModelFamily,
         Dimension::Source,
         Dimension::Day,
         Dimension::Week,
@@ -88,6 +96,8 @@ impl Dimension {
             Dimension::Day => "day",
             Dimension::Week => "week",
             Dimension::Month => "month",
+            Dimension::RateModel => "rate_model",
+            Dimension::ModelFamily => "model_family",
             other => other.field().map(Field::name).unwrap_or(""),
         }
     }
@@ -114,6 +124,32 @@ impl Dimension {
     /// Looks a dimension up by name.
     pub fn from_name(name: &str) -> Option<Dimension> {
         Self::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// Looks a dimension up by name, forgiving case, spaces and hyphens
+    /// (`cost-center`, ` Model`).
+    pub fn parse_loose(name: &str) -> Option<Dimension> {
+        let n = name.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        Self::from_name(&n)
+    }
+
+    /// The command line's parser of a dimension: [`Dimension::parse_loose`],
+    /// and an error naming a near name and every name.
+    pub fn parse_arg(text: &str) -> Result<Dimension, String> {
+        if let Some(d) = Self::parse_loose(text) {
+            return Ok(d);
+        }
+        let t = text.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        let near = Self::ALL.into_iter().find(|d| {
+            let n = d.name();
+            t.len() >= 3 && (n.starts_with(&t[..3]) || t.starts_with(n))
+        });
+        let tip = near.map_or(String::new(), |d| format!(" (did you mean `{d}`?)"));
+        Err(format!(
+            "unknown dimension `{}`{tip}; dimensions are {}",
+            text.trim(),
+            Self::ALL.map(|d| d.name()).join(", ")
+        ))
     }
 
     /// Returns true if and only if the dimension is a period of time.

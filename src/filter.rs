@@ -1,4 +1,4 @@
-//! Filters: the time window (`--since`, `--until`, `--month`; UTC,
+//! Filters: the time window (`--since`, `--until`, `--month`; instants,
 //! half-open) and `--where dim=value` / `dim!=value`.
 
 use std::fmt;
@@ -122,6 +122,11 @@ impl std::str::FromStr for Where {
                 Dimension::ALL.map(|d| d.name()).join(", ")
             ))
         })?;
+        if dim == Dimension::RateModel {
+            return Err(WhereError(
+                "rate_model is known only once a record is priced, after --where; filter on model or model_family".into(),
+            ));
+        }
         let value = value.trim();
         let value = (!value.is_empty() && value != UNATTRIBUTED).then(|| value.to_string());
         let period = match (&value, dim.is_time()) {

@@ -64,10 +64,12 @@ pub mod progress;
 pub mod record;
 pub mod render;
 pub mod report;
+pub mod settings;
 pub mod sink;
 pub mod sources;
 pub mod time;
 pub mod worker;
+pub mod zone;
 
 pub use cli::Cli;
 pub use exit::ExitStatus;

@@ -1,9 +1,12 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let cli = llmspend::Cli::parse();
+    let matches = llmspend::Cli::command().get_matches();
+    // Which options were typed: they beat the config file.
+    llmspend::settings::note_given(&matches);
+    let cli = llmspend::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match llmspend::run(cli) {
         Ok(status) => status.into(),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

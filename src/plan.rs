@@ -19,8 +19,12 @@ pub struct Plan<'c> {
     pub wheres: Vec<Where>,
     /// The merged rate card.
     pub card: &'c RateCard,
-    /// Seconds east of UTC for day/week/month grouping (`--tz`).
+    /// Seconds east of UTC for day/week/month grouping (`--tz`); 0 for a
+    /// named zone, whose offset is `zone`'s at each instant.
     pub tz_offset: i64,
+    /// `--tz` when it is a named zone (`Zone::Fixed` is read from
+    /// `tz_offset`, whatever its value here).
+    pub zone: crate::zone::Zone,
     /// Longest line accepted, in bytes.
     pub max_line_bytes: usize,
     /// Sum the costs sources state (`reported_cost`): only output that
@@ -163,6 +167,7 @@ mod tests {
             wheres: Vec::new(),
             card: &card,
             tz_offset: 0,
+            zone: crate::zone::Zone::default(),
             max_line_bytes: 1 << 20,
             reported_cost: false,
             also_read: Vec::new(),

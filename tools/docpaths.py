@@ -50,6 +50,9 @@ EXTERNAL = {
     "spend_tracking_utils.py",
     "docs/my-website/docs/proxy/cost_tracking.md",
     "examples/trace.json",
+    # The config file's names where it is looked for (docs/design.md).
+    "llmspend.toml",
+    "XDG_CONFIG_HOME/llmspend/config.toml",
 }
 COMMENT = re.compile(r"^\s*//")
 

@@ -20,6 +20,7 @@ pub struct CoverageArgs {
     /// these dimensions, comma-separated.
     #[arg(
         long,
+        value_parser = Dimension::parse_arg,
         value_delimiter = ',',
         default_value = "service,api_key",
         value_name = "DIMS"

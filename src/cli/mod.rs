@@ -21,7 +21,7 @@ pub use coverage::CoverageArgs;
 pub use export::ExportArgs;
 pub use merge::MergeArgs;
 pub use normalize::{NormalizeArgs, NormalizeFormat};
-pub use rates::RatesArgs;
+pub use rates::{RatesArgs, RatesFormat};
 pub use report::ReportArgs;
 pub use sources::SourcesArgs;
 
@@ -30,6 +30,10 @@ pub use sources::SourcesArgs;
 #[derive(Debug, Parser)]
 #[command(name = "llmspend", version, propagate_version = true)]
 pub struct Cli {
+    /// Read settings from this config file instead of `llmspend.toml` (in
+    /// this folder or a parent) or `$XDG_CONFIG_HOME/llmspend/config.toml`.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -62,6 +66,18 @@ pub enum Command {
     /// Write one priced row per usage record (schema llmspend.usage.v1)
     /// as Parquet or JSONL, for Spark, Trino, Athena or DuckDB to group.
     Normalize(NormalizeArgs),
+    /// Print a shell completion script: `llmspend completions bash >
+    /// ~/.local/share/bash-completion/completions/llmspend`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `llmspend man > llmspend.1`.
+    Man,
+    /// Show the effective settings of the config file and where each
+    /// comes from (`file:line` or the built-in default).
+    Config,
 }
 
 #[cfg(test)]

@@ -18,7 +18,22 @@ pub struct RatesArgs {
     /// The service tier (batch, flex, priority).
     #[arg(long)]
     pub tier: Option<String>,
+    /// Output format of the card listing (csv: the rate-card columns and
+    /// `source`; json: one object per row; prices as decimal strings).
+    #[arg(long, value_enum, default_value_t = RatesFormat::Table)]
+    pub format: RatesFormat,
     /// A rate-card CSV or folder to add to the embedded card.
     #[arg(long, value_name = "PATH")]
     pub rates: Option<PathBuf>,
+}
+
+/// An output format of `rates`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RatesFormat {
+    /// A table for people.
+    Table,
+    /// CSV with the rate card's columns, then `source` (file:line).
+    Csv,
+    /// A JSON array of rows.
+    Json,
 }

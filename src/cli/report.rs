@@ -7,6 +7,7 @@ use clap::Args;
 use super::common::{AttributionArgs, FilterArgs, GateArgs, InputArgs, OutputArgs, ReconcileArgs};
 use crate::allocate::Allocate;
 use crate::dimension::Dimension;
+use crate::render::view::SortKey;
 use crate::render::ReportFormat;
 
 /// `llmspend report`.
@@ -18,9 +19,12 @@ pub struct ReportArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Group by these dimensions, comma-separated, in this order.
+    /// Group by these dimensions, comma-separated, in this order (case,
+    /// spaces and hyphens forgiven: "team, cost-center").
     #[arg(
         long,
+        help_heading = "Grouping",
+        value_parser = Dimension::parse_arg,
         value_delimiter = ',',
         default_value = "team,model",
         value_name = "DIMS"
@@ -28,8 +32,19 @@ pub struct ReportArgs {
     pub by: Vec<Dimension>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table, help_heading = "Output")]
     pub format: ReportFormat,
+
+    /// Order of the groups (default: by time when grouped by day, week or
+    /// month, else by cost).
+    #[arg(long, value_enum, value_name = "KEY", help_heading = "Grouping")]
+    pub sort: Option<SortKey>,
+
+    /// Table and md: list the first N groups and fold the rest into one
+    /// `(N more)` row (the totals stay exact). Default: 25 on a terminal,
+    /// every group otherwise.
+    #[arg(long, value_name = "N", help_heading = "Output")]
+    pub top: Option<usize>,
 
     /// Which records count.
     #[command(flatten)]
@@ -58,6 +73,6 @@ pub struct ReportArgs {
     /// Spread the unattributed cost over the attributed groups and show it
     /// as an `allocated_cost_usd` column beside `cost_usd` (an estimate;
     /// the measured cost is never changed).
-    #[arg(long, value_enum, value_name = "HOW")]
+    #[arg(long, value_enum, value_name = "HOW", help_heading = "Attribution")]
     pub allocate_unattributed: Option<Allocate>,
 }

@@ -56,11 +56,14 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
     let report = super::report::emit(
         args.format,
         total,
-        args.allocate_unattributed,
-        crate::config::reconcile_options(&args.reconcile)?,
+        super::report::Columns {
+            allocate: args.allocate_unattributed,
+            reconcile: crate::config::reconcile_options(&args.reconcile)?,
+        },
         out,
         args.output.quiet,
         None,
+        crate::render::view::View::for_output(args.output.output.as_deref(), None, None),
     )?;
     super::report::write_accounting(args.output.accounting.as_deref(), &report)?;
     let quiet = args.output.quiet;

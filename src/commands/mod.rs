@@ -2,6 +2,7 @@
 
 pub mod bill;
 pub mod budget;
+pub mod config;
 pub mod coverage;
 pub mod export;
 pub mod merge;
@@ -15,6 +16,7 @@ use crate::exit::ExitStatus;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    crate::settings::load(cli.config.as_deref())?;
     match cli.command {
         Command::Report(args) => report::run(args),
         Command::Coverage(args) => coverage::run(args),
@@ -25,5 +27,20 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Bill(args) => bill::run(args),
         Command::Export(args) => export::run(args),
         Command::Normalize(args) => normalize::run(args),
+        Command::Config => config::run(),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            // Into a buffer: the generator panics on a closed pipe.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "llmspend", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout(), &script)?;
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(ExitStatus::Success)
+        }
     }
 }

@@ -24,8 +24,40 @@ pub fn run(args: RatesArgs) -> anyhow::Result<ExitStatus> {
         None => chrono::Utc::now().timestamp().div_euclid(86_400),
     };
     let mut out = std::io::stdout().lock();
+    let data = args.format != crate::cli::RatesFormat::Table;
+    if data && args.model.is_some() {
+        return Err(UsageError::BadValue {
+            flag: "--format",
+            message: "csv and json list the card in effect; drop the model (or use the table)"
+                .into(),
+        }
+        .into());
+    }
     let Some(model) = &args.model else {
         let rows: Vec<&Rate> = card.rows().iter().filter(|r| r.in_force(day)).collect();
+        if data {
+            let records = rows.iter().map(|r| record(r));
+            if args.format == crate::cli::RatesFormat::Csv {
+                let mut w = csv::Writer::from_writer(&mut out);
+                w.write_record(COLUMNS).map_err(std::io::Error::from)?;
+                for r in records {
+                    w.write_record(&r).map_err(std::io::Error::from)?;
+                }
+                w.flush()?;
+            } else {
+                let list: Vec<serde_json::Map<String, serde_json::Value>> = records
+                    .map(|r| {
+                        COLUMNS
+                            .iter()
+                            .zip(r)
+                            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+                            .collect()
+                    })
+                    .collect();
+                writeln!(out, "{}", serde_json::to_string_pretty(&list)?)?;
+            }
+            return Ok(ExitStatus::Success);
+        }
         writeln!(
             out,
             "rate card in effect on {} (USD per 1M tokens):",
@@ -101,6 +133,41 @@ pub fn run(args: RatesArgs) -> anyhow::Result<ExitStatus> {
         writeln!(out, "{}", table(&tiers))?;
     }
     Ok(ExitStatus::Success)
+}
+
+/// The columns of `rates --format csv|json`: the rate card's, then where
+/// the row was read.
+const COLUMNS: [&str; 12] = [
+    "provider",
+    "model",
+    "effective_from",
+    "effective_to",
+    "input_per_mtok",
+    "output_per_mtok",
+    "cache_read_per_mtok",
+    "cache_write_per_mtok",
+    "cache_write_1h_per_mtok",
+    "service_tier",
+    "above_input_tokens",
+    "source",
+];
+
+/// A row's cells in [`COLUMNS`] order.
+fn record(r: &Rate) -> [String; 12] {
+    [
+        r.provider.clone(),
+        r.model.clone(),
+        r.from.map(format_day).unwrap_or_default(),
+        r.to.map(format_day).unwrap_or_default(),
+        r.input.display_per_mtok(),
+        r.output.display_per_mtok(),
+        r.cache_read.display_per_mtok(),
+        r.cache_write.display_per_mtok(),
+        r.cache_write_1h.display_per_mtok(),
+        r.tier.clone().unwrap_or_default(),
+        r.above.map(|a| a.to_string()).unwrap_or_default(),
+        format!("{}:{}", r.file, r.line),
+    ]
 }
 
 fn table(rows: &[&Rate]) -> Table {

@@ -15,6 +15,7 @@ use crate::output::{self, Output};
 use crate::pipeline;
 use crate::record::Field;
 use crate::render::sanitize::terminal;
+use crate::render::view::View;
 use crate::render::{self, Renderer, ReportFormat};
 use crate::report::{jsonl, Partial, Report};
 use crate::worker::{AttributionPlan, Plan};
@@ -22,7 +23,32 @@ use crate::worker::{AttributionPlan, Plan};
 /// Runs `report`.
 pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
     let format = args.format;
+    let (sort, top) = (args.sort, args.top);
+    if top.is_some() && !matches!(format, ReportFormat::Table | ReportFormat::Md) {
+        return Err(UsageError::BadValue {
+            flag: "--top",
+            message:
+                "folds rows for people: only --format table or md; data formats keep every group"
+                    .into(),
+        }
+        .into());
+    }
+    if top == Some(0) {
+        return Err(UsageError::BadValue {
+            flag: "--top",
+            message: "must be at least 1".into(),
+        }
+        .into());
+    }
     let mut config = Config::from_args(args)?;
+    if format == ReportFormat::Partial && config.zone.fixed().is_none() {
+        return Err(UsageError::BadValue {
+            flag: "--tz",
+            message: "a partial records a fixed offset: use UTC or +HH:MM with --format partial"
+                .into(),
+        }
+        .into());
+    }
     if format == ReportFormat::Partial && config.allocate.is_some() {
         return Err(UsageError::BadValue {
             flag: "--allocate-unattributed",
@@ -36,31 +62,45 @@ pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
         ReportFormat::Html => Some(chart_reports(&config)?),
         _ => None,
     };
+    let view = View::for_output(out.path(), sort, top);
     let report = emit(
         format,
         partial,
-        config.allocate,
-        config.reconcile,
+        Columns {
+            allocate: config.allocate,
+            reconcile: config.reconcile,
+        },
         out,
         config.quiet,
         charts,
+        view,
     )?;
     let verdicts = gate::evaluate(&config.gates, &report);
     conclude(&config, &report, &verdicts, format.is_data())
 }
 
+/// The columns a report adds to its groups on request.
+pub struct Columns {
+    /// `--allocate-unattributed`: the `allocated_cost_usd` estimate.
+    pub allocate: Option<Allocate>,
+    /// `--show-reported`: the stated cost and the difference.
+    pub reconcile: Option<crate::report::reconcile::ReconcileOptions>,
+}
+
 /// Writes a partial in `format` to `out` (the partial itself, or the
-/// report it finishes to, with `allocate`'s estimate; an HTML page draws
+/// report it finishes to, with the `columns` asked for; an HTML page draws
 /// its charts from `charts`, the daily and first-dimension reports, when
-/// given); returns the report, for the summary and the gates.
+/// given), its groups in `view`'s order (a table or Markdown folded to its
+/// top rows, a table fit to its width); returns the report, for the
+/// summary and the gates.
 pub fn emit(
     format: ReportFormat,
     partial: Partial,
-    allocate: Option<Allocate>,
-    reconcile: Option<crate::report::reconcile::ReconcileOptions>,
+    columns: Columns,
     out: Output,
     quiet: bool,
     charts: Option<(Report, Report)>,
+    view: View,
 ) -> anyhow::Result<Report> {
     let path = out.path().map(|p| p.display().to_string());
     let report = match format.renderer() {
@@ -72,17 +112,31 @@ pub fn emit(
         }
         Some(renderer) => {
             let mut report = partial.finish();
-            report.reconcile = reconcile;
-            if let Some(how) = allocate {
+            report.reconcile = columns.reconcile;
+            if let Some(how) = columns.allocate {
                 report.allocated =
                     Some(crate::allocate::allocate(&report.groups, &report.dims, how));
             }
+            view.sort(&mut report);
+            let people = matches!(format, ReportFormat::Table | ReportFormat::Md);
+            let folded = match view.top {
+                Some(top) if people && report.groups.len() > top => {
+                    let mut shown = report.clone();
+                    render::view::fold_top(&mut shown, top);
+                    Some(shown)
+                }
+                _ => None,
+            };
+            let shown = folded.as_ref().unwrap_or(&report);
             match &charts {
                 Some((daily, by_first)) if format == ReportFormat::Html => {
                     let c = render::html::Charts { daily, by_first };
                     out.write(|w| render::html::page::write(&report, Some(&c), w))?;
                 }
-                _ => out.write(|w| renderer.render(&report, w))?,
+                _ if format == ReportFormat::Table => {
+                    out.write(|w| render::table::Table.render_fit(shown, view.width, w))?
+                }
+                _ => out.write(|w| renderer.render(shown, w))?,
             }
             report
         }
@@ -233,6 +287,7 @@ pub fn plan(config: &Config) -> Plan<'_> {
         wheres: config.wheres.clone(),
         card: &config.card,
         tz_offset: config.tz_offset,
+        zone: config.zone,
         max_line_bytes: config.max_line_bytes,
         reported_cost: config.reported_cost,
         also_read: Vec::new(),

@@ -97,8 +97,8 @@ pub fn render(format: CoverageFormat, view: &View<'_>, out: &mut dyn Write) -> i
 
 fn share(part: &Totals, all: &Totals) -> String {
     format!(
-        "{} requests ({}%), {} tokens ({}%), ${} ({}%)",
-        thousands(part.requests),
+        "{} ({}%), {} tokens ({}%), ${} ({}%)",
+        super::summary::requests(part.requests),
         percent(part.requests, all.requests),
         thousands(part.tokens()),
         percent(part.tokens(), all.tokens()),
@@ -202,7 +202,7 @@ fn table(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
 fn variant_list(variants: &[(String, u128)]) -> String {
     variants
         .iter()
-        .map(|(v, n)| format!("{} ({} requests)", terminal(v), thousands(*n)))
+        .map(|(v, n)| format!("{} ({})", terminal(v), super::summary::requests(*n)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -212,10 +212,16 @@ fn pcts(part: &Totals, all: &Totals) -> Value {
         "requests": part.requests as u64,
         "tokens": part.tokens() as u64,
         "cost_usd": part.cost.to_usd_string(6),
-        "requests_pct": percent(part.requests, all.requests),
-        "tokens_pct": percent(part.tokens(), all.tokens()),
-        "cost_pct": percent(part.cost.0, all.cost.0),
+        "requests_pct": number(percent(part.requests, all.requests)),
+        "tokens_pct": number(percent(part.tokens(), all.tokens())),
+        "cost_pct": number(percent(part.cost.0, all.cost.0)),
     })
+}
+
+/// A percentage as a JSON number (`12.5`, not `"12.5"`), so `jq` compares
+/// it as one; money stays a six-decimal string.
+fn number(pct: String) -> Value {
+    serde_json::from_str(&pct).unwrap_or(Value::Null)
 }
 
 fn verdict_json(v: &Verdict) -> Value {
@@ -433,10 +439,10 @@ fn github(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
                 out,
                 "::{level} {TITLE}::{}",
                 gh_data(&format!(
-                    "requests without {}: {} ({} requests, ${})",
+                    "requests without {}: {} ({}, ${})",
                     f.field,
                     who,
-                    thousands(g.totals.requests),
+                    super::summary::requests(g.totals.requests),
                     g.totals.cost.to_usd_string(6)
                 ))
             )?;
@@ -507,9 +513,9 @@ fn junit(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
         for g in f.offenders.iter().take(view.top) {
             let who = offender(&c.offender_dims, &g.values);
             details.push_str(&format!(
-                "\n{}: {} requests, ${}",
+                "\n{}: {}, ${}",
                 who,
-                thousands(g.totals.requests),
+                super::summary::requests(g.totals.requests),
                 g.totals.cost.to_usd_string(6)
             ));
         }

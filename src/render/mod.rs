@@ -18,6 +18,7 @@ pub mod summary;
 pub mod table;
 #[cfg(test)]
 mod tests;
+pub mod view;
 
 pub use renderer::Renderer;
 

@@ -9,6 +9,13 @@ use crate::money::percent;
 use crate::record::Field;
 use crate::report::{Report, Totals, Verdict};
 
+/// `n` requests with thousands separators, in the singular for one
+/// ("1 request", "2,031 requests").
+pub fn requests(n: u128) -> String {
+    let word = if n == 1 { "request" } else { "requests" };
+    format!("{} {word}", thousands(n))
+}
+
 /// Formats an integer with thousands separators, for people.
 pub fn thousands(n: u128) -> String {
     let digits = n.to_string();
@@ -24,8 +31,8 @@ pub fn thousands(n: u128) -> String {
 
 fn share_line(name: &str, part: &Totals, all: &Totals) -> String {
     format!(
-        "  {name:<12} {} requests ({}%), {} tokens ({}%), ${} ({}%)",
-        thousands(part.requests),
+        "  {name:<12} {} ({}%), {} tokens ({}%), ${} ({}%)",
+        requests(part.requests),
         percent(part.requests, all.requests),
         thousands(part.tokens()),
         percent(part.tokens(), all.tokens()),
@@ -140,8 +147,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if cov.tier_fallback > 0 {
         writeln!(
             out,
-            "priced at standard: {} requests whose service tier has no rate-card row",
-            thousands(cov.tier_fallback)
+            "priced at standard: {} whose service tier has no rate-card row",
+            requests(cov.tier_fallback)
         )?;
     }
     for w in &cov.warnings {
@@ -175,9 +182,9 @@ fn unpriced(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .map(|(m, r, t)| {
                 format!(
-                    "{} ({} requests, {} tokens)",
+                    "{} ({}, {} tokens)",
                     terminal(m.as_deref().unwrap_or("(no model)")),
-                    thousands(*r),
+                    requests(*r),
                     thousands(*t)
                 )
             })

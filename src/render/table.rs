@@ -4,7 +4,8 @@
 use std::io::{self, Write};
 
 use comfy_table::{
-    presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ContentArrangement, Table as Grid,
+    presets::UTF8_FULL_CONDENSED, Cell, CellAlignment, ColumnConstraint, ContentArrangement,
+    Table as Grid,
 };
 
 use super::renderer::Renderer;
@@ -86,54 +87,155 @@ pub fn unpriced_footer(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
+/// The table's metric headers, short so a table fits a terminal; the
+/// Markdown report keeps [`HEADERS`].
+pub const SHORT_HEADERS: [&str; 7] = [
+    "requests",
+    "in",
+    "out",
+    "cache r",
+    "cache w",
+    "cost (USD)",
+    "share",
+];
+
+/// The metric columns a table leaves out, in this order, until it fits
+/// the width (indices into [`SHORT_HEADERS`]): cache writes, cache reads,
+/// output, input, share, requests. The dimensions and the cost stay; a
+/// dimension too wide then wraps (docs/design.md, "Report table").
+pub const DROP_ORDER: [usize; 6] = [4, 3, 2, 1, 6, 0];
+
 impl Renderer for Table {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
-        let mut grid = Grid::new();
-        grid.load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled);
-        let dims = report.dims.len();
-        let allocated = report.allocated.as_ref();
-        let show = report.reconcile.is_some();
-        grid.set_header(
-            report
-                .dims
-                .iter()
-                .map(|d| d.name())
-                .chain(HEADERS)
-                .chain(allocated.map(|_| "allocated (estimate)"))
-                .chain(RECONCILE_HEADERS.iter().copied().filter(|_| show)),
-        );
-        let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
-        for (i, g) in report.groups.iter().enumerate() {
-            let mut row: Vec<Cell> = g
-                .values
-                .iter()
-                .map(|v| Cell::new(terminal(v.as_deref().unwrap_or(UNATTRIBUTED))))
-                .collect();
-            row.extend(metric_cells(&g.totals, &report.totals).map(right));
-            if let Some(a) = allocated {
-                row.push(right(a[i].to_usd_string(4)));
+        self.render_fit(report, None, out)
+    }
+}
+
+impl Table {
+    /// Renders the table to fit `width` columns (`None`: as wide as it
+    /// needs): metric columns are left out in [`DROP_ORDER`] until it fits,
+    /// then long dimension values wrap; a line below the table names the
+    /// columns left out.
+    pub fn render_fit(
+        &self,
+        report: &Report,
+        width: Option<usize>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let mut shown = [true; 7];
+        let mut dropped = Vec::new();
+        let mut grid = grid_of(report, &shown, None);
+        if let Some(w) = width {
+            for i in DROP_ORDER {
+                if widest(&grid) <= w {
+                    break;
+                }
+                shown[i] = false;
+                dropped.push(SHORT_HEADERS[i]);
+                grid = grid_of(report, &shown, None);
             }
-            if show {
-                row.extend(reconcile_cells(&g.totals).map(right));
-            }
-            grid.add_row(row);
+            grid = grid_of(report, &shown, Some(w));
         }
-        let mut total: Vec<Cell> = (0..dims)
-            .map(|i| Cell::new(if i == 0 { "total" } else { "" }))
-            .collect();
-        total.extend(metric_cells(&report.totals, &report.totals).map(right));
-        if allocated.is_some() {
-            total.push(right(report.totals.cost.to_usd_string(4)));
-        }
-        if show {
-            let s = report.reconciliation();
-            total.push(right(s.reported.to_usd_string(4)));
-            total.push(right(crate::money::signed_usd(s.difference, 4)));
-        }
-        grid.add_row(total);
         writeln!(out, "{grid}")?;
+        if !dropped.is_empty() {
+            writeln!(
+                out,
+                "left out to fit {} columns: {} (--format csv has them all)",
+                width.unwrap_or(0),
+                dropped.join(", ")
+            )?;
+        }
         unpriced_footer(report, out)?;
         summary::write(report, out)
     }
+}
+
+/// The widest line of a rendered grid, in characters.
+fn widest(grid: &Grid) -> usize {
+    grid.to_string()
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
+/// The grid with the `shown` metric columns; with a width, long dimension
+/// values wrap to fit it (numbers never wrap).
+fn grid_of(report: &Report, shown: &[bool; 7], width: Option<usize>) -> Grid {
+    let mut grid = Grid::new();
+    grid.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    let dims = report.dims.len();
+    let allocated = report.allocated.as_ref();
+    let show = report.reconcile.is_some();
+    let pick = |cells: [String; 7]| -> Vec<String> {
+        cells
+            .into_iter()
+            .zip(shown)
+            .filter(|(_, s)| **s)
+            .map(|(c, _)| c)
+            .collect()
+    };
+    grid.set_header(
+        report
+            .dims
+            .iter()
+            .map(|d| d.name().to_string())
+            .chain(pick(SHORT_HEADERS.map(String::from)))
+            .chain(allocated.map(|_| "allocated (estimate)".to_string()))
+            .chain(
+                RECONCILE_HEADERS
+                    .iter()
+                    .map(|h| h.to_string())
+                    .filter(|_| show),
+            ),
+    );
+    let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
+    for (i, g) in report.groups.iter().enumerate() {
+        let mut row: Vec<Cell> = g
+            .values
+            .iter()
+            .map(|v| Cell::new(terminal(v.as_deref().unwrap_or(UNATTRIBUTED))))
+            .collect();
+        row.extend(
+            pick(metric_cells(&g.totals, &report.totals))
+                .into_iter()
+                .map(right),
+        );
+        if let Some(a) = allocated {
+            row.push(right(a[i].to_usd_string(4)));
+        }
+        if show {
+            row.extend(reconcile_cells(&g.totals).map(right));
+        }
+        grid.add_row(row);
+    }
+    let mut total: Vec<Cell> = (0..dims)
+        .map(|i| Cell::new(if i == 0 { "total" } else { "" }))
+        .collect();
+    total.extend(
+        pick(metric_cells(&report.totals, &report.totals))
+            .into_iter()
+            .map(right),
+    );
+    if allocated.is_some() {
+        total.push(right(report.totals.cost.to_usd_string(4)));
+    }
+    if show {
+        let s = report.reconciliation();
+        total.push(right(s.reported.to_usd_string(4)));
+        total.push(right(crate::money::signed_usd(s.difference, 4)));
+    }
+    grid.add_row(total);
+    if let Some(w) = width {
+        grid.set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(u16::try_from(w).unwrap_or(u16::MAX));
+        let columns = grid.column_count();
+        for c in dims..columns {
+            if let Some(col) = grid.column_mut(c) {
+                col.set_constraint(ColumnConstraint::ContentWidth);
+            }
+        }
+    }
+    grid
 }

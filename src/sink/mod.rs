@@ -87,6 +87,10 @@ impl PricedRecord<'_> {
         match d {
             Dimension::Provider => self.provider,
             Dimension::Source => Some(self.record.source),
+            Dimension::RateModel => self.rate.map(|r| r.model.as_str()),
+            Dimension::ModelFamily => self
+                .get(Field::Model)
+                .map(crate::price::card::names::family),
             d => d.field().and_then(|f| self.get(f)),
         }
     }

@@ -333,11 +333,16 @@ impl<S: RecordSink> Worker<'_, S> {
                 .resolve((provider_raw_id, model_id), get(Field::Provider), model);
         let provider = resolved.provider.as_deref();
         let utc_day = r.timestamp.div_euclid(86_400);
-        let local_day = (r.timestamp + plan.tz_offset).div_euclid(86_400);
+        // A named zone's offset changes with DST; a fixed one is `tz_offset`.
+        let local_day = match plan.zone {
+            crate::zone::Zone::Named(_) => plan.zone.local_day(r.timestamp),
+            crate::zone::Zone::Fixed(_) => (r.timestamp + plan.tz_offset).div_euclid(86_400),
+        };
         let value = |d: Dimension| -> Option<&str> {
             match d {
                 Dimension::Provider => provider,
                 Dimension::Source => Some(r.source),
+                Dimension::ModelFamily => get(Field::Model).map(crate::price::card::names::family),
                 d => d.field().and_then(get),
             }
         };

@@ -51,9 +51,9 @@ fn coverage_json_has_shares_offenders_unpriced_and_accounting() {
     assert_eq!(cc["field"], "cost_center");
     // r2 (kept: the first occurrence) and the cron line lack a cost center.
     assert_eq!(cc["unattributed"]["requests"], 2);
-    assert_eq!(cc["unattributed"]["requests_pct"], "50.0");
+    assert_eq!(cc["unattributed"]["requests_pct"], 50.0);
     assert_eq!(cc["unattributed"]["cost_usd"], "0.003500");
-    assert_eq!(cc["unattributed"]["cost_pct"], "33.3");
+    assert_eq!(cc["unattributed"]["cost_pct"], 33.3);
     assert_eq!(cc["offenders"][0]["service"], "batch");
     assert_eq!(cc["offenders"][0]["api_key"], "k2");
     assert_eq!(cc["offenders"][0]["requests"], 1);
@@ -176,7 +176,7 @@ fn github_format_annotates_failures_as_errors_and_the_rest_as_warnings() {
         "{stdout}"
     );
     assert!(
-        lines.contains(&"::error title=llmspend coverage::requests without cost_center: service=batch api_key=k2 (1 requests, $0.003500)"),
+        lines.contains(&"::error title=llmspend coverage::requests without cost_center: service=batch api_key=k2 (1 request, $0.003500)"),
         "{stdout}"
     );
     assert!(
@@ -787,8 +787,7 @@ fn inconsistent_spellings_are_listed_together_and_normalize_values_merges_them()
     assert_eq!(v["inconsistent"].as_array().unwrap().len(), 1);
     let table = stdout_ok(llmspend().args(["coverage"]).arg(&logs));
     assert!(
-        table
-            .contains("  team: search (2 requests), Search (1 requests), search-team (1 requests)"),
+        table.contains("  team: search (2 requests), Search (1 request), search-team (1 request)"),
         "{table}"
     );
     let out = stdout_ok(

@@ -235,7 +235,7 @@ fn the_fixture_has_tiers_price_changes_cache_types_and_unpriced_models() {
     let out = run(llmspend().args(a), 0);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("mystery-model-1 (1 requests, 1,110 tokens)"),
+        err.contains("mystery-model-1 (1 request, 1,110 tokens)"),
         "{err}"
     );
     assert!(err.contains("unattributed:"), "{err}");

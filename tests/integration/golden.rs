@@ -360,6 +360,14 @@ fn cases() -> Vec<(String, Vec<String>)> {
             &["report", "--format", "csv", "no/such/path.jsonl", s],
         ),
         ("rates_list", &["rates", "--date", "2026-10-01"]),
+        (
+            "rates_list_csv",
+            &["rates", "--date", "2026-10-01", "--format", "csv"],
+        ),
+        (
+            "rates_list_json",
+            &["rates", "--date", "2026-10-01", "--format", "json"],
+        ),
         ("rates_model", &["rates", "gpt-4o", "--date", "2026-10-01"]),
         (
             "rates_prefixed",

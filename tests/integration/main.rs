@@ -7,6 +7,7 @@ mod budget_rollup;
 mod compressed;
 mod corpus;
 mod coverage;
+mod daily;
 mod determinism;
 mod export;
 #[cfg(unix)]

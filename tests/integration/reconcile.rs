@@ -275,11 +275,12 @@ fn anthropic_console_exports_reconcile_with_display_names_and_context_window() {
     // the long-context rates: 1M x 6.00 + 100k x 22.50 = 8.25; billed
     // 3.00 + 1.50 + 6.00 + 2.25 = 12.75. Haiku 4.5: 120k x 1.00 + 5k x
     // 1.25 + 1k x 2.00 + 300k x 0.10 + 40k x 5.00 = 0.35825; the Console
-    // bills each line in cents: 0.12 + 0.01 + 0.03 + 0.20 = 0.36.
+    // bills each line in cents: 0.12 + 0.01 + 0.03 + 0.20 = 0.36. With a
+    // time dimension rows are in time order, then by name.
     let expected = "\
 day,model,project,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests,reported_cost_usd,difference_usd
-2026-10-04,claude-sonnet-4-5-20250929,Default,0,2000000,200000,0,0,12.750000,0,12.750000,0.000000
 2026-10-04,claude-haiku-4-5-20251001,Default,0,120000,40000,300000,6000,0.358250,0,0.360000,-0.001750
+2026-10-04,claude-sonnet-4-5-20250929,Default,0,2000000,200000,0,0,12.750000,0,12.750000,0.000000
 ";
     assert_eq!(out, expected);
     // Nothing is left untiered: the usage rows say their context window.

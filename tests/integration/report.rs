@@ -73,7 +73,7 @@ fn month_honours_offsets_and_the_summary_goes_to_stderr() {
     assert!(stderr.contains("lines: 7 read = 3 parsed + 2 filtered + 0 duplicate + 1 malformed + 1 blank + 0 ignored"), "{stderr}");
     assert!(stderr.contains("gateway.jsonl:4: invalid JSON"), "{stderr}");
     assert!(
-        stderr.contains("unpriced (tokens counted, cost not): acme-llm-7b (1 requests, 10 tokens)"),
+        stderr.contains("unpriced (tokens counted, cost not): acme-llm-7b (1 request, 10 tokens)"),
         "{stderr}"
     );
 }

@@ -40,6 +40,11 @@ impl TestDir {
 pub fn llmspend() -> Command {
     let mut cmd = Command::cargo_bin("llmspend").expect("binary");
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    // A terminal's width must not reach the outputs tests compare.
+    cmd.env_remove("COLUMNS");
+    // Nor a config file of the machine running them (tests of config
+    // files remove this).
+    cmd.env("LLMSPEND_NO_CONFIG", "1");
     cmd
 }
 

@@ -21,5 +21,6 @@ FROM (
   FROM usage
   GROUP BY day, cost_center
 )
--- Exact cost descending, then the values as shown, then missing first.
-ORDER BY cost DESC, day, coalesce(cost_center, '(unattributed)'), cost_center IS NOT NULL
+-- With a time dimension a report is in time order: the values as shown,
+-- then missing first (docs/design.md, CSV report).
+ORDER BY day, coalesce(cost_center, '(unattributed)'), cost_center IS NOT NULL

@@ -83,6 +83,21 @@ pub fn drop_model_version(model: &str) -> Option<&str> {
     (digits(major) && digits(minor)).then(|| &id[..at])
 }
 
+/// The family of a model id: without a routing prefix (`openai/`), a
+/// Bedrock inference profile and version, and a dated snapshot suffix,
+/// as [`super::RateCard::candidates`] tries them (`openai/gpt-4o-2024-08-06`
+/// -> `gpt-4o`). A slice of `model`, never a copy.
+pub fn family(model: &str) -> &str {
+    let mut base = model.rsplit_once('/').map_or(model, |(_, m)| m);
+    if let Some(m) = drop_profile(base) {
+        base = m;
+    }
+    if let Some(m) = drop_model_version(base) {
+        base = m;
+    }
+    drop_snapshot(base).unwrap_or(base)
+}
+
 /// Drops a dated snapshot suffix: `-2024-05-13`, `-20250929`, `@20250929`,
 /// `-0613` style (four digits), and `-latest`.
 pub fn drop_snapshot(model: &str) -> Option<&str> {

@@ -450,3 +450,18 @@ fn every_provider_alias_in_a_user_card_prices_records_logged_under_every_other()
         }
     }
 }
+
+#[test]
+fn a_family_drops_prefix_profile_version_and_snapshot() {
+    use super::names::family;
+    assert_eq!(family("openai/gpt-4o-2024-08-06"), "gpt-4o");
+    assert_eq!(family("gpt-4o-2024-08-06"), "gpt-4o");
+    assert_eq!(family("openai/gpt-4o"), "gpt-4o");
+    assert_eq!(family("claude-sonnet-4-5-20250929"), "claude-sonnet-4-5");
+    assert_eq!(
+        family("us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+        "claude-sonnet-4-5"
+    );
+    assert_eq!(family("gpt-4-0613"), "gpt-4");
+    assert_eq!(family("acme-llm-7b"), "acme-llm-7b");
+}

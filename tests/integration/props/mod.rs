@@ -158,6 +158,7 @@ fn plan(card: &RateCard, dims: Vec<Dimension>, window: Window, max_line_bytes: u
         wheres: Vec::new(),
         card,
         tz_offset: 0,
+        zone: Default::default(),
         max_line_bytes,
         reported_cost: true,
         also_read: Vec::new(),

@@ -15,7 +15,7 @@ use crate::cli::{
 use crate::dimension::Dimension;
 use crate::enrich::ownership::OwnerMap;
 use crate::error::UsageError;
-use crate::filter::{parse_bound, Where, Window};
+use crate::filter::{Where, Window};
 use crate::gate::{Gates, Pct};
 use crate::input::chunk::CHUNK_BYTES;
 use crate::output::Output;
@@ -25,6 +25,10 @@ use crate::price::card::RateCard;
 use crate::record::Field;
 use crate::render::ReportFormat;
 use crate::sources::{self, SourceOptions};
+
+mod commands;
+
+pub use commands::{BillConfig, BudgetConfig};
 
 /// A resolved `report` invocation.
 pub struct Config {
@@ -36,8 +40,10 @@ pub struct Config {
     pub window: Window,
     /// `--where`.
     pub wheres: Vec<Where>,
-    /// Seconds east of UTC for time groups.
+    /// Seconds east of UTC for time groups (0 for a named zone).
     pub tz_offset: i64,
+    /// `--tz`: the zone of time groups and of the window's dates.
+    pub zone: crate::zone::Zone,
     /// The merged rate card.
     pub card: RateCard,
     /// How to read.
@@ -242,9 +248,39 @@ fn unique_dims(flag: &'static str, by: Vec<Dimension>) -> anyhow::Result<Vec<Dim
     Ok(dims)
 }
 
+/// The window of `--month`, `--since` and `--until`, dates taken in `zone`.
+fn window_of(f: &FilterArgs, zone: crate::zone::Zone) -> anyhow::Result<Window> {
+    use crate::zone::{month_of, month_window, now, parse_when};
+    let mut window = Window::default();
+    let now = now();
+    if let Some(m) = &f.month {
+        let (y, m) = month_of(m, zone, now).map_err(|e| bad("--month", e))?;
+        window = month_window(y, m, zone);
+    }
+    if let Some(s) = &f.since {
+        let t = parse_when(s, zone, now).map_err(|e| bad("--since", e))?;
+        window = window.and(Window {
+            since: Some(t),
+            until: None,
+        });
+    }
+    if let Some(u) = &f.until {
+        let t = parse_when(u, zone, now).map_err(|e| bad("--until", e))?;
+        window = window.and(Window {
+            since: None,
+            until: Some(t),
+        });
+    }
+    Ok(window)
+}
+
 impl Config {
     /// Resolves the arguments of `report`.
-    pub fn from_args(args: ReportArgs) -> anyhow::Result<Config> {
+    pub fn from_args(mut args: ReportArgs) -> anyhow::Result<Config> {
+        let s = crate::settings::get();
+        let (f, g) = (Some(&mut args.filter), Some(&mut args.gates));
+        s.apply(&mut args.input, &mut args.attribution, f, g);
+        s.apply_by(&mut args.by);
         let dims = unique_dims("--by", args.by)?;
         let mut config = Config::resolve(Common {
             paths: args.paths,
@@ -268,7 +304,9 @@ impl Config {
     }
 
     /// Resolves the arguments of `coverage`.
-    pub fn from_coverage(args: CoverageArgs) -> anyhow::Result<Config> {
+    pub fn from_coverage(mut args: CoverageArgs) -> anyhow::Result<Config> {
+        let (f, g) = (Some(&mut args.filter), Some(&mut args.gates));
+        crate::settings::get().apply(&mut args.input, &mut args.attribution, f, g);
         let offender_dims = unique_dims("--by", args.by)?;
         let mut config = Config::resolve(Common {
             paths: args.paths,
@@ -296,27 +334,16 @@ impl Config {
             Some(path) => Some(OwnerMap::load(path)?),
         };
         let f = &args.filter;
-        let mut window = Window::default();
-        if let Some(m) = &f.month {
-            window =
-                Window::month(m).ok_or_else(|| bad("--month", format!("`{m}` is not YYYY-MM")))?;
-        }
-        if let Some(s) = &f.since {
-            let t = parse_bound(s)
-                .ok_or_else(|| bad("--since", format!("`{s}` is not a date or timestamp")))?;
-            window = window.and(Window {
-                since: Some(t),
-                until: None,
-            });
-        }
-        if let Some(u) = &f.until {
-            let t = parse_bound(u)
-                .ok_or_else(|| bad("--until", format!("`{u}` is not a date or timestamp")))?;
-            window = window.and(Window {
-                since: None,
-                until: Some(t),
-            });
-        }
+        let zone = crate::zone::Zone::parse(&f.tz).ok_or_else(|| {
+            bad(
+                "--tz",
+                format!(
+                    "`{}` is not UTC, an offset like +02:00 or a zone name like Europe/Berlin",
+                    f.tz
+                ),
+            )
+        })?;
+        let window = window_of(f, zone)?;
         if let (Some(s), Some(u)) = (window.since, window.until) {
             if s >= u {
                 return Err(bad(
@@ -325,12 +352,7 @@ impl Config {
                 ));
             }
         }
-        let tz_offset = parse_tz(&f.tz).ok_or_else(|| {
-            bad(
-                "--tz",
-                format!("`{}` is not UTC or an offset like +02:00", f.tz),
-            )
-        })?;
+        let tz_offset = zone.fixed().unwrap_or(0);
         let source = match &args.input.source {
             None => None,
             Some(name) => Some(sources::by_name(name).ok_or_else(|| {
@@ -365,6 +387,7 @@ impl Config {
             window,
             wheres: args.filter.wheres,
             tz_offset,
+            zone,
             card,
             read,
             max_line_bytes: args.input.max_line_bytes.max(1),
@@ -385,254 +408,6 @@ impl Config {
             accounting: args.output.accounting,
             reconcile: None,
         })
-    }
-}
-
-/// A resolved `budget` invocation: the run's config and the budgets.
-pub struct BudgetConfig {
-    /// Inputs, filters, rates, owners, output.
-    pub config: Config,
-    /// The budgets file, checked.
-    pub budgets: crate::budget::Budgets,
-    /// `--as-of`, parsed (in `--tz` for a date).
-    pub as_of: Option<crate::time::Timestamp>,
-    /// `--fail-over`.
-    pub fail_over: bool,
-    /// `--fail-forecast`.
-    pub fail_forecast: bool,
-}
-
-/// A resolved `bill` invocation.
-pub struct BillConfig {
-    /// Inputs, filters (the month), rates, owners, output; `dims` is
-    /// `[by, model]`.
-    pub config: Config,
-    /// `--month`, as given.
-    pub month: String,
-    /// `--customers`, checked.
-    pub customers: crate::bill::Customers,
-    /// `--margin` in millionths of a percent.
-    pub margin: Option<i128>,
-    /// `--lines model`.
-    pub per_model: bool,
-}
-
-/// No gates: `budget` and `bill` have their own.
-fn no_gates() -> GateArgs {
-    GateArgs {
-        require: Vec::new(),
-        max_unattributed: None,
-        basis: crate::gate::Basis::Requests,
-        max_malformed: None,
-        fail_on_unpriced: false,
-    }
-}
-
-impl Config {
-    /// Resolves the arguments of `budget`.
-    pub fn from_budget(args: BudgetArgs) -> anyhow::Result<BudgetConfig> {
-        let budgets = crate::budget::file::load(&args.budgets)?;
-        let tz = parse_tz(&args.filter.tz);
-        let as_of = match (&args.as_of, tz) {
-            (Some(t), Some(tz)) => {
-                Some(crate::budget::period::parse_as_of(t, tz).ok_or_else(|| {
-                    bad(
-                        "--as-of",
-                        format!("`{t}` is not an RFC 3339 timestamp or a date"),
-                    )
-                })?)
-            }
-            _ => None,
-        };
-        if as_of.is_none() && args.paths.iter().any(|p| p.as_os_str() == "-") {
-            return Err(bad(
-                "--as-of",
-                "needed when reading standard input: without it the input is read twice",
-            ));
-        }
-        let config = Config::resolve(Common {
-            paths: args.paths,
-            filter: args.filter,
-            input: args.input,
-            output: args.output,
-            attribution: args.attribution,
-            gates: no_gates(),
-        })?;
-        Ok(BudgetConfig {
-            config,
-            budgets,
-            as_of,
-            fail_over: args.fail_over,
-            fail_forecast: args.fail_forecast,
-        })
-    }
-
-    /// Resolves the arguments of `bill`.
-    pub fn from_bill(args: BillArgs) -> anyhow::Result<BillConfig> {
-        let Some(month) = args.filter.month.clone() else {
-            return Err(bad("--month", "`bill` needs the month to invoice, YYYY-MM"));
-        };
-        if args.by.is_time() || args.by == Dimension::Model {
-            return Err(bad(
-                "--by",
-                format!(
-                    "`{}` cannot be invoiced; use customer, team, project, ...",
-                    args.by
-                ),
-            ));
-        }
-        let margin = match &args.margin {
-            None => None,
-            Some(m) => Some(crate::bill::parse_margin(m).map_err(|e| bad("--margin", e))?),
-        };
-        let customers = match &args.customers {
-            None => crate::bill::Customers::default(),
-            Some(path) => crate::bill::Customers::load(path)?,
-        };
-        let by = args.by;
-        let per_model = args.lines.is_some();
-        let mut config = Config::resolve(Common {
-            paths: args.paths,
-            filter: args.filter,
-            input: args.input,
-            output: args.output,
-            attribution: args.attribution,
-            gates: no_gates(),
-        })?;
-        config.dims = vec![by, Dimension::Model];
-        Ok(BillConfig {
-            config,
-            month,
-            customers,
-            margin,
-            per_model,
-        })
-    }
-}
-
-impl Config {
-    /// Resolves the arguments of `export`: a report's config (its `dims`
-    /// are the tags, for the accounting) and the export's own options.
-    pub fn from_export(args: ExportArgs) -> anyhow::Result<(Config, crate::export::ExportOptions)> {
-        let format = args.format;
-        let tags = unique_dims("--tags", args.tags)?;
-        if let Some(d) = tags.iter().find(|d| d.is_time()) {
-            let valid: Vec<&str> = Dimension::ALL
-                .iter()
-                .filter(|d| !d.is_time())
-                .map(|d| d.name())
-                .collect();
-            return Err(bad(
-                "--tags",
-                format!(
-                    "`{d}` is a period, not a tag; tags are {}",
-                    valid.join(", ")
-                ),
-            ));
-        }
-        if parse_tz(&args.filter.tz) != Some(0) {
-            return Err(bad(
-                "--tz",
-                "export writes UTC charge periods (FOCUS date/times are UTC); use --period",
-            ));
-        }
-        match args.output.output.as_deref() {
-            None if format.is_parquet() => {
-                return Err(bad(
-                    "--format",
-                    format!("{} writes binary Parquet: give -o FILE", format.name()),
-                ))
-            }
-            Some(path) => {
-                if let Some(right) = format.contradicted_by(path) {
-                    return Err(bad(
-                        "-o",
-                        format!(
-                            "{} does not fit --format {}; for this file use --format {}",
-                            path.display(),
-                            format.name(),
-                            right.name()
-                        ),
-                    ));
-                }
-                use std::io::IsTerminal;
-                let tty = std::fs::File::open(path).is_ok_and(|f| f.is_terminal());
-                if format.is_parquet() && tty {
-                    return Err(bad(
-                        "-o",
-                        format!("{} is a terminal; Parquet is binary", path.display()),
-                    ));
-                }
-            }
-            None => {}
-        }
-        let gates = GateArgs {
-            require: vec![Dimension::CostCenter],
-            max_unattributed: None,
-            basis: crate::gate::Basis::Requests,
-            max_malformed: None,
-            fail_on_unpriced: false,
-        };
-        let mut config = Config::resolve(Common {
-            paths: args.paths,
-            filter: args.filter,
-            input: args.input,
-            output: args.output,
-            attribution: args.attribution,
-            gates,
-        })?;
-        config.dims = tags.clone();
-        let options = crate::export::ExportOptions {
-            format,
-            tags,
-            period: args.period,
-        };
-        Ok((config, options))
-    }
-
-    /// The owner fields whose distinct values `coverage` collects to find
-    /// inconsistent spellings: team, cost_center and the required owner
-    /// fields. None for `report` (it does not show them).
-    pub fn value_fields(&self) -> Vec<Field> {
-        if self.offender_dims.is_empty() {
-            return Vec::new();
-        }
-        let mut out = vec![Field::Team, Field::CostCenter];
-        for f in &self.required {
-            if crate::enrich::ownership::OWNERS.contains(f) && !out.contains(f) {
-                out.push(*f);
-            }
-        }
-        out
-    }
-}
-
-impl Config {
-    /// Resolves the arguments of `normalize` (not `--print-ddl`): a
-    /// report's config whose output (a folder or a file) the command opens.
-    pub fn from_normalize(args: crate::cli::NormalizeArgs) -> anyhow::Result<Config> {
-        let gates = GateArgs {
-            require: vec![Dimension::CostCenter],
-            max_unattributed: None,
-            basis: crate::gate::Basis::Requests,
-            max_malformed: None,
-            fail_on_unpriced: false,
-        };
-        let output = OutputArgs {
-            output: None,
-            quiet: args.quiet,
-            accounting: args.accounting,
-        };
-        let mut config = Config::resolve(Common {
-            paths: args.paths,
-            filter: args.filter,
-            input: args.input,
-            output,
-            attribution: args.attribution,
-            gates,
-        })?;
-        config.reported_cost = true;
-        Ok(config)
     }
 }
 
