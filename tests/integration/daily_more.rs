@@ -1,0 +1,62 @@
+//! Daily use (issue 24), continued: `coverage` shares named by basis, the
+//! ownership line only with `--owners`, `n/a` for uncounted aggregated
+//! rows; plurals; the help's heading order.
+
+use crate::util::llmspend;
+
+/// Stdout and stderr of `llmspend ARGS` at an 80- or 200-column terminal;
+/// asserts the run succeeded.
+fn run(width: usize, args: &[&str]) -> (String, String) {
+    let out = llmspend()
+        .env("COLUMNS", width.to_string())
+        .args(args)
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{err}");
+    (String::from_utf8(out.stdout).unwrap(), err)
+}
+
+#[test]
+fn coverage_shares_name_their_basis_and_owners_line_needs_owners() {
+    for width in [80, 200] {
+        let (plain, _) = run(width, &["coverage", "samples/"]);
+        assert!(!plain.contains("ownership map"), "{plain}");
+        assert!(plain.contains("% of requests"), "{plain}");
+        assert!(plain.contains("% of cost"), "{plain}");
+        assert!(!plain.contains("share of unattributed │"), "{plain}");
+        let (owned, _) = run(
+            width,
+            &[
+                "coverage",
+                "--owners",
+                "tests/golden/owners.csv",
+                "samples/",
+            ],
+        );
+        assert_eq!(owned.matches("by ownership map").count(), 1, "{owned}");
+    }
+}
+
+#[test]
+fn coverage_shows_na_for_aggregated_rows_without_a_request_count() {
+    for width in [80, 200] {
+        let (out, _) = run(
+            width,
+            &[
+                "coverage",
+                "--require",
+                "team",
+                "tests/fixtures/reconcile/anthropic/",
+            ],
+        );
+        assert!(out.contains("unattributed: n/a requests"), "{out}");
+        let row = out
+            .lines()
+            .find(|l| l.contains("search-bot"))
+            .expect("an offender row");
+        assert!(row.contains("n/a"), "{row}");
+        assert!(!row.contains("┆        0 ┆"), "{row}");
+        assert!(out.contains("n/a: aggregated provider rows"), "{out}");
+    }
+}
