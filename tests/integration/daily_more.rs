@@ -60,3 +60,54 @@ fn coverage_shows_na_for_aggregated_rows_without_a_request_count() {
         assert!(out.contains("n/a: aggregated provider rows"), "{out}");
     }
 }
+
+#[test]
+fn one_request_is_singular_in_bill_budget_and_warnings() {
+    for width in [80, 200] {
+        let (bill, _) = run(
+            width,
+            &[
+                "bill",
+                "tests/budget/logs.jsonl",
+                "--rates",
+                "tests/budget/rates.csv",
+                "--month",
+                "2026-10",
+                "--format",
+                "table",
+                "--customers",
+                "tests/budget/customers.csv",
+            ],
+        );
+        assert!(bill.contains("mystery (1 request) has no"), "{bill}");
+        let (budget, _) = run(
+            width,
+            &[
+                "budget",
+                "tests/budget/logs.jsonl",
+                "--rates",
+                "tests/budget/rates.csv",
+                "--format",
+                "table",
+                "--budgets",
+                "tests/budget/budgets.csv",
+                "--as-of",
+                "2026-10-20T00:00:00Z",
+            ],
+        );
+        assert!(
+            budget.contains("mystery (1 request, 100 tokens) has no"),
+            "{budget}"
+        );
+        let (otel, err) = run(width, &["report", "--format", "csv", "tests/fixtures/otel"]);
+        let all = format!("{otel}{err}");
+        assert!(
+            all.contains("1 OpenLLMetry Anthropic span gives 5-minute"),
+            "{all}"
+        );
+        for text in [&bill, &budget, &all] {
+            assert!(!text.contains(" 1 requests"), "{text}");
+            assert!(!text.contains("(1 requests"), "{text}");
+        }
+    }
+}
