@@ -111,3 +111,54 @@ fn one_request_is_singular_in_bill_budget_and_warnings() {
         }
     }
 }
+
+/// The help's section headings, in order.
+fn headings(help: &str) -> Vec<&str> {
+    help.lines()
+        .filter(|l| !l.starts_with(' ') && l.ends_with(':') && !l.contains(' '))
+        .collect()
+}
+
+#[test]
+fn help_headings_follow_the_workflow() {
+    for width in [80, 200] {
+        for flag in ["-h", "--help"] {
+            let (report, _) = run(width, &["report", flag]);
+            assert_eq!(
+                headings(&report),
+                [
+                    "Options:",
+                    "Input:",
+                    "Filters:",
+                    "Grouping:",
+                    "Attribution:",
+                    "Pricing:",
+                    "Output:",
+                    "Gates:",
+                    "Reconciliation:"
+                ],
+                "{report}"
+            );
+            let (coverage, _) = run(width, &["coverage", flag]);
+            assert_eq!(
+                headings(&coverage),
+                [
+                    "Options:",
+                    "Input:",
+                    "Filters:",
+                    "Grouping:",
+                    "Attribution:",
+                    "Pricing:",
+                    "Output:",
+                    "Gates:"
+                ],
+                "{coverage}"
+            );
+            let input = report.lines().skip_while(|l| *l != "Input:").nth(1);
+            assert!(
+                input.unwrap().trim_start().starts_with("<PATH>"),
+                "{report}"
+            );
+        }
+    }
+}
