@@ -16,8 +16,20 @@ pub struct ReportArgs {
     /// Files and folders to read (folders: *.jsonl, *.ndjson, *.json,
     /// *.csv, *.log, also ending in .gz or .zst, recursively); `-` reads
     /// standard input. Gzip and zstd inputs are detected and decompressed.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(
+        required = true,
+        value_name = "PATH",
+        help_heading = "Input",
+        display_order = 0
+    )]
     pub paths: Vec<PathBuf>,
+
+    // The help's headings follow the first argument of each, in this
+    // order (the workflow): Input, Filters, Grouping, Attribution, Pricing
+    // (`--rates`, first in InputArgs), Output, Gates, Reconciliation.
+    /// Which records count.
+    #[command(flatten)]
+    pub filter: FilterArgs,
 
     /// Group by these dimensions, comma-separated, in this order (case,
     /// spaces and hyphens forgiven: "team, cost-center").
@@ -31,14 +43,22 @@ pub struct ReportArgs {
     )]
     pub by: Vec<Dimension>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Table, help_heading = "Output")]
-    pub format: ReportFormat,
-
     /// Order of the groups (default: by time when grouped by day, week or
     /// month, else by cost).
     #[arg(long, value_enum, value_name = "KEY", help_heading = "Grouping")]
     pub sort: Option<SortKey>,
+
+    /// How owners are found and duplicates dropped.
+    #[command(flatten)]
+    pub attribution: AttributionArgs,
+
+    /// How inputs are read and priced.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table, help_heading = "Output")]
+    pub format: ReportFormat,
 
     /// Table and md: list the first N groups and fold the rest into one
     /// `(N more)` row (the totals stay exact). Default: 25 on a terminal,
@@ -46,21 +66,9 @@ pub struct ReportArgs {
     #[arg(long, value_name = "N", help_heading = "Output")]
     pub top: Option<usize>,
 
-    /// Which records count.
-    #[command(flatten)]
-    pub filter: FilterArgs,
-
-    /// How inputs are read and priced.
-    #[command(flatten)]
-    pub input: InputArgs,
-
     /// Where the report goes.
     #[command(flatten)]
     pub output: OutputArgs,
-
-    /// How owners are found and duplicates dropped.
-    #[command(flatten)]
-    pub attribution: AttributionArgs,
 
     /// Checks that fail the run (exit 1).
     #[command(flatten)]

@@ -95,11 +95,30 @@ pub fn render(format: CoverageFormat, view: &View<'_>, out: &mut dyn Write) -> i
     }
 }
 
+/// True when a total has usage but no request count: it comes only from
+/// aggregated provider rows that carry none (usage/cost exports, daily
+/// tables; `UsageRecord::requests` is 0 for them), so "0 requests" would be
+/// wrong: the count is unknown.
+fn uncounted(t: &Totals) -> bool {
+    t.requests == 0 && (t.tokens() > 0 || t.cost.0 > 0)
+}
+
+/// Explains `n/a` request counts, below a table that shows one.
+const NA_NOTE: &str =
+    "n/a: aggregated provider rows (usage and cost exports, daily tables) carry no request count";
+
 fn share(part: &Totals, all: &Totals) -> String {
+    let requests = if uncounted(part) {
+        "n/a requests".to_string()
+    } else {
+        format!(
+            "{} ({}%)",
+            super::summary::requests(part.requests),
+            percent(part.requests, all.requests)
+        )
+    };
     format!(
-        "{} ({}%), {} tokens ({}%), ${} ({}%)",
-        super::summary::requests(part.requests),
-        percent(part.requests, all.requests),
+        "{requests}, {} tokens ({}%), ${} ({}%)",
         thousands(part.tokens()),
         percent(part.tokens(), all.tokens()),
         part.cost.to_usd_string(6),
@@ -134,55 +153,59 @@ fn table(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
         if !f.offenders.is_empty() && !c.offender_dims.is_empty() {
             let mut grid = Grid::new();
             grid.load_preset(UTF8_FULL_CONDENSED);
+            // Offenders are sorted by cost, then requests: both shares are
+            // shown, each named by its basis.
             grid.set_header(c.offender_dims.iter().map(|d| d.name()).chain([
                 "requests",
                 "cost (USD)",
-                "share of unattributed",
+                "% of requests",
+                "% of cost",
             ]));
             let right = |s: String| Cell::new(s).set_alignment(CellAlignment::Right);
+            let mut na = false;
             for g in f.offenders.iter().take(view.top) {
                 let mut row: Vec<Cell> = g
                     .values
                     .iter()
                     .map(|v| Cell::new(terminal(show(v))))
                     .collect();
-                row.push(right(thousands(g.totals.requests)));
-                row.push(right(g.totals.cost.to_usd_string(4)));
+                if uncounted(&g.totals) {
+                    na = true;
+                    row.push(right("n/a".into()));
+                    row.push(right(g.totals.cost.to_usd_string(4)));
+                    row.push(right("n/a".into()));
+                } else {
+                    row.push(right(thousands(g.totals.requests)));
+                    row.push(right(g.totals.cost.to_usd_string(4)));
+                    row.push(right(format!(
+                        "{}%",
+                        percent(g.totals.requests, f.missing.requests)
+                    )));
+                }
                 row.push(right(format!(
                     "{}%",
-                    percent(g.totals.requests, f.missing.requests)
+                    percent(g.totals.cost.0, f.missing.cost.0)
                 )));
                 grid.add_row(row);
             }
-            writeln!(out, "  who sends requests without {}:", f.field)?;
+            writeln!(
+                out,
+                "  who sends requests without {} (most cost first; % of unattributed):",
+                f.field
+            )?;
             for line in grid.to_string().lines() {
                 writeln!(out, "  {line}")?;
             }
             if f.offenders.len() > view.top {
                 writeln!(out, "  ... and {} more", f.offenders.len() - view.top)?;
             }
+            if na {
+                writeln!(out, "  {NA_NOTE}")?;
+            }
         }
     }
-    if !c.owners_used {
-        let total_cost = r.totals.cost.0;
-        writeln!(
-            out,
-            "owners found: by request ${} ({}%), by ownership map ${} ({}%), not found ${} ({}%)",
-            c.by_request.cost.to_usd_string(6),
-            percent(c.by_request.cost.0, total_cost),
-            c.by_map.cost.to_usd_string(6),
-            percent(c.by_map.cost.0, total_cost),
-            view.unattributed().cost.to_usd_string(6),
-            percent(view.unattributed().cost.0, total_cost),
-        )?;
-        for s in &c.stale_owners {
-            writeln!(
-                out,
-                "stale ownership row (matched nothing): {}",
-                terminal(s)
-            )?;
-        }
-    }
+    // How owners were found (and stale ownership rows) is in the summary
+    // below, only when an ownership map was given (`--owners`).
     if !c.inconsistent.is_empty() {
         writeln!(
             out,

@@ -16,6 +16,12 @@ pub fn requests(n: u128) -> String {
     format!("{} {word}", thousands(n))
 }
 
+/// `n` tokens with thousands separators, in the singular for one.
+pub fn tokens(n: u128) -> String {
+    let word = if n == 1 { "token" } else { "tokens" };
+    format!("{} {word}", thousands(n))
+}
+
 /// Formats an integer with thousands separators, for people.
 pub fn thousands(n: u128) -> String {
     let digits = n.to_string();

@@ -124,26 +124,53 @@ pub struct Warning {
 impl Warning {
     /// What it means, for people.
     pub fn message(&self) -> String {
-        let (r, t) = (thousands(self.requests), thousands(self.tokens));
+        let n = self.requests;
+        // Singular or plural, by the request (span) count.
+        let pick = |one: &'static str, many: &'static str| if n == 1 { one } else { many };
+        let r = thousands(n);
         let usd = self.amount.to_usd_string(6);
+        let tokens = |what: &str| {
+            let word = if self.tokens == 1 { "token" } else { "tokens" };
+            format!("{} {what}{word}", thousands(self.tokens))
+        };
         match self.code {
             Code::CacheWritesMerged => format!(
-                "{r} OpenLLMetry Anthropic spans give 5-minute and 1-hour cache writes as one count ({t} tokens), priced as 5-minute; if every write were 1-hour the cost would be ${usd} higher (worst-case under-billing)"
+                "{r} OpenLLMetry Anthropic {} 5-minute and 1-hour cache writes as one count ({}), priced as 5-minute; if every write were 1-hour the cost would be ${usd} higher (worst-case under-billing)",
+                pick("span gives", "spans give"),
+                tokens("")
             ),
             Code::PlusOneOutput => format!(
-                "{r} streamed Anthropic spans from an OpenLLMetry version with the +1 output bug count {t} output tokens more than billed (${usd} over-billed); priced as logged, --correct-known-bugs subtracts them"
+                "{r} streamed Anthropic {} from an OpenLLMetry version with the +1 output bug {} more than billed (${usd} over-billed); priced as logged, --correct-known-bugs subtracts them",
+                pick("span", "spans"),
+                format_args!("{} {}", pick("counts", "count"), tokens("output "))
             ),
             Code::PlusOneCorrected => format!(
-                "{r} streamed Anthropic spans from an OpenLLMetry version with the +1 output bug: {t} output tokens subtracted (${usd}) by --correct-known-bugs"
+                "{r} streamed Anthropic {} from an OpenLLMetry version with the +1 output bug: {} subtracted (${usd}) by --correct-known-bugs",
+                pick("span", "spans"),
+                tokens("output ")
             ),
             Code::NoCacheSplit => format!(
-                "{r} requests ({t} input tokens) come from a source whose input count includes cached tokens but gives no cache split (e.g. LiteLLM top-level prompt_tokens without metadata.usage_object): any cached input among them is priced as uncached"
+                "{r} {} ({}) {} from a source whose input count includes cached tokens but gives no cache split (e.g. LiteLLM top-level prompt_tokens without metadata.usage_object): any cached input among them is priced as uncached",
+                pick("request", "requests"),
+                tokens("input "),
+                pick("comes", "come")
+            ),
+            // Aggregated rows whose source gives no request count add 0
+            // requests: then the count is unknown, not zero.
+            Code::LongContextNotTiered if n == 0 => format!(
+                "aggregated rows without a request count (n/a requests, {}) whose input exceeds a long-context threshold were priced at the base rate: ${usd} more if they were long-context requests",
+                tokens("")
             ),
             Code::LongContextNotTiered => format!(
-                "{r} requests ({t} tokens) in aggregated rows whose input exceeds a long-context threshold were priced at the base rate: ${usd} more if they were long-context requests"
+                "{r} {} ({}) in aggregated rows whose input exceeds a long-context threshold {} priced at the base rate: ${usd} more if they were long-context requests",
+                pick("request", "requests"),
+                tokens(""),
+                pick("was", "were")
             ),
             Code::UnpricedModality => format!(
-                "{r} requests carry {t} audio or image tokens the rate card has no price for: counted, not priced (never as text)"
+                "{r} {} {} audio or image tokens the rate card has no price for: counted, not priced (never as text)",
+                pick("request carries", "requests carry"),
+                thousands(self.tokens)
             ),
         }
     }
@@ -210,5 +237,26 @@ mod tests {
         for c in Code::ALL {
             assert_eq!(Code::of_name(c.name()), Some(c));
         }
+    }
+
+    #[test]
+    fn messages_agree_in_number_and_say_n_a_for_uncounted_rows() {
+        let w = |code, requests| Warning {
+            code,
+            requests,
+            tokens: 1,
+            amount: Money(0),
+            files: Vec::new(),
+        };
+        let one = w(Code::NoCacheSplit, 1).message();
+        assert!(one.starts_with("1 request (1 input token) comes"), "{one}");
+        let none = w(Code::LongContextNotTiered, 0).message();
+        assert!(none.contains("(n/a requests, 1 token)"), "{none}");
+        assert!(!none.contains("0 requests"), "{none}");
+        let two = w(Code::LongContextNotTiered, 2).message();
+        assert!(two.starts_with("2 requests (1 token) in"), "{two}");
+        let span = w(Code::PlusOneOutput, 1).message();
+        assert!(span.contains("1 streamed Anthropic span from"), "{span}");
+        assert!(span.contains("bug counts 1 output token more"), "{span}");
     }
 }

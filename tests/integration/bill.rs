@@ -154,7 +154,7 @@ fn markdown_is_one_section_per_customer() {
     assert!(md.contains("## initech\n"), "{md}");
     assert!(md.contains("| **total** | 3 | 149 | **24.12** |"), "{md}");
     assert!(
-        md.contains("Not billed (no price known): mystery (1 requests)."),
+        md.contains("Not billed (no price known): mystery (1 request)."),
         "{md}"
     );
     assert!(

@@ -478,7 +478,7 @@ fn the_table_groups_children_under_parents() {
         ]
     );
     assert!(
-        table.contains("team:alpha month: mystery (1 requests, 100 tokens) has no rate-card row"),
+        table.contains("team:alpha month: mystery (1 request, 100 tokens) has no rate-card row"),
         "{table}"
     );
 }

@@ -8,6 +8,7 @@ mod compressed;
 mod corpus;
 mod coverage;
 mod daily;
+mod daily_more;
 mod determinism;
 mod export;
 #[cfg(unix)]

@@ -231,7 +231,7 @@ fn lossy_and_buggy_instrumentations_are_named() {
     // The table's summary names them too, and the CSV's (on stderr).
     let table = stdout_ok(llmspend().args(["report", OTEL]));
     assert!(
-        table.contains("warning: cache_writes_5m_1h_merged: 1 OpenLLMetry Anthropic spans"),
+        table.contains("warning: cache_writes_5m_1h_merged: 1 OpenLLMetry Anthropic span gives"),
         "{table}"
     );
     let out = run(llmspend().args(["report", OTEL, "--format", "csv"]), 0);

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::text::{cents, margin_text};
 use crate::bill::Bill;
-use crate::render::summary::thousands;
+use crate::render::summary::{requests, thousands};
 
 /// Escapes text for a Markdown table cell or heading.
 fn md(text: &str) -> String {
@@ -57,7 +57,7 @@ pub(super) fn render(bill: &Bill, out: &mut dyn Write) -> io::Result<()> {
         if !unpriced.is_empty() {
             let list: Vec<String> = unpriced
                 .iter()
-                .map(|(m, n)| format!("{} ({n} requests)", md(m)))
+                .map(|(m, n)| format!("{} ({})", md(m), requests(*n)))
                 .collect();
             writeln!(out, "Not billed (no price known): {}.", list.join(", "))?;
         }
@@ -67,9 +67,9 @@ pub(super) fn render(bill: &Bill, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
         writeln!(
             out,
-            "Unbilled usage without a {}: {} requests, {} USD.",
+            "Unbilled usage without a {}: {}, {} USD.",
             bill.by,
-            thousands(u.requests),
+            requests(u.requests),
             u.cost.to_usd_string(6)
         )?;
     }

@@ -58,9 +58,9 @@ pub(super) fn render(bill: &Bill, out: &mut dyn Write) -> io::Result<()> {
     if u.requests > 0 {
         writeln!(
             out,
-            "unbilled (no {}): {} requests, {} USD, billed to nobody",
+            "unbilled (no {}): {}, {} USD, billed to nobody",
             bill.by,
-            thousands(u.requests),
+            summary::requests(u.requests),
             u.cost.to_usd_string(4)
         )?;
     }
@@ -68,9 +68,10 @@ pub(super) fn render(bill: &Bill, out: &mut dyn Write) -> io::Result<()> {
         for (model, n) in &inv.unpriced {
             writeln!(
                 out,
-                "unpriced for {}: {} ({n} requests) has no rate-card row and is not billed",
+                "unpriced for {}: {} ({}) has no rate-card row and is not billed",
                 terminal(&inv.customer),
-                terminal(model)
+                terminal(model),
+                summary::requests(*n)
             )?;
         }
     }

@@ -53,10 +53,12 @@ pub(super) fn render(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
         let unpriced: u128 = l.unpriced.iter().map(|u| u.1).sum();
         for (model, requests, tokens) in &l.unpriced {
             notes.push(format!(
-                "  {} {}: {} ({requests} requests, {tokens} tokens) has no rate-card row; its cost is not in spent",
+                "  {} {}: {} ({}, {}) has no rate-card row; its cost is not in spent",
                 terminal(&l.budget.key()),
                 f.period,
                 terminal(model.as_deref().unwrap_or(UNATTRIBUTED)),
+                summary::requests(*requests),
+                summary::tokens(*tokens),
             ));
         }
         grid.add_row(vec![
