@@ -162,3 +162,23 @@ fn help_headings_follow_the_workflow() {
         }
     }
 }
+
+#[test]
+fn at_80_columns_every_line_of_the_report_fits() {
+    let (out, _) = run(80, &["report", "samples/"]);
+    let wide: Vec<&str> = out.lines().filter(|l| l.chars().count() > 80).collect();
+    assert!(wide.is_empty(), "lines over 80 columns: {wide:#?}");
+    // Wrapped, not cut: the notes under the table keep every word.
+    assert!(out.contains("left out to fit 80 columns:"), "{out}");
+    assert!(out.contains("selfhosted/acme-llm-7b"), "{out}");
+    let (wide_out, _) = run(200, &["report", "samples/"]);
+    // The notes from the unpriced mark on are the same words at any width.
+    let words = |t: &str| {
+        let notes = &t[t.find("+?:").expect("the unpriced note")..];
+        notes
+            .split_whitespace()
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(words(&out), words(&wide_out));
+}
