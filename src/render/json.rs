@@ -100,7 +100,8 @@ struct Reconciliation {
     cost_usd: String,
     difference_usd: String,
     unreported_cost_usd: String,
-    unreported_cost_share_pct: String,
+    /// A JSON number, as every percentage (money stays a string).
+    unreported_cost_share_pct: serde_json::Value,
     groups_reported: usize,
     groups_unreported: usize,
 }
@@ -113,7 +114,11 @@ impl Reconciliation {
             cost_usd: s.priced.to_usd_string(6),
             difference_usd: crate::money::signed_usd(s.difference, 6),
             unreported_cost_usd: s.unreported_priced.to_usd_string(6),
-            unreported_cost_share_pct: crate::money::percent(s.unreported_priced.0, s.priced.0),
+            unreported_cost_share_pct: serde_json::from_str(&crate::money::percent(
+                s.unreported_priced.0,
+                s.priced.0,
+            ))
+            .unwrap_or(serde_json::Value::Null),
             groups_reported: s.groups_reported,
             groups_unreported: s.groups_unreported,
         }

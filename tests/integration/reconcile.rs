@@ -51,7 +51,7 @@ day,model,project,requests,input_tokens,output_tokens,cache_read_tokens,cache_wr
     assert_eq!(r["reported_cost_usd"], "1.102500");
     assert_eq!(r["cost_usd"], "1.087500");
     assert_eq!(r["difference_usd"], "-0.015000");
-    assert_eq!(r["unreported_cost_share_pct"], "0.0");
+    assert_eq!(r["unreported_cost_share_pct"], 0.0);
     assert_eq!(j["totals"]["difference_usd"], "-0.015000");
     // Without the flag: no difference, no reconciliation, the same
     // reported cost per group.

@@ -25,7 +25,8 @@ struct Wire<'a> {
 struct WireInvoice<'a> {
     customer: &'a str,
     name: &'a str,
-    margin_pct: String,
+    /// A JSON number, as every percentage (money stays a string).
+    margin_pct: serde_json::Value,
     lines: Vec<WireLine<'a>>,
     #[serde(flatten)]
     totals: WireMetrics,
@@ -77,7 +78,8 @@ pub(super) fn render(bill: &Bill, out: &mut dyn Write) -> io::Result<()> {
         .map(|inv| WireInvoice {
             customer: &inv.customer,
             name: &inv.name,
-            margin_pct: margin_text(inv.margin),
+            margin_pct: serde_json::from_str(&margin_text(inv.margin))
+                .unwrap_or(serde_json::Value::Null),
             lines: inv
                 .lines
                 .iter()
