@@ -115,19 +115,30 @@ impl Interner {
         id
     }
 
+    /// Drops the tables that find a string's id, keeping the strings:
+    /// when a worker is done only ids are turned back into text, and with
+    /// millions of distinct values the tables are as large as the groups.
+    /// Interning afterwards starts the tables afresh, so a string interned
+    /// before would get a second id: call this only when no more strings
+    /// are interned.
+    pub fn release_index(&mut self) {
+        self.slots = Vec::new();
+        self.long = FxHashMap::default();
+    }
+
     /// The string of an id.
     pub fn get(&self, id: u32) -> &str {
         &self.strings[id as usize]
     }
 
     /// Converts a map keyed by this interner's ids into string keys.
-    pub fn values_of(
-        &self,
+    /// Distinct keys give distinct values.
+    pub fn values_of<'a>(
+        &'a self,
         map: FxHashMap<GroupKey, Totals>,
-        dims: &[Dimension],
-    ) -> FxHashMap<GroupValues, Totals> {
-        let mut out = FxHashMap::with_capacity_and_hasher(map.len(), Default::default());
-        for (key, totals) in map {
+        dims: &'a [Dimension],
+    ) -> impl ExactSizeIterator<Item = (GroupValues, Totals)> + 'a {
+        map.into_iter().map(move |(key, totals)| {
             let values = dims
                 .iter()
                 .zip(key.iter())
@@ -137,17 +148,29 @@ impl Interner {
                     k => Some(self.get(k - 1).to_string()),
                 })
                 .collect();
-            out.entry(values)
-                .or_insert_with(Totals::default)
-                .merge(&totals);
-        }
-        out
+            (values, totals)
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn released_index_keeps_every_string_by_id() {
+        let mut interner = Interner::default();
+        let long = "x".repeat(200);
+        let ids: Vec<u32> = ["a", "b", long.as_str(), "a"]
+            .iter()
+            .map(|s| interner.intern(s))
+            .collect();
+        interner.release_index();
+        assert!(interner.slots.is_empty() && interner.long.is_empty());
+        assert_eq!(ids[0], ids[3]);
+        assert_eq!(interner.get(ids[1]), "b");
+        assert_eq!(interner.get(ids[2]), long);
+    }
 
     #[test]
     fn interned_ids_are_one_per_distinct_string_of_any_length() {

@@ -73,6 +73,11 @@ pub(super) fn prepare(chunks: &[Chunk<'_>], after: &(dyn Fn(&Chunk<'_>) + Sync))
 }
 
 /// Processes chunks in parallel; `done` runs after each one.
+///
+/// One worker per thread takes the next chunk from a shared counter until
+/// none is left. A worker's tables (interned strings, groups) then exist
+/// once per thread rather than once per piece of work the scheduler split
+/// off, and a run with millions of groups merges them once per thread.
 pub(super) fn process<C: Consumer>(
     chunks: &[Chunk<'_>],
     plan: &Plan<'_>,
@@ -81,17 +86,19 @@ pub(super) fn process<C: Consumer>(
     done: &(dyn Fn(&Chunk<'_>) + Sync),
 ) -> Done<C::Output> {
     use rayon::prelude::*;
-    chunks
-        .par_iter()
-        .fold(
-            || Worker::new(plan, mode, consumer.sink()),
-            |mut w, c| {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let workers = rayon::current_num_threads().min(chunks.len()).max(1);
+    (0..workers)
+        .into_par_iter()
+        .map(|_| {
+            let mut w = Worker::new(plan, mode, consumer.sink());
+            while let Some(c) = chunks.get(next.fetch_add(1, Ordering::Relaxed)) {
                 w.process_chunk(c);
                 done(c);
-                w
-            },
-        )
-        .map(|w| w.finish(consumer))
+            }
+            w.finish(consumer)
+        })
         .reduce(Done::default, |a, b| {
             a.merge(b, |x, y| consumer.merge(x, y))
         })

@@ -8,6 +8,7 @@
 //! into a [`Report`]: groups sorted, line numbers resolved, coverage
 //! figures ranked. Renderers, gates and allocation read only a `Report`.
 
+mod groupmap;
 pub mod jsonl;
 mod model;
 mod partial;
@@ -16,6 +17,7 @@ pub mod reconcile;
 mod totals;
 pub mod warnings;
 
+pub use groupmap::GroupMap;
 pub use model::{Coverage, FieldCoverage, Report, Verdict};
 pub use partial::{Filters, MergeError, Meta, Partial, RequiredSums, Sums, ValueCounts};
 pub use totals::{sort_groups, Group, GroupValues, Totals, UNATTRIBUTED};

@@ -18,8 +18,9 @@ use std::hash::Hash;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use super::groupmap::GroupMap;
 use super::model::{Coverage, FieldCoverage, Report};
-use super::totals::{sort_groups, GroupValues, Totals};
+use super::totals::{sort_groups, Group, GroupValues, Totals};
 use crate::accounting::{Accounting, LedgerSums};
 use crate::dimension::Dimension;
 use crate::record::Field;
@@ -83,8 +84,7 @@ pub struct ValueCounts(#[serde(with = "pairs")] pub FxHashMap<String, u128>);
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sums {
     /// Totals per group (values in `dims` order).
-    #[serde(with = "pairs")]
-    pub groups: FxHashMap<GroupValues, Totals>,
+    pub groups: GroupMap,
     /// Line buckets and malformed samples.
     pub ledger: LedgerSums,
     /// All parsed records.
@@ -141,7 +141,7 @@ fn subtract_map<K: Hash + Eq>(map: &mut FxHashMap<K, Totals>, o: FxHashMap<K, To
 impl Sums {
     /// Adds other sums; commutative and associative.
     pub fn merge(mut self, o: Sums) -> Sums {
-        merge_map(&mut self.groups, o.groups);
+        self.groups.merge(o.groups);
         self.ledger.merge(o.ledger);
         self.total.merge(&o.total);
         self.no_team.merge(&o.no_team);
@@ -187,7 +187,7 @@ impl Sums {
     /// Takes away the records of `dup`, sums of duplicates counted before,
     /// and moves them from `parsed` to `duplicate`.
     pub fn subtract(&mut self, dup: Sums) {
-        subtract_map(&mut self.groups, dup.groups);
+        self.groups.subtract(dup.groups);
         let n = dup.ledger.counts.parsed;
         self.ledger.counts.parsed -= n;
         self.ledger.counts.duplicate += n;
@@ -354,10 +354,10 @@ impl Partial {
                 }
             }
         }
-        let mut groups: FxHashMap<GroupValues, Totals> = FxHashMap::default();
+        let mut groups = GroupMap::default();
         for (values, t) in std::mem::take(&mut self.sums.groups) {
             let key = at.iter().map(|&i| values[i].clone()).collect();
-            groups.entry(key).or_default().merge(&t);
+            groups.entry(key).merge(&t);
         }
         self.sums.groups = groups;
         self.meta.dims = dims.to_vec();
@@ -411,7 +411,12 @@ impl Partial {
                     .chain(std::iter::repeat_with(Default::default)),
             )
             .map(|(&field, r)| {
-                let mut offenders = sort_groups(r.offenders);
+                let mut offenders = sort_groups(
+                    r.offenders
+                        .into_iter()
+                        .map(|(values, totals)| Group { values, totals })
+                        .collect(),
+                );
                 offenders.sort_by(|x, y| {
                     (y.totals.cost, y.totals.requests).cmp(&(x.totals.cost, x.totals.requests))
                 });
@@ -444,7 +449,7 @@ impl Partial {
         }
         Report {
             dims: meta.dims,
-            groups: sort_groups(p.groups),
+            groups: sort_groups(p.groups.into_groups()),
             totals: p.total,
             accounting,
             coverage: Coverage {

@@ -3,7 +3,6 @@
 //! groups (cost descending, then values ascending), so output is
 //! deterministic.
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Money;
@@ -129,24 +128,51 @@ pub const UNATTRIBUTED: &str = "(unattributed)";
 
 /// Sorts groups by cost descending, then by the dimension values ascending
 /// as displayed: a total order, so output is deterministic.
-pub fn sort_groups(map: FxHashMap<GroupValues, Totals>) -> Vec<Group> {
-    let mut groups: Vec<Group> = map
-        .into_iter()
-        .map(|(values, totals)| Group { values, totals })
-        .collect();
+pub fn sort_groups(mut groups: Vec<Group>) -> Vec<Group> {
     // A total order (a value spelled `(unattributed)` and a missing one
-    // show alike, so the raw values decide last), compared in place: a
-    // run can have millions of groups.
+    // show alike, so the raw values decide last). A run can have millions
+    // of groups: small (cost, position) keys are sorted, the values are read
+    // only to break a tie of cost, and each group is then moved once.
     fn show(v: &Option<String>) -> &str {
         v.as_deref().unwrap_or(UNATTRIBUTED)
     }
-    groups.sort_unstable_by(|a, b| {
-        b.totals
-            .cost
-            .cmp(&a.totals.cost)
-            .then_with(|| a.values.iter().map(show).cmp(b.values.iter().map(show)))
-            .then_with(|| a.values.cmp(&b.values))
+    // The first 16 bytes of the first value as shown, zero-padded: when
+    // they differ they order the values as the whole text would, so most
+    // ties of cost are broken without reading the groups.
+    fn prefix(values: &[Option<String>]) -> u128 {
+        let text = values.first().map_or("", show).as_bytes();
+        let mut bytes = [0u8; 16];
+        let n = text.len().min(16);
+        bytes[..n].copy_from_slice(&text[..n]);
+        u128::from_be_bytes(bytes)
+    }
+    let mut keys: Vec<(u128, u128, u32)> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.totals.cost.0, prefix(&g.values), i as u32))
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then_with(|| {
+            let (x, y) = (&groups[a.2 as usize].values, &groups[b.2 as usize].values);
+            x.iter()
+                .map(show)
+                .cmp(y.iter().map(show))
+                .then_with(|| x.cmp(y))
+        })
     });
+    // Place each group where it belongs by following the permutation's
+    // cycles: `order[k]` is the position of the group that goes to `k`.
+    let mut order: Vec<u32> = keys.into_iter().map(|(_, _, i)| i).collect();
+    for start in 0..order.len() {
+        let mut k = start;
+        while order[k] as usize != start {
+            let from = order[k] as usize;
+            groups.swap(k, from);
+            order[k] = k as u32;
+            k = from;
+        }
+        order[k] = k as u32;
+    }
     groups
 }
 
@@ -155,16 +181,70 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sort_moves_every_group_to_its_place() {
+        // Costs with many ties and values in scrambled order: the result
+        // is the plain comparison sort's.
+        let groups: Vec<Group> = (0..2000u32)
+            .map(|i| Group {
+                // Short values, values sharing more than 16 bytes, values
+                // that are prefixes of others, and a second dimension.
+                values: vec![
+                    (i % 7 != 0).then(|| match i % 3 {
+                        0 => format!("v{}", (i * 7919) % 2000),
+                        1 => format!("customer-0000000000{}", (i * 7919) % 97),
+                        _ => "customer-000000000".repeat(1 + (i as usize % 2)),
+                    }),
+                    Some(format!("{}", i % 5)),
+                ],
+                totals: Totals {
+                    cost: Money(u128::from((i * 31) % 13)),
+                    requests: u128::from(i),
+                    ..Totals::default()
+                },
+            })
+            .collect();
+        let mut expected = groups.clone();
+        let show = |v: &Option<String>| v.clone().unwrap_or(UNATTRIBUTED.into());
+        expected.sort_by(|a, b| {
+            b.totals.cost.cmp(&a.totals.cost).then_with(|| {
+                let x: Vec<String> = a.values.iter().map(show).collect();
+                let y: Vec<String> = b.values.iter().map(show).collect();
+                x.cmp(&y).then_with(|| a.values.cmp(&b.values))
+            })
+        });
+        // Equal keys (missing values at equal cost) may come in any order.
+        let key = |g: &Group| (g.totals.cost, g.values.clone());
+        let got = sort_groups(groups);
+        assert_eq!(got.len(), expected.len());
+        assert!(got.iter().map(key).eq(expected.iter().map(key)));
+        let mut ids: Vec<u128> = got.iter().map(|g| g.totals.requests).collect();
+        ids.sort_unstable();
+        assert!(ids.into_iter().eq(0..2000));
+    }
+
+    #[test]
     fn sort_is_cost_desc_then_values_asc() {
-        let mut map = FxHashMap::default();
+        let mut map = Vec::new();
         let t = |c| Totals {
             cost: Money(c),
             ..Totals::default()
         };
-        map.insert(vec![Some("b".to_string())], t(5));
-        map.insert(vec![None], t(5));
-        map.insert(vec![Some("a".to_string())], t(5));
-        map.insert(vec![Some("z".to_string())], t(9));
+        map.push(Group {
+            values: vec![Some("b".to_string())],
+            totals: t(5),
+        });
+        map.push(Group {
+            values: vec![None],
+            totals: t(5),
+        });
+        map.push(Group {
+            values: vec![Some("a".to_string())],
+            totals: t(5),
+        });
+        map.push(Group {
+            values: vec![Some("z".to_string())],
+            totals: t(9),
+        });
         let order: Vec<_> = sort_groups(map)
             .into_iter()
             .map(|g| g.values[0].clone())

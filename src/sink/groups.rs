@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 
 use crate::aggregate::{GroupKey, Interner};
 use crate::dimension::Dimension;
-use crate::report::{GroupValues, Totals};
+use crate::report::{Group, GroupMap, Totals};
 
 /// One worker's groups.
 pub(super) enum Groups {
@@ -22,7 +22,9 @@ pub(super) enum Groups {
     One {
         index: Vec<u32>,
         slots: Vec<u32>,
-        totals: Vec<Totals>,
+        /// Values are filled in at the end: the totals are summed in
+        /// the vector the report will hold, never copied.
+        groups: Vec<Group>,
     },
     /// Any other `--by`.
     Many(FxHashMap<GroupKey, Totals>),
@@ -35,7 +37,7 @@ impl Groups {
             [d] if !d.is_time() => Groups::One {
                 index: Vec::new(),
                 slots: Vec::new(),
-                totals: Vec::new(),
+                groups: Vec::new(),
             },
             _ => Groups::Many(FxHashMap::default()),
         }
@@ -48,7 +50,7 @@ impl Groups {
             Groups::One {
                 index,
                 slots,
-                totals,
+                groups,
             } => {
                 let slot = key[0];
                 let at = slot as usize;
@@ -58,36 +60,33 @@ impl Groups {
                 let pos = match index[at] {
                     0 => {
                         slots.push(slot);
-                        totals.push(Totals::default());
-                        index[at] = totals.len() as u32;
-                        totals.len() - 1
+                        groups.push(Group {
+                            values: Vec::new(),
+                            totals: Totals::default(),
+                        });
+                        index[at] = groups.len() as u32;
+                        groups.len() - 1
                     }
                     n => n as usize - 1,
                 };
-                &mut totals[pos]
+                &mut groups[pos].totals
             }
             Groups::Many(map) => map.entry(*key).or_default(),
         }
     }
 
     /// The groups keyed by their values, for merging with other workers.
-    pub(super) fn into_values(
-        self,
-        interner: &Interner,
-        dims: &[Dimension],
-    ) -> FxHashMap<GroupValues, Totals> {
+    pub(super) fn into_values(self, interner: &Interner, dims: &[Dimension]) -> GroupMap {
         match self {
-            Groups::One { slots, totals, .. } => {
-                let mut out = FxHashMap::with_capacity_and_hasher(totals.len(), Default::default());
-                for (slot, t) in slots.into_iter().zip(totals) {
-                    let value = slot.checked_sub(1).map(|id| interner.get(id).to_string());
-                    out.entry(vec![value])
-                        .or_insert_with(Totals::default)
-                        .merge(&t);
+            Groups::One {
+                slots, mut groups, ..
+            } => {
+                for (slot, g) in slots.into_iter().zip(&mut groups) {
+                    g.values = vec![slot.checked_sub(1).map(|id| interner.get(id).to_string())];
                 }
-                out
+                GroupMap::from_groups(groups)
             }
-            Groups::Many(map) => interner.values_of(map, dims),
+            Groups::Many(map) => interner.values_of(map, dims).collect(),
         }
     }
 }

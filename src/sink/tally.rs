@@ -121,7 +121,7 @@ impl<'p> GroupTally<'p> {
             .into_iter()
             .map(|r| RequiredSums {
                 missing: r.missing,
-                offenders: interner.values_of(r.offenders, offender_dims),
+                offenders: interner.values_of(r.offenders, offender_dims).collect(),
             })
             .collect();
         let values = self

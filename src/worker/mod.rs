@@ -153,7 +153,9 @@ impl<'p, S: RecordSink> Worker<'p, S> {
     }
 
     /// Finishes: the sink's output by `consumer`, and the shared figures.
-    pub fn finish<C: Consumer<Sink = S>>(self, consumer: &C) -> Done<C::Output> {
+    pub fn finish<C: Consumer<Sink = S>>(mut self, consumer: &C) -> Done<C::Output> {
+        // Only ids are turned back into text from here on.
+        self.interner.release_index();
         Done {
             out: consumer.output(self.sink, &self.interner),
             ledger: self.ledger.into_sums(),
