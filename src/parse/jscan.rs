@@ -67,6 +67,29 @@ impl KnownKey {
         bytes[1..=key.len()].copy_from_slice(key.as_bytes());
         bytes[key.len() + 1] = b'"';
         bytes[key.len() + 2] = b':';
+        Some(Self::pattern(&bytes, len))
+    }
+
+    /// The pattern of any 1 to 32 bytes (a template's structural bytes
+    /// between two values), for [`Cursor::known_key`].
+    pub fn raw(lit: &[u8]) -> Option<KnownKey> {
+        if lit.is_empty() || lit.len() > 32 {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        bytes[..lit.len()].copy_from_slice(lit);
+        Some(Self::pattern(&bytes, lit.len()))
+    }
+
+    /// The bytes of the pattern.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut all = [0u8; 32];
+        all[..16].copy_from_slice(&self.words[0].to_le_bytes());
+        all[16..].copy_from_slice(&self.words[1].to_le_bytes());
+        all[..usize::from(self.len)].to_vec()
+    }
+
+    fn pattern(bytes: &[u8; 32], len: usize) -> KnownKey {
         let mut mask = [0u8; 32];
         mask[..len].fill(0xFF);
         let word = |b: &[u8; 32], at: usize| {
@@ -74,11 +97,11 @@ impl KnownKey {
             w.copy_from_slice(&b[at..at + 16]);
             u128::from_le_bytes(w)
         };
-        Some(KnownKey {
-            words: [word(&bytes, 0), word(&bytes, 16)],
+        KnownKey {
+            words: [word(bytes, 0), word(bytes, 16)],
             masks: [word(&mask, 0), word(&mask, 16)],
             len: len as u8,
-        })
+        }
     }
 }
 
@@ -110,6 +133,23 @@ impl<'a> Cursor<'a> {
     #[inline]
     pub fn new(line: &'a [u8]) -> Self {
         Cursor { buf: line, pos: 0 }
+    }
+
+    /// The offset of the cursor in its buffer.
+    #[inline(always)]
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Moves the cursor back to `pos` (from [`Cursor::pos`]).
+    #[inline]
+    pub fn rewind(&mut self, pos: usize) {
+        self.pos = pos;
+    }
+
+    /// The bytes from `start` (from [`Cursor::pos`]) to the cursor.
+    pub fn since(&self, start: usize) -> &'a [u8] {
+        &self.buf[start..self.pos]
     }
 
     /// Skips whitespace within the line (see [`WS0`]).

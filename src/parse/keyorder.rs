@@ -191,6 +191,12 @@ impl<V: Copy + Default> KeyOrder<V> {
         };
     }
 
+    /// The id of a learned key (never [`NONE`]): it keeps that id, and its
+    /// meaning, for the life of this memory.
+    pub fn id_of(&self, key: &str) -> Option<u16> {
+        self.ids.get(key).copied()
+    }
+
     /// How many ids are taken (the root and [`NONE`] included), for tests.
     pub fn learned(&self) -> usize {
         self.learned

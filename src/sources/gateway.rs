@@ -29,6 +29,7 @@ mod csv_reader;
 mod learned;
 mod place;
 mod reference;
+mod template;
 
 pub use csv_reader::GatewayCsv;
 pub use place::GatewayJson;
@@ -262,5 +263,7 @@ pub fn stdin_path() -> &'static Path {
 mod detect_tests;
 #[cfg(test)]
 mod dup_tests;
+#[cfg(test)]
+mod template_tests;
 #[cfg(test)]
 mod tests;

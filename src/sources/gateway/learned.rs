@@ -19,6 +19,8 @@ use crate::parse::keyorder::{After, KeyOrder, ROOT};
 use crate::parse::scalar::Scalar;
 use crate::record::FieldSet;
 
+use super::template::Templates;
+
 use super::place::{
     composite, key_info, offer_tag, Container, Decision, Descend, GatewayJson, Place, LEVELS,
 };
@@ -28,7 +30,7 @@ use crate::parse::usage::{Step, UsageCtx, UsageObj, UsageSteps};
 /// (worked out once, when the key is learned), and in a usage object.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Meaning {
-    by_level: [Decision; LEVELS],
+    pub(super) by_level: [Decision; LEVELS],
     /// A bit per level at which the key is read by some run (whatever
     /// fields this one reads): met twice in one object there, it makes the
     /// line malformed (`crate::parse::dupkeys`).
@@ -91,11 +93,41 @@ impl Learned {
     pub(super) fn meaning(&self, id: u16) -> &Meaning {
         self.order.meaning(id)
     }
+
+    /// The id of a learned key ([`KeyOrder::id_of`]).
+    pub(super) fn id_of(&self, key: &str) -> Option<u16> {
+        self.order.id_of(key)
+    }
 }
 
 thread_local! {
     /// Per worker thread, so the hot path takes no lock.
-    static LEARNED: RefCell<Learned> = RefCell::new(Learned::new(FieldSet::ALL));
+    static LEARNED: RefCell<(Learned, Templates)> =
+        RefCell::new((Learned::new(FieldSet::ALL), Templates::default()));
+}
+
+/// This thread's template trie: layouts learned and lines read through a
+/// template so far, for tests.
+#[cfg(test)]
+pub(super) fn template_stats() -> (usize, u32) {
+    LEARNED.with_borrow(|(_, templates)| (templates.layouts(), templates.total_hits()))
+}
+
+/// Starts a new window of this thread's templates (see
+/// `Templates::new_window`).
+#[cfg(test)]
+pub(super) fn new_template_window() {
+    LEARNED.with_borrow_mut(|(_, templates)| templates.new_window());
+}
+
+/// Runs `f` with this thread's templates off: lines are read by the walk
+/// alone, for tests comparing the two.
+#[cfg(test)]
+pub(super) fn without_templates<T>(f: impl FnOnce() -> T) -> T {
+    let was = LEARNED.with_borrow_mut(|(_, templates)| templates.set_off(true));
+    let result = f();
+    LEARNED.with_borrow_mut(|(_, templates)| templates.set_off(was));
+    result
 }
 
 /// Reads one line into `out`, or bails (leaving `out` partly filled).
@@ -123,17 +155,38 @@ pub(super) fn collect_line<'de>(
 
 /// The object that starts the cursor's line, into `out`.
 fn walk<'de>(json: &GatewayJson, cur: &mut Cursor<'de>, out: &mut Collected<'de>) -> Scan<()> {
-    cur.expect(b'{')?;
     if json.maps.is_empty() && json.extra.is_empty() {
-        LEARNED.with_borrow_mut(|keys| {
+        LEARNED.with_borrow_mut(|(keys, templates)| {
             // Meanings depend on the fields read: a parser of another run
             // on this thread (tests share rayon's threads) starts afresh.
             if keys.fields != json.fields {
                 *keys = Learned::new(json.fields);
+                *templates = Templates::default();
             }
-            learned(cur, out, 0, ROOT, keys)
+            if !templates.on() {
+                cur.expect(b'{')?;
+                return learned(cur, out, 0, ROOT, keys);
+            }
+            let start = cur.pos();
+            let read = templates.read(cur, out, |cur, out, id, decision| {
+                entry(cur, out, id, decision, keys)
+            });
+            if read.is_ok() {
+                return Ok(());
+            }
+            // Nothing of the attempt is kept (docs/internals.md, templates).
+            cur.rewind(start);
+            out.clear();
+            cur.expect(b'{')?;
+            learned(cur, out, 0, ROOT, keys)?;
+            templates.learn(cur.since(start), &|key, at| {
+                let id = keys.id_of(key)?;
+                Some((id, keys.meaning(id).by_level[at]))
+            });
+            Ok(())
         })
     } else {
+        cur.expect(b'{')?;
         object(
             cur,
             out,
@@ -165,26 +218,36 @@ fn learned<'de>(
         if meaning.read_at & (1 << at) != 0 && !seen.first(id) {
             return Err(Bail);
         }
-        let decision = meaning.by_level[at];
-        if decision.slot.is_none() && decision.descend.is_none() {
-            cur.skip_value()?;
-        } else {
-            value(cur, out, &[], decision, |cur, out, descend| {
-                match (descend.container, descend.level) {
-                    (Some(Container::Usage), _) => read_usage(cur, out, |cur, obj| {
-                        UsageCtx::Root.scan_learned(cur, obj, id, keys)
-                    }),
-                    (_, Some(level)) => learned(cur, out, level, id, keys),
-                    // Below a non-container only map paths are followed.
-                    (_, None) => cur.skip_rest(&Token::Object),
-                }
-            })?;
-        }
+        entry(cur, out, id, meaning.by_level[at], keys)?;
         after = After::entry(id);
         if !cur.next_entry()? {
             return Ok(());
         }
     }
+}
+
+/// The value of the key `id`, whose decision at its level is `decision`.
+#[inline(always)]
+fn entry<'de>(
+    cur: &mut Cursor<'de>,
+    out: &mut Collected<'de>,
+    id: u16,
+    decision: Decision,
+    keys: &mut Learned,
+) -> Scan<()> {
+    if decision.slot.is_none() && decision.descend.is_none() {
+        return cur.skip_value();
+    }
+    value(cur, out, &[], decision, |cur, out, descend| {
+        match (descend.container, descend.level) {
+            (Some(Container::Usage), _) => read_usage(cur, out, |cur, obj| {
+                UsageCtx::Root.scan_learned(cur, obj, id, keys)
+            }),
+            (_, Some(level)) => learned(cur, out, level, id, keys),
+            // Below a non-container only map paths are followed.
+            (_, None) => cur.skip_rest(&Token::Object),
+        }
+    })
 }
 
 /// The entries of an object whose `{` was just read.
@@ -239,7 +302,9 @@ fn read_usage<'de>(
 
 /// The value under a key the walk cares about; `nested` walks an object
 /// the decision descends into (its `{` read): a container or a usage
-/// object.
+/// object. Inlined: the walk and the templates each call it through
+/// [`entry`], and a call per value costs about 3% on genlogs' lines.
+#[inline(always)]
 fn value<'de>(
     cur: &mut Cursor<'de>,
     out: &mut Collected<'de>,
