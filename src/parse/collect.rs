@@ -123,7 +123,8 @@ pub struct Collected<'a> {
     pub usage: Option<Result<Tokens, Reason>>,
     /// The cache counts of a flat line's cache-inclusive `prompt_tokens`
     /// (a top-level `prompt_tokens_details`, OpenAI's shape).
-    pub prompt_details: Option<crate::parse::cache_detail::CacheDetail>,
+    /// Boxed: rare, and the collected values are cleared every row.
+    pub prompt_details: Option<Box<crate::parse::cache_detail::CacheDetail>>,
     /// A key read twice in one object: the row is malformed.
     dup: Option<&'static str>,
     /// [`crate::record::note`] bits for the record.
@@ -245,7 +246,7 @@ impl<'a> Collected<'a> {
         // the cached tokens its top-level `prompt_tokens_details` counts
         // (docs/sources.md, OpenAI per-request usage), unless the line also
         // names disjoint cache counts of its own.
-        if let (None, Some(details)) = (&usage, self.prompt_details) {
+        if let (None, Some(details)) = (&usage, self.prompt_details.take()) {
             let cache = [Count::CacheRead, Count::CacheWrite, Count::CacheWrite1h];
             let prompt = counts[Count::Input as usize].is_some();
             if prompt && cache.iter().all(|&c| counts[c as usize].is_none()) {

@@ -252,7 +252,8 @@ fn read_details<'de>(
 ) -> Scan<()> {
     let mut details = UsageObj::default();
     scan(cur, &mut details)?;
-    out.prompt_details.get_or_insert(details.cache_detail());
+    out.prompt_details
+        .get_or_insert_with(|| Box::new(details.cache_detail()));
     Ok(())
 }
 
