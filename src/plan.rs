@@ -125,6 +125,8 @@ impl Plan<'_> {
             },
             rate_card: rates_sha256(self.card),
             owner_rows: a.owners.map(OwnerMap::row_names),
+            // Set by `pipeline::tally` from the read options.
+            correct_known_bugs: false,
         }
     }
 

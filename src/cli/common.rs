@@ -168,17 +168,12 @@ pub struct ReconcileArgs {
     pub show_reported: bool,
     /// With --show-reported: break each difference beyond --tolerance down
     /// by cause (price basis, cache semantics, unpriced, rounding,
-    /// unexplained). Not built yet: refused, and hidden from the help.
-    #[arg(long, requires = "show_reported", hide = true)]
+    /// unexplained), summing exactly (docs/reconcile.md).
+    #[arg(long, requires = "show_reported")]
     pub explain_difference: bool,
     /// Differences within this are not explained: dollars (`0.05`), a
     /// share of the reported cost (`2%`), or either (`0.01,1%`, the
-    /// default).
-    #[arg(
-        long,
-        requires = "explain_difference",
-        value_name = "USD|PCT",
-        hide = true
-    )]
+    /// default: a group is explained when its difference exceeds both).
+    #[arg(long, requires = "explain_difference", value_name = "USD|PCT")]
     pub tolerance: Option<String>,
 }

@@ -92,14 +92,6 @@ pub fn reconcile_options(
     if !args.show_reported {
         return Ok(None);
     }
-    if args.explain_difference {
-        // Refused rather than ignored: a user asking for causes must not
-        // get a report that silently lacks them.
-        return Err(bad(
-            "--explain-difference",
-            "not built yet (issue 17, point 2): --show-reported gives the difference per group without its causes",
-        ));
-    }
     let tolerance = match &args.tolerance {
         Some(t) => Tolerance::parse(t).map_err(|m| bad("--tolerance", m))?,
         None => Tolerance::default(),

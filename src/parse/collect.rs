@@ -121,6 +121,10 @@ pub struct Collected<'a> {
     cost: Ranked<Option<u128>>,
     /// Tokens from a provider-shaped usage object, which beat flat counts.
     pub usage: Option<Result<Tokens, Reason>>,
+    /// The cache counts of a flat line's cache-inclusive `prompt_tokens`
+    /// (a top-level `prompt_tokens_details`, OpenAI's shape).
+    /// Boxed: rare, and the collected values are cleared every row.
+    pub prompt_details: Option<Box<crate::parse::cache_detail::CacheDetail>>,
     /// A key read twice in one object: the row is malformed.
     dup: Option<&'static str>,
     /// [`crate::record::note`] bits for the record.
@@ -237,11 +241,26 @@ impl<'a> Collected<'a> {
             *slot = value.take().map(|(_, v)| v);
         }
         let counts = self.counts.each_ref().map(|c| c.as_ref().map(|(_, v)| *v));
+        let mut usage = self.usage.take();
+        // OpenAI usage flattened into the line: its `prompt_tokens` includes
+        // the cached tokens its top-level `prompt_tokens_details` counts
+        // (docs/sources.md, OpenAI per-request usage), unless the line also
+        // names disjoint cache counts of its own.
+        if let (None, Some(details)) = (&usage, self.prompt_details.take()) {
+            let cache = [Count::CacheRead, Count::CacheWrite, Count::CacheWrite1h];
+            let prompt = counts[Count::Input as usize].is_some();
+            if prompt && cache.iter().all(|&c| counts[c as usize].is_none()) {
+                let get = |c: Count| counts[c as usize].unwrap_or(Ok(0));
+                usage = Some((|| {
+                    details.tokens_of(get(Count::Input)?, get(Count::Output)?)
+                })());
+            }
+        }
         Winners {
             time: self.time.take().map(|(_, t)| t),
             counts,
             cost: self.cost.take().map(|(_, c)| c),
-            usage: self.usage.take(),
+            usage,
         }
         .finish(record)
     }

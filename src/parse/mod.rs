@@ -20,6 +20,7 @@
 pub mod aliases;
 pub mod attribution;
 pub mod bucket_pages;
+pub mod cache_detail;
 pub mod collect;
 pub mod counts;
 pub mod csv_row;

@@ -57,7 +57,11 @@ pub struct Run<O> {
 /// `coverage`, ready to merge or finish.
 pub fn tally(inputs: &[Input], plan: &Plan<'_>, options: &ReadOptions) -> anyhow::Result<Partial> {
     let run = run(inputs, plan, options, &Tally { plan })?;
-    Ok(run.into_partial(plan, |sums| (sums, ())).0)
+    let mut partial = run.into_partial(plan, |sums| (sums, ())).0;
+    // Not a plan's: sources apply it while reading (docs/design.md,
+    // Warnings), and partials that differ on it must not be added.
+    partial.meta.correct_known_bugs = options.source_options.correct_known_bugs;
+    Ok(partial)
 }
 
 impl<O> Run<O> {

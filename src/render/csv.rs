@@ -6,7 +6,9 @@
 //! `allocated_cost_usd` (when asked for) and `unpriced_requests` are
 //! appended after them, in that order: the requests of the group that no
 //! rate-card row priced, whose cost is not in `cost_usd`. With
-//! `--show-reported`, `reported_cost_usd` and `difference_usd` come last.
+//! `--show-reported`, `reported_cost_usd` and `difference_usd` come next;
+//! with `--explain-difference`, the five causes of the difference last
+//! ([`super::explained::CSV_COLUMNS`]).
 
 use std::io::{self, Write};
 
@@ -47,6 +49,12 @@ impl Renderer for Csv {
                     .iter()
                     .copied()
                     .filter(|_| report.reconcile.is_some()),
+            )
+            .chain(
+                super::explained::CSV_COLUMNS
+                    .iter()
+                    .copied()
+                    .filter(|_| report.reconcile.is_some_and(|o| o.explain)),
             );
         // Rows are written into one buffer, flushed every 64 KiB: a report
         // can have millions of rows, and numbers never need quotes.
@@ -94,6 +102,9 @@ impl Renderer for Csv {
                     buf.push_str(&crate::money::signed_usd(d, 6));
                 } else {
                     buf.push(',');
+                }
+                if report.reconcile.is_some_and(|o| o.explain) {
+                    super::explained::push_csv(report, t, &mut buf);
                 }
             }
             buf.push('\n');

@@ -23,7 +23,7 @@ struct Wire<'a> {
     totals: Metrics,
     /// Only with `--show-reported`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    reconciliation: Option<Reconciliation>,
+    reconciliation: Option<Reconciliation<'a>>,
     accounting: WireAccounting<'a>,
     sources: Vec<WireSource<'a>>,
 }
@@ -40,6 +40,67 @@ struct WireGroup {
     /// Only with `--allocate-unattributed`: an estimate, beside the measured cost.
     #[serde(skip_serializing_if = "Option::is_none")]
     allocated_cost_usd: Option<String>,
+    /// Only with `--explain-difference`: the difference by cause, `null`
+    /// within the tolerance or without a stated cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<Option<Explanation>>,
+}
+
+/// A group's difference by cause, exact (12 decimals): the amounts add
+/// up to `difference_usd` (docs/reconcile.md).
+#[derive(Serialize)]
+struct Explanation {
+    difference_usd: String,
+    causes: Vec<WireCause>,
+}
+
+#[derive(Serialize)]
+struct WireCause {
+    cause: &'static str,
+    amount_usd: String,
+}
+
+impl Explanation {
+    fn of(report: &Report, t: &Totals) -> Option<Option<Explanation>> {
+        let opts = report.reconcile.filter(|o| o.explain)?;
+        let exact = |v: i128| crate::money::signed_usd(v, 12);
+        Some(opts.explained(t).map(|parts| {
+            Explanation {
+                difference_usd: exact(parts.iter().sum()),
+                causes: crate::report::Causes::NAMES
+                    .into_iter()
+                    .zip(parts)
+                    .map(|(cause, p)| WireCause {
+                        cause,
+                        amount_usd: exact(p),
+                    })
+                    .collect(),
+            }
+        }))
+    }
+}
+
+/// A rate-card row whose records a source priced otherwise.
+#[derive(Serialize)]
+struct WirePriceRow<'a> {
+    llmspend_row: &'a str,
+    records: u128,
+    tokens: std::collections::BTreeMap<&'static str, u128>,
+    cost_usd: String,
+    /// The source's cost of the same records before rounding to cents.
+    reported_cost_usd: String,
+    /// The source's cost over llmspend's, six decimals (a string, as it
+    /// is a ratio of money: `5.000000`); `null` when llmspend's is zero.
+    source_to_llmspend_ratio: Option<String>,
+    /// The per-MTok rate the source's cost implies, when exact (one kind
+    /// of token); else `null`.
+    implied_rate: Option<WireRate>,
+}
+
+#[derive(Serialize)]
+struct WireRate {
+    token_kind: &'static str,
+    usd_per_mtok: String,
 }
 
 /// Unpriced models -> requests, in the report's order.
@@ -95,7 +156,7 @@ impl Metrics {
 
 /// `--show-reported`'s summary (docs/design.md, Reconciliation).
 #[derive(Serialize)]
-struct Reconciliation {
+struct Reconciliation<'a> {
     reported_cost_usd: String,
     cost_usd: String,
     difference_usd: String,
@@ -104,10 +165,17 @@ struct Reconciliation {
     unreported_cost_share_pct: serde_json::Value,
     groups_reported: usize,
     groups_unreported: usize,
+    /// Only with `--explain-difference`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tolerance: Option<String>,
+    /// Only with `--explain-difference`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price_basis: Option<Vec<WirePriceRow<'a>>>,
 }
 
-impl Reconciliation {
-    fn of(report: &Report) -> Reconciliation {
+impl Reconciliation<'_> {
+    fn of(report: &Report) -> Reconciliation<'_> {
+        let explain = report.reconcile.filter(|o| o.explain);
         let s = report.reconciliation();
         Reconciliation {
             reported_cost_usd: s.reported.to_usd_string(6),
@@ -121,6 +189,29 @@ impl Reconciliation {
             .unwrap_or(serde_json::Value::Null),
             groups_reported: s.groups_reported,
             groups_unreported: s.groups_unreported,
+            tolerance: explain.map(|o| super::explained::tolerance_text(&o.tolerance)),
+            price_basis: explain.map(|_| {
+                report
+                    .coverage
+                    .price_rows
+                    .iter()
+                    .map(|(row, r)| WirePriceRow {
+                        llmspend_row: row,
+                        records: r.records,
+                        tokens: crate::report::explain::TOKEN_KINDS
+                            .into_iter()
+                            .zip(r.tokens)
+                            .collect(),
+                        cost_usd: crate::money::Money(r.priced).to_usd_string(12),
+                        reported_cost_usd: crate::money::Money(r.reported).to_usd_string(12),
+                        source_to_llmspend_ratio: r.ratio(),
+                        implied_rate: r.implied_rate().map(|(kind, rate)| WireRate {
+                            token_kind: kind,
+                            usd_per_mtok: crate::money::Money(rate).to_usd_string(12),
+                        }),
+                    })
+                    .collect()
+            }),
         }
     }
 }
@@ -234,6 +325,7 @@ impl Renderer for Json {
                     dims,
                     metrics: Metrics::of(&g.totals, report),
                     allocated_cost_usd: report.allocated.as_ref().map(|a| a[i].to_usd_string(6)),
+                    explanation: Explanation::of(report, &g.totals),
                 }
             })
             .collect();

@@ -9,6 +9,7 @@ pub mod bill;
 pub mod budget;
 pub mod coverage;
 pub mod csv;
+pub mod explained;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -176,6 +176,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "{}",
             crate::report::reconcile::summary_line(&report.reconciliation())
         )?;
+        for line in super::explained::lines(report) {
+            writeln!(out, "{line}")?;
+        }
     }
     Ok(())
 }

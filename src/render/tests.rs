@@ -59,6 +59,7 @@ pub(super) fn mixed() -> Report {
                 unpriced_requests: 0,
                 reported_cost: 12_345_000_000_000,
                 reported_records: 3,
+                ..Totals::default()
             },
         },
         Group {
@@ -106,6 +107,7 @@ pub(super) fn mixed() -> Report {
         unpriced_requests: 4,
         reported_cost: 12_345_000_000_000,
         reported_records: 3,
+        ..Totals::default()
     };
     let accounting = Accounting {
         counts: Counts {
@@ -166,6 +168,7 @@ pub(super) fn mixed() -> Report {
         unpriced_requests: 3,
         reported_cost: 12_345_000_000_000,
         reported_records: 3,
+        ..Totals::default()
     };
     let coverage = Coverage {
         no_team,
@@ -176,6 +179,7 @@ pub(super) fn mixed() -> Report {
         unpriced: vec![(s("mystery\u{1b}[31m"), 3, 120), (None, 1, 7)],
         tier_fallback: 1,
         tier_skipped: 2,
+        price_rows: Vec::new(),
         warnings: vec![crate::report::warnings::Warning {
             code: crate::report::warnings::Code::LongContextNotTiered,
             requests: 2,

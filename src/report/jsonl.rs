@@ -129,7 +129,7 @@ fn group_line(dims: &[Dimension], values: &GroupValues, t: &Totals) -> Value {
         // Past u64 (sums of aggregated exports): a string of digits.
         Err(_) => Value::String(v.to_string()),
     };
-    serde_json::json!({
+    let mut line = serde_json::json!({
         "group": group,
         "requests": big(t.requests),
         "input_tokens": big(t.input_tokens),
@@ -141,6 +141,44 @@ fn group_line(dims: &[Dimension], values: &GroupValues, t: &Totals) -> Value {
         "cost_usd": t.cost.to_usd_string(12),
         "reported_cost_usd": Money(t.reported_cost).to_usd_string(12),
         "reported_records": big(t.reported_records),
+    });
+    if !t.causes.is_zero() {
+        // Exact signed 12-decimal strings, like the money above.
+        let c = &t.causes;
+        let s = |v: i128| Value::String(crate::money::signed_usd(v, 12));
+        line["causes"] = serde_json::json!({
+            "price_basis_usd": s(c.price_basis),
+            "cache_semantics_usd": s(c.cache_semantics),
+            "unpriced_usd": s(c.unpriced),
+            "rounding_usd": s(c.rounding),
+        });
+    }
+    line
+}
+
+/// The causes of a group line (absent: none).
+fn read_causes(obj: &Map<String, Value>) -> Result<crate::report::Causes, String> {
+    let Some(c) = obj.get("causes") else {
+        return Ok(Default::default());
+    };
+    let part = |key: &str| -> Result<i128, String> {
+        c.get(key)
+            .and_then(Value::as_str)
+            .and_then(|s| {
+                let (neg, abs) = match s.strip_prefix('-') {
+                    Some(a) => (true, a),
+                    None => (false, s),
+                };
+                let m = Money::from_usd_str(abs)?.0 as i128;
+                Some(if neg { -m } else { m })
+            })
+            .ok_or_else(|| format!("`causes.{key}` is not an exact USD amount"))
+    };
+    Ok(crate::report::Causes {
+        price_basis: part("price_basis_usd")?,
+        cache_semantics: part("cache_semantics_usd")?,
+        unpriced: part("unpriced_usd")?,
+        rounding: part("rounding_usd")?,
     })
 }
 
@@ -285,6 +323,7 @@ fn read_group(
             None => 0,
             Some(_) => int("reported_records")?,
         },
+        causes: read_causes(obj)?,
     };
     Ok((values, totals))
 }

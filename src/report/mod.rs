@@ -8,6 +8,7 @@
 //! into a [`Report`]: groups sorted, line numbers resolved, coverage
 //! figures ranked. Renderers, gates and allocation read only a `Report`.
 
+pub mod explain;
 mod groupmap;
 pub mod jsonl;
 mod model;
@@ -20,4 +21,4 @@ pub mod warnings;
 pub use groupmap::GroupMap;
 pub use model::{Coverage, FieldCoverage, Report, Verdict};
 pub use partial::{Filters, MergeError, Meta, Partial, RequiredSums, Sums, ValueCounts};
-pub use totals::{sort_groups, Group, GroupValues, Totals, UNATTRIBUTED};
+pub use totals::{sort_groups, Causes, Group, GroupValues, Totals, UNATTRIBUTED};

@@ -24,6 +24,9 @@ pub struct Coverage {
     pub tier_skipped: u128,
     /// Accounting warnings, in display order.
     pub warnings: Vec<super::warnings::Warning>,
+    /// Price-basis records per rate-card row, by row label
+    /// (`--explain-difference`).
+    pub price_rows: Vec<(String, super::explain::PriceRowSums)>,
     /// Per required field (`--require`), in order.
     pub required: Vec<FieldCoverage>,
     /// The dimensions offenders are grouped by.

@@ -47,6 +47,11 @@ pub struct Meta {
     /// Ownership map rows as `file:line: field=value`, in map order; `None`
     /// when no map was used.
     pub owner_rows: Option<Vec<String>>,
+    /// `--correct-known-bugs`: counts of instrumentations with a known bug
+    /// were corrected. Absent in partials written before it was recorded:
+    /// false, the default of the flag.
+    #[serde(default)]
+    pub correct_known_bugs: bool,
 }
 
 /// The filters of a run, as they decide which records count.
@@ -115,6 +120,9 @@ pub struct Sums {
     /// Accounting warnings by code (docs/design.md, Warnings).
     #[serde(default)]
     pub warnings: super::warnings::Warnings,
+    /// Price-basis records per rate-card row (`--explain-difference`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub price_rows: super::explain::PriceRows,
 }
 
 fn merge_map<K: Hash + Eq>(map: &mut FxHashMap<K, Totals>, o: FxHashMap<K, Totals>) {
@@ -155,6 +163,9 @@ impl Sums {
         self.tier_skipped += o.tier_skipped;
         for (code, w) in o.warnings {
             self.warnings.entry(code).or_default().merge(w);
+        }
+        for (row, r) in o.price_rows {
+            self.price_rows.entry(row).or_default().merge(&r);
         }
         self.chunk_lines.extend(o.chunk_lines);
         if self.required.len() < o.required.len() {
@@ -208,6 +219,14 @@ impl Sums {
         for (code, w) in &dup.warnings {
             if let Some(mine) = self.warnings.get_mut(code) {
                 mine.subtract(w);
+            }
+        }
+        for (row, r) in &dup.price_rows {
+            if let Some(mine) = self.price_rows.get_mut(row) {
+                mine.subtract(r);
+                if mine.records == 0 {
+                    self.price_rows.remove(row);
+                }
             }
         }
         for (mine, theirs) in self.required.iter_mut().zip(dup.required) {
@@ -288,6 +307,10 @@ impl Partial {
             ("filters", a.filters != b.filters),
             ("rate card", a.rate_card != b.rate_card),
             ("ownership map", a.owner_rows != b.owner_rows),
+            (
+                "--correct-known-bugs",
+                a.correct_known_bugs != b.correct_known_bugs,
+            ),
         ];
         if let Some((what, _)) = differ.iter().find(|(_, d)| *d) {
             return Err(MergeError(format!("their {what} differ")));
@@ -459,6 +482,7 @@ impl Partial {
                 tier_fallback: p.tier_fallback,
                 tier_skipped: p.tier_skipped,
                 warnings: super::warnings::finish(&p.warnings, &files),
+                price_rows: p.price_rows.into_iter().collect(),
                 required,
                 offender_dims: meta.offender_dims,
                 by_request: p.by_request,

@@ -75,6 +75,19 @@ pub struct ReconcileOptions {
     pub tolerance: Tolerance,
 }
 
+impl ReconcileOptions {
+    /// With `--explain-difference`, a group's difference by cause when it
+    /// goes beyond the tolerance: exact parts in
+    /// [`Causes::NAMES`](super::totals::Causes::NAMES) order, adding up to
+    /// the difference. `None` within the tolerance, without a stated cost,
+    /// or without the flag.
+    pub fn explained(&self, t: &Totals) -> Option<[i128; 5]> {
+        let d = t.difference()?;
+        (self.explain && !self.tolerance.holds(d, Money(t.reported_cost)))
+            .then(|| t.causes.parts(d))
+    }
+}
+
 /// The run's reconciliation in figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Summary {

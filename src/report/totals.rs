@@ -33,6 +33,62 @@ pub struct Totals {
     /// group has no reported cost at all (`null`, never `0.000000`).
     #[serde(default)]
     pub reported_records: u128,
+    /// Where the difference of the records that state a cost comes from
+    /// (`--explain-difference`; docs/reconcile.md).
+    #[serde(default, skip_serializing_if = "Causes::is_zero")]
+    pub causes: Causes,
+}
+
+/// Parts of llmspend's cost minus the stated cost, pico-dollars, by cause
+/// (docs/reconcile.md); whatever the group's difference has beyond their
+/// sum is unexplained.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Causes {
+    /// The source priced with other rates than llmspend's card.
+    pub price_basis: i128,
+    /// Cache reads or writes llmspend could not price as the source did
+    /// (no cache split; 5-minute and 1-hour writes in one count).
+    pub cache_semantics: i128,
+    /// Stated costs of records (or parts) llmspend did not price.
+    pub unpriced: i128,
+    /// A stated cost rounded to whole cents per line.
+    pub rounding: i128,
+}
+
+impl Causes {
+    /// The names of the causes, in display order, `unexplained` last.
+    pub const NAMES: [&'static str; 5] = [
+        "price_basis",
+        "cache_semantics",
+        "unpriced",
+        "rounding",
+        "unexplained",
+    ];
+
+    /// Returns true if and only if every part is zero.
+    pub fn is_zero(&self) -> bool {
+        *self == Causes::default()
+    }
+
+    /// The parts in [`Causes::NAMES`] order, with the unexplained rest of
+    /// `difference`: they add up to it exactly.
+    pub fn parts(&self, difference: i128) -> [i128; 5] {
+        let named = self.price_basis + self.cache_semantics + self.unpriced + self.rounding;
+        [
+            self.price_basis,
+            self.cache_semantics,
+            self.unpriced,
+            self.rounding,
+            difference - named,
+        ]
+    }
+
+    fn add(&mut self, o: &Causes, sign: i128) {
+        self.price_basis += sign * o.price_basis;
+        self.cache_semantics += sign * o.cache_semantics;
+        self.unpriced += sign * o.unpriced;
+        self.rounding += sign * o.rounding;
+    }
 }
 
 impl Totals {
@@ -42,7 +98,7 @@ impl Totals {
         requests: u64,
         tokens: &Tokens,
         cost: Option<Money>,
-        reported: Option<u128>,
+        reported: Option<(u128, &Causes)>,
     ) {
         self.requests += u128::from(requests);
         self.input_tokens += u128::from(tokens.input);
@@ -54,9 +110,10 @@ impl Totals {
             Some(c) => self.cost += c,
             None => self.unpriced_requests += u128::from(requests),
         }
-        if let Some(c) = reported {
+        if let Some((c, causes)) = reported {
             self.reported_cost = self.reported_cost.saturating_add(c);
             self.reported_records += 1;
+            self.causes.add(causes, 1);
         }
     }
 
@@ -72,6 +129,7 @@ impl Totals {
         self.unpriced_requests += o.unpriced_requests;
         self.reported_cost = self.reported_cost.saturating_add(o.reported_cost);
         self.reported_records += o.reported_records;
+        self.causes.add(&o.causes, 1);
     }
 
     /// Takes away a total that was added before (duplicates found after
@@ -87,6 +145,7 @@ impl Totals {
         self.unpriced_requests -= o.unpriced_requests;
         self.reported_cost = self.reported_cost.saturating_sub(o.reported_cost);
         self.reported_records -= o.reported_records;
+        self.causes.add(&o.causes, -1);
     }
 
     /// The stated cost, `None` when no record of these stated one.

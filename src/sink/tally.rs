@@ -10,6 +10,7 @@ use super::{Consumer, PricedRecord, RecordSink};
 use crate::aggregate::{time_slot, GroupKey, Interner, MAX_DIMS};
 use crate::dimension::Dimension;
 use crate::enrich::OwnerOrigin;
+use crate::report::explain::{self, PriceRowSums};
 use crate::report::warnings::{Code, WarningSums};
 use crate::report::{RequiredSums, Sums, Totals, ValueCounts};
 use crate::worker::Plan;
@@ -40,6 +41,9 @@ pub struct GroupTally<'p> {
     values: Vec<FxHashMap<u32, u128>>,
     /// Accounting warnings, by [`Code`] (as `usize`).
     warnings: [WarningSums; Code::ALL.len()],
+    /// Price-basis records per rate-card row (by address; the label is
+    /// made once per row).
+    price_rows: FxHashMap<usize, (String, PriceRowSums)>,
 }
 
 impl<'p> GroupTally<'p> {
@@ -64,6 +68,7 @@ impl<'p> GroupTally<'p> {
                 .map(|_| FxHashMap::default())
                 .collect(),
             warnings: Default::default(),
+            price_rows: FxHashMap::default(),
         }
     }
 
@@ -153,6 +158,7 @@ impl<'p> GroupTally<'p> {
                 .filter(|(_, w)| *w != WarningSums::default())
                 .map(|(c, w)| (c.name().to_string(), w))
                 .collect(),
+            price_rows: self.price_rows.into_values().collect(),
             ..Sums::default()
         }
     }
@@ -188,7 +194,24 @@ impl RecordSink for GroupTally<'_> {
                 }
             };
         }
-        let add = |t: &mut Totals| t.add(r.requests, &r.tokens, cost, r.reported_cost);
+        let causes;
+        let reported = match r.reported_cost {
+            None => None,
+            Some(c) => {
+                causes = explain::of_record(cost, c, &r.tokens, r.notes);
+                if causes.price_basis != 0 {
+                    if let (Some(rate), Some(priced)) = (p.rate, cost) {
+                        let row = self
+                            .price_rows
+                            .entry(rate as *const _ as usize)
+                            .or_insert_with(|| (explain::row_label(rate), PriceRowSums::default()));
+                        row.1.add(&r.tokens, priced, c, causes.rounding);
+                    }
+                }
+                Some((c, &causes))
+            }
+        };
+        let add = |t: &mut Totals| t.add(r.requests, &r.tokens, cost, reported);
         add(self.groups.entry(&key));
         add(&mut self.total);
         use crate::record::Field;

@@ -511,6 +511,45 @@ fn cases() -> Vec<(String, Vec<String>)> {
                 "tests/fixtures/litellm",
             ],
         ),
+        (
+            "explain_difference_table",
+            &[
+                "report",
+                "--show-reported",
+                "--explain-difference",
+                "--by",
+                "team,model",
+                "tests/fixtures/reconcile/explain",
+            ],
+        ),
+        (
+            "explain_difference_json",
+            &[
+                "report",
+                "--show-reported",
+                "--explain-difference",
+                "--format",
+                "json",
+                "--by",
+                "team",
+                "tests/fixtures/reconcile/explain",
+            ],
+        ),
+        (
+            "explain_difference_csv",
+            &[
+                "report",
+                "--show-reported",
+                "--explain-difference",
+                "--tolerance",
+                "0.02",
+                "--format",
+                "csv",
+                "--by",
+                "model",
+                "tests/fixtures/reconcile/explain",
+            ],
+        ),
     ];
     for (name, args) in variants {
         add(format!("opt_{name}"), args);

@@ -10,6 +10,7 @@ mod coverage;
 mod daily;
 mod daily_more;
 mod determinism;
+mod explain;
 mod export;
 #[cfg(unix)]
 mod files;

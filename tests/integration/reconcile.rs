@@ -289,22 +289,42 @@ day,model,project,requests,input_tokens,output_tokens,cache_read_tokens,cache_wr
     assert_eq!(j["accounting"]["warnings"], serde_json::json!([]));
 }
 
-/// `--explain-difference` is not built yet: refused (exit 2), never
-/// silently ignored.
+/// `--correct-known-bugs` changes the counts, so it is part of what a
+/// partial is of: `merge` refuses partials that disagree on it (exit 2,
+/// naming both files and the flag) and adds those that agree.
 #[test]
-fn explain_difference_is_refused_until_built() {
-    let out = run(
-        llmspend().args([
-            "report",
-            "tests/fixtures/reconcile/litellm",
-            "--show-reported",
-            "--explain-difference",
-        ]),
-        2,
-    );
+fn merge_refuses_partials_that_disagree_on_correct_known_bugs() {
+    let dir = TestDir::new();
+    let otel = "tests/fixtures/reconcile/otel/openllmetry_anthropic.jsonl";
+    let partial = |name: &str, extra: &[&str]| {
+        let text = stdout_ok(
+            llmspend()
+                .args(["report", otel, "--format", "partial"])
+                .args(extra),
+        );
+        dir.create(name, &text)
+    };
+    let fixed = partial("fixed.jsonl", &["--correct-known-bugs"]);
+    let fixed2 = partial("fixed2.jsonl", &["--correct-known-bugs"]);
+    let asis = partial("asis.jsonl", &[]);
+    let out = run(llmspend().arg("merge").args([&fixed, &asis]), 2);
     let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--correct-known-bugs differ"), "{err}");
     assert!(
-        err.contains("--explain-difference") && err.contains("not built yet"),
+        err.contains(&*fixed.to_string_lossy()) && err.contains(&*asis.to_string_lossy()),
         "{err}"
+    );
+    let ok = stdout_ok(
+        llmspend()
+            .arg("merge")
+            .args([&fixed, &fixed2])
+            .args(["--format", "json"]),
+    );
+    // Each partial read the same file: the OpenLLMetry spans' 801 output
+    // tokens as logged (1,001 of the folder less the OpenInference span's
+    // 200) less the 2 corrected, twice.
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&ok).unwrap()["totals"]["output_tokens"],
+        1598
     );
 }

@@ -86,4 +86,17 @@ mod tests {
         );
         assert!(bad.unwrap_err().message.contains("display_name"));
     }
+
+    #[test]
+    fn the_embedded_table_maps_both_word_orders() {
+        let card = RateCard::embedded().unwrap();
+        for (name, id) in [
+            ("Claude Haiku 4.5", "claude-haiku-4-5-20251001"),
+            ("Claude Sonnet 3.7", "claude-3-7-sonnet-20250219"),
+            ("Claude 3.7 Sonnet", "claude-3-7-sonnet-20250219"),
+            ("Claude 3.5 Haiku", "claude-3-5-haiku-20241022"),
+        ] {
+            assert_eq!(card.model_of_display_name(name), Some(id), "{name}");
+        }
+    }
 }

@@ -243,6 +243,9 @@ fn entry<'de>(
             (Some(Container::Usage), _) => read_usage(cur, out, |cur, obj| {
                 UsageCtx::Root.scan_learned(cur, obj, id, keys)
             }),
+            (Some(Container::PromptDetails), _) => read_details(cur, out, |cur, obj| {
+                UsageCtx::PromptDetails.scan_learned(cur, obj, id, keys)
+            }),
             (_, Some(level)) => learned(cur, out, level, id, keys),
             // Below a non-container only map paths are followed.
             (_, None) => cur.skip_rest(&Token::Object),
@@ -264,6 +267,9 @@ fn object<'de>(cur: &mut Cursor<'de>, out: &mut Collected<'de>, place: Place<'_>
         value(cur, out, place.extra, decision, |cur, out, descend| {
             if descend.container == Some(Container::Usage) {
                 return read_usage(cur, out, |cur, obj| UsageCtx::Root.scan(cur, obj));
+            }
+            if descend.container == Some(Container::PromptDetails) {
+                return read_details(cur, out, |cur, obj| UsageCtx::PromptDetails.scan(cur, obj));
             }
             // A `--map` path may lead deep; the reference parser, with its
             // own limit, reads such a line rather than this walk recursing
@@ -297,6 +303,20 @@ fn read_usage<'de>(
     if out.usage.is_none() {
         out.usage = usage.tokens();
     }
+    Ok(())
+}
+
+/// A top-level `prompt_tokens_details` whose `{` was just read, with
+/// `scan`: the cache counts of the line's cache-inclusive `prompt_tokens`.
+fn read_details<'de>(
+    cur: &mut Cursor<'de>,
+    out: &mut Collected<'de>,
+    scan: impl FnOnce(&mut Cursor<'de>, &mut UsageObj) -> Scan<()>,
+) -> Scan<()> {
+    let mut details = UsageObj::default();
+    scan(cur, &mut details)?;
+    out.prompt_details
+        .get_or_insert_with(|| Box::new(details.cache_detail()));
     Ok(())
 }
 

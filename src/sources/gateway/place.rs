@@ -73,6 +73,7 @@ pub(super) const CONTAINERS: &[&str] = &[
     "usage",
     "usage_object",
     "usageMetadata",
+    "prompt_tokens_details",
     "headers",
     "request_headers",
     "requester_metadata",
@@ -88,6 +89,11 @@ pub(super) enum Container {
     Tags,
     /// A provider-shaped usage object.
     Usage,
+    /// `prompt_tokens_details` at the top of a line: OpenAI-style usage
+    /// flattened into the line, so the line's `prompt_tokens` is
+    /// cache-inclusive and these are its cache counts (docs/sources.md,
+    /// OpenAI per-request usage).
+    PromptDetails,
 }
 
 pub(super) fn container(key: &str) -> Option<Container> {
@@ -106,6 +112,7 @@ pub(super) fn container(key: &str) -> Option<Container> {
         | "requester_custom_headers" => Container::Nested,
         "tags" | "labels" | "request_tags" => Container::Tags,
         "usage" | "usage_object" | "usageMetadata" => Container::Usage,
+        "prompt_tokens_details" => Container::PromptDetails,
         _ => return None,
     })
 }
@@ -292,7 +299,10 @@ pub(super) fn decision(
     } else if let Some((slot, rank, name)) = info.alias {
         d.slot = Some((slot, priority(level, rank), name));
     }
-    let container = info.container.filter(|_| level <= MAX_LEVEL);
+    // Prompt details are the line's own only at its top level.
+    let container = info
+        .container
+        .filter(|c| level <= MAX_LEVEL && (*c != Container::PromptDetails || level == 0));
     if container.is_some() || child_mask != 0 {
         d.descend = Some(Descend {
             container,

@@ -169,6 +169,14 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
             }
             return Ok(());
         }
+        if descend.container == Some(Container::PromptDetails) {
+            let mut details = UsageObj::default();
+            UsageCtx::PromptDetails.visit(&mut details, map)?;
+            self.out
+                .prompt_details
+                .get_or_insert_with(|| Box::new(details.cache_detail()));
+            return Ok(());
+        }
         Node {
             out: self.out,
             place: Place {

@@ -722,3 +722,48 @@ fn reading_a_line_in_place_reports_what_reading_it_split_off_does() {
     // Undamaged lines are read in place (generated malformed ones aside).
     assert!(clean_read * 1000 >= clean * 995, "{clean_read} of {clean}");
 }
+
+/// OpenAI Chat Completions usage flattened into a gateway line: the
+/// top-level `prompt_tokens` includes the cached tokens its top-level
+/// `prompt_tokens_details.cached_tokens` counts (docs/sources.md, OpenAI
+/// per-request usage), so they are split out, by every reader (the
+/// reference parser, the scanner, the learned walk of later lines).
+#[test]
+fn top_level_prompt_tokens_details_split_the_cached_input() {
+    let line = format!(
+        r#"{{{TS},"model":"gpt-4o","prompt_tokens":10000,"completion_tokens":500,"prompt_tokens_details":{{"cached_tokens":8000,"audio_tokens":0}},"completion_tokens_details":{{"reasoning_tokens":0}}}}"#
+    );
+    let want = Tokens {
+        input: 2000,
+        output: 500,
+        cache_read: 8000,
+        ..Tokens::default()
+    };
+    assert_eq!(one(&line).tokens, want);
+    let json = GatewayJson::new(&SourceOptions::default()).unwrap();
+    let (fast, reference) = json.scanner_and_reference(line.as_bytes());
+    assert_eq!(fast, reference);
+    let mut c = Capture::default();
+    for _ in 0..64 {
+        json.parse_unit(line.as_bytes(), &mut c);
+    }
+    assert!(c.records.iter().all(|r| r.tokens == want));
+    // Only at the top: nested under metadata it is not the line's usage.
+    let nested = format!(
+        r#"{{{TS},"model":"gpt-4o","prompt_tokens":10000,"metadata":{{"prompt_tokens_details":{{"cached_tokens":8000}}}}}}"#
+    );
+    assert_eq!(one(&nested).tokens.input, 10000);
+    // Disjoint cache counts of the line's own win: nothing subtracted.
+    let own = format!(
+        r#"{{{TS},"model":"gpt-4o","prompt_tokens":10000,"cache_read_tokens":100,"prompt_tokens_details":{{"cached_tokens":8000}}}}"#
+    );
+    assert_eq!(
+        (one(&own).tokens.input, one(&own).tokens.cache_read),
+        (10000, 100)
+    );
+    // More cached than prompt: malformed, as in a usage object.
+    let over = format!(
+        r#"{{{TS},"model":"gpt-4o","prompt_tokens":10,"prompt_tokens_details":{{"cached_tokens":11}}}}"#
+    );
+    assert_eq!(malformed(&over), Reason::CachedExceedsInput);
+}
