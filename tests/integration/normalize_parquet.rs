@@ -314,7 +314,8 @@ fn limited(kib: u32, args: &[&str]) -> std::process::Output {
     for a in args {
         script += &format!(" '{a}'");
     }
-    std::process::Command::new("sh")
+    // bash counts `ulimit -f` in KiB (dash in 512-byte blocks).
+    std::process::Command::new("bash")
         .args(["-c", &script])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("LLMSPEND_NO_CONFIG", "1")
@@ -366,14 +367,54 @@ fn a_full_disk_exits_2_and_leaves_no_partial_file() {
         })
         .collect();
     assert_eq!(after, before, "the failed run changed the folder");
-    // Into an empty folder: no file at all, not even a temporary one.
+    // Into an empty folder: no file at all, not even a temporary one. A
+    // first day of one row (~9 KiB of Parquet) fits under the limit and
+    // the next days (~15 KiB) do not: the first must not be left behind.
+    let mut text = String::from(
+        &fs::read_to_string("samples/gateway.jsonl").unwrap()[..]
+            .lines()
+            .next()
+            .unwrap()
+            .replace("2026-10-01", "2026-09-01"),
+    );
+    text.push('\n');
+    text += &fs::read_to_string("samples/gateway.jsonl").unwrap();
+    let input = dir.create("two-sizes.jsonl", text);
     let fresh = dir.path().join("fresh");
     let r = limited(
-        8,
-        &["normalize", "samples/", "-q", "-o", fresh.to_str().unwrap()],
+        12,
+        &[
+            "normalize",
+            input.to_str().unwrap(),
+            "-q",
+            "-o",
+            fresh.to_str().unwrap(),
+        ],
     );
-    assert_eq!(r.status.code(), Some(2));
+    assert_eq!(
+        r.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
     assert_eq!(files_under(&fresh), Vec::<PathBuf>::new());
+    // Without the limit the same run writes the small first day.
+    stdout_ok(llmspend().args([
+        "normalize",
+        input.to_str().unwrap(),
+        "-q",
+        "-o",
+        fresh.to_str().unwrap(),
+    ]));
+    let small = files_under(&fresh)
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("day=2026-09-01"))
+        .expect("a 2026-09-01 file");
+    let size = fs::metadata(&small).unwrap().len();
+    assert!(
+        size < 12 << 10,
+        "{size}: the first day no longer fits the limit"
+    );
     // JSONL to a file: the same.
     let jsonl = dir.path().join("usage.jsonl");
     let r = limited(
