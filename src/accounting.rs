@@ -85,9 +85,120 @@ pub struct Ledger {
     /// The earliest positions of units with no model or token counts:
     /// lines of some other data, named so the file can be found.
     pub unusable: Vec<RelOrigin>,
+    /// What trailers of llmspend's normalized JSONL brought in.
+    pub imported: Imported,
+    /// Malformed units per reason, from trailers.
+    pub imported_reasons: BTreeMap<String, u64>,
+    /// Ignored units per reason, from trailers.
+    pub imported_ignored: BTreeMap<String, u64>,
+}
+
+/// The accounting a trailer of normalized JSONL carries (source
+/// `llmspend`, docs/distributed.md): the run that wrote the rows counted
+/// these lines, so a run over its rows adds them rather than counting the
+/// rows as lines read. Samples are named by the file the writing run read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Imported {
+    /// Malformed samples, named, the earliest per reason by (path, line).
+    #[serde(default)]
+    pub samples: Vec<Sample>,
+    /// Samples of units with no usage, named, the earliest.
+    #[serde(default)]
+    pub ignored_samples: Vec<Sample>,
+    /// Each rate-card hash the trailers carried, with the first file id
+    /// (of this run) whose trailer carried it: more than one is an error.
+    #[serde(default)]
+    pub rates: BTreeMap<String, u32>,
+}
+
+/// One trailer line, as the `llmspend` source reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Trailer {
+    /// The counts (`parsed` unused: the rows are counted as read).
+    pub counts: Counts,
+    /// Malformed units per reason.
+    pub reasons: BTreeMap<String, u64>,
+    /// Ignored units per reason.
+    pub ignored: BTreeMap<String, u64>,
+    /// Malformed samples.
+    pub samples: Vec<Sample>,
+    /// Samples of units with no usage.
+    pub ignored_samples: Vec<Sample>,
+    /// The hash of the rate card that priced the rows.
+    pub rates_sha256: String,
+}
+
+/// Orders samples by path (the order a run numbers its files in), line
+/// and reason.
+fn by_path(a: &Sample, b: &Sample) -> std::cmp::Ordering {
+    (std::path::Path::new(&a.file), a.line, &a.reason).cmp(&(
+        std::path::Path::new(&b.file),
+        b.line,
+        &b.reason,
+    ))
+}
+
+/// Keeps the earliest [`SAMPLES_PER_REASON`] samples of each reason, in
+/// path order.
+fn keep_earliest_named(samples: &mut Vec<Sample>) {
+    samples.sort_by(by_path);
+    samples.dedup();
+    let mut per: BTreeMap<String, usize> = BTreeMap::new();
+    samples.retain(|s| {
+        let n = per.entry(s.reason.clone()).or_default();
+        *n += 1;
+        *n <= SAMPLES_PER_REASON
+    });
+}
+
+impl Imported {
+    /// Adds another's samples and hashes.
+    pub fn merge(&mut self, o: Imported) {
+        if !o.samples.is_empty() {
+            self.samples.extend(o.samples);
+            keep_earliest_named(&mut self.samples);
+        }
+        if !o.ignored_samples.is_empty() {
+            self.ignored_samples.extend(o.ignored_samples);
+            keep_earliest_named(&mut self.ignored_samples);
+        }
+        for (sha, file) in o.rates {
+            let at = self.rates.entry(sha).or_insert(file);
+            *at = (*at).min(file);
+        }
+    }
+
+    /// Two different rate-card hashes, each with the first file id that
+    /// carried it.
+    pub fn rates_conflict(&self) -> Option<[(&str, u32); 2]> {
+        let mut it = self.rates.iter();
+        let a = it.next()?;
+        let b = it.next()?;
+        Some([(a.0.as_str(), *a.1), (b.0.as_str(), *b.1)])
+    }
 }
 
 impl Ledger {
+    /// Adds a trailer read in file `file`.
+    pub fn import(&mut self, t: Trailer, file: u32) {
+        let c = &t.counts;
+        self.counts.merge(&Counts { parsed: 0, ..*c });
+        let mut imported = Imported {
+            samples: t.samples,
+            ignored_samples: t.ignored_samples,
+            rates: BTreeMap::from([(t.rates_sha256, file)]),
+        };
+        keep_earliest_named(&mut imported.samples);
+        keep_earliest_named(&mut imported.ignored_samples);
+        self.imported.merge(imported);
+        for (why, n) in t.reasons {
+            *self.imported_reasons.entry(why).or_default() += n;
+        }
+        for (why, n) in t.ignored {
+            *self.imported_ignored.entry(why).or_default() += n;
+        }
+    }
+
     /// Counts an ignored unit at `at`.
     pub fn ignored(&mut self, why: Ignored, at: RelOrigin) {
         self.counts.ignored += 1;
@@ -116,9 +227,16 @@ impl Ledger {
                 .map(|(why, n)| (why.to_string(), n))
                 .collect(),
             unusable: self.unusable,
+            imported: self.imported,
         };
         for (reason, (n, samples)) in self.reasons {
             sums.add_reason(reason.to_string(), n, samples);
+        }
+        for (reason, n) in self.imported_reasons {
+            sums.add_reason(reason, n, Vec::new());
+        }
+        for (why, n) in self.imported_ignored {
+            *sums.ignored.entry(why).or_default() += n;
         }
         sums
     }
@@ -138,6 +256,16 @@ pub struct LedgerSums {
     /// The earliest units with no model or token counts.
     #[serde(default)]
     pub unusable: Vec<RelOrigin>,
+    /// What trailers of normalized JSONL brought in.
+    #[serde(default, skip_serializing_if = "Imported::is_empty")]
+    pub imported: Imported,
+}
+
+impl Imported {
+    /// Returns true if and only if no trailer was read.
+    pub fn is_empty(&self) -> bool {
+        *self == Imported::default()
+    }
 }
 
 impl LedgerSums {
@@ -158,6 +286,7 @@ impl LedgerSums {
         for at in o.unusable {
             keep_earliest(&mut self.unusable, at);
         }
+        self.imported.merge(o.imported);
         for (reason, (n, samples)) in o.reasons {
             self.add_reason(reason, n, samples);
         }
@@ -166,6 +295,9 @@ impl LedgerSums {
     /// Renumbers the files of the samples: `f` becomes `to[f]`; each
     /// reason's samples are then put in order again.
     pub fn renumber_files(&mut self, to: &[u32]) {
+        for f in self.imported.rates.values_mut() {
+            *f = to[*f as usize];
+        }
         for s in &mut self.unusable {
             s.file = to[s.file as usize];
         }
@@ -190,7 +322,7 @@ fn keep_earliest(samples: &mut Vec<RelOrigin>, at: RelOrigin) {
 }
 
 /// A malformed sample with its physical position.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Sample {
     /// The file as given.
     pub file: String,
@@ -257,26 +389,38 @@ impl Accounting {
             .map(|a| (a.file, first_line(a.file, a.chunk) + a.line - 1))
             .collect();
         unusable.sort_unstable();
+        let mut ignored_samples: Vec<Sample> = unusable
+            .into_iter()
+            .map(|(file, line)| Sample {
+                file: name(file),
+                line,
+                reason: Ignored::NoUsage.to_string(),
+            })
+            .collect();
+        let mut samples: Vec<Sample> = samples
+            .into_iter()
+            .map(|(file, line, reason)| Sample {
+                file: name(file),
+                line,
+                reason,
+            })
+            .collect();
+        // Samples named by trailers join those read here, in path order.
+        let imported = ledger.imported;
+        if !imported.samples.is_empty() {
+            samples.extend(imported.samples);
+            keep_earliest_named(&mut samples);
+        }
+        if !imported.ignored_samples.is_empty() {
+            ignored_samples.extend(imported.ignored_samples);
+            keep_earliest_named(&mut ignored_samples);
+        }
         Accounting {
             counts: ledger.counts,
             ignored: ledger.ignored,
-            ignored_samples: unusable
-                .into_iter()
-                .map(|(file, line)| Sample {
-                    file: name(file),
-                    line,
-                    reason: Ignored::NoUsage.to_string(),
-                })
-                .collect(),
+            ignored_samples,
             reasons,
-            samples: samples
-                .into_iter()
-                .map(|(file, line, reason)| Sample {
-                    file: name(file),
-                    line,
-                    reason,
-                })
-                .collect(),
+            samples,
             unreadable: Vec::new(),
             unrecognized: Vec::new(),
         }

@@ -222,6 +222,11 @@ pub struct UsageRecord<'a> {
     /// What the source knows about how the counts were written: bits of
     /// [`note`] (lossy or buggy instrumentations, a known context window).
     pub notes: u8,
+    /// A row llmspend itself priced (source `llmspend`, normalized JSONL):
+    /// `Some(cost)` is taken as written and never priced again (`None`
+    /// inside: unpriced), and the row is not a line read (its run's
+    /// trailer counted the line). `None` for every other source.
+    pub written_cost: Option<Option<u128>>,
 }
 
 /// Bits of [`UsageRecord::notes`]: facts a source knows about a record
@@ -260,6 +265,7 @@ impl<'a> UsageRecord<'a> {
             reported_cost: None,
             source,
             notes: 0,
+            written_cost: None,
         }
     }
 

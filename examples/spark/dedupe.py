@@ -25,10 +25,10 @@ all the files:
 
 The result is byte for byte `llmspend report` over the same files
 (docs/distributed.md). The binary is shipped with `--files` and found with
-`SparkFiles.get`. Stage 3 needs `report` to read normalized JSONL (source
-`llmspend`), which is not in llmspend yet: until it is, this script is not
-run by tests/integration/interop.rs (stages 1 and 2 are what the test's
-per-file normalize runs and usage_dedupe.sql check).
+`SparkFiles.get`. The merged accounting (`--accounting FILE`) is
+`report`'s too: the trailers carry each file's line counts, malformed and
+ignored lines and samples, and stage 3 counts the duplicates. This script
+is run by tests/integration/interop.rs.
 """
 
 import argparse
@@ -63,6 +63,7 @@ def main():
     ap.add_argument("--by", default="team,model")
     ap.add_argument("--format", default="csv", help="merge's --format")
     ap.add_argument("--partitions", type=int, default=None, help="shuffle partitions")
+    ap.add_argument("--accounting", default=None, help="write the merged accounting JSON here")
     argv = sys.argv[1:]
     cut = argv.index("--") if "--" in argv else len(argv)
     a = ap.parse_args(argv[:cut])
@@ -106,7 +107,8 @@ def main():
             names.append(os.path.join(tmp, "p-%05d.jsonl" % i))
             with open(names[-1], "wb") as f:
                 f.write(p)
-        run([binary(), "merge", *names, "--format", a.format, "-q", "-o", a.output],
+        acc = ["--accounting", a.accounting] if a.accounting else []
+        run([binary(), "merge", *names, "--format", a.format, "-q", "-o", a.output] + acc,
             None, "merge")
     spark.stop()
 

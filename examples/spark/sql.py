@@ -13,7 +13,10 @@ is. The report queries render their one column as llmspend's CSV line, so
 the file is byte for byte `llmspend report --format csv` over the same
 logs (docs/distributed.md). The session time zone does not matter: the
 queries use the `day` column normalize wrote, never the timestamp's date
-in the session's zone. This script is run by tests/integration/interop.rs.
+in the session's zone. With `--ddl FILE` the rows are read through the
+table `llmspend normalize --print-ddl spark --location USAGE` creates
+(its partitions recovered) instead of straight from the folder. This
+script is run by tests/integration/interop.rs.
 """
 
 import argparse
@@ -62,10 +65,18 @@ def main():
                     help="the CSV; with several queries a folder, one QUERY_STEM.csv each")
     ap.add_argument("--dedupe", action="store_true",
                     help="dedupe by request_id across runs (usage_dedupe.sql)")
+    ap.add_argument("--ddl", help="read through the table this `--print-ddl spark` file creates")
     a = ap.parse_args()
 
     spark = SparkSession.builder.appName("llmspend-sql").getOrCreate()
-    spark.read.parquet(a.usage).createOrReplaceTempView("usage_all")
+    if a.ddl:
+        for s in statements(a.ddl):
+            spark.sql(s)
+        # The day=YYYY-MM-DD folders become the table's partitions.
+        spark.sql("MSCK REPAIR TABLE llmspend_usage")
+        spark.sql("CREATE OR REPLACE TEMPORARY VIEW usage_all AS SELECT * FROM llmspend_usage")
+    else:
+        spark.read.parquet(a.usage).createOrReplaceTempView("usage_all")
     if a.dedupe:
         for s in statements(os.path.join(SQL, "usage_dedupe.sql")):
             spark.sql(s)

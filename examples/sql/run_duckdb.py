@@ -10,6 +10,8 @@ keeps; then examples/sql/duckdb/csv_cells.sql and the query run, and the
 result is written as CSV: the column names, then each row, as is. With the
 duckdb CLI the same files run as
 `duckdb -csv -noheader` after `CREATE VIEW usage AS SELECT * FROM read_parquet(...)`.
+With `--ddl FILE` the rows are read through the view
+`llmspend normalize --print-ddl duckdb --location USAGE` creates.
 This script is run by tests/integration/interop.rs.
 """
 
@@ -45,11 +47,17 @@ def main():
     ap.add_argument("-o", "--output", required=True,
                     help="the CSV; with several queries a folder, one QUERY_STEM.csv each")
     ap.add_argument("--dedupe", action="store_true")
+    ap.add_argument("--ddl", help="read through the view this `--print-ddl duckdb` file creates")
     a = ap.parse_args()
 
     con = duckdb.connect()
-    glob = os.path.join(a.usage, "**", "*.parquet").replace("'", "''")
-    con.execute("CREATE VIEW usage_all AS SELECT * FROM read_parquet('%s', hive_partitioning = false)" % glob)
+    if a.ddl:
+        con.execute(open(a.ddl).read())
+        con.execute("CREATE VIEW usage_all AS SELECT * FROM llmspend_usage")
+    else:
+        glob = os.path.join(a.usage, "**", "*.parquet").replace("'", "''")
+        con.execute("CREATE VIEW usage_all AS SELECT * FROM read_parquet('%s', hive_partitioning = false)"
+                    % glob)
     if a.dedupe:
         con.execute(open(os.path.join(SQL, "usage_dedupe.sql")).read())
     else:

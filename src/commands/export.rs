@@ -86,7 +86,7 @@ pub fn build(config: &Config, options: &ExportOptions) -> anyhow::Result<(Report
             (out.sums, table)
         })
     } else {
-        let consumer = Rows { plan: &plan };
+        let consumer = Rows::new(&plan);
         let run = pipeline::run(&inputs, &plan, &config.read, &consumer)?;
         run.into_partial(&plan, |mut out| {
             let sums = std::mem::take(&mut out.sums);

@@ -45,9 +45,13 @@ pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
     let Some((first_name, mut total)) = parts.next() else {
         anyhow::bail!("no partial was read");
     };
+    super::report::trailers_agree(&total, |_| None)
+        .map_err(|e| anyhow::anyhow!("{first_name}: {e}"))?;
     for (name, p) in parts {
         total = total
             .merge(p)
+            .map_err(|e| anyhow::anyhow!("{first_name} and {name}: {e}"))?;
+        super::report::trailers_agree(&total, |_| None)
             .map_err(|e| anyhow::anyhow!("{first_name} and {name}: {e}"))?;
     }
     if !args.by.is_empty() {

@@ -190,7 +190,7 @@ pub fn build(config: &Config) -> anyhow::Result<(Report, Vec<Row>, Vec<String>)>
     a.route_templates = config.route_templates;
     a.track_origin = config.owners.is_some();
     a.value_fields = Vec::new();
-    let consumer = Rows { plan: &plan };
+    let consumer = Rows::new(&plan);
     let run = pipeline::run(&inputs, &plan, &config.read, &consumer)?;
     let files = run.files.clone();
     let (partial, rows) = run.into_partial(&plan, |mut out| {

@@ -361,7 +361,26 @@ pub fn checked(mut partial: Partial, problems: Vec<input::Problem>) -> anyhow::R
         }));
         return Err(InputError::NothingReadable(list.join("\n")).into());
     }
+    trailers_agree(&partial, |f| partial.files.get(f as usize).cloned())?;
     Ok(partial)
+}
+
+/// Normalized JSONL (source `llmspend`) whose trailers carry different
+/// rate-card hashes was priced by different cards: its costs do not add
+/// up to one report. `name` names a file id, or `None` to say nothing.
+pub fn trailers_agree(
+    partial: &Partial,
+    name: impl Fn(u32) -> Option<String>,
+) -> anyhow::Result<()> {
+    if let Some([(a, fa), (b, fb)]) = partial.sums.ledger.imported.rates_conflict() {
+        let at = |f: u32| name(f).map_or(String::new(), |n| format!("{} ", terminal(&n)));
+        anyhow::bail!(
+            "normalized JSONL priced with different rate cards: {}(rates_sha256 {a}) and {}(rates_sha256 {b})",
+            at(fa),
+            at(fb)
+        );
+    }
+    Ok(())
 }
 
 /// Returns true if and only if anything reads the route: templates are

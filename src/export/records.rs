@@ -3,20 +3,14 @@
 //! canonical text fields after enrichment, the counts and the exact
 //! `cost_usd` (null when unpriced).
 //!
-//! A row sink: each worker keeps its rows with where they were read, and
-//! the rows are put in (file, chunk, line) order at the end, which is the
-//! order of (file path, physical line): the same for any `--threads` and
-//! file order. Dedupe stays on: the records a rescan finds to be repeats
-//! are taken out by their position and request id.
+//! Rows of the row consumer ([`crate::sink::rows`]), in (file path,
+//! physical line) order.
 
 use super::table::{Cell, Column, Dec, Kind, Table};
 use crate::accounting::RelOrigin;
-use crate::aggregate::Interner;
 use crate::record::Field;
-use crate::report::Sums;
-use crate::sink::tally::{GroupTally, Tally};
-use crate::sink::{Consumer, PricedRecord, RecordSink};
-use crate::worker::Plan;
+use crate::sink::rows::{Row, RowOutput};
+use crate::sink::PricedRecord;
 
 /// The text fields written, in column order after `timestamp, source`.
 pub const FIELDS: [Field; 13] = [
@@ -65,21 +59,23 @@ pub static COLUMNS: [Column; 22] = {
 };
 
 /// A row and where its record was read.
-type Placed = ((u32, u32, u64), Vec<Cell>);
-
-/// One worker's rows and its group tally (for the accounting).
-pub struct RowSink<'p> {
-    tally: GroupTally<'p>,
-    rows: Vec<Placed>,
+#[derive(Debug)]
+pub struct Record {
+    at: RelOrigin,
+    cells: Vec<Cell>,
 }
+
+/// The request id's cell: after `timestamp`, `source` and the fields
+/// before it.
+const REQUEST_ID: usize = 2 + FIELDS.len() - 1;
+const _: () = assert!(matches!(FIELDS[FIELDS.len() - 1], Field::RequestId));
 
 fn int(n: u64) -> Cell {
     Cell::Int(i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-impl RecordSink for RowSink<'_> {
-    fn accept(&mut self, p: &PricedRecord<'_>, interner: &mut Interner) {
-        self.tally.accept(p, interner);
+impl Row for Record {
+    fn of(p: &PricedRecord<'_>) -> Record {
         let r = p.record;
         let t = &r.tokens;
         let mut row = Vec::with_capacity(COLUMNS.len());
@@ -104,90 +100,33 @@ impl RecordSink for RowSink<'_> {
             row.push(int(n));
         }
         row.push(p.cost.map_or(Cell::Null, |c| Cell::Dec(Dec::money(c))));
-        let RelOrigin { file, chunk, line } = p.at;
-        self.rows.push(((file, chunk, line), row));
+        Record {
+            at: p.at,
+            cells: row,
+        }
+    }
+
+    fn at(&self) -> RelOrigin {
+        self.at
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        match &self.cells[REQUEST_ID] {
+            Cell::Text(id) => id.as_deref(),
+            _ => None,
+        }
     }
 }
 
 /// The consumer of `export --format csv|parquet`.
-pub struct Rows<'p> {
-    /// The run's plan.
-    pub plan: &'p Plan<'p>,
-}
+pub type Rows<'p> = crate::sink::rows::Rows<'p, Record>;
 
-/// The merged output: report's sums and the rows.
-#[derive(Debug, Default)]
-pub struct RowOutput {
-    /// The group tally (accounting).
-    pub sums: Sums,
-    rows: Vec<Placed>,
-}
-
-impl RowOutput {
+impl RowOutput<Record> {
     /// The rows as a table, in (file, chunk, line) order.
-    pub fn into_table(mut self) -> Table {
-        // Stable: records of one position come from one chunk, one worker,
-        // in reading order.
-        self.rows.sort_by_key(|(at, _)| *at);
+    pub fn into_table(self) -> Table {
         Table {
             columns: &COLUMNS,
-            rows: self.rows.into_iter().map(|(_, r)| r).collect(),
+            rows: self.into_sorted().into_iter().map(|r| r.cells).collect(),
         }
-    }
-}
-
-impl<'p> Consumer for Rows<'p> {
-    type Sink = RowSink<'p>;
-    type Output = RowOutput;
-
-    fn sink(&self) -> RowSink<'p> {
-        RowSink {
-            tally: Tally { plan: self.plan }.sink(),
-            rows: Vec::new(),
-        }
-    }
-
-    fn output(&self, sink: RowSink<'p>, interner: &Interner) -> RowOutput {
-        RowOutput {
-            sums: Tally { plan: self.plan }.output(sink.tally, interner),
-            rows: sink.rows,
-        }
-    }
-
-    fn merge(&self, a: RowOutput, b: RowOutput) -> RowOutput {
-        let mut rows = a.rows;
-        rows.extend(b.rows);
-        RowOutput {
-            sums: a.sums.merge(b.sums),
-            rows,
-        }
-    }
-
-    fn subtract(&self, total: &mut RowOutput, dup: RowOutput) {
-        total.sums.subtract(dup.sums);
-        if dup.rows.is_empty() {
-            return;
-        }
-        let id = FIELDS
-            .iter()
-            .position(|f| *f == Field::RequestId)
-            .unwrap_or(0)
-            + 2;
-        let mut gone: Vec<_> = dup
-            .rows
-            .into_iter()
-            .map(|(at, r)| (at, r[id].clone()))
-            .collect();
-        gone.sort();
-        total.rows.retain(|(at, r)| {
-            let key = (*at, r[id].clone());
-            match gone.binary_search(&key) {
-                Ok(i) => {
-                    gone.remove(i);
-                    false
-                }
-                Err(_) => true,
-            }
-        });
     }
 }

@@ -72,6 +72,13 @@ pub fn trailer(rates_sha256: &str, records: u64, a: &Accounting) -> Value {
         "blank": c.blank,
         "ignored": c.ignored,
         "malformed_samples": samples,
+        "malformed_reasons": a.reasons,
+        "ignored_reasons": a.ignored,
+        "ignored_samples": a
+            .ignored_samples
+            .iter()
+            .map(|s| json!({"file": s.file, "line": s.line, "reason": s.reason}))
+            .collect::<Vec<Value>>(),
     })
 }
 

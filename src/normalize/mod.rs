@@ -4,11 +4,11 @@
 //! (`jsonl.rs`), the Parquet writer (`parquet.rs`) and the DDL
 //! (`ddl.rs`) all walk it.
 //!
-//! A row sink: each worker keeps its rows with where they were read;
-//! duplicates a rescan finds are taken out by position and request id
-//! (the rule `report` applies), then the rows are put in (file, chunk,
-//! line) order, which is (file path, physical line) order, and each row's
-//! physical line is resolved from the chunks' line counts.
+//! Rows of the row consumer ([`crate::sink::rows`]): duplicates a rescan
+//! finds are taken out by position and request id (the rule `report`
+//! applies), then the rows are put in (file, chunk, line) order, which is
+//! (file path, physical line) order, and each row's physical line is
+//! resolved from the chunks' line counts.
 
 pub mod ddl;
 pub mod jsonl;
@@ -17,13 +17,10 @@ pub mod parquet;
 use rustc_hash::FxHashMap;
 
 use crate::accounting::RelOrigin;
-use crate::aggregate::Interner;
 use crate::money::Money;
 use crate::record::Field;
-use crate::report::Sums;
-use crate::sink::tally::{GroupTally, Tally};
-use crate::sink::{Consumer, PricedRecord, RecordSink};
-use crate::worker::Plan;
+use crate::sink::rows::RowOutput;
+use crate::sink::PricedRecord;
 
 /// The schema's name and version; later versions only append columns.
 pub const SCHEMA: &str = "llmspend.usage.v1";
@@ -222,7 +219,7 @@ pub fn row_of(p: &PricedRecord<'_>) -> Row {
         *slot = s(p.get(f));
     }
     text[13] = s(owner_source(p));
-    text[14] = s(p.get(Field::RequestId));
+    text[REQUEST_ID] = s(p.get(Field::RequestId));
     text[15] = s(p.get(Field::Status));
     Row {
         timestamp: r.timestamp,
@@ -245,42 +242,32 @@ pub fn row_of(p: &PricedRecord<'_>) -> Row {
     }
 }
 
-/// One worker's rows and its group tally (for the accounting).
-pub struct RowSink<'p> {
-    tally: GroupTally<'p>,
-    rows: Vec<Row>,
-}
+/// The index of `request_id` in [`TEXT`].
+pub const REQUEST_ID: usize = 14;
+const _: () = assert!(matches!(TEXT[REQUEST_ID].as_bytes(), b"request_id"));
 
-impl RecordSink for RowSink<'_> {
-    fn accept(&mut self, p: &PricedRecord<'_>, interner: &mut Interner) {
-        self.tally.accept(p, interner);
-        self.rows.push(row_of(p));
+impl crate::sink::rows::Row for Row {
+    fn of(p: &PricedRecord<'_>) -> Row {
+        row_of(p)
+    }
+
+    fn at(&self) -> RelOrigin {
+        self.at
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.text[REQUEST_ID].as_deref()
     }
 }
 
 /// The consumer of `normalize`.
-pub struct Rows<'p> {
-    /// The run's plan.
-    pub plan: &'p Plan<'p>,
-}
+pub type Rows<'p> = crate::sink::rows::Rows<'p, Row>;
 
-/// The merged output: report's sums and the rows.
-#[derive(Debug, Default)]
-pub struct RowOutput {
-    /// The group tally (accounting).
-    pub sums: Sums,
-    /// The rows, in no particular order until [`RowOutput::into_rows`].
-    pub rows: Vec<Row>,
-}
-
-impl RowOutput {
+impl RowOutput<Row> {
     /// The rows in (file, chunk, line) order with their physical lines,
     /// given each chunk's line count.
     pub fn into_rows(self, chunk_lines: &[((u32, u32), u64)]) -> Vec<Row> {
-        let mut rows = self.rows;
-        // Stable: records of one position come from one chunk, one worker,
-        // in reading order.
-        rows.sort_by_key(|r| r.at);
+        let mut rows = self.into_sorted();
         let starts = line_starts(chunk_lines);
         for r in &mut rows {
             let start = starts.get(&(r.at.file, r.at.chunk)).copied().unwrap_or(1);
@@ -306,59 +293,6 @@ pub fn line_starts(chunk_lines: &[((u32, u32), u64)]) -> FxHashMap<(u32, u32), u
         next += n;
     }
     starts
-}
-
-impl<'p> Consumer for Rows<'p> {
-    type Sink = RowSink<'p>;
-    type Output = RowOutput;
-
-    fn sink(&self) -> RowSink<'p> {
-        RowSink {
-            tally: Tally { plan: self.plan }.sink(),
-            rows: Vec::new(),
-        }
-    }
-
-    fn output(&self, sink: RowSink<'p>, interner: &Interner) -> RowOutput {
-        RowOutput {
-            sums: Tally { plan: self.plan }.output(sink.tally, interner),
-            rows: sink.rows,
-        }
-    }
-
-    fn merge(&self, a: RowOutput, b: RowOutput) -> RowOutput {
-        let mut rows = a.rows;
-        rows.extend(b.rows);
-        RowOutput {
-            sums: a.sums.merge(b.sums),
-            rows,
-        }
-    }
-
-    fn subtract(&self, total: &mut RowOutput, dup: RowOutput) {
-        total.sums.subtract(dup.sums);
-        if dup.rows.is_empty() {
-            return;
-        }
-        let key = |r: &Row| (r.at, r.text[14].clone());
-        let mut gone: Vec<_> = dup.rows.iter().map(key).collect();
-        gone.sort();
-        let mut left = gone.len();
-        total.rows.retain(|r| {
-            if left == 0 {
-                return true;
-            }
-            match gone.binary_search(&key(r)) {
-                Ok(i) => {
-                    // Taken once: a position may hold several records.
-                    gone.remove(i);
-                    left -= 1;
-                    false
-                }
-                Err(_) => true,
-            }
-        });
-    }
 }
 
 /// Writes `pico` as dollars with exactly 12 decimals.

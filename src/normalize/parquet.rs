@@ -143,8 +143,17 @@ pub fn prepare(out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to `path` through a dot-prefixed temporary file.
-fn put(path: &Path, write: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::Result<()> {
+/// A file written under a dot-prefixed temporary name in its folder,
+/// synced, waiting to be renamed to `path`.
+struct Staged {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// Writes a file under a dot-prefixed temporary name beside `path`;
+/// [`Staged::persist`] renames it. Dropped before that, the temporary
+/// file is removed: a failed write (a full disk) leaves nothing visible.
+fn stage(path: &Path, write: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::Result<Staged> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
@@ -155,8 +164,18 @@ fn put(path: &Path, write: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::
         .tempfile_in(dir)?;
     write(temp.as_file_mut())?;
     temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(Staged {
+        temp,
+        path: path.to_path_buf(),
+    })
+}
+
+impl Staged {
+    /// Renames the file to its name.
+    fn persist(self) -> io::Result<PathBuf> {
+        self.temp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(self.path)
+    }
 }
 
 /// Past this size a day's file of a run is closed and the next one
@@ -195,7 +214,7 @@ fn write_day(
     files: &[String],
     props: &WriterProperties,
     max_bytes: usize,
-) -> io::Result<Vec<PathBuf>> {
+) -> io::Result<Vec<Staged>> {
     let schema = Arc::new(arrow_schema());
     let mut written = Vec::new();
     // The size is checked between batches: a small limit (tests) checks
@@ -204,7 +223,7 @@ fn write_day(
     let mut batches = rows.chunks(rows_per_batch).peekable();
     while batches.peek().is_some() {
         let path = dir.join(part_name(run, written.len()));
-        put(&path, |f| {
+        let staged = stage(&path, |f| {
             let mut w =
                 ArrowWriter::try_new(f, schema.clone(), Some(props.clone())).map_err(err)?;
             for chunk in batches.by_ref() {
@@ -216,7 +235,7 @@ fn write_day(
             w.close().map_err(err)?;
             Ok(())
         })?;
-        written.push(path);
+        written.push(staged);
     }
     Ok(written)
 }
@@ -240,12 +259,40 @@ pub fn write(
         .set_compression(Compression::SNAPPY)
         .set_created_by(format!("llmspend {}", env!("CARGO_PKG_VERSION")))
         .build();
-    let mut written = Vec::new();
-    for (day, rows) in &days {
-        let dir = out.join(format!("day={}", crate::time::format_day(*day)));
-        fs::create_dir_all(&dir)?;
-        written.extend(write_day(&dir, run, rows, files, &props, max_bytes.max(1))?);
-    }
+    // Every file is written and synced under a temporary name before any
+    // is renamed: a write that fails (a full disk) removes them all and
+    // the folders it made, and leaves the previous files of the run.
+    let mut staged = Vec::new();
+    let mut made = Vec::new();
+    let all = (|| -> io::Result<Staged> {
+        for (day, rows) in &days {
+            let dir = out.join(format!("day={}", crate::time::format_day(*day)));
+            if !dir.exists() {
+                fs::create_dir_all(&dir)?;
+                made.push(dir.clone());
+            }
+            staged.extend(write_day(&dir, run, rows, files, &props, max_bytes.max(1))?);
+        }
+        let manifest_path = out.join("_llmspend").join(format!("run-{run}.json"));
+        stage(&manifest_path, |f| {
+            serde_json::to_writer_pretty(&mut *f, manifest)?;
+            io::Write::write_all(f, b"\n")
+        })
+    })();
+    let manifest = match all {
+        Ok(m) => m,
+        Err(e) => {
+            drop(staged);
+            for dir in made {
+                let _ = fs::remove_dir(dir);
+            }
+            return Err(e);
+        }
+    };
+    let written = staged
+        .into_iter()
+        .map(Staged::persist)
+        .collect::<io::Result<Vec<PathBuf>>>()?;
     // A re-run replaces its files: days or splits it no longer has go.
     for entry in fs::read_dir(out)?.flatten() {
         if !entry.file_name().to_string_lossy().starts_with("day=") {
@@ -258,11 +305,7 @@ pub fn write(
             }
         }
     }
-    let manifest_path = out.join("_llmspend").join(format!("run-{run}.json"));
-    put(&manifest_path, |f| {
-        serde_json::to_writer_pretty(&mut *f, manifest)?;
-        io::Write::write_all(f, b"\n")
-    })?;
+    manifest.persist()?;
     Ok(written)
 }
 

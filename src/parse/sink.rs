@@ -35,4 +35,8 @@ pub trait Sink {
     /// For document framing: the physical line (from 1) the next report
     /// belongs to. Line framing sets this itself.
     fn at_line(&mut self, _line: u64) {}
+    /// The trailer of llmspend's normalized JSONL: the accounting of the
+    /// run that wrote the rows before it, added to this run's (not itself
+    /// a unit read).
+    fn trailer(&mut self, _trailer: crate::accounting::Trailer) {}
 }

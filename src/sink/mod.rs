@@ -28,6 +28,7 @@
 
 pub mod charges;
 mod groups;
+pub mod rows;
 pub mod tally;
 
 use crate::accounting::RelOrigin;

@@ -54,6 +54,7 @@ pub mod contract;
 pub mod field_check;
 pub mod gateway;
 pub mod litellm;
+pub mod llmspend;
 pub mod openai;
 pub mod otel;
 #[cfg(test)]
@@ -65,6 +66,7 @@ pub use contract::{Parser, RunScratch, Sample, Source, SourceOptions};
 
 /// Every source, most specific first; `gateway` is the catch-all.
 pub static REGISTRY: &[&dyn Source] = &[
+    &llmspend::Llmspend,
     &litellm::Litellm,
     &claude_code::ClaudeCode,
     &bedrock::Bedrock,
@@ -88,4 +90,18 @@ pub fn names() -> Vec<&'static str> {
 /// recognises it, or `None`.
 pub fn detect(sample: &Sample<'_>) -> Option<&'static dyn Source> {
     REGISTRY.iter().copied().find(|s| s.recognizes(sample))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_normalized_row_may_name_every_other_source() {
+        let others: Vec<&str> = super::names()
+            .into_iter()
+            .filter(|n| *n != super::llmspend::Llmspend.name())
+            .collect();
+        assert_eq!(others, super::llmspend::ORIGINS);
+    }
+
+    use super::Source;
 }

@@ -377,15 +377,18 @@ impl<S: RecordSink> Worker<'_, S> {
         }
         self.ledger.counts.parsed += 1;
         let tier = get(Field::ServiceTier);
-        let priced = resolved.price_noted(utc_day, tier, &r.tokens, r.requests, r.notes);
-        let (cost, rate, tier_fallback, tier_skipped) = match priced {
-            Priced::Cost {
-                cost,
-                rate,
-                tier_fallback,
-                tier_skipped,
-            } => (Some(cost), Some(rate), tier_fallback, tier_skipped),
-            Priced::Unpriced => (None, None, false, false),
+        let (cost, rate, tier_fallback, tier_skipped) = match r.written_cost {
+            // Normalized JSONL: priced once, by the run that wrote it.
+            Some(cost) => (cost.map(crate::money::Money), None, false, false),
+            None => match resolved.price_noted(utc_day, tier, &r.tokens, r.requests, r.notes) {
+                Priced::Cost {
+                    cost,
+                    rate,
+                    tier_fallback,
+                    tier_skipped,
+                } => (Some(cost), Some(rate), tier_fallback, tier_skipped),
+                Priced::Unpriced => (None, None, false, false),
+            },
         };
         let skipped_tier = match tier_skipped {
             true => resolved.skipped_tier(utc_day, tier, &r.tokens),
@@ -418,7 +421,10 @@ impl<S: RecordSink> CsvTarget for Worker<'_, S> {
 
 impl<S: RecordSink> Sink for Worker<'_, S> {
     fn record(&mut self, r: UsageRecord<'_>) {
-        self.ledger.counts.lines_read += 1;
+        // A normalized row's line was counted by the run that wrote it.
+        if r.written_cost.is_none() {
+            self.ledger.counts.lines_read += 1;
+        }
         let a = &self.plan.attribution;
         let text: TextView<'_> = std::array::from_fn(|i| r.text[i].as_deref());
         if !(a.route_templates || a.owners.is_some() || a.normalize_values) {
@@ -449,5 +455,9 @@ impl<S: RecordSink> Sink for Worker<'_, S> {
 
     fn at_line(&mut self, line: u64) {
         self.at.line = line;
+    }
+
+    fn trailer(&mut self, trailer: crate::accounting::Trailer) {
+        self.ledger.import(trailer, self.at.file);
     }
 }

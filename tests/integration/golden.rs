@@ -457,6 +457,15 @@ fn cases() -> Vec<(String, Vec<String>)> {
             ],
         ),
         (
+            "report_normalized_jsonl",
+            &[
+                "report",
+                "--by",
+                "team,model",
+                "tests/fixtures/llmspend/usage.jsonl",
+            ],
+        ),
+        (
             "normalize_parquet_stdout",
             &["normalize", "--format", "parquet", "-o", "-", s],
         ),

@@ -81,6 +81,15 @@ fn spark(venv: &Path, script: &str, args: &[&str]) -> Command {
         .args(["--master", "local[2]", "--driver-memory", "1g"])
         .args(["--conf", "spark.sql.session.timeZone=America/Los_Angeles"])
         .args(["--conf", "spark.ui.enabled=false"])
+        // The table --print-ddl creates is external; the warehouse folder
+        // Spark makes anyway goes outside the repository.
+        .arg("--conf")
+        .arg(format!(
+            "spark.sql.warehouse.dir={}",
+            std::env::temp_dir()
+                .join("llmspend-interop-warehouse")
+                .display()
+        ))
         // 200 shuffle partitions (the default) cost more than they save
         // on two cores.
         .args(["--conf", "spark.sql.shuffle.partitions=4"])
@@ -138,7 +147,12 @@ fn spark_and_duckdb_reproduce_the_report_byte_for_byte() {
     let logs = dir.path().join("logs");
     let all = vec![logs.clone()];
     // What every recipe must reproduce, by BYS index.
-    let want: Vec<Vec<u8>> = BYS.iter().map(|by| report(&all, by, &[])).collect();
+    // Its accounting, which the two-stage job's merge must equal.
+    let report_acc = dir.path().join("report.accounting.json");
+    let want: Vec<Vec<u8>> = BYS
+        .iter()
+        .map(|by| report(&all, by, &["--accounting", s(&report_acc)]))
+        .collect();
     let want_all: Vec<Vec<u8>> = BYS
         .iter()
         .map(|by| report(&all, by, &["--no-dedupe"]))
@@ -203,8 +217,55 @@ fn spark_and_duckdb_reproduce_the_report_byte_for_byte() {
         &report(&some, "team,model", &[]),
     );
 
-    normalized_parquet_in_spark_sql_and_duckdb(&venv, &dir, &logs, &want);
+    two_stage_dedupe_in_spark(&venv, &dir, &logs, &want, &report_acc);
+    normalized_parquet_in_spark_sql_and_duckdb(&venv, &dir, &logs, &want, &report_acc);
     eprintln!("interop: total {:.1}s", start.elapsed().as_secs_f64());
+}
+
+/// The two-stage job of examples/spark/dedupe.py over every file
+/// (request_ids crossing files, a re-shipped file): normalize per file
+/// with --no-dedupe, shuffle by request_id, `report - --format partial`
+/// per partition (source `llmspend`), merge. One job at the finest grain,
+/// rolled up by `merge --by`; its merged accounting is `report`'s.
+fn two_stage_dedupe_in_spark(
+    venv: &Path,
+    dir: &TestDir,
+    logs: &Path,
+    want: &[Vec<u8>],
+    report_acc: &Path,
+) {
+    let merged = dir.path().join("dedupe.partial.jsonl");
+    let acc = dir.path().join("dedupe.accounting.json");
+    sh(
+        "spark dedupe.py (all files)",
+        spark(
+            venv,
+            "examples/spark/dedupe.py",
+            &[s(logs), "-o", s(&merged), "--format", "partial"],
+        )
+        .args([
+            "--by",
+            "team,model,day,cost_center",
+            "--accounting",
+            s(&acc),
+        ]),
+    );
+    for (by, want) in BYS.iter().zip(want) {
+        let got = sh(
+            "merge --by",
+            &mut llmspend(&["merge", s(&merged), "--by", by, "--format", "csv", "-q"]),
+        );
+        same(&format!("dedupe.py, --by {by}"), &got, want);
+    }
+    // The tasks name their streams by URL (`file:/…`), report by path.
+    let got = String::from_utf8(read(&acc))
+        .unwrap()
+        .replace("\"file:/", "\"/");
+    same(
+        "dedupe.py's merged accounting",
+        got.as_bytes(),
+        &read(report_acc),
+    );
 }
 
 /// The input files of `logs`, sorted.
@@ -225,6 +286,7 @@ fn normalized_parquet_in_spark_sql_and_duckdb(
     dir: &TestDir,
     logs: &Path,
     want: &[Vec<u8>],
+    report_acc: &Path,
 ) {
     let one = dir.path().join("usage-one-run");
     sh(
@@ -263,16 +325,12 @@ fn normalized_parquet_in_spark_sql_and_duckdb(
             .chain([format!("examples/sql/{engine}/coverage.sql")])
             .collect()
     };
-    // Coverage of team and cost_center: the JSON report's
-    // accounting.unattributed, as CSV.
-    let acc = sh(
-        "report --format json",
-        &mut llmspend(&["report", "--format", "json", "-q", s(logs)]),
-    );
-    let acc = super::util::json(&String::from_utf8(acc).unwrap());
+    // Coverage of team and cost_center: the report's
+    // accounting.unattributed (its --accounting file), as CSV.
+    let acc = super::util::json(&String::from_utf8(read(report_acc)).unwrap());
     let mut cov = String::from("field,requests,tokens,cost_usd\n");
     for field in ["team", "cost_center"] {
-        let u = &acc["accounting"]["unattributed"][field];
+        let u = &acc["unattributed"][field];
         cov += &format!(
             "{field},{},{},{}\n",
             u["requests"],
@@ -280,11 +338,23 @@ fn normalized_parquet_in_spark_sql_and_duckdb(
             u["cost_usd"].as_str().unwrap()
         );
     }
+    // The one run is read through the DDL `--print-ddl` generates, run by
+    // each engine (a DuckDB view; a Spark table, partitions recovered).
+    let ddl = |engine: &str| -> PathBuf {
+        let text = sh(
+            &format!("normalize --print-ddl {engine}"),
+            &mut llmspend(&["normalize", "--print-ddl", engine, "--location", s(&one)]),
+        );
+        let path = dir.path().join(format!("{engine}.ddl.sql"));
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let (spark_ddl, duckdb_ddl) = (ddl("spark"), ddl("duckdb"));
     for (usage, dedupe) in [(&one, false), (&per, true)] {
         let what = if dedupe {
             "per-file runs, deduped in SQL"
         } else {
-            "one run"
+            "one run, through --print-ddl"
         };
         let out = dir.path().join(format!("spark-{dedupe}"));
         let mut args: Vec<&str> = vec![s(usage)];
@@ -293,6 +363,8 @@ fn normalized_parquet_in_spark_sql_and_duckdb(
         args.extend(["-o", s(&out)]);
         if dedupe {
             args.push("--dedupe");
+        } else {
+            args.extend(["--ddl", s(&spark_ddl)]);
         }
         sh(
             &format!("spark sql.py ({what})"),
@@ -306,6 +378,8 @@ fn normalized_parquet_in_spark_sql_and_duckdb(
         c.args(queries("duckdb")).arg("-o").arg(&dout);
         if dedupe {
             c.arg("--dedupe");
+        } else {
+            c.arg("--ddl").arg(&duckdb_ddl);
         }
         sh(&format!("duckdb ({what})"), &mut c);
         same(

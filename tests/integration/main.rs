@@ -27,4 +27,5 @@ mod props;
 mod reconcile;
 mod report;
 mod sources;
+mod two_stage;
 mod util;

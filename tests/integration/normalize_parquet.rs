@@ -302,3 +302,138 @@ fn a_days_file_is_split_past_the_size_limit_and_a_rerun_drops_old_splits() {
     assert_eq!(whole.len(), 1, "{whole:?}");
     assert!(whole[0].ends_with("part-r1.parquet"));
 }
+
+/// `llmspend ARGS` under a file-size limit of `kib` KiB: a write past it
+/// fails with EFBIG, as on a full disk (SIGXFSZ ignored).
+#[cfg(unix)]
+fn limited(kib: u32, args: &[&str]) -> std::process::Output {
+    let mut script = format!(
+        "trap '' XFSZ; ulimit -f {kib}; exec '{}'",
+        env!("CARGO_BIN_EXE_llmspend")
+    );
+    for a in args {
+        script += &format!(" '{a}'");
+    }
+    // bash counts `ulimit -f` in KiB (dash in 512-byte blocks).
+    std::process::Command::new("bash")
+        .args(["-c", &script])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("LLMSPEND_NO_CONFIG", "1")
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_full_disk_exits_2_and_leaves_no_partial_file() {
+    let dir = TestDir::new();
+    let out = dir.path().join("usage");
+    let o = out.to_str().unwrap();
+    // A first run, complete: a later failed run must leave it as it was.
+    stdout_ok(llmspend().args([
+        "normalize",
+        "samples/gateway.jsonl",
+        "-q",
+        "-o",
+        o,
+        "--run-id",
+        "r",
+    ]));
+    let before: Vec<(PathBuf, Vec<u8>)> = files_under(&out)
+        .into_iter()
+        .map(|p| {
+            let b = fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    // Each day file of samples/ is ~15 KiB: the limit fails the first.
+    let r = limited(
+        8,
+        &["normalize", "samples/", "-q", "-o", o, "--run-id", "r"],
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("File too large"), "{err}");
+    let after: Vec<(PathBuf, Vec<u8>)> = files_under(&out)
+        .into_iter()
+        .map(|p| {
+            let b = fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    assert_eq!(after, before, "the failed run changed the folder");
+    // Into an empty folder: no file at all, not even a temporary one. A
+    // first day of one row (~9 KiB of Parquet) fits under the limit and
+    // the next days (~15 KiB) do not: the first must not be left behind.
+    let mut text = String::from(
+        &fs::read_to_string("samples/gateway.jsonl").unwrap()[..]
+            .lines()
+            .next()
+            .unwrap()
+            .replace("2026-10-01", "2026-09-01"),
+    );
+    text.push('\n');
+    text += &fs::read_to_string("samples/gateway.jsonl").unwrap();
+    let input = dir.create("two-sizes.jsonl", text);
+    let fresh = dir.path().join("fresh");
+    let r = limited(
+        12,
+        &[
+            "normalize",
+            input.to_str().unwrap(),
+            "-q",
+            "-o",
+            fresh.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert_eq!(files_under(&fresh), Vec::<PathBuf>::new());
+    // Without the limit the same run writes the small first day.
+    stdout_ok(llmspend().args([
+        "normalize",
+        input.to_str().unwrap(),
+        "-q",
+        "-o",
+        fresh.to_str().unwrap(),
+    ]));
+    let small = files_under(&fresh)
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("day=2026-09-01"))
+        .expect("a 2026-09-01 file");
+    let size = fs::metadata(&small).unwrap().len();
+    assert!(
+        size < 12 << 10,
+        "{size}: the first day no longer fits the limit"
+    );
+    // JSONL to a file: the same.
+    let jsonl = dir.path().join("usage.jsonl");
+    let r = limited(
+        8,
+        &["normalize", "samples/", "-q", "-o", jsonl.to_str().unwrap()],
+    );
+    assert_eq!(r.status.code(), Some(2));
+    assert!(!jsonl.exists());
+    assert_eq!(
+        fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with('.'))
+            .count(),
+        0,
+        "a temporary file was left"
+    );
+}

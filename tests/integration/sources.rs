@@ -529,6 +529,7 @@ fn sources_lists_every_adapter_before_the_catch_all() {
     assert_eq!(
         names,
         [
+            "llmspend",
             "litellm",
             "claude-code",
             "bedrock",
