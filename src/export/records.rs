@@ -81,7 +81,9 @@ impl RecordSink for RowSink<'_> {
     fn accept(&mut self, p: &PricedRecord<'_>, interner: &mut Interner) {
         self.tally.accept(p, interner);
         let r = p.record;
-        let t = &r.tokens;
+        // Audio and image tokens in input and output, as the report counts
+        // them (docs/design.md, "Audio and image tokens").
+        let t = &r.modal.counted_in(&r.tokens);
         let mut row = Vec::with_capacity(COLUMNS.len());
         row.push(Cell::Time(r.timestamp));
         row.push(Cell::Text(Some(r.source.to_string())));

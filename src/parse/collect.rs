@@ -125,6 +125,8 @@ pub struct Collected<'a> {
     /// (a top-level `prompt_tokens_details`, OpenAI's shape).
     /// Boxed: rare, and the collected values are cleared every row.
     pub prompt_details: Option<Box<crate::parse::cache_detail::CacheDetail>>,
+    /// Audio and image tokens, already taken out of `usage` (OpenAI).
+    pub modal: crate::record::Modal,
     /// A key read twice in one object: the row is malformed.
     dup: Option<&'static str>,
     /// [`crate::record::note`] bits for the record.
@@ -226,6 +228,18 @@ impl<'a> Collected<'a> {
         }
     }
 
+    /// The tokens of a usage object read with its audio and image part
+    /// (`UsageObj::tokens_modal` of the usage reader): the text counts
+    /// become the row's usage, the audio and image counts its modal part.
+    pub fn take_usage(&mut self, read: Option<Result<(Tokens, crate::record::Modal), Reason>>) {
+        self.usage = read.map(|r| {
+            r.map(|(tokens, modal)| {
+                self.modal = modal;
+                tokens
+            })
+        });
+    }
+
     /// Turns the candidates into a record, or the reason it is malformed.
     /// Returns `Ok(None)` for a row that carries no usage at all (neither
     /// model nor any token count): such a row is `ignored`.
@@ -237,6 +251,7 @@ impl<'a> Collected<'a> {
         }
         let mut record = UsageRecord::new(source);
         record.notes = std::mem::take(&mut self.notes);
+        record.modal = std::mem::take(&mut self.modal);
         for (slot, value) in record.text.iter_mut().zip(&mut self.text) {
             *slot = value.take().map(|(_, v)| v);
         }

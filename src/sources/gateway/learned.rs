@@ -301,7 +301,7 @@ fn read_usage<'de>(
     let mut usage = UsageObj::default();
     scan(cur, &mut usage)?;
     if out.usage.is_none() {
-        out.usage = usage.tokens();
+        out.take_usage(usage.tokens_modal());
     }
     Ok(())
 }

@@ -165,7 +165,7 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
             let mut usage = UsageObj::default();
             UsageCtx::Root.visit(&mut usage, map)?;
             if self.out.usage.is_none() {
-                self.out.usage = usage.tokens();
+                self.out.take_usage(usage.tokens_modal());
             }
             return Ok(());
         }
