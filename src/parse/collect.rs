@@ -124,7 +124,7 @@ pub struct Collected<'a> {
     /// The cache counts of a flat line's cache-inclusive `prompt_tokens`
     /// (a top-level `prompt_tokens_details`, OpenAI's shape).
     /// Boxed: rare, and the collected values are cleared every row.
-    pub prompt_details: Option<Box<crate::parse::cache_detail::CacheDetail>>,
+    pub prompt_details: Option<Box<crate::parse::cache_detail::PromptDetail>>,
     /// Audio and image tokens, already taken out of `usage` (OpenAI).
     pub modal: crate::record::Modal,
     /// A key read twice in one object: the row is malformed.
@@ -266,8 +266,12 @@ impl<'a> Collected<'a> {
             let prompt = counts[Count::Input as usize].is_some();
             if prompt && cache.iter().all(|&c| counts[c as usize].is_none()) {
                 let get = |c: Count| counts[c as usize].unwrap_or(Ok(0));
+                // Its audio and image input are their own part.
                 usage = Some((|| {
-                    details.tokens_of(get(Count::Input)?, get(Count::Output)?)
+                    let (tokens, modal) =
+                        details.tokens_modal_of(get(Count::Input)?, get(Count::Output)?)?;
+                    record.modal = modal;
+                    Ok(tokens)
                 })());
             }
         }

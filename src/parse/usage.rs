@@ -24,7 +24,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 
 use crate::parse::cache_detail::split_writes;
-pub use crate::parse::cache_detail::CacheDetail;
+pub use crate::parse::cache_detail::{CacheDetail, PromptDetail};
 use crate::parse::collect::count_of;
 
 use crate::parse::jscan::{Cursor, Scan, Token};
@@ -397,6 +397,16 @@ impl UsageObj {
             write: self.first(&[PtdCacheWrite, CacheCreationInput]),
             one_hour: self.first(&[Ptd1h, Cc1h]),
             five_min: self.first(&[Ptd5m, Cc5m]),
+        }
+    }
+
+    /// The counts of a top-level `prompt_tokens_details`: its cache counts
+    /// and its audio and image input.
+    pub fn prompt_detail(&self) -> PromptDetail {
+        PromptDetail {
+            cache: self.cache_detail(),
+            audio: self.get(Key::PtdAudio),
+            image: self.get(Key::PtdImage),
         }
     }
 

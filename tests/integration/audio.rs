@@ -124,3 +124,37 @@ fn the_embedded_card_prices_no_audio_and_says_so() {
         )]
     );
 }
+
+/// A gateway line with OpenAI usage flattened into it: a top-level
+/// `prompt_tokens_details` details the line's `prompt_tokens` (1,000 = 100
+/// cached + 600 audio + 300 text). Both lines (the first read by the walk,
+/// the second by the learned template) are 300 x 2.50 + 100 x 1.25 + 600
+/// x 40.00 + 50 x 10.00 = 0.00075 + 0.000125 + 0.024 + 0.0005 =
+/// $0.025375. Without the audio column: $0.001375 each, 600 tokens
+/// unpriced each.
+#[test]
+fn a_top_level_prompt_tokens_details_splits_audio_too() {
+    const FLAT: &str = "tests/fixtures/audio/gateway_flat_details.jsonl";
+    let j = json(&report(
+        &[FLAT, "--rates", &card("card_with_audio.csv")],
+        "json",
+    ));
+    assert_eq!(j["totals"]["cost_usd"], "0.050750");
+    assert_eq!(j["totals"]["input_tokens"], 1800);
+    assert_eq!(j["totals"]["cache_read_tokens"], 200);
+    assert_eq!(warnings(&j), []);
+    let j = json(&report(
+        &[FLAT, "--rates", &card("card_old_format.csv")],
+        "json",
+    ));
+    assert_eq!(j["totals"]["cost_usd"], "0.002750");
+    assert_eq!(
+        warnings(&j),
+        [(
+            "unpriced_audio_image_tokens".to_string(),
+            2,
+            1200,
+            vec![FLAT.to_string()]
+        )]
+    );
+}

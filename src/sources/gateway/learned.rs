@@ -316,7 +316,7 @@ fn read_details<'de>(
     let mut details = UsageObj::default();
     scan(cur, &mut details)?;
     out.prompt_details
-        .get_or_insert_with(|| Box::new(details.cache_detail()));
+        .get_or_insert_with(|| Box::new(details.prompt_detail()));
     Ok(())
 }
 

@@ -174,7 +174,7 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
             UsageCtx::PromptDetails.visit(&mut details, map)?;
             self.out
                 .prompt_details
-                .get_or_insert_with(|| Box::new(details.cache_detail()));
+                .get_or_insert_with(|| Box::new(details.prompt_detail()));
             return Ok(());
         }
         Node {
