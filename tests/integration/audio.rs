@@ -158,3 +158,51 @@ fn a_top_level_prompt_tokens_details_splits_audio_too() {
         )]
     );
 }
+
+/// A gateway line that states its cost ($0.0815, the voice request above
+/// at the audio prices) read with the old-format card: llmspend prices the
+/// text only ($0.0015), and `--explain-difference` gives the whole
+/// -$0.080000 to `unpriced` (the audio it could not price), none to price
+/// basis.
+#[test]
+fn the_difference_of_unpriced_audio_is_explained_as_unpriced() {
+    let dir = TestDir::new();
+    let line = r#"{"timestamp":"2026-10-01T10:00:00Z","request_id":"aud-1","provider":"openai","model":"gpt-audio-fixture","labels":{"team":"voice"},"cost":0.0815,"usage":{"prompt_tokens":1200,"completion_tokens":600,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":1000},"completion_tokens_details":{"audio_tokens":500}}}"#;
+    let file = dir.create("gateway.jsonl", format!("{line}\n"));
+    let rates = card("card_old_format.csv");
+    let j = json(&report(
+        &[
+            file.to_str().unwrap(),
+            "--rates",
+            &rates,
+            "--show-reported",
+            "--explain-difference",
+        ],
+        "json",
+    ));
+    let g = &j["groups"][0];
+    assert_eq!(g["cost_usd"], "0.001500");
+    assert_eq!(g["difference_usd"], "-0.080000");
+    let causes: Vec<(String, String)> = g["explanation"]["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["cause"].as_str().unwrap().to_string(),
+                c["amount_usd"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let zero = "0.000000000000".to_string();
+    assert_eq!(
+        causes,
+        [
+            ("price_basis".to_string(), zero.clone()),
+            ("cache_semantics".to_string(), zero.clone()),
+            ("unpriced".to_string(), "-0.080000000000".to_string()),
+            ("rounding".to_string(), zero.clone()),
+            ("unexplained".to_string(), zero),
+        ]
+    );
+}
