@@ -197,27 +197,6 @@ impl RecordSink for GroupTally<'_> {
                 }
             };
         }
-        let causes;
-        let reported = match r.reported_cost {
-            None => None,
-            Some(c) => {
-                let notes = match p.unpriced_modal {
-                    0 => r.notes,
-                    _ => r.notes | crate::record::note::UNPRICED_MODALITY,
-                };
-                causes = explain::of_record(cost, c, &r.tokens, notes);
-                if causes.price_basis != 0 {
-                    if let (Some(rate), Some(priced)) = (p.rate, cost) {
-                        let row = self
-                            .price_rows
-                            .entry(rate as *const _ as usize)
-                            .or_insert_with(|| (explain::row_label(rate), PriceRowSums::default()));
-                        row.1.add(&r.tokens, priced, c, causes.rounding);
-                    }
-                }
-                Some((c, &causes))
-            }
-        };
         // Audio and image tokens count where the report sums tokens: in
         // input and output (docs/design.md, "Audio and image tokens").
         let counted;
@@ -226,6 +205,27 @@ impl RecordSink for GroupTally<'_> {
             false => {
                 counted = r.modal.counted_in(&r.tokens);
                 &counted
+            }
+        };
+        let causes;
+        let reported = match r.reported_cost {
+            None => None,
+            Some(c) => {
+                let notes = match p.unpriced_modal {
+                    0 => r.notes,
+                    _ => r.notes | crate::record::note::UNPRICED_MODALITY,
+                };
+                causes = explain::of_record(cost, c, tokens, notes);
+                if causes.price_basis != 0 {
+                    if let (Some(rate), Some(priced)) = (p.rate, cost) {
+                        let row = self
+                            .price_rows
+                            .entry(rate as *const _ as usize)
+                            .or_insert_with(|| (explain::row_label(rate), PriceRowSums::default()));
+                        row.1.add(tokens, priced, c, causes.rounding);
+                    }
+                }
+                Some((c, &causes))
             }
         };
         let add = |t: &mut Totals| t.add(r.requests, tokens, cost, reported);

@@ -202,7 +202,25 @@ fn the_difference_of_unpriced_audio_is_explained_as_unpriced() {
             ("cache_semantics".to_string(), zero.clone()),
             ("unpriced".to_string(), "-0.080000000000".to_string()),
             ("rounding".to_string(), zero.clone()),
-            ("unexplained".to_string(), zero),
+            ("unexplained".to_string(), zero.clone()),
         ]
     );
+    // Only audio (no text token at all): llmspend prices $0, and the
+    // stated $0.09 is still explained as unpriced, not left unexplained.
+    let line = r#"{"timestamp":"2026-10-01T10:00:00Z","request_id":"aud-9","provider":"openai","model":"gpt-audio-fixture","labels":{"team":"voice"},"cost":0.09,"usage":{"prompt_tokens":1000,"completion_tokens":500,"prompt_tokens_details":{"cached_tokens":0,"audio_tokens":1000},"completion_tokens_details":{"audio_tokens":500}}}"#;
+    let file = dir.create("only_audio.jsonl", format!("{line}\n"));
+    let j = json(&report(
+        &[
+            file.to_str().unwrap(),
+            "--rates",
+            &rates,
+            "--show-reported",
+            "--explain-difference",
+        ],
+        "json",
+    ));
+    let causes = &j["groups"][0]["explanation"]["causes"];
+    assert_eq!(causes[2]["cause"], "unpriced");
+    assert_eq!(causes[2]["amount_usd"], "-0.090000000000");
+    assert_eq!(causes[4]["amount_usd"], zero);
 }
