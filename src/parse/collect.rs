@@ -125,6 +125,10 @@ pub struct Collected<'a> {
     /// (a top-level `prompt_tokens_details`, OpenAI's shape).
     /// Boxed: rare, and the collected values are cleared every row.
     pub prompt_details: Option<Box<crate::parse::cache_detail::PromptDetail>>,
+    /// The audio part of a flat line's `completion_tokens` (a top-level
+    /// `completion_tokens_details.audio_tokens`), taken out of the output
+    /// when the line has no usage object.
+    pub completion_audio: Option<Result<u64, Reason>>,
     /// Audio and image tokens, already taken out of `usage` (OpenAI).
     pub modal: crate::record::Modal,
     /// A key read twice in one object: the row is malformed.
@@ -257,6 +261,7 @@ impl<'a> Collected<'a> {
         }
         let counts = self.counts.each_ref().map(|c| c.as_ref().map(|(_, v)| *v));
         let mut usage = self.usage.take();
+        let flat_audio = self.completion_audio.take().filter(|_| usage.is_none());
         // OpenAI usage flattened into the line: its `prompt_tokens` includes
         // the cached tokens its top-level `prompt_tokens_details` counts
         // (docs/sources.md, OpenAI per-request usage), unless the line also
@@ -275,13 +280,27 @@ impl<'a> Collected<'a> {
                 })());
             }
         }
-        Winners {
+        let finished = Winners {
             time: self.time.take().map(|(_, t)| t),
             counts,
             cost: self.cost.take().map(|(_, c)| c),
             usage,
         }
-        .finish(record)
+        .finish(record);
+        match (finished, flat_audio) {
+            // The audio part of a flat line's `completion_tokens`, its own
+            // part (docs/design.md, "Audio and image tokens").
+            (Ok(Some(mut r)), Some(audio)) => {
+                let audio = audio?;
+                let output = r.tokens.output.checked_sub(audio);
+                r.tokens.output = output.ok_or(Reason::Other(
+                    "audio or image tokens exceed the tokens that include them",
+                ))?;
+                r.modal.audio_out = audio;
+                Ok(Some(r))
+            }
+            (finished, _) => finished,
+        }
     }
 }
 

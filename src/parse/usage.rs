@@ -400,6 +400,12 @@ impl UsageObj {
         }
     }
 
+    /// The `audio_tokens` of a top-level `completion_tokens_details` (0
+    /// when absent).
+    pub fn completion_audio(&self) -> Result<u64, Reason> {
+        Ok(self.get(Key::CtdAudio)?.unwrap_or(0))
+    }
+
     /// The counts of a top-level `prompt_tokens_details`: its cache counts
     /// and its audio and image input.
     pub fn prompt_detail(&self) -> PromptDetail {

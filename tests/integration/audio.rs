@@ -125,35 +125,42 @@ fn the_embedded_card_prices_no_audio_and_says_so() {
     );
 }
 
-/// A gateway line with OpenAI usage flattened into it: a top-level
-/// `prompt_tokens_details` details the line's `prompt_tokens` (1,000 = 100
-/// cached + 600 audio + 300 text). Both lines (the first read by the walk,
-/// the second by the learned template) are 300 x 2.50 + 100 x 1.25 + 600
-/// x 40.00 + 50 x 10.00 = 0.00075 + 0.000125 + 0.024 + 0.0005 =
-/// $0.025375. Without the audio column: $0.001375 each, 600 tokens
-/// unpriced each.
+/// Gateway lines with OpenAI usage flattened into them: a top-level
+/// `prompt_tokens_details` details the line's `prompt_tokens`, a top-level
+/// `completion_tokens_details` its `completion_tokens`.
+/// - Lines 1 and 2 (the first read by the walk, the second by the learned
+///   template): prompt 1,000 = 100 cached + 600 audio + 300 text,
+///   completion 300 = 200 audio + 100 text. 300 x 2.50 + 100 x 1.25 + 600
+///   x 40.00 + 100 x 10.00 + 200 x 80.00 = 0.00075 + 0.000125 + 0.024 +
+///   0.001 + 0.016 = $0.041875 each.
+/// - Line 3, no prompt details: 1,000 x 2.50 + 100 x 10.00 + 200 x 80.00
+///   = 0.0025 + 0.001 + 0.016 = $0.0195.
+///
+/// Total $0.103250. Without the audio columns the text only: $0.001875
+/// twice + $0.0035 = $0.00725, and 800 + 800 + 200 audio tokens unpriced.
 #[test]
-fn a_top_level_prompt_tokens_details_splits_audio_too() {
+fn top_level_token_details_split_audio_too() {
     const FLAT: &str = "tests/fixtures/audio/gateway_flat_details.jsonl";
     let j = json(&report(
         &[FLAT, "--rates", &card("card_with_audio.csv")],
         "json",
     ));
-    assert_eq!(j["totals"]["cost_usd"], "0.050750");
-    assert_eq!(j["totals"]["input_tokens"], 1800);
+    assert_eq!(j["totals"]["cost_usd"], "0.103250");
+    assert_eq!(j["totals"]["input_tokens"], 2800);
+    assert_eq!(j["totals"]["output_tokens"], 900);
     assert_eq!(j["totals"]["cache_read_tokens"], 200);
     assert_eq!(warnings(&j), []);
     let j = json(&report(
         &[FLAT, "--rates", &card("card_old_format.csv")],
         "json",
     ));
-    assert_eq!(j["totals"]["cost_usd"], "0.002750");
+    assert_eq!(j["totals"]["cost_usd"], "0.007250");
     assert_eq!(
         warnings(&j),
         [(
             "unpriced_audio_image_tokens".to_string(),
-            2,
-            1200,
+            3,
+            1800,
             vec![FLAT.to_string()]
         )]
     );

@@ -169,6 +169,14 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
             }
             return Ok(());
         }
+        if descend.container == Some(Container::CompletionDetails) {
+            let mut details = UsageObj::default();
+            UsageCtx::CompletionDetails.visit(&mut details, map)?;
+            self.out
+                .completion_audio
+                .get_or_insert_with(|| details.completion_audio());
+            return Ok(());
+        }
         if descend.container == Some(Container::PromptDetails) {
             let mut details = UsageObj::default();
             UsageCtx::PromptDetails.visit(&mut details, map)?;
