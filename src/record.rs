@@ -200,6 +200,58 @@ impl Tokens {
     }
 }
 
+/// OpenAI audio and image tokens, disjoint from [`Tokens`]: taken out of
+/// the text input and output counts that include them, priced by their own
+/// rate-card columns (docs/design.md, "Audio and image tokens"). Cached
+/// audio or image input is counted here too, at the audio or image input
+/// price: the card has no cached-modality column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Modal {
+    /// Audio input tokens.
+    pub audio_in: u64,
+    /// Audio output tokens.
+    pub audio_out: u64,
+    /// Image input tokens.
+    pub image_in: u64,
+}
+
+impl Modal {
+    /// Returns true if and only if every count is zero.
+    #[inline]
+    pub fn is_zero(&self) -> bool {
+        (self.audio_in | self.audio_out | self.image_in) == 0
+    }
+
+    /// Every audio and image token, exactly.
+    pub fn total_exact(&self) -> u128 {
+        u128::from(self.audio_in) + u128::from(self.audio_out) + u128::from(self.image_in)
+    }
+
+    /// `tokens` (text counts that include these) with these taken out.
+    pub fn taken_out_of(&self, tokens: Tokens) -> Result<Tokens, Reason> {
+        let exceeds = Reason::Other("audio or image tokens exceed the tokens that include them");
+        let input = self.audio_in.checked_add(self.image_in).ok_or(exceeds)?;
+        Ok(Tokens {
+            input: tokens.input.checked_sub(input).ok_or(exceeds)?,
+            output: tokens.output.checked_sub(self.audio_out).ok_or(exceeds)?,
+            ..tokens
+        })
+    }
+
+    /// `tokens` with these counts added back where a report sums tokens:
+    /// audio and image input to `input`, audio output to `output`.
+    pub fn counted_in(&self, tokens: &Tokens) -> Tokens {
+        Tokens {
+            input: tokens
+                .input
+                .saturating_add(self.audio_in)
+                .saturating_add(self.image_in),
+            output: tokens.output.saturating_add(self.audio_out),
+            ..*tokens
+        }
+    }
+}
+
 pub use crate::time::Timestamp;
 
 /// One usage row, normalized.
@@ -212,6 +264,8 @@ pub struct UsageRecord<'a> {
     pub requests: u64,
     /// Token counts, disjoint.
     pub tokens: Tokens,
+    /// Audio and image tokens, disjoint from `tokens`.
+    pub modal: Modal,
     /// Text fields by [`Field`]; `None` is a missing value.
     pub text: [Option<Cow<'a, str>>; Field::COUNT],
     /// A cost the source itself states, in pico-dollars; kept for
@@ -250,7 +304,8 @@ pub mod note {
     /// cached input is priced as uncached.
     pub const NO_CACHE_SPLIT: u8 = 32;
     /// Audio or image tokens with no price of their own in the rate card
-    /// (not priced, never as text).
+    /// (not priced, never as text). Set by pricing, not by sources: the
+    /// record's [`super::Modal`] parts whose card column is empty.
     pub const UNPRICED_MODALITY: u8 = 64;
 }
 
@@ -261,6 +316,7 @@ impl<'a> UsageRecord<'a> {
             timestamp: 0,
             requests: 1,
             tokens: Tokens::default(),
+            modal: Modal::default(),
             text: Default::default(),
             reported_cost: None,
             source,
@@ -413,5 +469,12 @@ mod tests {
         };
         assert_eq!(t.total_input(), 11011);
         assert_eq!(t.total(), 11111);
+    }
+
+    #[test]
+    fn record_stays_small() {
+        // 448 bytes before the audio and image counts (three u64, 24
+        // bytes), 480 with them (the u128 stated cost aligns it to 16).
+        assert_eq!(std::mem::size_of::<UsageRecord<'static>>(), 480);
     }
 }

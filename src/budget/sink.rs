@@ -157,7 +157,7 @@ impl RecordSink for BudgetSink<'_, '_> {
                     let model = p.get(Field::Model).map(str::to_string);
                     let e = sums.unpriced.entry(model).or_default();
                     e.0 += u128::from(p.record.requests);
-                    e.1 += p.record.tokens.total_exact();
+                    e.1 += p.record.tokens.total_exact() + p.record.modal.total_exact();
                 }
                 None => {}
             }

@@ -77,7 +77,9 @@ fn int(n: u64) -> Cell {
 impl Row for Record {
     fn of(p: &PricedRecord<'_>) -> Record {
         let r = p.record;
-        let t = &r.tokens;
+        // Audio and image tokens in input and output, as the report counts
+        // them (docs/design.md, "Audio and image tokens").
+        let t = &r.modal.counted_in(&r.tokens);
         let mut row = Vec::with_capacity(COLUMNS.len());
         row.push(Cell::Time(r.timestamp));
         row.push(Cell::Text(Some(r.source.to_string())));

@@ -2,7 +2,7 @@
 //! `prompt_tokens_details`), kept apart from the usage-object reader so
 //! that a row's collected values can hold them (docs/sources.md, gateway).
 
-use crate::record::{Reason, Tokens};
+use crate::record::{Modal, Reason, Tokens};
 
 /// The cache counts of a usage object that details a cache-inclusive
 /// prompt count (OpenAI's shape; LiteLLM's `additional_usage_values` beside
@@ -13,6 +13,18 @@ pub struct CacheDetail {
     pub(crate) write: Result<Option<u64>, Reason>,
     pub(crate) one_hour: Result<Option<u64>, Reason>,
     pub(crate) five_min: Result<Option<u64>, Reason>,
+}
+
+/// A flat line's top-level `prompt_tokens_details`: its cache counts and
+/// its `audio_tokens` and `image_tokens`, parts of the line's prompt
+/// (boxed in a row: rare). Apart from [`CacheDetail`] so that rows that
+/// hold cache details unboxed (LiteLLM's) do not grow.
+#[derive(Debug, Clone, Copy)]
+pub struct PromptDetail {
+    /// The cache counts.
+    pub cache: CacheDetail,
+    pub(crate) audio: Result<Option<u64>, Reason>,
+    pub(crate) image: Result<Option<u64>, Reason>,
 }
 
 impl Default for CacheDetail {
@@ -45,6 +57,21 @@ impl CacheDetail {
             cache_write: w5,
             cache_write_1h: w1,
         })
+    }
+}
+
+impl PromptDetail {
+    /// [`CacheDetail::tokens_of`] with the audio and image input of the
+    /// details taken out of the uncached input as their own part (docs/
+    /// design.md, "Audio and image tokens").
+    pub fn tokens_modal_of(self, prompt: u64, completion: u64) -> Result<(Tokens, Modal), Reason> {
+        let tokens = self.cache.tokens_of(prompt, completion)?;
+        let modal = Modal {
+            audio_in: self.audio?.unwrap_or(0),
+            audio_out: 0,
+            image_in: self.image?.unwrap_or(0),
+        };
+        Ok((modal.taken_out_of(tokens)?, modal))
     }
 }
 

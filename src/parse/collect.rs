@@ -124,7 +124,13 @@ pub struct Collected<'a> {
     /// The cache counts of a flat line's cache-inclusive `prompt_tokens`
     /// (a top-level `prompt_tokens_details`, OpenAI's shape).
     /// Boxed: rare, and the collected values are cleared every row.
-    pub prompt_details: Option<Box<crate::parse::cache_detail::CacheDetail>>,
+    pub prompt_details: Option<Box<crate::parse::cache_detail::PromptDetail>>,
+    /// The audio part of a flat line's `completion_tokens` (a top-level
+    /// `completion_tokens_details.audio_tokens`), taken out of the output
+    /// when the line has no usage object.
+    pub completion_audio: Option<Result<u64, Reason>>,
+    /// Audio and image tokens, already taken out of `usage` (OpenAI).
+    pub modal: crate::record::Modal,
     /// A key read twice in one object: the row is malformed.
     dup: Option<&'static str>,
     /// [`crate::record::note`] bits for the record.
@@ -226,6 +232,18 @@ impl<'a> Collected<'a> {
         }
     }
 
+    /// The tokens of a usage object read with its audio and image part
+    /// (`UsageObj::tokens_modal` of the usage reader): the text counts
+    /// become the row's usage, the audio and image counts its modal part.
+    pub fn take_usage(&mut self, read: Option<Result<(Tokens, crate::record::Modal), Reason>>) {
+        self.usage = read.map(|r| {
+            r.map(|(tokens, modal)| {
+                self.modal = modal;
+                tokens
+            })
+        });
+    }
+
     /// Turns the candidates into a record, or the reason it is malformed.
     /// Returns `Ok(None)` for a row that carries no usage at all (neither
     /// model nor any token count): such a row is `ignored`.
@@ -237,11 +255,13 @@ impl<'a> Collected<'a> {
         }
         let mut record = UsageRecord::new(source);
         record.notes = std::mem::take(&mut self.notes);
+        record.modal = std::mem::take(&mut self.modal);
         for (slot, value) in record.text.iter_mut().zip(&mut self.text) {
             *slot = value.take().map(|(_, v)| v);
         }
         let counts = self.counts.each_ref().map(|c| c.as_ref().map(|(_, v)| *v));
         let mut usage = self.usage.take();
+        let flat_audio = self.completion_audio.take().filter(|_| usage.is_none());
         // OpenAI usage flattened into the line: its `prompt_tokens` includes
         // the cached tokens its top-level `prompt_tokens_details` counts
         // (docs/sources.md, OpenAI per-request usage), unless the line also
@@ -251,18 +271,36 @@ impl<'a> Collected<'a> {
             let prompt = counts[Count::Input as usize].is_some();
             if prompt && cache.iter().all(|&c| counts[c as usize].is_none()) {
                 let get = |c: Count| counts[c as usize].unwrap_or(Ok(0));
+                // Its audio and image input are their own part.
                 usage = Some((|| {
-                    details.tokens_of(get(Count::Input)?, get(Count::Output)?)
+                    let (tokens, modal) =
+                        details.tokens_modal_of(get(Count::Input)?, get(Count::Output)?)?;
+                    record.modal = modal;
+                    Ok(tokens)
                 })());
             }
         }
-        Winners {
+        let finished = Winners {
             time: self.time.take().map(|(_, t)| t),
             counts,
             cost: self.cost.take().map(|(_, c)| c),
             usage,
         }
-        .finish(record)
+        .finish(record);
+        match (finished, flat_audio) {
+            // The audio part of a flat line's `completion_tokens`, its own
+            // part (docs/design.md, "Audio and image tokens").
+            (Ok(Some(mut r)), Some(audio)) => {
+                let audio = audio?;
+                let output = r.tokens.output.checked_sub(audio);
+                r.tokens.output = output.ok_or(Reason::Other(
+                    "audio or image tokens exceed the tokens that include them",
+                ))?;
+                r.modal.audio_out = audio;
+                Ok(Some(r))
+            }
+            (finished, _) => finished,
+        }
     }
 }
 

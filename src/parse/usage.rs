@@ -24,14 +24,14 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 
 use crate::parse::cache_detail::split_writes;
-pub use crate::parse::cache_detail::CacheDetail;
+pub use crate::parse::cache_detail::{CacheDetail, PromptDetail};
 use crate::parse::collect::count_of;
 
 use crate::parse::jscan::{Cursor, Scan, Token};
 use crate::parse::json::{KeySeed, ScalarSeed};
 use crate::parse::keymap::KeyMap;
 use crate::parse::scalar::Scalar;
-use crate::record::{Reason, Tokens};
+use crate::record::{Modal, Reason, Tokens};
 
 /// A count inside a usage object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,9 +58,12 @@ pub(crate) enum Key {
     GeminiCached,
     GeminiCandidates,
     GeminiThoughts,
+    PtdAudio,
+    PtdImage,
+    CtdAudio,
 }
 
-const KEYS: usize = 21;
+const KEYS: usize = 24;
 
 impl Key {
     /// The key as written in its object (the last part of [`Key::name`]).
@@ -96,6 +99,9 @@ impl Key {
             Key::GeminiCached => "usageMetadata.cachedContentTokenCount",
             Key::GeminiCandidates => "usageMetadata.candidatesTokenCount",
             Key::GeminiThoughts => "usageMetadata.thoughtsTokenCount",
+            Key::PtdAudio => "usage.prompt_tokens_details.audio_tokens",
+            Key::PtdImage => "usage.prompt_tokens_details.image_tokens",
+            Key::CtdAudio => "usage.completion_tokens_details.audio_tokens",
         }
     }
 }
@@ -123,6 +129,8 @@ pub enum UsageCtx {
     InputDetails,
     /// `cache_creation`.
     CacheCreation,
+    /// `completion_tokens_details`.
+    CompletionDetails,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -158,6 +166,10 @@ const STEPS: &[(UsageCtx, &str, Step)] = {
         (Root, "prompt_tokens_details", Into(PromptDetails)),
         (Root, "input_tokens_details", Into(InputDetails)),
         (Root, "cache_creation", Into(CacheCreation)),
+        (Root, "completion_tokens_details", Into(CompletionDetails)),
+        (PromptDetails, "audio_tokens", Count(PtdAudio)),
+        (PromptDetails, "image_tokens", Count(PtdImage)),
+        (CompletionDetails, "audio_tokens", Count(CtdAudio)),
         (PromptDetails, "cached_tokens", Count(PtdCached)),
         (PromptDetails, "cache_write_tokens", Count(PtdCacheWrite)),
         (
@@ -182,7 +194,7 @@ const STEPS: &[(UsageCtx, &str, Step)] = {
     ]
 };
 
-const CONTEXTS: usize = 5;
+const CONTEXTS: usize = 6;
 
 /// [`STEPS`] by key, then by context.
 static STEP_MAP: LazyLock<KeyMap<[Step; CONTEXTS]>> = LazyLock::new(|| {
@@ -386,6 +398,46 @@ impl UsageObj {
             one_hour: self.first(&[Ptd1h, Cc1h]),
             five_min: self.first(&[Ptd5m, Cc5m]),
         }
+    }
+
+    /// The `audio_tokens` of a top-level `completion_tokens_details` (0
+    /// when absent).
+    pub fn completion_audio(&self) -> Result<u64, Reason> {
+        Ok(self.get(Key::CtdAudio)?.unwrap_or(0))
+    }
+
+    /// The counts of a top-level `prompt_tokens_details`: its cache counts
+    /// and its audio and image input.
+    pub fn prompt_detail(&self) -> PromptDetail {
+        PromptDetail {
+            cache: self.cache_detail(),
+            audio: self.get(Key::PtdAudio),
+            image: self.get(Key::PtdImage),
+        }
+    }
+
+    /// The disjoint tokens of this object and its audio and image tokens,
+    /// taken out of the text counts that include them, `None` when it
+    /// holds no count. Only the Chat Completions shape (`prompt_tokens`)
+    /// has them: `prompt_tokens` includes `prompt_tokens_details.
+    /// audio_tokens` and `.image_tokens`, `completion_tokens` includes
+    /// `completion_tokens_details.audio_tokens` (docs/sources.md). Readers
+    /// that carry no [`Modal`] part use [`UsageObj::tokens`], which leaves
+    /// them in the text counts.
+    pub fn tokens_modal(&self) -> Option<Result<(Tokens, Modal), Reason>> {
+        use Key::*;
+        let tokens = self.tokens()?;
+        Some(tokens.and_then(|t| {
+            if self.get(PromptTokens)?.is_none() {
+                return Ok((t, Modal::default()));
+            }
+            let modal = Modal {
+                audio_in: self.get(PtdAudio)?.unwrap_or(0),
+                audio_out: self.get(CtdAudio)?.unwrap_or(0),
+                image_in: self.get(PtdImage)?.unwrap_or(0),
+            };
+            Ok((modal.taken_out_of(t)?, modal))
+        }))
     }
 
     /// The disjoint tokens of this object, `None` when it holds no count.

@@ -40,6 +40,13 @@ pub struct Rate {
     pub cache_write: TokenPrice,
     /// 1-hour cache writes.
     pub cache_write_1h: TokenPrice,
+    /// Audio input (`audio_input_per_mtok`); `None`: no price, audio input
+    /// is unpriced (never priced as text).
+    pub audio_input: Option<TokenPrice>,
+    /// Audio output (`audio_output_per_mtok`); `None` as above.
+    pub audio_output: Option<TokenPrice>,
+    /// Image input (`image_input_per_mtok`); `None` as above.
+    pub image_input: Option<TokenPrice>,
     /// `None` for standard, else the tier the row prices.
     pub tier: Option<String>,
     /// Long-context threshold on total input.

@@ -13,7 +13,7 @@ use std::cell::Cell;
 use rustc_hash::FxHashMap;
 
 use crate::money::Money;
-use crate::record::Tokens;
+use crate::record::{Modal, Tokens};
 pub use card::names::canonical_provider;
 use card::names::is_standard_tier;
 use card::pick::{Candidates, DayPick};
@@ -44,6 +44,27 @@ pub fn cost(rate: &Rate, tokens: &Tokens) -> Money {
         + rate.cache_read.times(tokens.cache_read)
         + rate.cache_write.times(tokens.cache_write)
         + rate.cache_write_1h.times(tokens.cache_write_1h)
+}
+
+/// The audio and image part of a record's cost at `rate`
+/// (docs/design.md, "Audio and image tokens"): the cost of the parts whose
+/// column has a price, and the tokens of the parts whose column is empty,
+/// which are not priced at all (never as text).
+pub fn modal_cost(rate: &Rate, modal: &Modal) -> (Money, u64) {
+    let mut cost = Money(0);
+    let mut unpriced = 0u64;
+    for (n, price) in [
+        (modal.audio_in, rate.audio_input),
+        (modal.audio_out, rate.audio_output),
+        (modal.image_in, rate.image_input),
+    ] {
+        match price {
+            _ if n == 0 => {}
+            Some(p) => cost += p.times(n),
+            None => unpriced = unpriced.saturating_add(n),
+        }
+    }
+    (cost, unpriced)
 }
 
 /// Guesses the provider of a model id when the record names none: from a
@@ -230,5 +251,32 @@ impl<'c> Pricer<'c> {
     ) -> Priced<'c> {
         self.resolve(key, provider, model)
             .price(day, tier, tokens, requests)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn audio_and_image_are_priced_at_their_columns_or_left_unpriced() {
+        let mut card = RateCard::default();
+        card.add_csv(
+            "t.csv",
+            "provider,model,input_per_mtok,output_per_mtok,audio_input_per_mtok,image_input_per_mtok\n\
+             openai,m,1,2,40,\n",
+            card::Layer::User,
+        )
+        .unwrap();
+        let rate = &card.rows()[0];
+        let modal = Modal {
+            audio_in: 1_000,
+            audio_out: 7,
+            image_in: 5,
+        };
+        // 1,000 x $40 per MTok = $0.04; audio output and image input have
+        // no price: 12 tokens unpriced, none priced at the text columns.
+        assert_eq!(modal_cost(rate, &modal), (Money(40_000_000_000), 12));
+        assert_eq!(modal_cost(rate, &Modal::default()), (Money(0), 0));
     }
 }

@@ -66,6 +66,10 @@ pub struct PricedRecord<'r> {
     /// With `tier_skipped`: the long-context row a single request would
     /// have been priced at (for the cost at risk).
     pub skipped_tier: Option<&'r Rate>,
+    /// Audio and image tokens of the record whose rate-card column is
+    /// empty: counted, not priced, warned about (`cost` has the priced
+    /// parts only).
+    pub unpriced_modal: u64,
     /// The day in `--tz`, days since the epoch.
     pub local_day: i64,
     /// A bit per [`Field`] (by `Field as usize`) the ownership map set.

@@ -103,6 +103,9 @@ impl<'p> GroupTally<'p> {
         if notes & note::NO_CACHE_SPLIT != 0 && t.input > 0 {
             add(Code::NoCacheSplit, u128::from(t.input), 0);
         }
+        if p.unpriced_modal > 0 {
+            add(Code::UnpricedModality, u128::from(p.unpriced_modal), 0);
+        }
         if p.tier_skipped {
             let at_risk = match (p.skipped_tier, p.cost) {
                 (Some(tier), Some(cost)) => crate::price::cost(tier, t).0.saturating_sub(cost.0),
@@ -175,7 +178,7 @@ impl RecordSink for GroupTally<'_> {
         if p.tier_skipped {
             self.tier_skipped += u128::from(r.requests);
         }
-        if r.notes != 0 || p.tier_skipped {
+        if r.notes != 0 || p.tier_skipped || p.unpriced_modal > 0 {
             self.warn(p);
         }
         let cost = p.cost;
@@ -194,24 +197,38 @@ impl RecordSink for GroupTally<'_> {
                 }
             };
         }
+        // Audio and image tokens count where the report sums tokens: in
+        // input and output (docs/design.md, "Audio and image tokens").
+        let counted;
+        let tokens = match r.modal.is_zero() {
+            true => &r.tokens,
+            false => {
+                counted = r.modal.counted_in(&r.tokens);
+                &counted
+            }
+        };
         let causes;
         let reported = match r.reported_cost {
             None => None,
             Some(c) => {
-                causes = explain::of_record(cost, c, &r.tokens, r.notes);
+                let notes = match p.unpriced_modal {
+                    0 => r.notes,
+                    _ => r.notes | crate::record::note::UNPRICED_MODALITY,
+                };
+                causes = explain::of_record(cost, c, tokens, notes);
                 if causes.price_basis != 0 {
                     if let (Some(rate), Some(priced)) = (p.rate, cost) {
                         let row = self
                             .price_rows
                             .entry(rate as *const _ as usize)
                             .or_insert_with(|| (explain::row_label(rate), PriceRowSums::default()));
-                        row.1.add(&r.tokens, priced, c, causes.rounding);
+                        row.1.add(tokens, priced, c, causes.rounding);
                     }
                 }
                 Some((c, &causes))
             }
         };
-        let add = |t: &mut Totals| t.add(r.requests, &r.tokens, cost, reported);
+        let add = |t: &mut Totals| t.add(r.requests, tokens, cost, reported);
         add(self.groups.entry(&key));
         add(&mut self.total);
         use crate::record::Field;
@@ -263,7 +280,7 @@ impl RecordSink for GroupTally<'_> {
         if cost.is_none() {
             let entry = self.unpriced.entry(p.model_id).or_default();
             entry.0 += u128::from(r.requests);
-            entry.1 += r.tokens.total_exact();
+            entry.1 += r.tokens.total_exact() + r.modal.total_exact();
         }
     }
 }

@@ -21,6 +21,13 @@ use crate::sources::testing::Capture;
 pub fn field_of(r: &UsageRecord<'_>, name: &str) -> Option<String> {
     let t = &r.tokens;
     let count = |v: u64| (v != 0).then(|| v.to_string());
+    // Audio and image tokens: the record's modal part, no slot of their own.
+    match name {
+        "audio_input_tokens" => return count(r.modal.audio_in),
+        "audio_output_tokens" => return count(r.modal.audio_out),
+        "image_input_tokens" => return count(r.modal.image_in),
+        _ => {}
+    }
     match Slot::from_name(name).unwrap_or_else(|| panic!("{name} is no canonical field")) {
         Slot::Text(f) => r.get(f).map(str::to_string),
         Slot::Time => Some(format!("{:?}", r.timestamp)),
@@ -33,6 +40,14 @@ pub fn field_of(r: &UsageRecord<'_>, name: &str) -> Option<String> {
         Slot::Cost => r.reported_cost.map(|c| c.to_string()),
     }
 }
+
+/// The audio and image token fields (OpenAI), read into the record's
+/// modal part.
+const MODAL: [&str; 3] = [
+    "audio_input_tokens",
+    "audio_output_tokens",
+    "image_input_tokens",
+];
 
 fn segments(path: &str) -> Vec<&str> {
     path.split(" (").next().unwrap().split('.').collect()
@@ -146,6 +161,9 @@ pub fn csv_objects(text: &str) -> Vec<Value> {
 /// any of them gives the field (a text may need to be a flag, `true`, or a
 /// `model, detail` pair).
 fn sample_values(field: &str) -> Vec<Value> {
+    if MODAL.contains(&field) {
+        return vec![Value::from(7777)];
+    }
     match Slot::from_name(field).unwrap() {
         Slot::Text(_) => vec![
             Value::from("zz-check-7"),

@@ -18,6 +18,11 @@
 //!   `start_time_iso`, ...) and the cost export (`amount_value`,
 //!   `amount_currency`, `start_time_iso`, ...), columns found by name.
 //!
+//! - Audio and image tokens (`input_audio_tokens`, `output_audio_tokens`,
+//!   `input_image_tokens`, and their cached parts) are taken out of the
+//!   text counts that include them and carried as the record's
+//!   [`Modal`] part, priced by their own rate-card columns.
+//!
 //! Results of other usage endpoints (images, audio, vector stores, ...)
 //! carry no tokens and are `ignored`.
 
@@ -33,7 +38,7 @@ use crate::parse::json::{read_object_as, Lenient, Val};
 use crate::parse::scalar::Scalar;
 use crate::parse::sink::Sink;
 use crate::parse::Framing;
-use crate::record::{Field, Ignored, Reason, Tokens};
+use crate::record::{Field, Ignored, Modal, Reason, Tokens};
 use crate::sources::contract::{Parser, Sample, Source, SourceOptions};
 
 /// The OpenAI admin-report source.
@@ -57,6 +62,16 @@ struct Row<'a> {
     input_uncached_tokens: Val<'a>,
     #[serde(borrow)]
     output_tokens: Val<'a>,
+    #[serde(borrow)]
+    input_audio_tokens: Val<'a>,
+    #[serde(borrow)]
+    input_cached_audio_tokens: Val<'a>,
+    #[serde(borrow)]
+    output_audio_tokens: Val<'a>,
+    #[serde(borrow)]
+    input_image_tokens: Val<'a>,
+    #[serde(borrow)]
+    input_cached_image_tokens: Val<'a>,
     #[serde(borrow)]
     num_model_requests: Val<'a>,
     #[serde(borrow)]
@@ -117,13 +132,25 @@ const PAGE_FIELDS: &[(&str, &[&str])] = &[
     (
         "input_tokens",
         &[
-            "input_tokens (less input_cached_tokens and input_cache_write_tokens)",
+            "input_tokens (less input_cached_tokens, input_cache_write_tokens and the uncached audio and image input)",
             "input_uncached_tokens",
         ],
     ),
-    ("output_tokens", &["output_tokens"]),
-    ("cache_read_tokens", &["input_cached_tokens"]),
+    ("output_tokens", &["output_tokens (less output_audio_tokens)"]),
+    (
+        "cache_read_tokens",
+        &["input_cached_tokens (less input_cached_audio_tokens and input_cached_image_tokens)"],
+    ),
     ("cache_write_tokens", &["input_cache_write_tokens"]),
+    (
+        "audio_input_tokens",
+        &["input_audio_tokens (cached ones included: input_cached_audio_tokens)"],
+    ),
+    ("audio_output_tokens", &["output_audio_tokens"]),
+    (
+        "image_input_tokens",
+        &["input_image_tokens (cached ones included: input_cached_image_tokens)"],
+    ),
 ];
 
 /// The columns of the CSV exports, as [`PAGE_FIELDS`] for pages.
@@ -146,17 +173,34 @@ const CSV_FIELDS: &[(&str, &[&str])] = &[
     (
         "input_tokens",
         &[
-            "input_tokens (less input_cached_tokens and input_cache_write_tokens)",
+            "input_tokens (less input_cached_tokens, input_cache_write_tokens and the uncached audio and image input)",
             "input_uncached_tokens",
         ],
     ),
-    ("output_tokens", &["output_tokens"]),
-    ("cache_read_tokens", &["input_cached_tokens"]),
+    ("output_tokens", &["output_tokens (less output_audio_tokens)"]),
+    (
+        "cache_read_tokens",
+        &["input_cached_tokens (less input_cached_audio_tokens and input_cached_image_tokens)"],
+    ),
     ("cache_write_tokens", &["input_cache_write_tokens"]),
+    (
+        "audio_input_tokens",
+        &["input_audio_tokens (cached ones included: input_cached_audio_tokens)"],
+    ),
+    ("audio_output_tokens", &["output_audio_tokens"]),
+    (
+        "image_input_tokens",
+        &["input_image_tokens (cached ones included: input_cached_image_tokens)"],
+    ),
 ];
 
-/// The disjoint tokens of a usage row (`None` when it has no count).
-fn usage_tokens(row: &Row<'_>) -> Result<Option<Tokens>, Reason> {
+/// The disjoint tokens of a usage row (`None` when it has no count), and
+/// its audio and image tokens, taken out of the text counts that include
+/// them: `input_tokens` includes `input_audio_tokens` and
+/// `input_image_tokens`, `input_cached_tokens` their cached parts
+/// (`input_cached_audio_tokens`, `input_cached_image_tokens`), and
+/// `output_tokens` includes `output_audio_tokens` (docs/sources.md).
+fn usage_tokens(row: &Row<'_>) -> Result<Option<(Tokens, Modal)>, Reason> {
     let input = row.input_tokens.count("input_tokens")?;
     let cached = row
         .input_cached_tokens
@@ -178,13 +222,33 @@ fn usage_tokens(row: &Row<'_>) -> Result<Option<Tokens>, Reason> {
             .ok_or(Reason::CachedExceedsInput)?,
         None => uncached.unwrap_or(0),
     };
-    Ok(Some(Tokens {
-        input,
-        output: output.unwrap_or(0),
-        cache_read: cached,
-        cache_write: write,
-        cache_write_1h: 0,
-    }))
+    let n = |v: &Val<'_>, name: &'static str| v.count(name).map(|c| c.unwrap_or(0));
+    let modal = Modal {
+        audio_in: n(&row.input_audio_tokens, "input_audio_tokens")?,
+        audio_out: n(&row.output_audio_tokens, "output_audio_tokens")?,
+        image_in: n(&row.input_image_tokens, "input_image_tokens")?,
+    };
+    let cached_audio = n(&row.input_cached_audio_tokens, "input_cached_audio_tokens")?;
+    let cached_image = n(&row.input_cached_image_tokens, "input_cached_image_tokens")?;
+    let exceeds = Reason::Other("audio or image tokens exceed the tokens that include them");
+    let cached_modal = cached_audio.checked_add(cached_image).ok_or(exceeds)?;
+    let uncached_modal = (modal.audio_in.checked_sub(cached_audio))
+        .zip(modal.image_in.checked_sub(cached_image))
+        .and_then(|(a, i)| a.checked_add(i))
+        .ok_or(exceeds)?;
+    Ok(Some((
+        Tokens {
+            input: input.checked_sub(uncached_modal).ok_or(exceeds)?,
+            output: output
+                .unwrap_or(0)
+                .checked_sub(modal.audio_out)
+                .ok_or(exceeds)?,
+            cache_read: cached.checked_sub(cached_modal).ok_or(exceeds)?,
+            cache_write: write,
+            cache_write_1h: 0,
+        },
+        modal,
+    )))
 }
 
 /// What a row is, from its `object` (JSON) or its columns (CSV).
@@ -251,13 +315,14 @@ fn emit(mut row: Row<'_>, start: BucketStart<'_>, sink: &mut dyn Sink) {
         out.usage = Some(Ok(Tokens::default()));
         return finish(out, sink);
     }
-    let tokens = match usage_tokens(&row) {
+    let (tokens, modal) = match usage_tokens(&row) {
         Ok(Some(t)) => t,
         Ok(None) if !row.model.is_some() => return sink.ignored(Ignored::NoUsage),
-        Ok(None) => Tokens::default(),
+        Ok(None) => Default::default(),
         Err(reason) => return sink.malformed(reason),
     };
     out.usage = Some(Ok(tokens));
+    out.modal = modal;
     row.num_model_requests.offer(
         &mut out,
         Slot::Count(Count::Requests),
@@ -315,6 +380,11 @@ enum Col {
     InputCacheWrite,
     InputUncached,
     OutputTokens,
+    InputAudio,
+    InputCachedAudio,
+    OutputAudio,
+    InputImage,
+    InputCachedImage,
     Requests,
     Project,
     User,
@@ -335,6 +405,11 @@ fn column(name: &str) -> Option<Col> {
         "input_cache_write_tokens" => Col::InputCacheWrite,
         "input_uncached_tokens" => Col::InputUncached,
         "output_tokens" => Col::OutputTokens,
+        "input_audio_tokens" => Col::InputAudio,
+        "input_cached_audio_tokens" => Col::InputCachedAudio,
+        "output_audio_tokens" => Col::OutputAudio,
+        "input_image_tokens" => Col::InputImage,
+        "input_cached_image_tokens" => Col::InputCachedImage,
         "num_model_requests" => Col::Requests,
         "project_id" => Col::Project,
         "user_id" => Col::User,
@@ -378,6 +453,11 @@ impl Parser for OpenaiCsv {
                 Col::InputCacheWrite => &mut row.input_cache_write_tokens,
                 Col::InputUncached => &mut row.input_uncached_tokens,
                 Col::OutputTokens => &mut row.output_tokens,
+                Col::InputAudio => &mut row.input_audio_tokens,
+                Col::InputCachedAudio => &mut row.input_cached_audio_tokens,
+                Col::OutputAudio => &mut row.output_audio_tokens,
+                Col::InputImage => &mut row.input_image_tokens,
+                Col::InputCachedImage => &mut row.input_cached_image_tokens,
                 Col::Requests => &mut row.num_model_requests,
                 Col::Project => &mut row.project_id,
                 Col::User => &mut row.user_id,

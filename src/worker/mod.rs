@@ -390,6 +390,16 @@ impl<S: RecordSink> Worker<'_, S> {
                 Priced::Unpriced => (None, None, false, false),
             },
         };
+        // Audio and image tokens, at their own columns (docs/design.md).
+        let mut unpriced_modal = 0;
+        let cost = match (cost, rate) {
+            (Some(text), Some(rate)) if !r.modal.is_zero() => {
+                let (modal, unpriced) = crate::price::modal_cost(rate, &r.modal);
+                unpriced_modal = unpriced;
+                Some(text + modal)
+            }
+            _ => cost,
+        };
         let skipped_tier = match tier_skipped {
             true => resolved.skipped_tier(utc_day, tier, &r.tokens),
             false => None,
@@ -404,6 +414,7 @@ impl<S: RecordSink> Worker<'_, S> {
             tier_fallback,
             tier_skipped,
             skipped_tier,
+            unpriced_modal,
             local_day,
             from_map,
             at: self.at,

@@ -1,6 +1,7 @@
 //! The one integration test binary: runs the real `llmspend` on fixtures.
 
 mod accounting;
+mod audio;
 mod bill;
 mod budget;
 mod budget_rollup;

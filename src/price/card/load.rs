@@ -10,7 +10,7 @@ use crate::time::parse_date;
 use super::{Layer, Rate, RateCard, RateCardError};
 
 const REQUIRED: [&str; 4] = ["provider", "model", "input_per_mtok", "output_per_mtok"];
-const OPTIONAL: [&str; 7] = [
+const OPTIONAL: [&str; 10] = [
     "effective_from",
     "effective_to",
     "cache_read_per_mtok",
@@ -18,6 +18,11 @@ const OPTIONAL: [&str; 7] = [
     "cache_write_1h_per_mtok",
     "service_tier",
     "above_input_tokens",
+    // Appended (docs/design.md, "Rate card"): an older card without them
+    // still loads, and its audio and image tokens are unpriced.
+    "audio_input_per_mtok",
+    "audio_output_per_mtok",
+    "image_input_per_mtok",
 ];
 
 /// The physical line a CSV record starts on. The `csv` crate gives the
@@ -226,6 +231,9 @@ impl RateCard {
                 cache_read: price("cache_read_per_mtok")?.unwrap_or(input),
                 cache_write,
                 cache_write_1h: price("cache_write_1h_per_mtok")?.unwrap_or(cache_write),
+                audio_input: price("audio_input_per_mtok")?,
+                audio_output: price("audio_output_per_mtok")?,
+                image_input: price("image_input_per_mtok")?,
                 tier,
                 above,
                 file: file.to_string(),

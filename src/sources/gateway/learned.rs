@@ -246,6 +246,9 @@ fn entry<'de>(
             (Some(Container::PromptDetails), _) => read_details(cur, out, |cur, obj| {
                 UsageCtx::PromptDetails.scan_learned(cur, obj, id, keys)
             }),
+            (Some(Container::CompletionDetails), _) => read_completion(cur, out, |cur, obj| {
+                UsageCtx::CompletionDetails.scan_learned(cur, obj, id, keys)
+            }),
             (_, Some(level)) => learned(cur, out, level, id, keys),
             // Below a non-container only map paths are followed.
             (_, None) => cur.skip_rest(&Token::Object),
@@ -270,6 +273,11 @@ fn object<'de>(cur: &mut Cursor<'de>, out: &mut Collected<'de>, place: Place<'_>
             }
             if descend.container == Some(Container::PromptDetails) {
                 return read_details(cur, out, |cur, obj| UsageCtx::PromptDetails.scan(cur, obj));
+            }
+            if descend.container == Some(Container::CompletionDetails) {
+                return read_completion(cur, out, |cur, obj| {
+                    UsageCtx::CompletionDetails.scan(cur, obj)
+                });
             }
             // A `--map` path may lead deep; the reference parser, with its
             // own limit, reads such a line rather than this walk recursing
@@ -301,8 +309,22 @@ fn read_usage<'de>(
     let mut usage = UsageObj::default();
     scan(cur, &mut usage)?;
     if out.usage.is_none() {
-        out.usage = usage.tokens();
+        out.take_usage(usage.tokens_modal());
     }
+    Ok(())
+}
+
+/// A top-level `completion_tokens_details` whose `{` was just read, with
+/// `scan`: the audio part of the line's `completion_tokens`.
+fn read_completion<'de>(
+    cur: &mut Cursor<'de>,
+    out: &mut Collected<'de>,
+    scan: impl FnOnce(&mut Cursor<'de>, &mut UsageObj) -> Scan<()>,
+) -> Scan<()> {
+    let mut details = UsageObj::default();
+    scan(cur, &mut details)?;
+    out.completion_audio
+        .get_or_insert_with(|| details.completion_audio());
     Ok(())
 }
 
@@ -316,7 +338,7 @@ fn read_details<'de>(
     let mut details = UsageObj::default();
     scan(cur, &mut details)?;
     out.prompt_details
-        .get_or_insert_with(|| Box::new(details.cache_detail()));
+        .get_or_insert_with(|| Box::new(details.prompt_detail()));
     Ok(())
 }
 

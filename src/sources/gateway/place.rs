@@ -74,6 +74,7 @@ pub(super) const CONTAINERS: &[&str] = &[
     "usage_object",
     "usageMetadata",
     "prompt_tokens_details",
+    "completion_tokens_details",
     "headers",
     "request_headers",
     "requester_metadata",
@@ -94,6 +95,9 @@ pub(super) enum Container {
     /// cache-inclusive and these are its cache counts (docs/sources.md,
     /// OpenAI per-request usage).
     PromptDetails,
+    /// `completion_tokens_details` at the top of a line: its
+    /// `audio_tokens` are part of the line's `completion_tokens`.
+    CompletionDetails,
 }
 
 pub(super) fn container(key: &str) -> Option<Container> {
@@ -113,6 +117,7 @@ pub(super) fn container(key: &str) -> Option<Container> {
         "tags" | "labels" | "request_tags" => Container::Tags,
         "usage" | "usage_object" | "usageMetadata" => Container::Usage,
         "prompt_tokens_details" => Container::PromptDetails,
+        "completion_tokens_details" => Container::CompletionDetails,
         _ => return None,
     })
 }
@@ -300,9 +305,10 @@ pub(super) fn decision(
         d.slot = Some((slot, priority(level, rank), name));
     }
     // Prompt details are the line's own only at its top level.
-    let container = info
-        .container
-        .filter(|c| level <= MAX_LEVEL && (*c != Container::PromptDetails || level == 0));
+    let container = info.container.filter(|c| {
+        let top_only = matches!(c, Container::PromptDetails | Container::CompletionDetails);
+        level <= MAX_LEVEL && (!top_only || level == 0)
+    });
     if container.is_some() || child_mask != 0 {
         d.descend = Some(Descend {
             container,

@@ -165,8 +165,16 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
             let mut usage = UsageObj::default();
             UsageCtx::Root.visit(&mut usage, map)?;
             if self.out.usage.is_none() {
-                self.out.usage = usage.tokens();
+                self.out.take_usage(usage.tokens_modal());
             }
+            return Ok(());
+        }
+        if descend.container == Some(Container::CompletionDetails) {
+            let mut details = UsageObj::default();
+            UsageCtx::CompletionDetails.visit(&mut details, map)?;
+            self.out
+                .completion_audio
+                .get_or_insert_with(|| details.completion_audio());
             return Ok(());
         }
         if descend.container == Some(Container::PromptDetails) {
@@ -174,7 +182,7 @@ impl<'de> Visitor<'de> for Value<'_, 'de> {
             UsageCtx::PromptDetails.visit(&mut details, map)?;
             self.out
                 .prompt_details
-                .get_or_insert_with(|| Box::new(details.cache_detail()));
+                .get_or_insert_with(|| Box::new(details.prompt_detail()));
             return Ok(());
         }
         Node {

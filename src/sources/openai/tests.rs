@@ -157,6 +157,8 @@ fn sources_fields_lists_every_path_read() {
         &pages,
         &[
             r#"{"input_tokens":10,"output_tokens":5}"#,
+            // Room for audio and image tokens inside the text counts.
+            r#"{"input_tokens":100000,"output_tokens":100000}"#,
             r#"{"output_tokens":5}"#,
             r#"{"object":"organization.costs.result","amount":{"value":1},"line_item":"m1, input"}"#,
         ],
@@ -174,6 +176,7 @@ fn sources_fields_lists_every_path_read() {
         &[
             r#"{"start_time_iso":"","start_time":"1759363200","num_model_requests":"","input_tokens":"10","output_tokens":"5","model":"m1"}"#,
             r#"{"start_time_iso":"","start_time":"1759363200","num_model_requests":"","input_tokens":"","output_tokens":"5","model":"m1"}"#,
+            r#"{"start_time_iso":"","start_time":"1759363200","num_model_requests":"","input_tokens":"100000","output_tokens":"100000","model":"m1"}"#,
             r#"{"start_time_iso":"","start_time":"1759363200","amount_value":"1","amount_currency":"usd","line_item":"m1, input"}"#,
         ],
         &csv_objects(include_str!(
