@@ -16,7 +16,7 @@ use crate::pipeline;
 use crate::record::Field;
 use crate::render::sanitize::terminal;
 use crate::render::view::View;
-use crate::render::{self, Renderer, ReportFormat};
+use crate::render::{self, ReportFormat};
 use crate::report::{jsonl, Partial, Report};
 use crate::worker::{AttributionPlan, Plan};
 
@@ -153,10 +153,10 @@ pub fn emit(
 
 /// The `accounting` object of the JSON report, as that renderer writes it.
 pub fn accounting_json(report: &Report) -> anyhow::Result<serde_json::Value> {
-    let mut json = Vec::new();
-    render::json::Json.render(report, &mut json)?;
-    let mut value: serde_json::Value = serde_json::from_slice(&json)?;
-    Ok(value["accounting"].take())
+    // Only the accounting object is written and read back: the groups
+    // (millions, with `--by user`) are not rendered for it.
+    let json = serde_json::to_vec(&render::json::accounting(report))?;
+    Ok(serde_json::from_slice(&json)?)
 }
 
 /// `--accounting FILE`: writes the report's accounting JSON to FILE (in
