@@ -89,7 +89,7 @@ pub fn invoices(
             Some(c) => by_customer
                 .entry(c.clone())
                 .or_default()
-                .push((model, g.totals)),
+                .push((model, g.totals.clone())),
         }
     }
     let mut invoices: Vec<Invoice> = by_customer
@@ -116,7 +116,7 @@ pub fn invoices(
                     .iter()
                     .map(|(model, t)| InvoiceLine {
                         line: model.clone(),
-                        totals: *t,
+                        totals: t.clone(),
                         amount_cents: amount_cents(t.cost, m),
                     })
                     .collect()
@@ -129,7 +129,7 @@ pub fn invoices(
                 }
                 vec![InvoiceLine {
                     line: "total".to_string(),
-                    totals: total,
+                    totals: total.clone(),
                     amount_cents: amount_cents(total.cost, m),
                 }]
             };

@@ -66,7 +66,7 @@ impl View<'_> {
     /// Records whose required fields are not all known.
     fn unattributed(&self) -> Totals {
         let c = &self.report.coverage;
-        let mut none = self.report.totals;
+        let mut none = self.report.totals.clone();
         none.subtract(&c.by_request);
         none.subtract(&c.by_map);
         none
@@ -395,8 +395,8 @@ fn csv(view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     for (value, t) in [
-        ("request", c.by_request),
-        ("map", c.by_map),
+        ("request", c.by_request.clone()),
+        ("map", c.by_map.clone()),
         ("none", view.unattributed()),
     ] {
         w.write_record(row("attribution", "", value, Vec::new(), metrics(&t)))?;

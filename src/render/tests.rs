@@ -171,7 +171,7 @@ pub(super) fn mixed() -> Report {
         ..Totals::default()
     };
     let coverage = Coverage {
-        no_team,
+        no_team: no_team.clone(),
         no_cost_center: Totals {
             unpriced_requests: 3,
             ..t(4, 104, 21, 500_000)

@@ -143,25 +143,38 @@ impl GroupMap {
 
     /// Adds another map's groups; commutative and associative up to order.
     /// The smaller map is added into the larger, whose hashes are reused.
+    /// The smaller one is taken from its end a block at a time and given
+    /// back to the allocator as it goes, so both are not whole at once.
     pub fn merge(&mut self, other: GroupMap) {
+        const BLOCK: usize = 1 << 15;
         let other = if self.len() < other.len() {
             std::mem::replace(self, other)
         } else {
             other
         };
-        self.groups.reserve(other.len());
-        self.hashes.reserve(other.len());
-        self.index.reserve(other.len(), {
+        let GroupMap {
+            groups: mut theirs,
+            hashes: their_hashes,
+            index,
+        } = other;
+        drop(index);
+        self.groups.reserve(theirs.len());
+        self.hashes.reserve(theirs.len());
+        self.index.reserve(theirs.len(), {
             let hashes = &self.hashes;
             move |&i| hashes[i as usize]
         });
-        for (g, hash) in other.groups.into_iter().zip(other.hashes) {
-            match self.find(hash, &g.values) {
-                Some(at) => self.groups[at].totals.merge(&g.totals),
-                None => {
-                    self.push(hash, g.values, g.totals);
+        while !theirs.is_empty() {
+            let from = theirs.len().saturating_sub(BLOCK);
+            for (g, &hash) in theirs.drain(from..).zip(&their_hashes[from..]) {
+                match self.find(hash, &g.values) {
+                    Some(at) => self.groups[at].totals.merge(&g.totals),
+                    None => {
+                        self.push(hash, g.values, g.totals);
+                    }
                 }
             }
+            theirs.shrink_to_fit();
         }
     }
 
@@ -314,6 +327,26 @@ mod tests {
         assert_eq!(whole.len(), 700);
         let requests: u128 = whole.iter().map(|(_, t)| t.requests).sum();
         assert_eq!(requests, 3000);
+    }
+
+    #[test]
+    fn merge_takes_the_smaller_map_in_blocks() {
+        // More groups than one block of the merge, half of them shared.
+        let part = |from: u64, to: u64| -> GroupMap {
+            (from..to)
+                .map(|i| (v(&[&format!("u{i}")]), t(1, u128::from(i))))
+                .collect()
+        };
+        let mut a = part(0, 80_000);
+        a.merge(part(40_000, 110_000));
+        assert_eq!(a.len(), 110_000);
+        for i in [0, 39_999, 40_000, 79_999, 80_000, 109_999] {
+            let want = if (40_000..80_000).contains(&i) { 2 } else { 1 };
+            assert_eq!(a[&v(&[&format!("u{i}")])].requests, want, "u{i}");
+        }
+        let mut b = part(40_000, 110_000);
+        b.merge(part(0, 80_000));
+        assert_eq!(a, b);
     }
 
     #[test]

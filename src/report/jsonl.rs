@@ -144,7 +144,7 @@ fn group_line(dims: &[Dimension], values: &GroupValues, t: &Totals) -> Value {
     });
     if !t.causes.is_zero() {
         // Exact signed 12-decimal strings, like the money above.
-        let c = &t.causes;
+        let c = t.causes.get();
         let s = |v: i128| Value::String(crate::money::signed_usd(v, 12));
         line["causes"] = serde_json::json!({
             "price_basis_usd": s(c.price_basis),
@@ -323,7 +323,7 @@ fn read_group(
             None => 0,
             Some(_) => int("reported_records")?,
         },
-        causes: read_causes(obj)?,
+        causes: read_causes(obj)?.into(),
     };
     Ok((values, totals))
 }
@@ -348,7 +348,9 @@ mod tests {
             reported_records: 2,
             ..Totals::default()
         };
-        p.sums.groups.insert(vec![Some("search".into()), None], t);
+        p.sums
+            .groups
+            .insert(vec![Some("search".into()), None], t.clone());
         p.sums
             .groups
             .insert(vec![None, Some("=cmd".into())], Totals::default());

@@ -2,14 +2,18 @@
 //! merging in any order gives the same figures, and one total order on
 //! groups (cost descending, then values ascending), so output is
 //! deterministic.
+//!
+//! A run can hold millions of groups (`--by user`), so the causes of a
+//! stated-cost difference, which most groups never have, live behind a
+//! pointer that only a group with such a difference allocates.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::money::Money;
 use crate::record::Tokens;
 
 /// The metrics of a group (or of all records): integer sums only.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     /// API requests.
     pub requests: u128,
@@ -35,8 +39,8 @@ pub struct Totals {
     pub reported_records: u128,
     /// Where the difference of the records that state a cost comes from
     /// (`--explain-difference`; docs/reconcile.md).
-    #[serde(default, skip_serializing_if = "Causes::is_zero")]
-    pub causes: Causes,
+    #[serde(default, skip_serializing_if = "CauseSums::is_zero")]
+    pub causes: CauseSums,
 }
 
 /// Parts of llmspend's cost minus the stated cost, pico-dollars, by cause
@@ -91,6 +95,68 @@ impl Causes {
     }
 }
 
+/// The causes summed over a group's records; nothing is allocated until
+/// a record brings a cause that is not zero. Absent and all-zero causes
+/// are equal, and both serialize as absent.
+#[derive(Debug, Clone, Default)]
+pub struct CauseSums(Option<Box<Causes>>);
+
+impl CauseSums {
+    /// Returns true if and only if every part is zero.
+    pub fn is_zero(&self) -> bool {
+        self.0.as_deref().is_none_or(Causes::is_zero)
+    }
+
+    /// The sums (all zero when none).
+    pub fn get(&self) -> Causes {
+        self.0.as_deref().copied().unwrap_or_default()
+    }
+
+    /// The parts, with the unexplained rest of `difference`
+    /// ([`Causes::parts`]).
+    pub fn parts(&self, difference: i128) -> [i128; 5] {
+        self.get().parts(difference)
+    }
+
+    fn add(&mut self, c: &Causes, sign: i128) {
+        if !c.is_zero() {
+            self.0.get_or_insert_default().add(c, sign);
+        }
+    }
+
+    fn add_sums(&mut self, c: &CauseSums, sign: i128) {
+        if let Some(c) = &c.0 {
+            self.add(c, sign);
+        }
+    }
+}
+
+impl From<Causes> for CauseSums {
+    fn from(c: Causes) -> CauseSums {
+        CauseSums((!c.is_zero()).then(|| Box::new(c)))
+    }
+}
+
+impl PartialEq for CauseSums {
+    fn eq(&self, other: &CauseSums) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for CauseSums {}
+
+impl Serialize for CauseSums {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for CauseSums {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<CauseSums, D::Error> {
+        Causes::deserialize(d).map(CauseSums::from)
+    }
+}
+
 impl Totals {
     /// Adds one record.
     pub fn add(
@@ -129,7 +195,7 @@ impl Totals {
         self.unpriced_requests += o.unpriced_requests;
         self.reported_cost = self.reported_cost.saturating_add(o.reported_cost);
         self.reported_records += o.reported_records;
-        self.causes.add(&o.causes, 1);
+        self.causes.add_sums(&o.causes, 1);
     }
 
     /// Takes away a total that was added before (duplicates found after
@@ -145,7 +211,7 @@ impl Totals {
         self.unpriced_requests -= o.unpriced_requests;
         self.reported_cost = self.reported_cost.saturating_sub(o.reported_cost);
         self.reported_records -= o.reported_records;
-        self.causes.add(&o.causes, -1);
+        self.causes.add_sums(&o.causes, -1);
     }
 
     /// The stated cost, `None` when no record of these stated one.
@@ -238,6 +304,35 @@ pub fn sort_groups(mut groups: Vec<Group>) -> Vec<Group> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn causes_are_allocated_only_when_not_zero() {
+        let tokens = Tokens::default();
+        let zero = Causes::default();
+        let mut t = Totals::default();
+        t.add(1, &tokens, Some(Money(5)), Some((5, &zero)));
+        assert!(t.causes.0.is_none());
+        assert_eq!(t.reported_records, 1);
+        let c = Causes {
+            price_basis: -3,
+            rounding: 2,
+            ..Causes::default()
+        };
+        t.add(1, &tokens, Some(Money(5)), Some((6, &c)));
+        assert_eq!(t.causes.get(), c);
+        // Taking the same record away leaves zero causes, equal to none
+        // and written as none.
+        let mut dup = Totals::default();
+        dup.add(1, &tokens, Some(Money(5)), Some((6, &c)));
+        t.subtract(&dup);
+        assert!(t.causes.0.is_some() && t.causes.is_zero());
+        let mut plain = Totals::default();
+        plain.add(1, &tokens, Some(Money(5)), Some((5, &zero)));
+        assert_eq!(t, plain);
+        let text = serde_json::to_string(&t).unwrap();
+        assert!(!text.contains("causes"), "{text}");
+        assert_eq!(serde_json::from_str::<Totals>(&text).unwrap(), plain);
+    }
 
     #[test]
     fn sort_moves_every_group_to_its_place() {

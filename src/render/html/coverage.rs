@@ -204,7 +204,7 @@ fn owners(r: &Report, s: &mut String) {
         return;
     }
     let total = r.totals.cost.0;
-    let mut none = r.totals;
+    let mut none = r.totals.clone();
     none.subtract(&c.by_request);
     none.subtract(&c.by_map);
     s.push_str("<h2>How owners were found</h2>\n<ul>");

@@ -55,7 +55,7 @@ fn partial() -> Partial {
                 );
                 p.sums
                     .groups
-                    .insert(vec![team.clone(), s(model), s(day)], g);
+                    .insert(vec![team.clone(), s(model), s(day)], g.clone());
                 total.merge(&g);
                 if team.is_none() {
                     no_team.merge(&g);
@@ -66,14 +66,15 @@ fn partial() -> Partial {
             unpriced_requests: 2,
             ..t(2, 0)
         };
-        p.sums
-            .groups
-            .insert(vec![s("search"), s("acme-llm-7b"), s(day)], unpriced);
+        p.sums.groups.insert(
+            vec![s("search"), s("acme-llm-7b"), s(day)],
+            unpriced.clone(),
+        );
         total.merge(&unpriced);
     }
     p.sums.total = total;
-    p.sums.no_team = no_team;
-    p.sums.no_cost_center = no_team;
+    p.sums.no_team = no_team.clone();
+    p.sums.no_cost_center = no_team.clone();
     p.sums.unpriced.insert(s("acme-llm-7b"), (6, 6600));
     let mut offenders = rustc_hash::FxHashMap::default();
     let half = Totals {
@@ -81,7 +82,7 @@ fn partial() -> Partial {
         cost: Money(no_team.cost.0 / 2),
         ..Totals::default()
     };
-    let mut rest = no_team;
+    let mut rest = no_team.clone();
     rest.subtract(&half);
     offenders.insert(vec![s("batch</script>"), s("key-1")], half);
     offenders.insert(vec![None, s("key-2")], rest);

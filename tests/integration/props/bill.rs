@@ -81,7 +81,7 @@ proptest! {
             for l in &inv.lines {
                 lines.merge(&l.totals);
             }
-            prop_assert_eq!(lines, inv.totals);
+            prop_assert_eq!(&lines, &inv.totals);
             prop_assert_eq!(inv.amount_cents, inv.lines.iter().map(|l| l.amount_cents).sum::<u128>());
             billed += inv.totals.cost;
         }

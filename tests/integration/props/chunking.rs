@@ -128,9 +128,9 @@ fn every_small_chunk_size_over_the_corpus_gives_one_report() {
             r.accounting.clone(),
             r.groups
                 .iter()
-                .map(|g| (g.values.clone(), g.totals))
+                .map(|g| (g.values.clone(), g.totals.clone()))
                 .collect::<Vec<_>>(),
-            r.totals,
+            r.totals.clone(),
         )
     };
     for path in names {

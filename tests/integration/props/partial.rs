@@ -127,17 +127,17 @@ fn consistent(r: &llmspend::report::Report) -> Result<(), TestCaseError> {
         }
         t
     };
-    prop_assert_eq!(sum(&|_| true), r.totals);
-    prop_assert_eq!(sum(&|v| v[0].is_none()), r.coverage.no_team);
-    prop_assert_eq!(sum(&|v| v[1].is_none()), r.coverage.no_cost_center);
-    prop_assert_eq!(r.coverage.required[0].missing, r.coverage.no_cost_center);
-    prop_assert_eq!(r.coverage.required[1].missing, r.coverage.no_team);
+    prop_assert_eq!(&sum(&|_| true), &r.totals);
+    prop_assert_eq!(&sum(&|v| v[0].is_none()), &r.coverage.no_team);
+    prop_assert_eq!(&sum(&|v| v[1].is_none()), &r.coverage.no_cost_center);
+    prop_assert_eq!(&r.coverage.required[0].missing, &r.coverage.no_cost_center);
+    prop_assert_eq!(&r.coverage.required[1].missing, &r.coverage.no_team);
     for f in &r.coverage.required {
         let mut t = Totals::default();
         for o in &f.offenders {
             t.merge(&o.totals);
         }
-        prop_assert_eq!(t, f.missing);
+        prop_assert_eq!(&t, &f.missing);
     }
     prop_assert!(r.accounting.counts.balanced());
     Ok(())
