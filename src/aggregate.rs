@@ -31,17 +31,28 @@ pub fn time_slot(period: i64) -> u32 {
 ///
 /// Dimension values are short (a team, a model name), so a value of at
 /// most [`INLINE`](crate::parse::keymap::INLINE) bytes is found by its
-/// [`Words`] in an open-addressing table: register compares, no `memcmp`
-/// and no pointer to follow, where a string-keyed hash map spends its time
-/// in `memcmp`. Longer values go to a hash map.
+/// [`Words`]: register compares, no `memcmp`, where a string-keyed hash
+/// map spends its time in `memcmp`. Longer values go to a hash map.
+///
+/// A worker can meet millions of distinct values (`--by user`), so the
+/// table is kept small: a slot is 8 bytes (an id and 32 bits of the hash,
+/// which tell most other values apart without reading their words), the
+/// words sit in a dense vector by id, and the text of every string is
+/// one buffer.
 #[derive(Debug, Default)]
 pub struct Interner {
-    /// Slots of `(words, id)`; `None` is free. A power of two long, at
-    /// most half full.
-    slots: Vec<Option<(Words, u32)>>,
+    /// Open addressing: per slot, the hash's low 32 bits above the id + 1
+    /// (0: free). A power of two long, at most half full.
+    slots: Vec<u64>,
+    /// Per id, the words of an inline string (of the empty string for a
+    /// long one, which is never looked up here).
+    words: Vec<Words>,
     /// The values too long for a slot.
     long: FxHashMap<Box<str>, u32>,
-    strings: Vec<Box<str>>,
+    /// Every string's text, one after another; string `id` ends at
+    /// `ends[id]`.
+    text: String,
+    ends: Vec<usize>,
 }
 
 impl Interner {
@@ -51,52 +62,60 @@ impl Interner {
         let Some(words) = Words::of(s.as_bytes()) else {
             return self.intern_long(s);
         };
+        let hash = words.hash64();
         if !self.slots.is_empty() {
             let mask = self.slots.len() - 1;
-            let mut i = self.start(&words);
-            while let Some((w, id)) = &self.slots[i] {
-                if *w == words {
-                    return *id;
+            let mut i = self.start(hash);
+            loop {
+                let slot = self.slots[i];
+                if slot == 0 {
+                    break;
+                }
+                let id = (slot as u32).wrapping_sub(1);
+                if (slot >> 32) as u32 == hash as u32 && self.words[id as usize] == words {
+                    return id;
                 }
                 i = (i + 1) & mask;
             }
         }
-        self.add_inline(s, words)
+        self.add_inline(s, words, hash)
     }
 
     #[cold]
-    fn add_inline(&mut self, s: &str, words: Words) -> u32 {
+    fn add_inline(&mut self, s: &str, words: Words, hash: u64) -> u32 {
         // Every string not in `long` has a slot.
-        let inline = self.strings.len() - self.long.len();
+        let inline = self.ends.len() - self.long.len();
         if (inline + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let id = self.push(s);
-        self.place(words, id);
+        let id = self.push(s, words);
+        self.place(hash, id);
         id
     }
 
-    /// The first slot to probe for `words`.
+    /// The first slot to probe for a hash.
     #[inline(always)]
-    fn start(&self, words: &Words) -> usize {
+    fn start(&self, hash: u64) -> usize {
         let bits = self.slots.len().trailing_zeros();
-        (words.hash64() >> (64 - bits)) as usize
+        (hash >> (64 - bits)) as usize
     }
 
-    fn place(&mut self, words: Words, id: u32) {
+    fn place(&mut self, hash: u64, id: u32) {
         let mask = self.slots.len() - 1;
-        let mut i = self.start(&words);
-        while self.slots[i].is_some() {
+        let mut i = self.start(hash);
+        while self.slots[i] != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = Some((words, id));
+        self.slots[i] = (hash & 0xFFFF_FFFF) << 32 | u64::from(id + 1);
     }
 
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(64);
-        let old = std::mem::replace(&mut self.slots, vec![None; size]);
-        for (words, id) in old.into_iter().flatten() {
-            self.place(words, id);
+        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            let id = slot as u32 - 1;
+            let hash = self.words[id as usize].hash64();
+            self.place(hash, id);
         }
     }
 
@@ -104,14 +123,17 @@ impl Interner {
         if let Some(&id) = self.long.get(s) {
             return id;
         }
-        let id = self.push(s);
+        let none = Words::of(b"").expect("the empty string is inline");
+        let id = self.push(s, none);
         self.long.insert(s.into(), id);
         id
     }
 
-    fn push(&mut self, s: &str) -> u32 {
-        let id = self.strings.len() as u32;
-        self.strings.push(s.into());
+    fn push(&mut self, s: &str, words: Words) -> u32 {
+        let id = u32::try_from(self.ends.len()).expect("fewer than 4 billion distinct values");
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        self.words.push(words);
         id
     }
 
@@ -123,12 +145,18 @@ impl Interner {
     /// are interned.
     pub fn release_index(&mut self) {
         self.slots = Vec::new();
+        self.words = Vec::new();
         self.long = FxHashMap::default();
     }
 
     /// The string of an id.
     pub fn get(&self, id: u32) -> &str {
-        &self.strings[id as usize]
+        let id = id as usize;
+        let start = match id {
+            0 => 0,
+            _ => self.ends[id - 1],
+        };
+        &self.text[start..self.ends[id]]
     }
 
     /// Converts a map keyed by this interner's ids into string keys.
@@ -166,7 +194,7 @@ mod tests {
             .map(|s| interner.intern(s))
             .collect();
         interner.release_index();
-        assert!(interner.slots.is_empty() && interner.long.is_empty());
+        assert!(interner.slots.is_empty() && interner.long.is_empty() && interner.words.is_empty());
         assert_eq!(ids[0], ids[3]);
         assert_eq!(interner.get(ids[1]), "b");
         assert_eq!(interner.get(ids[2]), long);
@@ -196,6 +224,6 @@ mod tests {
             }
         }
         let distinct: std::collections::HashSet<&String> = values.iter().collect();
-        assert_eq!(interner.strings.len(), distinct.len());
+        assert_eq!(interner.ends.len(), distinct.len());
     }
 }
