@@ -240,7 +240,7 @@ impl Totals {
 pub type GroupValues = Vec<Option<String>>;
 
 /// A finished group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     /// Dimension values, in `--by` order.
     pub values: GroupValues,
@@ -287,16 +287,24 @@ pub fn sort_groups(mut groups: Vec<Group>) -> Vec<Group> {
     });
     // Place each group where it belongs by following the permutation's
     // cycles: `order[k]` is the position of the group that goes to `k`.
+    // Each group is moved once (a swap would copy it three times).
     let mut order: Vec<u32> = keys.into_iter().map(|(_, _, i)| i).collect();
     for start in 0..order.len() {
+        if order[start] as usize == start {
+            continue;
+        }
+        let held = std::mem::take(&mut groups[start]);
         let mut k = start;
-        while order[k] as usize != start {
+        loop {
             let from = order[k] as usize;
-            groups.swap(k, from);
             order[k] = k as u32;
+            if from == start {
+                groups[k] = held;
+                break;
+            }
+            groups[k] = std::mem::take(&mut groups[from]);
             k = from;
         }
-        order[k] = k as u32;
     }
     groups
 }
