@@ -7,8 +7,17 @@
 //! with millions of distinct users or customers (`--by user`) does no
 //! second hash lookup per record, and the groups are stored densely, in
 //! the order they were first seen.
+//!
+//! Otherwise (`--by customer,day`, `--by team,model`) the groups are also
+//! summed in a dense vector, in the order first seen, with their keys in a
+//! flat vector beside it and a hash table of positions: growing the table
+//! moves 4-byte positions, not whole groups, and the groups become the
+//! report's without being copied.
 
-use rustc_hash::FxHashMap;
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 
 use crate::aggregate::{GroupKey, Interner};
 use crate::dimension::Dimension;
@@ -26,8 +35,14 @@ pub(super) enum Groups {
         /// the vector the report will hold, never copied.
         groups: Vec<Group>,
     },
-    /// Any other `--by`.
-    Many(FxHashMap<GroupKey, Totals>),
+    /// Any other `--by`: group `i`'s key is `keys[i * width..][..width]`
+    /// (the first `width` slots of its [`GroupKey`]).
+    Many {
+        width: usize,
+        keys: Vec<u32>,
+        index: HashTable<u32>,
+        groups: Vec<Group>,
+    },
 }
 
 impl Groups {
@@ -39,7 +54,12 @@ impl Groups {
                 slots: Vec::new(),
                 groups: Vec::new(),
             },
-            _ => Groups::Many(FxHashMap::default()),
+            _ => Groups::Many {
+                width: dims.len(),
+                keys: Vec::new(),
+                index: HashTable::new(),
+                groups: Vec::new(),
+            },
         }
     }
 
@@ -71,7 +91,31 @@ impl Groups {
                 };
                 &mut groups[pos].totals
             }
-            Groups::Many(map) => map.entry(*key).or_default(),
+            Groups::Many {
+                width,
+                keys,
+                index,
+                groups,
+            } => {
+                let width = *width;
+                let key = &key[..width];
+                let hash = FxBuildHasher.hash_one(key);
+                let found = index.find(hash, |&i| &keys[i as usize * width..][..width] == key);
+                let at = match found {
+                    Some(&i) => i as usize,
+                    None => {
+                        let at = groups.len();
+                        let position = u32::try_from(at).expect("fewer than 4 billion groups");
+                        index.insert_unique(hash, position, |&i| {
+                            FxBuildHasher.hash_one(&keys[i as usize * width..][..width])
+                        });
+                        keys.extend_from_slice(key);
+                        groups.push(Group::default());
+                        at
+                    }
+                };
+                &mut groups[at].totals
+            }
         }
     }
 
@@ -86,7 +130,26 @@ impl Groups {
                 }
                 GroupMap::from_groups(groups)
             }
-            Groups::Many(map) => interner.values_of(map, dims).collect(),
+            Groups::Many {
+                width,
+                keys,
+                index,
+                mut groups,
+            } => {
+                drop(index);
+                for (key, g) in keys.chunks_exact(width.max(1)).zip(&mut groups) {
+                    g.values = dims
+                        .iter()
+                        .zip(key)
+                        .map(|(d, &k)| match k {
+                            k if d.is_time() => Some(d.format_period(i64::from(k as i32))),
+                            0 => None,
+                            k => Some(interner.get(k - 1).to_string()),
+                        })
+                        .collect();
+                }
+                GroupMap::from_groups(groups)
+            }
         }
     }
 }
@@ -112,7 +175,12 @@ mod tests {
             .collect();
         let dims = [Dimension::User];
         let mut one = Groups::new(&dims);
-        let mut many = Groups::Many(FxHashMap::default());
+        let mut many = Groups::Many {
+            width: 1,
+            keys: Vec::new(),
+            index: HashTable::new(),
+            groups: Vec::new(),
+        };
         assert!(matches!(one, Groups::One { .. }));
         // Missing values (slot 0), repeats, and ids seen out of order.
         for (slot, n) in [
@@ -134,11 +202,47 @@ mod tests {
     }
 
     #[test]
+    fn several_dimensions_sum_each_key_once_as_the_table_grows() {
+        let mut interner = Interner::default();
+        let ids: Vec<u32> = (0..300)
+            .map(|i| interner.intern(&format!("c{i}")))
+            .collect();
+        let dims = [Dimension::Customer, Dimension::Day];
+        let mut g = Groups::new(&dims);
+        let mut want: std::collections::HashMap<(u32, u32), u128> = Default::default();
+        // Keys met in scrambled order, three times each; missing customers.
+        for round in 0..3u64 {
+            for i in 0..6000u32 {
+                let j = (i * 7919) % 6000;
+                let slot0 = match j % 301 {
+                    300 => 0,
+                    c => ids[c as usize] + 1,
+                };
+                let day = crate::aggregate::time_slot(20_000 + i64::from(j % 20));
+                add(&mut g, slot0, day, u128::from(round + 1));
+                *want.entry((slot0, day)).or_default() += u128::from(round + 1);
+            }
+        }
+        let map = g.into_values(&interner, &dims);
+        assert_eq!(map.len(), want.len());
+        for ((slot0, day), n) in want {
+            let values = vec![
+                slot0.checked_sub(1).map(|id| interner.get(id).to_string()),
+                Some(Dimension::Day.format_period(i64::from(day as i32))),
+            ];
+            assert_eq!(map[&values].requests, n, "{values:?}");
+        }
+    }
+
+    #[test]
     fn time_and_several_dimensions_use_the_hash_map() {
-        assert!(matches!(Groups::new(&[Dimension::Day]), Groups::Many(_)));
+        assert!(matches!(
+            Groups::new(&[Dimension::Day]),
+            Groups::Many { .. }
+        ));
         let dims = [Dimension::Team, Dimension::Model];
         let mut g = Groups::new(&dims);
-        assert!(matches!(g, Groups::Many(_)));
+        assert!(matches!(g, Groups::Many { .. }));
         add(&mut g, 0, 0, 1);
         add(&mut g, 0, 0, 1);
         let interner = Interner::default();
