@@ -26,6 +26,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::totals::{Group, GroupValues, Totals};
 
 /// Dimension values -> totals; see the module documentation.
+///
+/// A map made of a worker's groups, whose values are distinct by
+/// construction, is not indexed until something looks a group up
+/// (`hashes` is then shorter than `groups`): the one map of a one-thread
+/// run, and the smaller map of each merge, are never indexed at all.
 #[derive(Clone, Default)]
 pub struct GroupMap {
     groups: Vec<Group>,
@@ -75,6 +80,46 @@ impl GroupMap {
         map
     }
 
+    /// A map of `groups` whose values are all different, kept in place and
+    /// indexed only when first needed.
+    pub fn from_distinct(groups: Vec<Group>) -> GroupMap {
+        GroupMap {
+            groups,
+            hashes: Vec::new(),
+            index: HashTable::new(),
+        }
+    }
+
+    /// The hash of group `at`'s values, stored or computed.
+    fn hash_at(&self, at: usize) -> u64 {
+        match self.hashes.get(at) {
+            Some(&hash) => hash,
+            None => hash_of(&self.groups[at].values),
+        }
+    }
+
+    fn indexed(&self) -> bool {
+        self.hashes.len() == self.groups.len()
+    }
+
+    /// Indexes the groups of a map made by [`GroupMap::from_distinct`].
+    fn index_all(&mut self) {
+        if self.indexed() {
+            return;
+        }
+        let GroupMap {
+            groups,
+            hashes,
+            index,
+        } = self;
+        hashes.extend(groups[hashes.len()..].iter().map(|g| hash_of(&g.values)));
+        index.clear();
+        index.reserve(groups.len(), |&i| hashes[i as usize]);
+        for (at, &hash) in hashes.iter().enumerate() {
+            index.insert_unique(hash, at as u32, |&i| hashes[i as usize]);
+        }
+    }
+
     /// The number of groups.
     pub fn len(&self) -> usize {
         self.groups.len()
@@ -87,6 +132,10 @@ impl GroupMap {
 
     fn find(&self, hash: u64, values: &[Option<String>]) -> Option<usize> {
         let groups = &self.groups;
+        if !self.indexed() {
+            // Only comparisons and tests look into a map not indexed yet.
+            return groups.iter().position(|g| g.values == values);
+        }
         self.index
             .find(hash, |&i| groups[i as usize].values == values)
             .map(|&i| i as usize)
@@ -94,6 +143,7 @@ impl GroupMap {
 
     /// The totals of the group with `values`, created empty the first time.
     pub fn entry(&mut self, values: GroupValues) -> &mut Totals {
+        self.index_all();
         let hash = hash_of(&values);
         let at = match self.find(hash, &values) {
             Some(at) => at,
@@ -115,6 +165,7 @@ impl GroupMap {
 
     /// Sets the totals of `values`; returns the ones it had, if any.
     pub fn insert(&mut self, values: GroupValues, totals: Totals) -> Option<Totals> {
+        self.index_all();
         let hash = hash_of(&values);
         match self.find(hash, &values) {
             Some(at) => Some(std::mem::replace(&mut self.groups[at].totals, totals)),
@@ -152,6 +203,7 @@ impl GroupMap {
         } else {
             other
         };
+        self.index_all();
         let GroupMap {
             groups: mut theirs,
             hashes: their_hashes,
@@ -166,7 +218,11 @@ impl GroupMap {
         });
         while !theirs.is_empty() {
             let from = theirs.len().saturating_sub(BLOCK);
-            for (g, &hash) in theirs.drain(from..).zip(&their_hashes[from..]) {
+            for (at, g) in (from..).zip(theirs.drain(from..)) {
+                let hash = match their_hashes.get(at) {
+                    Some(&hash) => hash,
+                    None => hash_of(&g.values),
+                };
                 match self.find(hash, &g.values) {
                     Some(at) => self.groups[at].totals.merge(&g.totals),
                     None => {
@@ -181,9 +237,10 @@ impl GroupMap {
     /// Takes away totals added before (duplicates found after a merge);
     /// a group left with nothing at all is removed.
     pub fn subtract(&mut self, other: GroupMap) {
+        self.index_all();
         let mut emptied = false;
-        for (g, hash) in other.groups.iter().zip(&other.hashes) {
-            if let Some(at) = self.find(*hash, &g.values) {
+        for (at, g) in other.groups.iter().enumerate() {
+            if let Some(at) = self.find(other.hash_at(at), &g.values) {
                 let mine = &mut self.groups[at].totals;
                 mine.subtract(&g.totals);
                 emptied |= *mine == Totals::default();
@@ -214,8 +271,8 @@ impl std::fmt::Debug for GroupMap {
 impl PartialEq for GroupMap {
     fn eq(&self, other: &GroupMap) -> bool {
         self.len() == other.len()
-            && self.groups.iter().zip(&self.hashes).all(|(g, &hash)| {
-                match other.find(hash, &g.values) {
+            && self.groups.iter().enumerate().all(|(at, g)| {
+                match other.find(self.hash_at(at), &g.values) {
                     Some(at) => other.groups[at].totals == g.totals,
                     None => false,
                 }
@@ -243,6 +300,22 @@ impl IntoIterator for GroupMap {
 
     fn into_iter(self) -> Self::IntoIter {
         self.groups.into_iter().map(|g| (g.values, g.totals))
+    }
+}
+
+#[cfg(test)]
+impl GroupMap {
+    fn without(mut self, values: &[&str]) -> GroupMap {
+        let gone: GroupMap = values
+            .iter()
+            .map(|x| {
+                let k = vec![Some(x.to_string())];
+                let t = self.get(&k).cloned().unwrap_or_default();
+                (k, t)
+            })
+            .collect();
+        self.subtract(gone);
+        self
     }
 }
 
@@ -347,6 +420,35 @@ mod tests {
         let mut b = part(40_000, 110_000);
         b.merge(part(0, 80_000));
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_map_of_distinct_groups_is_indexed_when_first_needed() {
+        let g = |s: &str, n| Group {
+            values: v(&[s]),
+            totals: t(n, n),
+        };
+        let groups = || vec![g("a", 1), g("b", 2), g("c", 3)];
+        let whole = GroupMap::from_groups(groups());
+        // Compared and merged either way round before any index exists.
+        assert_eq!(GroupMap::from_distinct(groups()), whole);
+        assert_eq!(whole, GroupMap::from_distinct(groups()));
+        assert_ne!(
+            GroupMap::from_distinct(vec![g("a", 1), g("b", 2), g("c", 4)]),
+            whole
+        );
+        let mut m = GroupMap::from_distinct(groups());
+        m.merge(GroupMap::from_distinct(vec![g("b", 5), g("d", 1)]));
+        assert_eq!(m.len(), 4);
+        assert_eq!(m[&v(&["b"])], t(7, 7));
+        let mut small = GroupMap::from_distinct(vec![g("b", 5)]);
+        small.merge(GroupMap::from_distinct(groups()));
+        assert_eq!(small, m.clone().without(&["d"]));
+        m.subtract(GroupMap::from_distinct(vec![g("d", 1), g("a", 1)]));
+        assert_eq!(m.len(), 2);
+        m.entry(v(&["e"])).merge(&t(1, 1));
+        assert_eq!(m[&v(&["e"])], t(1, 1));
+        assert_eq!(m[&v(&["c"])], t(3, 3));
     }
 
     #[test]

@@ -128,7 +128,7 @@ impl Groups {
                 for (slot, g) in slots.into_iter().zip(&mut groups) {
                     g.values = vec![slot.checked_sub(1).map(|id| interner.get(id).to_string())];
                 }
-                GroupMap::from_groups(groups)
+                GroupMap::from_distinct(groups)
             }
             Groups::Many {
                 width,
@@ -148,7 +148,7 @@ impl Groups {
                         })
                         .collect();
                 }
-                GroupMap::from_groups(groups)
+                GroupMap::from_distinct(groups)
             }
         }
     }
