@@ -138,7 +138,7 @@ impl Parser for GatewayJson {
             if unit.len() > max {
                 return None;
             }
-            sink.outcome(values.finish("gateway"));
+            values.report("gateway", sink);
             return Some(len);
         }
         let mut out = Collected::default();

@@ -19,10 +19,11 @@
 
 use std::borrow::Cow;
 
-use crate::parse::collect::{is_blank, time_of, Count, Slot, Winners};
+use crate::parse::collect::{is_blank, time_of, Count, Slot};
 use crate::parse::jscan::{Cursor, Scan};
 use crate::parse::scalar::Scalar;
-use crate::record::{Field, Reason, Timestamp, UsageRecord};
+use crate::parse::sink::Sink;
+use crate::record::{Field, Ignored, Reason, Timestamp, Tokens, UsageRecord};
 
 use super::place::Decision;
 
@@ -113,13 +114,58 @@ impl<'a> Values<'a> {
         Ok(())
     }
 
+    /// Reports the line to `sink` as [`Sink::outcome`] reports what
+    /// [`Collected::finish`](crate::parse::collect::Collected::finish)
+    /// gives for the same values ([`Winners::finish`] for a row without a
+    /// usage object or stated cost), the record built in place.
+    #[inline(always)]
+    pub(super) fn report(&mut self, source: &'static str, sink: &mut dyn Sink) {
+        let c = |c: Count| self.counts[c as usize];
+        let parts = [
+            c(Count::Input),
+            c(Count::Output),
+            c(Count::CacheRead),
+            c(Count::CacheWrite),
+            c(Count::CacheWrite1h),
+        ];
+        let has_tokens = parts.iter().any(Option::is_some);
+        if !has_tokens && self.text[Field::Model as usize].is_none() {
+            return sink.ignored(Ignored::NoUsage);
+        }
+        let timestamp = match self.time.take() {
+            Some(Ok(t)) => t,
+            Some(Err(reason)) => return sink.malformed(reason),
+            None => return sink.malformed(Reason::NoTimestamp),
+        };
+        let [input, output, cache_read, cache_write, cache_write_1h] =
+            parts.map(Option::unwrap_or_default);
+        let mut record = UsageRecord::new(source);
+        for (slot, value) in record.text.iter_mut().zip(self.text) {
+            *slot = value.map(Cow::Borrowed);
+        }
+        record.timestamp = timestamp;
+        record.tokens = Tokens {
+            input,
+            output,
+            cache_read,
+            cache_write,
+            cache_write_1h,
+        };
+        if let Some(requests) = c(Count::Requests) {
+            record.requests = requests;
+        }
+        sink.record(record);
+    }
+
     /// The record, or why the line is malformed, as
     /// [`Collected::finish`](crate::parse::collect::Collected::finish)
-    /// gives it for the same values.
+    /// gives it for the same values: [`Values::report`]'s reference.
+    #[cfg(test)]
     pub(super) fn finish(
         &mut self,
         source: &'static str,
     ) -> Result<Option<UsageRecord<'a>>, Reason> {
+        use crate::parse::collect::Winners;
         let mut record = UsageRecord::new(source);
         for (slot, value) in record.text.iter_mut().zip(self.text) {
             *slot = value.map(Cow::Borrowed);
@@ -131,5 +177,52 @@ impl<'a> Values<'a> {
             usage: None,
         }
         .finish(record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::testing::Capture;
+
+    /// `report` gives what `finish` (`Winners::finish`, the reference)
+    /// gives, for every mix of present and missing values.
+    #[test]
+    fn report_is_what_finish_gives() {
+        let times = [
+            None,
+            Some(Ok(1_759_482_842)),
+            Some(Err(Reason::BadTimestamp)),
+        ];
+        for mask in 0..1u32 << 8 {
+            for time in &times {
+                let mut values = Values::default();
+                if mask & 1 != 0 {
+                    values.text[Field::Model as usize] = Some("gpt-4o");
+                }
+                if mask & 2 != 0 {
+                    values.text[Field::Team as usize] = Some("ads");
+                }
+                for (i, count) in values.counts.iter_mut().enumerate() {
+                    if mask & (4 << i) != 0 {
+                        *count = Some(10 + i as u64);
+                    }
+                }
+                values.time = *time;
+                let mut reference = Capture::default();
+                let mut copy = Values {
+                    time: *time,
+                    ..values
+                };
+                reference.outcome(copy.finish("gateway"));
+                let mut reported = Capture::default();
+                values.report("gateway", &mut reported);
+                assert_eq!(
+                    format!("{reported:?}"),
+                    format!("{reference:?}"),
+                    "{mask} {time:?}"
+                );
+            }
+        }
     }
 }
