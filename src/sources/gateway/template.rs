@@ -21,6 +21,7 @@
 //! with nothing kept from the attempt.
 
 use crate::parse::collect::Collected;
+use crate::parse::daymemo::DayMemo;
 use crate::parse::jscan::{Bail, Cursor, KnownKey, Scan};
 
 use super::place::{Container, Decision, LEVELS};
@@ -85,6 +86,8 @@ pub(super) struct Templates {
     /// Off for good after a window in which fewer than three lines of four
     /// tried fitted the typed reader.
     typed_off: bool,
+    /// The dates of the typed reader's string timestamps.
+    days: DayMemo,
     /// Lines read through a template, every window.
     #[cfg(test)]
     total_hits: u32,
@@ -110,6 +113,7 @@ impl Default for Templates {
             typed_tries: 0,
             typed_hits: 0,
             typed_off: false,
+            days: DayMemo::default(),
             #[cfg(test)]
             total_hits: 0,
             #[cfg(test)]
@@ -169,7 +173,7 @@ impl Templates {
             match self.nodes[node].typed {
                 Typed::End => break,
                 Typed::Skip => cur.skip_value()?,
-                typed => out.read(cur, typed)?,
+                typed => out.read(cur, typed, &mut self.days)?,
             }
         }
         self.typed_hits += 1;

@@ -20,6 +20,7 @@
 use std::borrow::Cow;
 
 use crate::parse::collect::{is_blank, time_of, Count, Slot};
+use crate::parse::daymemo::DayMemo;
 use crate::parse::jscan::{Cursor, Scan};
 use crate::parse::scalar::Scalar;
 use crate::parse::sink::Sink;
@@ -92,8 +93,14 @@ pub(super) struct Values<'a> {
 impl<'a> Values<'a> {
     /// Reads the value at the cursor as `typed` says (not `No`, `End` or
     /// `Skip`), or bails.
+    /// `days` remembers the dates of string timestamps.
     #[inline(always)]
-    pub(super) fn read(&mut self, cur: &mut Cursor<'a>, typed: Typed) -> Scan<()> {
+    pub(super) fn read(
+        &mut self,
+        cur: &mut Cursor<'a>,
+        typed: Typed,
+        days: &mut DayMemo,
+    ) -> Scan<()> {
         match typed {
             Typed::Text(f) => {
                 let s = cur.str_here()?;
@@ -103,8 +110,9 @@ impl<'a> Values<'a> {
             }
             Typed::TimeStr => {
                 let s = cur.str_here()?;
+                // `time_of` of the string, with the dates remembered.
                 if !is_blank(s) {
-                    self.time = Some(time_of(Scalar::Str(Cow::Borrowed(s))));
+                    self.time = Some(days.parse(s).ok_or(Reason::BadTimestamp));
                 }
             }
             Typed::TimeInt => self.time = Some(time_of(Scalar::U64(cur.uint_here()?))),
