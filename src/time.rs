@@ -27,7 +27,7 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
 
 /// `YYYY-MM-DDTHH:MM:SS` with an optional fraction, then `Z`: the form
 /// most logs write. `None` for anything else, valid or not.
-fn rfc3339_utc(b: &[u8]) -> Option<Timestamp> {
+pub(crate) fn rfc3339_utc(b: &[u8]) -> Option<Timestamp> {
     if b.len() < 20 || b[b.len() - 1] != b'Z' {
         return None;
     }

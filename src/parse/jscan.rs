@@ -164,6 +164,38 @@ impl<'a> Cursor<'a> {
         }
     }
 
+    /// The byte at the cursor, not consumed.
+    #[inline(always)]
+    pub fn peek(&self) -> Option<u8> {
+        self.buf.get(self.pos).copied()
+    }
+
+    /// A string value right at the cursor (no whitespace before it), as
+    /// [`Cursor::value`] would read it: bails on anything else, an escape
+    /// or a control byte.
+    #[inline(always)]
+    pub fn str_here(&mut self) -> Scan<&'a str> {
+        if self.buf.get(self.pos) != Some(&b'"') {
+            return Err(Bail);
+        }
+        self.pos += 1;
+        self.plain_str()
+    }
+
+    /// A number right at the cursor that [`Cursor::value`] would read as
+    /// a `u64` (an integer without sign, fraction or exponent that fits),
+    /// its value; bails on anything else.
+    #[inline(always)]
+    pub fn uint_here(&mut self) -> Scan<u64> {
+        if !matches!(self.buf.get(self.pos), Some(b'0'..=b'9')) {
+            return Err(Bail);
+        }
+        match self.number_shape()? {
+            (false, value, true) => Ok(value),
+            _ => Err(Bail),
+        }
+    }
+
     /// The next byte, consumed.
     #[inline(always)]
     fn byte(&mut self) -> Scan<u8> {

@@ -24,6 +24,7 @@ pub mod cache_detail;
 pub mod collect;
 pub mod counts;
 pub mod csv_row;
+pub mod daymemo;
 pub mod dupkeys;
 pub mod jscan;
 pub mod json;

@@ -99,10 +99,17 @@ pub struct Resolved<'c> {
     pub candidates: Option<Candidates<'c>>,
     /// The canonical provider, given or inferred from the model.
     pub provider: Option<Cow<'static, str>>,
-    /// The standard-tier pick of the last day priced (per worker, as the
-    /// cache that holds this).
-    pub day_pick: Cell<Option<DayPick<'c>>>,
+    /// The standard-tier picks of the last days priced, one slot per day
+    /// modulo [`DAY_PICKS`] (per worker, as the cache that holds this):
+    /// a log's lines come in no order of day.
+    pub day_pick: [Cell<Option<DayPick<'c>>>; DAY_PICKS],
 }
+
+/// Days a (provider, model) remembers its standard-tier pick for: every
+/// day of a log two months long is priced from the memo. (One slot, the
+/// last day priced, missed on 30 lines of 31 of a month's log whose lines
+/// are not sorted by day.)
+pub const DAY_PICKS: usize = 64;
 
 impl<'c> Resolved<'c> {
     /// Prices a record of this (provider, model) on `day` (UTC days).
@@ -179,11 +186,12 @@ impl<'c> Resolved<'c> {
 
     /// The standard-tier pick of `day`, remembered until another day.
     fn day_pick_of(&self, candidates: &Candidates<'c>, day: i64) -> DayPick<'c> {
-        match self.day_pick.get() {
+        let slot = &self.day_pick[(day as usize) % DAY_PICKS];
+        match slot.get() {
             Some(memo) if memo.day == day => memo,
             _ => {
                 let memo = candidates.day_pick(day);
-                self.day_pick.set(Some(memo));
+                slot.set(Some(memo));
                 memo
             }
         }
@@ -232,7 +240,7 @@ impl<'c> Pricer<'c> {
             Resolved {
                 candidates,
                 provider,
-                day_pick: Cell::new(None),
+                day_pick: std::array::from_fn(|_| Cell::new(None)),
             }
         })
     }

@@ -30,6 +30,7 @@ mod learned;
 mod place;
 mod reference;
 mod template;
+mod typed;
 
 pub use csv_reader::GatewayCsv;
 pub use place::GatewayJson;
@@ -131,6 +132,15 @@ impl Parser for GatewayJson {
     }
 
     fn parse_line(&self, rest: &[u8], max: usize, sink: &mut dyn Sink) -> Option<usize> {
+        let mut values = typed::Values::default();
+        if let Ok(len) = learned::typed_line(self, rest, &mut values) {
+            let unit = rest[..len].strip_suffix(b"\r").unwrap_or(&rest[..len]);
+            if unit.len() > max {
+                return None;
+            }
+            values.report("gateway", sink);
+            return Some(len);
+        }
         let mut out = Collected::default();
         let len = learned::collect_line(self, rest, &mut out).ok()?;
         let unit = rest[..len].strip_suffix(b"\r").unwrap_or(&rest[..len]);

@@ -20,6 +20,7 @@ use crate::parse::scalar::Scalar;
 use crate::record::FieldSet;
 
 use super::template::Templates;
+use super::typed::Values;
 
 use super::place::{
     composite, key_info, offer_tag, Container, Decision, Descend, GatewayJson, Place, LEVELS,
@@ -113,6 +114,12 @@ pub(super) fn template_stats() -> (usize, u32) {
     LEARNED.with_borrow(|(_, templates)| (templates.layouts(), templates.total_hits()))
 }
 
+/// Lines read by this thread's typed reader so far, for tests.
+#[cfg(test)]
+pub(super) fn typed_hits() -> u32 {
+    LEARNED.with_borrow(|(_, templates)| templates.total_typed())
+}
+
 /// Starts a new window of this thread's templates (see
 /// `Templates::new_window`).
 #[cfg(test)]
@@ -151,6 +158,29 @@ pub(super) fn collect_line<'de>(
     let mut cur = Cursor::new(rest);
     walk(json, &mut cur, out)?;
     cur.finish_line()
+}
+
+/// Reads the line that starts `rest` with the typed reader of this
+/// thread's templates into `out` and gives its length (up to its `\n` or
+/// the end of `rest`); bails when the typed reader does not read it (the
+/// line is then [`collect_line`]'s, from its start).
+#[inline]
+pub(super) fn typed_line<'de>(
+    json: &GatewayJson,
+    rest: &'de [u8],
+    out: &mut Values<'de>,
+) -> Scan<usize> {
+    if !(json.maps.is_empty() && json.extra.is_empty()) {
+        return Err(Bail);
+    }
+    LEARNED.with_borrow_mut(|(keys, templates)| {
+        if keys.fields != json.fields || !templates.typed_on() {
+            return Err(Bail);
+        }
+        let mut cur = Cursor::new(rest);
+        templates.read_typed(&mut cur, out)?;
+        cur.finish_line()
+    })
 }
 
 /// The object that starts the cursor's line, into `out`.

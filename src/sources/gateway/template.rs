@@ -21,9 +21,11 @@
 //! with nothing kept from the attempt.
 
 use crate::parse::collect::Collected;
+use crate::parse::daymemo::DayMemo;
 use crate::parse::jscan::{Bail, Cursor, KnownKey, Scan};
 
 use super::place::{Container, Decision, LEVELS};
+use super::typed::{Typed, Values};
 
 /// Nodes per thread: the layouts of one gateway take a few dozen.
 const NODES: usize = 256;
@@ -62,6 +64,8 @@ struct Node {
     /// The structural bytes before the value (none at the root).
     lit: KnownKey,
     action: Action,
+    /// How the typed reader reads the value (see [`Typed`]).
+    typed: Typed,
     /// Following nodes, 0 for none (the root is never a child).
     kids: [u16; KIDS],
 }
@@ -76,9 +80,20 @@ pub(super) struct Templates {
     /// Off for good after a window in which fewer than three lines of four
     /// fitted: the lines have no template worth trying.
     off: bool,
+    /// Lines tried and read by the typed reader in the current window.
+    typed_tries: u32,
+    typed_hits: u32,
+    /// Off for good after a window in which fewer than three lines of four
+    /// tried fitted the typed reader.
+    typed_off: bool,
+    /// The dates of the typed reader's string timestamps.
+    days: DayMemo,
     /// Lines read through a template, every window.
     #[cfg(test)]
     total_hits: u32,
+    /// Of which by the typed reader.
+    #[cfg(test)]
+    total_typed: u32,
 }
 
 impl Default for Templates {
@@ -86,6 +101,7 @@ impl Default for Templates {
         let root = Node {
             lit: KnownKey::raw(b"{").expect("one byte fits"),
             action: Action::End,
+            typed: Typed::No,
             kids: [0; KIDS],
         };
         Templates {
@@ -94,8 +110,14 @@ impl Default for Templates {
             window: FIRST_WINDOW,
             hits: 0,
             off: false,
+            typed_tries: 0,
+            typed_hits: 0,
+            typed_off: false,
+            days: DayMemo::default(),
             #[cfg(test)]
             total_hits: 0,
+            #[cfg(test)]
+            total_typed: 0,
         }
     }
 }
@@ -105,6 +127,73 @@ impl Templates {
     #[inline(always)]
     pub(super) fn on(&self) -> bool {
         !self.off
+    }
+
+    /// Whether lines should be tried against the typed reader first.
+    #[inline(always)]
+    pub(super) fn typed_on(&self) -> bool {
+        !self.off && !self.typed_off
+    }
+
+    /// The child of `node` whose bytes are at the cursor, stepped over;
+    /// the one found is tried first next time.
+    #[inline(always)]
+    fn step(&mut self, cur: &mut Cursor<'_>, node: usize) -> Scan<usize> {
+        let kids = self.nodes[node].kids;
+        for (i, &kid) in kids.iter().enumerate() {
+            if kid == 0 {
+                return Err(Bail);
+            }
+            if cur.known_key(&self.nodes[usize::from(kid)].lit) {
+                if i > 0 {
+                    self.nodes[node].kids.swap(0, i);
+                }
+                return Ok(usize::from(kid));
+            }
+        }
+        Err(Bail)
+    }
+
+    /// Reads the line at the cursor through a template with the typed
+    /// reader into `out` (docs/internals.md, typed templates), the cursor
+    /// then after the line's object; bails when no template fits or a
+    /// value is not of its node's kind (`out` and the cursor are then the
+    /// caller's to reset, and the line the walk's). Counts as a template
+    /// try and, when it reads the line, as a hit.
+    #[inline(always)]
+    pub(super) fn read_typed<'de>(
+        &mut self,
+        cur: &mut Cursor<'de>,
+        out: &mut Values<'de>,
+    ) -> Scan<()> {
+        self.typed_tries += 1;
+        let mut node = 0;
+        loop {
+            node = self.step(cur, node)?;
+            match self.nodes[node].typed {
+                Typed::End => break,
+                Typed::Skip => cur.skip_value()?,
+                typed => out.read(cur, typed, &mut self.days)?,
+            }
+        }
+        self.typed_hits += 1;
+        self.count_try();
+        self.hits += 1;
+        #[cfg(test)]
+        {
+            self.total_hits += 1;
+            self.total_typed += 1;
+        }
+        Ok(())
+    }
+
+    /// One more line tried against the templates.
+    #[inline(always)]
+    fn count_try(&mut self) {
+        self.tries += 1;
+        if self.tries >= self.window {
+            self.judge();
+        }
     }
 
     /// Reads the line at the cursor through a template into `out`, the
@@ -118,30 +207,10 @@ impl Templates {
         out: &mut Collected<'de>,
         mut entry: impl FnMut(&mut Cursor<'de>, &mut Collected<'de>, u16, Decision) -> Scan<()>,
     ) -> Scan<()> {
-        self.tries += 1;
-        if self.tries >= self.window {
-            self.judge();
-        }
+        self.count_try();
         let mut node = 0;
         loop {
-            let kids = self.nodes[node].kids;
-            let mut hit = 0;
-            for (i, &kid) in kids.iter().enumerate() {
-                if kid == 0 {
-                    return Err(Bail);
-                }
-                if cur.known_key(&self.nodes[usize::from(kid)].lit) {
-                    hit = kid;
-                    if i > 0 {
-                        self.nodes[node].kids.swap(0, i);
-                    }
-                    break;
-                }
-            }
-            if hit == 0 {
-                return Err(Bail);
-            }
-            node = usize::from(hit);
+            node = self.step(cur, node)?;
             match self.nodes[node].action {
                 Action::End => {
                     self.hits += 1;
@@ -163,8 +232,16 @@ impl Templates {
         if self.hits < self.tries / 4 * 3 {
             self.off = true;
         }
+        // Lines the typed reader tried (a run's lines through
+        // `collect_line`) that mostly did not fit it: a layout with values
+        // of other kinds, or a usage object, which the walk reads.
+        if self.typed_tries >= 64 && self.typed_hits < self.typed_tries / 4 * 3 {
+            self.typed_off = true;
+        }
         self.tries = 0;
         self.hits = 0;
+        self.typed_tries = 0;
+        self.typed_hits = 0;
         self.window = WINDOW;
     }
 
@@ -182,7 +259,14 @@ impl Templates {
             return;
         };
         let mut node = 0;
-        for (lit, action) in steps {
+        // The slots the line's values before this step go to.
+        let mut used = 0u32;
+        for (lit, action, kind) in steps {
+            let typed = match action {
+                Action::End => Typed::End,
+                Action::Skip => Typed::Skip,
+                Action::Read(_, decision) => Typed::of(decision, kind, &mut used),
+            };
             let kids = self.nodes[node].kids;
             let found = kids.iter().copied().find(|&k| {
                 let kid = &self.nodes[usize::from(k)];
@@ -201,6 +285,7 @@ impl Templates {
                     self.nodes.push(Node {
                         lit,
                         action,
+                        typed,
                         kids: [0; KIDS],
                     });
                     self.nodes[node].kids[free] = id;
@@ -222,12 +307,20 @@ impl Templates {
         self.total_hits
     }
 
+    /// Lines read by the typed reader so far, for tests.
+    #[cfg(test)]
+    pub(super) fn total_typed(&self) -> u32 {
+        self.total_typed
+    }
+
     /// Starts a new window, for tests that try many lines which do not
     /// fit without turning the templates off.
     #[cfg(test)]
     pub(super) fn new_window(&mut self) {
         self.tries = 0;
         self.hits = 0;
+        self.typed_tries = 0;
+        self.typed_hits = 0;
     }
 
     /// How many layouts end in the trie, for tests.
@@ -247,13 +340,13 @@ pub(super) type Decide<'f> = &'f dyn Fn(&str, usize) -> Option<(u16, Decision)>;
 
 /// The structural runs of `line` with the action after each, as the walk
 /// reads it with `decide`; `None` if a run does not fit a pattern.
-fn layout(line: &[u8], decide: Decide<'_>) -> Option<Vec<(KnownKey, Action)>> {
+fn layout(line: &[u8], decide: Decide<'_>) -> Option<Vec<(KnownKey, Action, Option<u8>)>> {
     let mut cur = Cursor::new(line);
     let mut steps = Vec::new();
     let mut start = 0;
     cur.expect(b'{').ok()?;
     object(&mut cur, decide, 0, &mut steps, &mut start)?;
-    steps.push((KnownKey::raw(cur.since(start))?, Action::End));
+    steps.push((KnownKey::raw(cur.since(start))?, Action::End, None));
     Some(steps)
 }
 
@@ -263,7 +356,7 @@ fn object(
     cur: &mut Cursor<'_>,
     decide: Decide<'_>,
     level: u8,
-    steps: &mut Vec<(KnownKey, Action)>,
+    steps: &mut Vec<(KnownKey, Action, Option<u8>)>,
     start: &mut usize,
 ) -> Option<()> {
     if !cur.first_entry().ok()? {
@@ -290,7 +383,7 @@ fn object(
                 } else {
                     Action::Read(id, decision)
                 };
-                steps.push((KnownKey::raw(cur.since(*start))?, action));
+                steps.push((KnownKey::raw(cur.since(*start))?, action, cur.peek()));
                 cur.skip_value().ok()?;
                 *start = cur.pos();
             }

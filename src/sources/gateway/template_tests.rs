@@ -2,12 +2,13 @@
 //! exactly what serde_json alone gives, and so must every line that
 //! differs from a learned layout, which the walk reads again.
 
-use super::learned::{new_template_window, template_stats, without_templates};
+use super::learned::{new_template_window, template_stats, typed_hits, without_templates};
 use super::*;
 use crate::parse::collect::Collected;
 use crate::parse::testing::xorshift;
 use crate::record::{Field, FieldSet};
 use crate::sources::contract::SourceOptions;
+use crate::sources::testing::Capture;
 
 /// One gateway's layouts: optional `feature` in the metadata, optional
 /// `user_agent`.
@@ -56,6 +57,33 @@ fn read(json: &GatewayJson, line: &[u8]) -> String {
     let mut out = Collected::default();
     let result = json.collect(line, &mut out);
     format!("{result:?} {out:?}")
+}
+
+/// What the worker gets from `line` followed by another line: the
+/// length `parse_line` reads (through the typed reader when it fits) and
+/// what it reports, or what `parse_unit` reports when it declines.
+fn outcome(json: &GatewayJson, line: &[u8]) -> String {
+    let mut rest = line.to_vec();
+    rest.extend_from_slice(b"\n{\"next\":1}\n");
+    let mut capture = Capture::default();
+    let len = json.parse_line(&rest, 1 << 20, &mut capture);
+    if len.is_none() {
+        json.parse_unit(line, &mut capture);
+    }
+    format!("{len:?} {capture:?}")
+}
+
+/// The line's outcome is the same with templates (the typed reader where
+/// it fits) as without them, and [`agree_bytes`] holds.
+fn agree_typed_bytes(json: &GatewayJson, line: &[u8]) {
+    let shown = String::from_utf8_lossy(line);
+    let general = without_templates(|| outcome(json, line));
+    assert_eq!(outcome(json, line), general, "{shown}");
+    agree_bytes(json, line);
+}
+
+fn agree_typed(json: &GatewayJson, line: &str) {
+    agree_typed_bytes(json, line.as_bytes());
 }
 
 /// The line reads the same with templates, without them (the walk, or
@@ -235,4 +263,131 @@ fn lines_without_a_common_layout_turn_templates_off() {
     let before = template_stats().1;
     read(json, br#"{"model":"m","k1":1,"team":"t1"}"#);
     assert_eq!(template_stats().1, before);
+}
+
+/// Lines of a learned layout are read by the typed reader, and a surprise
+/// in a file that started uniform (a missing key, another key order, an
+/// escape, a number as a string, whitespace, a value of another kind) is
+/// read as the walk reads it, the next fitting line typed again.
+#[test]
+fn the_typed_reader_reads_fitting_lines_and_falls_back_on_surprises() {
+    for json in readers() {
+        for i in 0..4 {
+            agree_typed(&json, &uniform(i, i % 2 == 0, i / 2 == 0));
+        }
+        let before = typed_hits();
+        for i in 0..100 {
+            agree_typed(&json, &uniform(i, i % 3 == 0, i % 5 != 0));
+        }
+        // `agree_typed` reads each line twice through `parse_line`, once
+        // with templates off.
+        assert_eq!(typed_hits() - before, 100);
+        let base = uniform(7, true, true);
+        let mut lines = surprises(&base);
+        lines.extend([
+            base.replacen(r#","provider":"openai""#, "", 1),
+            base.replacen(r#""team":"team-0""#, r#""team":"""#, 1),
+            base.replacen(r#""team":"team-0""#, r#""team":" ""#, 1),
+            base.replacen(r#""team":"team-0""#, r#""team":42"#, 1),
+            base.replacen(r#""model":"gpt-4o""#, r#""model":null"#, 1),
+            base.replacen(
+                r#""timestamp":"2026-10-08T08:28:14.358Z""#,
+                r#""timestamp":1791448094"#,
+                1,
+            ),
+            base.replacen(
+                r#""timestamp":"2026-10-08T08:28:14.358Z""#,
+                r#""timestamp":"""#,
+                1,
+            ),
+            base.replacen(
+                r#""timestamp":"2026-10-08T08:28:14.358Z""#,
+                r#""timestamp":"2026-13-08""#,
+                1,
+            ),
+            base.replacen(r#""prompt_tokens":"#, r#""prompt_tokens":1234567890123"#, 1),
+            base.replacen(
+                r#""prompt_tokens":"#,
+                r#""prompt_tokens":99999999999999999999"#,
+                1,
+            ),
+            base.replacen(r#""prompt_tokens":"#, r#""prompt_tokens":00"#, 1),
+            base.replacen(r#""prompt_tokens":"#, r#""prompt_tokens": "#, 1),
+            base.replacen(r#""latency_ms":"#, r#""latency_ms":"x","#, 1)
+                .replacen(r#""x","#, r#""x""#, 1),
+            base.replacen(r#""user_agent":"#, "\"user_agent\":\t", 1),
+            format!("{base}\r"),
+            format!(" {base}"),
+        ]);
+        for line in lines {
+            assert_ne!(line, base, "a surprise that changes nothing");
+            new_template_window();
+            agree_typed(&json, &line);
+            let before = typed_hits();
+            agree_typed(&json, &base);
+            assert_eq!(typed_hits(), before + 1, "{base}");
+        }
+    }
+}
+
+/// A layout with epoch timestamps, and one whose team comes twice (top
+/// level and metadata, one slot with two candidates): the first is typed,
+/// the second read by the walk, both as serde_json reads them.
+#[test]
+fn epoch_timestamps_are_typed_and_a_slot_met_twice_is_not() {
+    let json = &readers()[0];
+    let epoch = |i: u64| {
+        format!(
+            r#"{{"timestamp":{},"model":"gpt-4o","team":"t{i}","input_tokens":{i},"output_tokens":7}}"#,
+            1_759_482_842 + i * 1000
+        )
+    };
+    agree_typed(json, &epoch(0));
+    let before = typed_hits();
+    for i in 1..20 {
+        agree_typed(json, &epoch(i));
+    }
+    agree_typed(json, &epoch(5).replacen("1759", "-1759", 1));
+    agree_typed(
+        json,
+        &epoch(5).replacen(r#":1759487842"#, r#":1759487842.5"#, 1),
+    );
+    assert_eq!(typed_hits() - before, 19);
+    let twice = |i: u64| {
+        format!(
+            r#"{{"model":"m","timestamp":"2026-10-08T08:28:14Z","team":"top{i}","input_tokens":1,"metadata":{{"team":"deep"}}}}"#
+        )
+    };
+    let before = typed_hits();
+    for i in 0..20 {
+        agree_typed(json, &twice(i));
+        agree_typed(
+            json,
+            &twice(i).replacen(r#""team":"top"#, r#""team":" "#, 1),
+        );
+    }
+    assert_eq!(typed_hits(), before);
+}
+
+/// Lines of a learned layout damaged at random, as in
+/// `damaged_lines_read_as_serde_json_reads_them`: the same outcome with
+/// the typed reader as without templates.
+#[test]
+fn damaged_lines_have_the_same_outcome_with_the_typed_reader() {
+    let alphabet = b"{}[],:\"\\ 0123456789-+.eEtrufalsn\x01\x7f\xc3\xa9\xff";
+    let mut next = xorshift(0x5eed_7e1d);
+    for json in readers() {
+        for i in 0..4 {
+            agree_typed(&json, &uniform(i, i % 2 == 0, i / 2 == 0));
+        }
+        for i in 0..600 {
+            new_template_window();
+            let mut line = uniform(i, i % 2 == 0, i % 3 == 0).into_bytes();
+            for _ in 0..1 + next() % 3 {
+                let at = (next() % line.len() as u64) as usize;
+                line[at] = alphabet[(next() % alphabet.len() as u64) as usize];
+            }
+            agree_typed_bytes(&json, &line);
+        }
+    }
 }
