@@ -192,7 +192,7 @@ const DAY_BATCH: usize = 2048;
 const OPEN_DAYS: usize = 64;
 /// Bytes of unfinished row groups over every open day; past it the
 /// largest is flushed as a row group.
-const ROW_GROUP_BUDGET: usize = 96 << 20;
+const ROW_GROUP_BUDGET: usize = 64 << 20;
 
 /// The name of file `n` of a day of run `run` (run ids hold no `.`, so
 /// the names of two runs never collide).
@@ -223,7 +223,7 @@ struct Open {
     writer: ArrowWriter<fs::File>,
     temp: tempfile::TempPath,
     path: PathBuf,
-    /// Bytes of its unfinished row group, as last measured.
+    /// Memory its unfinished row group takes, as last measured.
     in_progress: usize,
 }
 
@@ -350,8 +350,9 @@ impl Writer {
             return Ok(());
         };
         open.writer.write(&b).map_err(err)?;
-        open.in_progress = open.writer.in_progress_size();
-        let full = open.writer.bytes_written() + open.in_progress >= self.max_bytes;
+        open.in_progress = open.writer.memory_size();
+        let size = open.writer.bytes_written() + open.writer.in_progress_size();
+        let full = size >= self.max_bytes;
         if full {
             self.close(key)?;
         }
@@ -375,7 +376,7 @@ impl Writer {
                 return Ok(());
             };
             o.writer.flush().map_err(err)?;
-            o.in_progress = o.writer.in_progress_size();
+            o.in_progress = o.writer.memory_size();
         }
     }
 
