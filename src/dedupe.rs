@@ -2,8 +2,9 @@
 //!
 //! Which occurrence counts: the one earliest in (file, chunk) order, and
 //! within that chunk the first one read, where file ids follow the sorted
-//! path order of the run. So the answer does not depend on `--threads`,
-//! chunk size or the order paths were given in.
+//! path order of the run (the bytes of the names as written, `src/input`).
+//! So the answer does not depend on `--threads`, chunk size or the order
+//! paths were given in.
 //!
 //! How, without a first pass over the input:
 //! 1. Every worker counts every record as usual and also appends, per

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::error::UsageError;
 use crate::exit::ExitStatus;
 use crate::input;
-use crate::normalize::{self, ddl, Row, Rows};
+use crate::normalize::{self, ddl, Row};
 use crate::output::{self, Output};
 use crate::pipeline;
 use crate::plan::rates_sha256;
@@ -59,24 +59,62 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitStatus> {
     let wheres: Vec<String> = f.wheres.iter().map(|w| w.to_string()).collect();
     let config = Config::from_normalize(args)?;
     let rates = rates_sha256(&config.card);
-    let (report, rows, files) = match format {
+    let mut stashed: Option<anyhow::Error> = None;
+    let (report, rows) = match format {
         NormalizeFormat::Jsonl => {
             let target = match out.as_os_str() == "-" {
                 true => Output::stdout(),
                 false => Output::create(Some(&out))?,
             };
-            let (report, rows, files) = build(&config)?;
-            let trailer = normalize::jsonl::trailer(&rates, rows.len() as u64, &report.accounting);
-            target.write(|w| normalize::jsonl::write(&rows, &files, &trailer, w))?;
-            (report, rows.len(), files)
+            // Rows go out as they are read; the trailer after the last.
+            let mut built = None;
+            let wrote = target.write(|w| {
+                let mut line = String::with_capacity(1024);
+                let mut emit = |row: Row, files: &[String]| {
+                    normalize::jsonl::write_row(&row, files, &mut line, w)
+                };
+                match build(&config, &mut emit) {
+                    Ok((report, rows, _)) => {
+                        let trailer = normalize::jsonl::trailer(&rates, rows, &report.accounting);
+                        built = Some((report, rows));
+                        normalize::jsonl::write_trailer(&trailer, w)
+                    }
+                    Err(e) => {
+                        let message = e.to_string();
+                        built = None;
+                        stashed = Some(e);
+                        Err(std::io::Error::other(message))
+                    }
+                }
+            });
+            if let Some(e) = stashed.take() {
+                return Err(e);
+            }
+            wrote?;
+            built.ok_or_else(|| anyhow::anyhow!("normalize wrote nothing"))?
         }
         NormalizeFormat::Parquet => {
             // Refuse an unwritable OUT or another schema before reading.
             normalize::parquet::prepare(&out)?;
-            let (report, rows, files) = build(&config)?;
             let run = match &run_id {
                 Some(r) => r.clone(),
                 None => derived_run_id(&config, &rates),
+            };
+            let mut writer = Some(normalize::parquet::Writer::new(&out, &run, max_file_bytes));
+            let mut emit = |row: Row, files: &[String]| match writer.as_mut() {
+                Some(w) => w.push(row, files),
+                None => Ok(()),
+            };
+            let built = build(&config, &mut emit);
+            let writer = writer.take();
+            let (report, rows, files) = match built {
+                Ok(b) => b,
+                Err(e) => {
+                    if let Some(w) = writer {
+                        w.abandon();
+                    }
+                    return Err(e);
+                }
             };
             let c = &report.accounting.counts;
             let manifest = serde_json::json!({
@@ -90,15 +128,16 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitStatus> {
                     "since": since, "until": until, "month": month,
                     "where": wheres, "dedupe": config.dedupe,
                 },
-                "records": rows.len(),
+                "records": rows,
                 "lines_read": c.lines_read,
                 "accounting": super::report::accounting_json(&report)?,
             });
-            normalize::parquet::write(&out, &run, &rows, &files, &manifest, max_file_bytes)?;
-            (report, rows.len(), files)
+            if let Some(w) = writer {
+                w.finish(&files, &manifest)?;
+            }
+            (report, rows)
         }
     };
-    let _ = files;
     super::report::write_accounting(config.accounting.as_deref(), &report)?;
     let quiet = config.quiet;
     output::stderr(|w| {
@@ -176,9 +215,14 @@ fn format_and_out(args: &NormalizeArgs) -> anyhow::Result<(NormalizeFormat, Path
     Ok((format, out))
 }
 
-/// Reads the inputs of a resolved config into the report (for the
-/// accounting), the rows in (file path, line) order and the file names.
-pub fn build(config: &Config) -> anyhow::Result<(Report, Vec<Row>, Vec<String>)> {
+/// Reads the inputs of a resolved config like `report` and hands each kept
+/// row to `emit` in (file path, physical line) order as it is read
+/// (`normalize/stream.rs`); gives the report (for the accounting), the
+/// rows written and the inputs' names.
+pub fn build(
+    config: &Config,
+    emit: &mut dyn FnMut(Row, &[String]) -> std::io::Result<()>,
+) -> anyhow::Result<(Report, u64, Vec<String>)> {
     let (inputs, problems) = input::discover(&config.paths);
     let mut plan = super::report::plan(config);
     plan.dims = Vec::new();
@@ -190,14 +234,18 @@ pub fn build(config: &Config) -> anyhow::Result<(Report, Vec<Row>, Vec<String>)>
     a.route_templates = config.route_templates;
     a.track_origin = config.owners.is_some();
     a.value_fields = Vec::new();
-    let consumer = Rows::new(&plan);
-    let run = pipeline::run(&inputs, &plan, &config.read, &consumer)?;
-    let files = run.files.clone();
-    let (partial, rows) = run.into_partial(&plan, |mut out| {
-        let sums = std::mem::take(&mut out.sums);
-        (sums, out)
-    });
-    let rows = rows.into_rows(&partial.sums.chunk_lines);
+    let files = pipeline::names(&inputs, &config.read);
+    let streamed = normalize::stream::run(&inputs, &plan, &config.read, &files, emit)?;
+    let (partial, ()) = streamed.run.into_partial(&plan, |sums| (sums, ()));
     let report = super::report::checked(partial, problems)?.finish();
+    let parsed = report.accounting.counts.parsed;
+    let rows = streamed.order.rows;
+    // The rows kept by the writer's dedupe are the records report's own
+    // dedupe counted; only a collision of report's 64-bit id hashes
+    // (src/dedupe.rs) could part them.
+    anyhow::ensure!(
+        rows == parsed,
+        "normalize wrote {rows} rows but counted {parsed} records; please report this"
+    );
     Ok((report, rows, files))
 }

@@ -16,12 +16,49 @@ use std::path::{Path, PathBuf};
 pub const EXTENSIONS: [&str; 5] = ["jsonl", "ndjson", "json", "csv", "log"];
 
 /// One input of a run.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+///
+/// Inputs are ordered by the bytes of the path as written (standard input
+/// last): the order of `source_file` as a string, which is what SQL's
+/// `ORDER BY source_file` and the Spark recipes sort by, so dedupe's
+/// (file, line) order is the same inside llmspend and in any engine
+/// (docs/distributed.md). Not the path's component order: `a/b` comes
+/// after `a-b` and `a.jsonl`.
+#[derive(Debug, Clone)]
 pub enum Input {
     /// A file on disk.
     File(PathBuf),
     /// Standard input (`-`).
     Stdin,
+}
+
+impl Input {
+    /// The key inputs are ordered and compared by.
+    fn key(&self) -> (bool, &[u8]) {
+        match self {
+            Input::File(p) => (false, p.as_os_str().as_encoded_bytes()),
+            Input::Stdin => (true, &[]),
+        }
+    }
+}
+
+impl PartialEq for Input {
+    fn eq(&self, o: &Input) -> bool {
+        self.key() == o.key()
+    }
+}
+
+impl Eq for Input {}
+
+impl PartialOrd for Input {
+    fn partial_cmp(&self, o: &Input) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Input {
+    fn cmp(&self, o: &Input) -> std::cmp::Ordering {
+        self.key().cmp(&o.key())
+    }
 }
 
 impl Input {

@@ -82,15 +82,21 @@ pub fn trailer(rates_sha256: &str, records: u64, a: &Accounting) -> Value {
     })
 }
 
-/// Writes the rows and the trailer.
-pub fn write(rows: &[Row], files: &[String], trailer: &Value, w: &mut dyn Write) -> io::Result<()> {
-    let mut line = String::with_capacity(1024);
-    for r in rows {
-        line.clear();
-        push_row(r, files, &mut line);
-        line.push('\n');
-        w.write_all(line.as_bytes())?;
-    }
+/// Writes one row and its newline; `line` is scratch.
+pub fn write_row(
+    row: &Row,
+    files: &[String],
+    line: &mut String,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    line.clear();
+    push_row(row, files, line);
+    line.push('\n');
+    w.write_all(line.as_bytes())
+}
+
+/// Writes the trailer line.
+pub fn write_trailer(trailer: &Value, w: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer(&mut *w, trailer)?;
     w.write_all(b"\n")
 }

@@ -4,22 +4,21 @@
 //! (`jsonl.rs`), the Parquet writer (`parquet.rs`) and the DDL
 //! (`ddl.rs`) all walk it.
 //!
-//! Rows of the row consumer ([`crate::sink::rows`]): duplicates a rescan
-//! finds are taken out by position and request id (the rule `report`
-//! applies), then the rows are put in (file, chunk, line) order, which is
-//! (file path, physical line) order, and each row's physical line is
-//! resolved from the chunks' line counts.
+//! The rows are streamed out as the inputs are read (`stream.rs`): the
+//! chunks' rows are put back in (file, chunk, line) order, which is (file
+//! path, physical line) order, in a bounded window (`window.rs`), repeats
+//! of a request id are dropped as they go by (the rule `report` applies)
+//! and each row's physical line is resolved from the chunks' line counts.
 
 pub mod ddl;
 pub mod jsonl;
 pub mod parquet;
-
-use rustc_hash::FxHashMap;
+pub mod stream;
+pub mod window;
 
 use crate::accounting::RelOrigin;
 use crate::money::Money;
 use crate::record::Field;
-use crate::sink::rows::RowOutput;
 use crate::sink::PricedRecord;
 
 /// The schema's name and version; later versions only append columns.
@@ -246,55 +245,6 @@ pub fn row_of(p: &PricedRecord<'_>) -> Row {
 pub const REQUEST_ID: usize = 14;
 const _: () = assert!(matches!(TEXT[REQUEST_ID].as_bytes(), b"request_id"));
 
-impl crate::sink::rows::Row for Row {
-    fn of(p: &PricedRecord<'_>) -> Row {
-        row_of(p)
-    }
-
-    fn at(&self) -> RelOrigin {
-        self.at
-    }
-
-    fn request_id(&self) -> Option<&str> {
-        self.text[REQUEST_ID].as_deref()
-    }
-}
-
-/// The consumer of `normalize`.
-pub type Rows<'p> = crate::sink::rows::Rows<'p, Row>;
-
-impl RowOutput<Row> {
-    /// The rows in (file, chunk, line) order with their physical lines,
-    /// given each chunk's line count.
-    pub fn into_rows(self, chunk_lines: &[((u32, u32), u64)]) -> Vec<Row> {
-        let mut rows = self.into_sorted();
-        let starts = line_starts(chunk_lines);
-        for r in &mut rows {
-            let start = starts.get(&(r.at.file, r.at.chunk)).copied().unwrap_or(1);
-            r.line = start + r.at.line - 1;
-        }
-        rows
-    }
-}
-
-/// The physical line each chunk starts at.
-pub fn line_starts(chunk_lines: &[((u32, u32), u64)]) -> FxHashMap<(u32, u32), u64> {
-    let mut sorted = chunk_lines.to_vec();
-    sorted.sort_unstable();
-    let mut starts = FxHashMap::default();
-    let mut file = u32::MAX;
-    let mut next = 1;
-    for ((f, chunk), n) in sorted {
-        if f != file {
-            file = f;
-            next = 1;
-        }
-        starts.insert((f, chunk), next);
-        next += n;
-    }
-    starts
-}
-
 /// Writes `pico` as dollars with exactly 12 decimals.
 pub fn push_decimal(pico: u128, out: &mut String) {
     Money(pico).push_usd(12, out);
@@ -372,14 +322,5 @@ mod tests {
             s,
             "2026-09-21T14:13:20Z 1969-12-31T23:59:59Z 0.000002500000 0.000000000000"
         );
-    }
-
-    #[test]
-    fn line_starts_count_per_file() {
-        let s = line_starts(&[((1, 1), 5), ((0, 0), 3), ((1, 0), 10), ((0, 1), 2)]);
-        assert_eq!(s[&(0, 0)], 1);
-        assert_eq!(s[&(0, 1)], 4);
-        assert_eq!(s[&(1, 0)], 1);
-        assert_eq!(s[&(1, 1)], 11);
     }
 }

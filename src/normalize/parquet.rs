@@ -22,9 +22,6 @@ use parquet::file::properties::WriterProperties;
 
 use super::{Cell, Row, Type, COLUMNS, SCHEMA};
 
-/// Rows per record batch handed to the writer.
-const BATCH: usize = 64 << 10;
-
 fn err(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(format!("writing Parquet: {e}"))
 }
@@ -144,26 +141,32 @@ pub fn prepare(out: &Path) -> anyhow::Result<()> {
 }
 
 /// A file written under a dot-prefixed temporary name in its folder,
-/// synced, waiting to be renamed to `path`.
+/// synced and closed, waiting to be renamed to `path`. Dropped before
+/// that, the temporary file is removed.
 struct Staged {
-    temp: tempfile::NamedTempFile,
+    temp: tempfile::TempPath,
     path: PathBuf,
 }
 
-/// Writes a file under a dot-prefixed temporary name beside `path`;
-/// [`Staged::persist`] renames it. Dropped before that, the temporary
-/// file is removed: a failed write (a full disk) leaves nothing visible.
-fn stage(path: &Path, write: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::Result<Staged> {
+/// A temporary file beside `path`, dot-prefixed (engines skip it).
+fn temp_beside(path: &Path) -> io::Result<(fs::File, tempfile::TempPath)> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map_or("out".into(), |n| n.to_string_lossy());
-    let mut temp = tempfile::Builder::new()
+    let temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    write(temp.as_file_mut())?;
-    temp.as_file().sync_all()?;
+    Ok(temp.into_parts())
+}
+
+/// Writes a file under a dot-prefixed temporary name beside `path`;
+/// [`Staged::persist`] renames it.
+fn stage(path: &Path, write: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::Result<Staged> {
+    let (mut file, temp) = temp_beside(path)?;
+    write(&mut file)?;
+    file.sync_all()?;
     Ok(Staged {
         temp,
         path: path.to_path_buf(),
@@ -181,6 +184,15 @@ impl Staged {
 /// Past this size a day's file of a run is closed and the next one
 /// begun: `part-<run>.parquet`, `part-<run>.1.parquet`, ...
 pub const MAX_FILE_BYTES: usize = 1 << 30;
+
+/// Rows of a day gathered before they go to its writer as a batch.
+const DAY_BATCH: usize = 2048;
+/// Days with a file open at once; past it the day written to least
+/// recently is closed (its next rows go on in its next part file).
+const OPEN_DAYS: usize = 64;
+/// Bytes of unfinished row groups over every open day; past it the
+/// largest is flushed as a row group.
+const ROW_GROUP_BUDGET: usize = 64 << 20;
 
 /// The name of file `n` of a day of run `run` (run ids hold no `.`, so
 /// the names of two runs never collide).
@@ -206,107 +218,281 @@ fn is_part_of(name: &str, run: &str) -> bool {
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// One day's rows into files of at most about `max_bytes` each.
-fn write_day(
-    dir: &Path,
-    run: &str,
-    rows: &[&Row],
-    files: &[String],
-    props: &WriterProperties,
-    max_bytes: usize,
-) -> io::Result<Vec<Staged>> {
-    let schema = Arc::new(arrow_schema());
-    let mut written = Vec::new();
-    // The size is checked between batches: a small limit (tests) checks
-    // every few rows.
-    let rows_per_batch = if max_bytes < 64 << 20 { 16 } else { BATCH };
-    let mut batches = rows.chunks(rows_per_batch).peekable();
-    while batches.peek().is_some() {
-        let path = dir.join(part_name(run, written.len()));
-        let staged = stage(&path, |f| {
-            let mut w =
-                ArrowWriter::try_new(f, schema.clone(), Some(props.clone())).map_err(err)?;
-            for chunk in batches.by_ref() {
-                w.write(&batch(&schema, chunk, files)?).map_err(err)?;
-                if w.bytes_written() + w.in_progress_size() >= max_bytes {
-                    break;
-                }
-            }
-            w.close().map_err(err)?;
-            Ok(())
-        })?;
-        written.push(staged);
-    }
-    Ok(written)
+/// A file of a day being written.
+struct Open {
+    writer: ArrowWriter<fs::File>,
+    temp: tempfile::TempPath,
+    path: PathBuf,
+    /// Memory its unfinished row group takes, as last measured.
+    in_progress: usize,
 }
 
-/// Writes the rows into per-day files of run `run` under `out` (split
-/// past `max_bytes`), removes this run's other files (days or splits it no
-/// longer has), and writes the manifest last. Returns the files written.
-pub fn write(
-    out: &Path,
-    run: &str,
-    rows: &[Row],
-    files: &[String],
-    manifest: &serde_json::Value,
+/// One day of the run: rows waiting for a batch, the file being written,
+/// the number of its next file.
+struct Day {
+    dir: PathBuf,
+    rows: Vec<Row>,
+    open: Option<Open>,
+    next_part: usize,
+    /// When it was last written to (for closing the least recent).
+    used: u64,
+}
+
+/// The Parquet writer of a run: rows come in (file, line) order and go to
+/// their day's file as they come, in batches; a day's file is closed past
+/// `max_bytes` (the next one begun), row groups are flushed when the
+/// unfinished ones grow past [`ROW_GROUP_BUDGET`], and at most
+/// [`OPEN_DAYS`] files are open, so memory does not grow with the input
+/// (docs/normalize.md). Every file stays under its temporary name until
+/// [`Writer::finish`].
+pub struct Writer {
+    out: PathBuf,
+    run: String,
     max_bytes: usize,
-) -> io::Result<Vec<PathBuf>> {
-    let mut days: BTreeMap<i64, Vec<&Row>> = BTreeMap::new();
-    for r in rows {
-        days.entry(r.day).or_default().push(r);
+    rows_per_batch: usize,
+    props: WriterProperties,
+    schema: Arc<Schema>,
+    days: BTreeMap<i64, Day>,
+    staged: Vec<Staged>,
+    made: Vec<PathBuf>,
+    tick: u64,
+}
+
+impl Writer {
+    /// The writer of run `run` into `out`, splitting day files past
+    /// `max_bytes`.
+    pub fn new(out: &Path, run: &str, max_bytes: usize) -> Self {
+        let max_bytes = max_bytes.max(1);
+        Writer {
+            out: out.to_path_buf(),
+            run: run.to_string(),
+            max_bytes,
+            // The size is checked between batches: a small limit (tests)
+            // checks every few rows.
+            rows_per_batch: if max_bytes < 64 << 20 { 16 } else { DAY_BATCH },
+            props: WriterProperties::builder()
+                .set_compression(Compression::SNAPPY)
+                .set_created_by(format!("llmspend {}", env!("CARGO_PKG_VERSION")))
+                .build(),
+            schema: Arc::new(arrow_schema()),
+            days: BTreeMap::new(),
+            staged: Vec::new(),
+            made: Vec::new(),
+            tick: 0,
+        }
     }
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_created_by(format!("llmspend {}", env!("CARGO_PKG_VERSION")))
-        .build();
-    // Every file is written and synced under a temporary name before any
-    // is renamed: a write that fails (a full disk) removes them all and
-    // the folders it made, and leaves the previous files of the run.
-    let mut staged = Vec::new();
-    let mut made = Vec::new();
-    let all = (|| -> io::Result<Staged> {
-        for (day, rows) in &days {
-            let dir = out.join(format!("day={}", crate::time::format_day(*day)));
+
+    /// Takes the next row.
+    pub fn push(&mut self, row: Row, files: &[String]) -> io::Result<()> {
+        let key = row.day;
+        if !self.days.contains_key(&key) {
+            let dir = self
+                .out
+                .join(format!("day={}", crate::time::format_day(key)));
             if !dir.exists() {
                 fs::create_dir_all(&dir)?;
-                made.push(dir.clone());
+                self.made.push(dir.clone());
             }
-            staged.extend(write_day(&dir, run, rows, files, &props, max_bytes.max(1))?);
+            let day = Day {
+                dir,
+                rows: Vec::new(),
+                open: None,
+                next_part: 0,
+                used: 0,
+            };
+            self.days.insert(key, day);
         }
-        let manifest_path = out.join("_llmspend").join(format!("run-{run}.json"));
-        stage(&manifest_path, |f| {
-            serde_json::to_writer_pretty(&mut *f, manifest)?;
-            io::Write::write_all(f, b"\n")
-        })
-    })();
-    let manifest = match all {
-        Ok(m) => m,
-        Err(e) => {
-            drop(staged);
-            for dir in made {
-                let _ = fs::remove_dir(dir);
+        self.tick += 1;
+        let tick = self.tick;
+        let Some(day) = self.days.get_mut(&key) else {
+            return Ok(());
+        };
+        day.used = tick;
+        day.rows.push(row);
+        if day.rows.len() >= self.rows_per_batch {
+            self.write_batch(key, files)?;
+        }
+        Ok(())
+    }
+
+    /// Writes day `key`'s waiting rows to its file (opened if needed, and
+    /// closed past the size limit).
+    fn write_batch(&mut self, key: i64, files: &[String]) -> io::Result<()> {
+        let needs_file = self.days.get(&key).is_some_and(|d| d.open.is_none());
+        if needs_file {
+            self.keep_open_below(OPEN_DAYS, files)?;
+        }
+        let (schema, props, run) = (&self.schema, &self.props, &self.run);
+        let Some(day) = self.days.get_mut(&key) else {
+            return Ok(());
+        };
+        if day.rows.is_empty() {
+            return Ok(());
+        }
+        if day.open.is_none() {
+            let path = day.dir.join(part_name(run, day.next_part));
+            day.next_part += 1;
+            let (file, temp) = temp_beside(&path)?;
+            let writer =
+                ArrowWriter::try_new(file, schema.clone(), Some(props.clone())).map_err(err)?;
+            day.open = Some(Open {
+                writer,
+                temp,
+                path,
+                in_progress: 0,
+            });
+        }
+        let rows: Vec<&Row> = day.rows.iter().collect();
+        let b = batch(schema, &rows, files)?;
+        drop(rows);
+        day.rows.clear();
+        let Some(open) = day.open.as_mut() else {
+            return Ok(());
+        };
+        open.writer.write(&b).map_err(err)?;
+        open.in_progress = open.writer.memory_size();
+        let size = open.writer.bytes_written() + open.writer.in_progress_size();
+        let full = size >= self.max_bytes;
+        if full {
+            self.close(key)?;
+        }
+        self.within_budget()
+    }
+
+    /// Flushes the largest unfinished row groups while they add up past
+    /// the budget.
+    fn within_budget(&mut self) -> io::Result<()> {
+        loop {
+            let open = self.days.values_mut().filter_map(|d| d.open.as_mut());
+            let (total, largest) = open.fold((0, None::<&mut Open>), |(t, big), o| {
+                let size = o.in_progress;
+                let bigger = match big {
+                    Some(b) if b.in_progress >= size => Some(b),
+                    _ => Some(o),
+                };
+                (t + size, bigger)
+            });
+            let Some(o) = largest.filter(|_| total > ROW_GROUP_BUDGET) else {
+                return Ok(());
+            };
+            o.writer.flush().map_err(err)?;
+            o.in_progress = o.writer.memory_size();
+        }
+    }
+
+    /// Closes the least recently written days until fewer than `limit`
+    /// have a file open.
+    fn keep_open_below(&mut self, limit: usize, files: &[String]) -> io::Result<()> {
+        while self.days.values().filter(|d| d.open.is_some()).count() >= limit {
+            let Some(key) = self
+                .days
+                .iter()
+                .filter(|(_, d)| d.open.is_some())
+                .min_by_key(|(_, d)| d.used)
+                .map(|(k, _)| *k)
+            else {
+                return Ok(());
+            };
+            // Its waiting rows first, into the file still open.
+            let rows = self
+                .days
+                .get_mut(&key)
+                .map(|d| std::mem::take(&mut d.rows))
+                .unwrap_or_default();
+            if !rows.is_empty() {
+                let rows: Vec<&Row> = rows.iter().collect();
+                let b = batch(&self.schema, &rows, files)?;
+                if let Some(o) = self.days.get_mut(&key).and_then(|d| d.open.as_mut()) {
+                    o.writer.write(&b).map_err(err)?;
+                }
             }
-            return Err(e);
+            self.close(key)?;
         }
-    };
-    let written = staged
-        .into_iter()
-        .map(Staged::persist)
-        .collect::<io::Result<Vec<PathBuf>>>()?;
-    // A re-run replaces its files: days or splits it no longer has go.
-    for entry in fs::read_dir(out)?.flatten() {
-        if !entry.file_name().to_string_lossy().starts_with("day=") {
-            continue;
-        }
-        for f in fs::read_dir(entry.path())?.flatten() {
-            let path = f.path();
-            if is_part_of(&f.file_name().to_string_lossy(), run) && !written.contains(&path) {
-                let _ = fs::remove_file(&path);
+        Ok(())
+    }
+
+    /// Finishes day `key`'s open file and stages it.
+    fn close(&mut self, key: i64) -> io::Result<()> {
+        let Some(open) = self.days.get_mut(&key).and_then(|d| d.open.take()) else {
+            return Ok(());
+        };
+        let Open {
+            writer, temp, path, ..
+        } = open;
+        // Writes the last row group and the footer.
+        let file = writer.into_inner().map_err(err)?;
+        file.sync_all()?;
+        drop(file);
+        self.staged.push(Staged { temp, path });
+        Ok(())
+    }
+
+    /// Writes what is left, the manifest last, then renames every file to
+    /// its name and removes this run's other files (days or splits it no
+    /// longer has). On an error every temporary file and the folders the
+    /// run made are removed, and the run's earlier files stay.
+    pub fn finish(
+        mut self,
+        files: &[String],
+        manifest: &serde_json::Value,
+    ) -> io::Result<Vec<PathBuf>> {
+        let done = (|| -> io::Result<Staged> {
+            let keys: Vec<i64> = self.days.keys().copied().collect();
+            for key in keys {
+                self.write_batch(key, files)?;
+                self.close(key)?;
+            }
+            let manifest_path = self
+                .out
+                .join("_llmspend")
+                .join(format!("run-{}.json", self.run));
+            stage(&manifest_path, |f| {
+                serde_json::to_writer_pretty(&mut *f, manifest)?;
+                io::Write::write_all(f, b"\n")
+            })
+        })();
+        match done {
+            Ok(manifest) => self.persist(manifest),
+            Err(e) => {
+                self.abandon();
+                Err(e)
             }
         }
     }
-    manifest.persist()?;
-    Ok(written)
+
+    /// Removes every temporary file and the folders the run made.
+    pub fn abandon(mut self) {
+        self.days.clear();
+        self.staged.clear();
+        for dir in std::mem::take(&mut self.made) {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+
+    fn persist(mut self, manifest: Staged) -> io::Result<Vec<PathBuf>> {
+        let mut written = Vec::new();
+        for s in std::mem::take(&mut self.staged) {
+            written.push(s.persist()?);
+        }
+        written.sort();
+        let out = &self.out;
+        // A re-run replaces its files: days or splits it no longer has go.
+        for entry in fs::read_dir(out)?.flatten() {
+            if !entry.file_name().to_string_lossy().starts_with("day=") {
+                continue;
+            }
+            for f in fs::read_dir(entry.path())?.flatten() {
+                let path = f.path();
+                if is_part_of(&f.file_name().to_string_lossy(), &self.run)
+                    && written.binary_search(&path).is_err()
+                {
+                    let _ = fs::remove_file(&path);
+                }
+            }
+        }
+        manifest.persist()?;
+        Ok(written)
+    }
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@
 mod documents;
 mod open;
 mod options;
+mod ordered;
+use ordered::PendingStream;
 mod passes;
 mod stream;
 
@@ -108,12 +110,17 @@ struct Opened {
     bytes: mmap::Bytes,
 }
 
-/// A streamed input whose format is known.
-struct PendingStream<'r> {
-    id: u32,
-    input: &'r Input,
-    parser: Box<dyn Parser>,
-    reader: Box<dyn Read + Send + 'r>,
+/// The inputs' names by file id, as `source_file` and samples give them:
+/// the path as given, `--stdin-name` (else `-`) for standard input.
+pub fn names(inputs: &[Input], options: &ReadOptions) -> Vec<String> {
+    let stdin_name = options.stdin_name.as_deref().unwrap_or("-");
+    inputs
+        .iter()
+        .map(|input| match input {
+            Input::Stdin => stdin_name.to_string(),
+            Input::File(_) => input.display(),
+        })
+        .collect()
 }
 
 /// Reads every input through workers that hand priced records to sinks
@@ -156,7 +163,7 @@ pub fn run<C: Consumer>(
         OpenFailure::Unreadable(e) => unreadable.push((input.display(), e)),
         OpenFailure::Unrecognized(u) => unrecognized.push(u),
     };
-    let mut names = Vec::new();
+    let names = names(inputs, options);
     let mut used_sources = Vec::new();
     let mut opened = Vec::new();
     let mut streams = Vec::new();
@@ -167,10 +174,6 @@ pub fn run<C: Consumer>(
     let stdin_name = options.stdin_name.clone().unwrap_or_else(|| "-".into());
     for (i, input) in inputs.iter().enumerate() {
         let id = i as u32;
-        names.push(match input {
-            Input::Stdin => stdin_name.clone(),
-            Input::File(_) => input.display(),
-        });
         match input {
             Input::Stdin => stdin_ids.push(id),
             Input::File(path) => match mmap::open(path, options.mmap) {
@@ -249,62 +252,82 @@ pub fn run<C: Consumer>(
             progress.inc(c.bytes.len() as u64);
         }
     };
-    let mut partial = pool.install(|| process(&chunks, plan, consumer, Mode::Count, &done));
-    let (read, mut unread) = pool.install(|| {
-        documents::process(&documents, &lengths, plan, consumer, options, &|n| {
-            progress.inc(n)
-        })
-    });
-    partial = partial.merge(read, |a, b| consumer.merge(a, b));
+    let threads = options.threads.max(1);
+    // A consumer that needs its records in (file, line) order (normalize
+    // streams its rows out): one input at a time, in id order.
+    let (mut partial, mut unread, streamed, mut rereadable) = if consumer.in_file_order() {
+        let progress = |n| progress.inc(n);
+        ordered::process_in_order(
+            inputs.len(),
+            &chunks,
+            &documents,
+            &lengths,
+            streams,
+            plan,
+            consumer,
+            options,
+            &pool,
+            &done,
+            &progress,
+        )
+    } else {
+        let mut partial = pool.install(|| process(&chunks, plan, consumer, Mode::Count, &done));
+        let (read, unread) = pool.install(|| {
+            documents::process(&documents, &lengths, plan, consumer, options, &|n| {
+                progress.inc(n)
+            })
+        });
+        partial = partial.merge(read, |a, b| consumer.merge(a, b));
+        // Many streamed files: one task per file. Few: each file in turn, its
+        // chunks in parallel batches, so one big live or compressed file still
+        // uses every core.
+        let mut rereadable = Vec::new();
+        let streamed: Vec<(String, Streamed<C::Output>)> = if streams.len() >= threads {
+            let (jobs, keep): (Vec<_>, Vec<_>) = streams
+                .into_iter()
+                .map(|s| {
+                    let again = (s.id, s.input, s.parser);
+                    ((s.id, s.input.display(), s.reader), again)
+                })
+                .unzip();
+            rereadable = keep;
+            pool.install(|| {
+                use rayon::prelude::*;
+                jobs.into_par_iter()
+                    .zip(rereadable.par_iter())
+                    .map(|((id, display, reader), (_, _, parser))| {
+                        (
+                            display,
+                            read_file(id, parser.as_ref(), reader, plan, consumer, options),
+                        )
+                    })
+                    .collect()
+            })
+        } else {
+            let mut out = Vec::new();
+            for s in streams {
+                let result = read_batches(
+                    s.id,
+                    s.parser.as_ref(),
+                    s.reader,
+                    plan,
+                    consumer,
+                    options,
+                    &pool,
+                    None,
+                );
+                out.push((s.input.display(), result));
+                rereadable.push((s.id, s.input, s.parser));
+            }
+            out
+        };
+        (partial, unread, streamed, rereadable)
+    };
     for (i, len) in lengths.into_iter().enumerate() {
         if let Err(e) = len {
             unread.push((i, e));
         }
     }
-    // Many streamed files: one task per file. Few: each file in turn, its
-    // chunks in parallel batches, so one big live or compressed file still
-    // uses every core.
-    let threads = options.threads.max(1);
-    let mut rereadable = Vec::new();
-    let streamed: Vec<(String, Streamed<C::Output>)> = if streams.len() >= threads {
-        let (jobs, keep): (Vec<_>, Vec<_>) = streams
-            .into_iter()
-            .map(|s| {
-                let again = (s.id, s.input, s.parser);
-                ((s.id, s.input.display(), s.reader), again)
-            })
-            .unzip();
-        rereadable = keep;
-        pool.install(|| {
-            use rayon::prelude::*;
-            jobs.into_par_iter()
-                .zip(rereadable.par_iter())
-                .map(|((id, display, reader), (_, _, parser))| {
-                    (
-                        display,
-                        read_file(id, parser.as_ref(), reader, plan, consumer, options),
-                    )
-                })
-                .collect()
-        })
-    } else {
-        let mut out = Vec::new();
-        for s in streams {
-            let result = read_batches(
-                s.id,
-                s.parser.as_ref(),
-                s.reader,
-                plan,
-                consumer,
-                options,
-                &pool,
-                None,
-            );
-            out.push((s.input.display(), result));
-            rereadable.push((s.id, s.input, s.parser));
-        }
-        out
-    };
     // A stream that ends in damage (a cut gzip or zstd stream) is named
     // unreadable, and the lines before the damage count; one that gave
     // nothing is only named.

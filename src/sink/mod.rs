@@ -18,8 +18,11 @@
 //! input was seen, the chunks holding a later occurrence of an id are read
 //! again in the worker's `Mode::Duplicates` and what they hand to
 //! a sink is subtracted ([`Consumer::subtract`]). That works for sums. A
-//! consumer whose output cannot be subtracted (one that writes rows) runs
-//! with dedupe off, and every row it gets carries the `request_id` and its
+//! consumer that writes rows as they come (`normalize`) asks for the inputs
+//! in file order ([`Consumer::in_file_order`]), gets each finished chunk
+//! ([`RecordSink::chunk_done`]) and drops repeats itself in that order
+//! (`src/normalize/stream.rs`). Otherwise, a consumer whose output cannot
+//! be subtracted runs with dedupe off, and every row it gets carries the `request_id` and its
 //! position ([`PricedRecord::at`]: file id, chunk, line in the chunk, which
 //! orders exactly like (file path, physical line); the line itself is
 //! known once every chunk's line count is, after the run): the engine
@@ -106,6 +109,12 @@ pub trait RecordSink {
     /// Takes one priced record. `interner` is the worker's table of
     /// strings, shared with the price cache, for sinks that key by text.
     fn accept(&mut self, record: &PricedRecord<'_>, interner: &mut Interner);
+
+    /// The worker finished chunk `chunk` of input `file`, of `lines`
+    /// physical lines; `counting` is false on a dedupe rescan (the records
+    /// handed over since the last call were repeats). A sink that streams
+    /// its records out in order hands the chunk's on here.
+    fn chunk_done(&mut self, _file: u32, _chunk: u32, _lines: u64, _counting: bool) {}
 }
 
 /// What a run's sinks become: the scheduler makes a sink per worker, turns
@@ -125,4 +134,12 @@ pub trait Consumer: Sync {
     /// Takes away `dup`, the output of the records found to be repeats of
     /// a request id counted before. Only called when dedupe is on.
     fn subtract(&self, total: &mut Self::Output, dup: Self::Output);
+
+    /// Returns true if and only if the consumer needs the inputs read one
+    /// after another in id order, each one's chunks handed out in index
+    /// order (`pipeline/ordered.rs`): a consumer that writes rows in
+    /// (file, line) order as they come.
+    fn in_file_order(&self) -> bool {
+        false
+    }
 }

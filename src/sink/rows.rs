@@ -1,7 +1,7 @@
 //! The row consumer: one row per priced record, kept with where it was
-//! read, beside the group tally (for the accounting). `normalize` and
-//! `export --format csv|parquet` use it with their own row types
-//! ([`Row`]).
+//! read, beside the group tally (for the accounting). `export --format
+//! csv|parquet` uses it with its own row types ([`Row`]); `normalize`
+//! streams its rows instead (`src/normalize/stream.rs`).
 //!
 //! Each worker keeps its rows; merged outputs are concatenated, and the
 //! rows are put in (file, chunk, line) order at the end, which is (file

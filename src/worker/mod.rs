@@ -196,6 +196,9 @@ impl<'p, S: RecordSink> Worker<'p, S> {
             Framing::Document => self.document(bytes, chunk.parser),
         };
         self.chunk_lines.push(((chunk.file, chunk.index), lines));
+        let counting = matches!(self.mode, Mode::Count);
+        self.sink
+            .chunk_done(chunk.file, chunk.index, lines, counting);
     }
 
     /// Physical lines. A line of only whitespace is blank; one of only

@@ -24,6 +24,7 @@ mod layout;
 mod merge;
 mod normalize;
 mod normalize_parquet;
+mod normalize_stream;
 mod props;
 mod reconcile;
 mod report;
