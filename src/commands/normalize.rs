@@ -143,6 +143,7 @@ pub fn run(args: NormalizeArgs) -> anyhow::Result<ExitStatus> {
     output::stderr(|w| {
         super::report::summary(&report, quiet, true, w)?;
         match out.as_os_str() == "-" {
+            _ if quiet => Ok(()),
             true => writeln!(w, "wrote {rows} rows to standard output"),
             false => writeln!(
                 w,

@@ -292,3 +292,26 @@ fn accounting_file_is_the_json_reports_accounting() {
         assert_eq!(got, report["accounting"], "{cmd:?}");
     }
 }
+
+#[test]
+fn quiet_says_nothing_on_a_complete_run() {
+    let dir = TestDir::new();
+    let f = dir.create(
+        "one.jsonl",
+        r#"{"timestamp":"2026-10-03T09:14:02Z","request_id":"r1","team":"t","model":"gpt-4o","input_tokens":10,"output_tokens":2}
+"#,
+    );
+    let out = dir.path().join("out.jsonl");
+    let quiet = run(
+        llmspend()
+            .arg("normalize")
+            .arg(&f)
+            .arg("-o")
+            .arg(&out)
+            .arg("-q"),
+        0,
+    );
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    let told = run(llmspend().arg("normalize").arg(&f).arg("-o").arg(&out), 0);
+    assert!(String::from_utf8_lossy(&told.stderr).contains("wrote 1 rows to"));
+}
