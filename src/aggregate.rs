@@ -170,14 +170,19 @@ impl Interner {
             let values = dims
                 .iter()
                 .zip(key.iter())
-                .map(|(d, &k)| match k {
-                    k if d.is_time() => Some(d.format_period(i64::from(k as i32))),
-                    0 => None,
-                    k => Some(self.get(k - 1).to_string()),
-                })
+                .map(|(&d, &k)| self.value_of(d, k))
                 .collect();
             (values, totals)
         })
+    }
+
+    /// The text of a [`GroupKey`] slot of dimension `d`.
+    pub fn value_of(&self, d: Dimension, slot: u32) -> Option<String> {
+        match slot {
+            k if d.is_time() => Some(d.format_period(i64::from(k as i32))),
+            0 => None,
+            k => Some(self.get(k - 1).to_string()),
+        }
     }
 }
 

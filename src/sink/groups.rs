@@ -141,11 +141,7 @@ impl Groups {
                     g.values = dims
                         .iter()
                         .zip(key)
-                        .map(|(d, &k)| match k {
-                            k if d.is_time() => Some(d.format_period(i64::from(k as i32))),
-                            0 => None,
-                            k => Some(interner.get(k - 1).to_string()),
-                        })
+                        .map(|(&d, &k)| interner.value_of(d, k))
                         .collect();
                 }
                 GroupMap::from_distinct(groups)
