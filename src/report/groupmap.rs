@@ -42,6 +42,14 @@ fn hash_of(values: &[Option<String>]) -> u64 {
     FxBuildHasher.hash_one(values)
 }
 
+/// Group `at`'s hash: stored when its map is indexed, else computed.
+fn stored_or_hashed(hashes: &[u64], at: usize, values: &[Option<String>]) -> u64 {
+    match hashes.get(at) {
+        Some(&hash) => hash,
+        None => hash_of(values),
+    }
+}
+
 impl GroupMap {
     /// An empty map with room for `n` groups.
     pub fn with_capacity(n: usize) -> GroupMap {
@@ -92,10 +100,7 @@ impl GroupMap {
 
     /// The hash of group `at`'s values, stored or computed.
     fn hash_at(&self, at: usize) -> u64 {
-        match self.hashes.get(at) {
-            Some(&hash) => hash,
-            None => hash_of(&self.groups[at].values),
-        }
+        stored_or_hashed(&self.hashes, at, &self.groups[at].values)
     }
 
     fn indexed(&self) -> bool {
@@ -219,10 +224,7 @@ impl GroupMap {
         while !theirs.is_empty() {
             let from = theirs.len().saturating_sub(BLOCK);
             for (at, g) in (from..).zip(theirs.drain(from..)) {
-                let hash = match their_hashes.get(at) {
-                    Some(&hash) => hash,
-                    None => hash_of(&g.values),
-                };
+                let hash = stored_or_hashed(&their_hashes, at, &g.values);
                 match self.find(hash, &g.values) {
                     Some(at) => self.groups[at].totals.merge(&g.totals),
                     None => {

@@ -126,7 +126,7 @@ impl Groups {
                 slots, mut groups, ..
             } => {
                 for (slot, g) in slots.into_iter().zip(&mut groups) {
-                    g.values = vec![slot.checked_sub(1).map(|id| interner.get(id).to_string())];
+                    g.values = vec![interner.value_of(dims[0], slot)];
                 }
                 GroupMap::from_distinct(groups)
             }
